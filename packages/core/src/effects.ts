@@ -1,0 +1,150 @@
+import { systemClock, type Clock } from './clock';
+import { createEventQueue, type EventQueue } from './event-queue';
+import { randomId } from './ids';
+import { consoleLogger, type Logger } from './logger';
+import { createMemoryStorage } from './memory-storage';
+import type { UpdatePatch } from './patch';
+import type { BootRequest, Page, Session, TrackedEvent, UpdateResponse } from './protocol';
+import type { NormalizedSettings } from './settings';
+import { SESSION_LIFETIME_MS, storageKeys, type Storage } from './storage';
+import type { Transport } from './transport';
+import { createUpdateSender, type UpdateSender } from './update-sender';
+
+/** Everything the messenger needs from its runtime, injected (floating-ui's "platform"). */
+export interface MessengerPlatform {
+  transport: Transport;
+  storage: Storage;
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+  /** The page the visitor is on, for page impressions; absent outside a browser. */
+  page?: () => Page | undefined;
+}
+
+/** How long a logged-out session may keep delivering its last events before it is revoked anyway. */
+export const FAREWELL_LIMIT_MS = 30_000;
+
+/**
+ * The I/O the lifecycle machine asks for by name. The machine decides *when*; this decides
+ * *how*, against the injected transport and storage.
+ */
+export interface MessengerEffects {
+  readonly clock: Clock;
+  readonly transport: Transport;
+  readonly logger: Logger;
+  readonly random: () => number;
+  page(): Page | undefined;
+  visitorId(appId: string): string | undefined;
+  bootRequest(appId: string, settings: NormalizedSettings): BootRequest;
+  sessionStarted(session: Session): void;
+  /** Logout: deliver what the person left, revoke the session, wipe their data, new visitor id. */
+  sessionEnded(session: Session | null, appId: string | undefined): void;
+  trackEvent(appId: string, event: TrackedEvent): void;
+  sendUpdate(session: Session, patch: UpdatePatch, delivered: (response: UpdateResponse) => void): void;
+}
+
+export function createMessengerEffects(platform: MessengerPlatform): MessengerEffects {
+  const clock = platform.clock ?? systemClock;
+  const logger = platform.logger ?? consoleLogger;
+  const random = platform.random ?? Math.random;
+  const { storage, transport } = platform;
+  const queues = new Map<string, EventQueue>();
+  let updates: { token: string; sender: UpdateSender } | null = null;
+
+  function queueFor(appId: string): EventQueue {
+    let queue = queues.get(appId);
+    if (!queue) {
+      queue = createEventQueue({ storage, key: storageKeys(appId).eventQueue, clock, logger, random });
+      queues.set(appId, queue);
+    }
+    return queue;
+  }
+
+  function ensure(key: string): string {
+    const existing = storage.get(key);
+    if (existing) return existing;
+    const id = randomId();
+    storage.set(key, id);
+    return id;
+  }
+
+  function farewell(session: Session, events: TrackedEvent[], sender: UpdateSender | null) {
+    const delivered: Promise<unknown>[] = [];
+    if (sender) delivered.push(sender.idle());
+    if (events.length > 0) {
+      // In memory only: after logout nothing of the person stays in the device's storage.
+      const queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'farewell', clock, logger, random });
+      for (const event of events) queue.enqueue(event);
+      queue.start((batch) => transport.trackEvents(session, batch));
+      delivered.push(queue.idle().finally(() => queue.stop()));
+    }
+    let limit: unknown;
+    const deadline = new Promise<void>((resolve) => {
+      limit = clock.setTimeout(resolve, FAREWELL_LIMIT_MS);
+    });
+    void Promise.race([Promise.all(delivered), deadline])
+      .then(() => {
+        clock.clearTimeout(limit);
+        sender?.cancel();
+        return transport.endSession(session);
+      })
+      .catch(() => {
+        // The session expires on the server by itself; the device holds nothing of it already.
+      });
+  }
+
+  return {
+    clock,
+    transport,
+    logger,
+    random,
+    page: () => platform.page?.(),
+    visitorId: (appId) => storage.get(storageKeys(appId).visitorId),
+    bootRequest(appId, settings) {
+      const keys = storageKeys(appId);
+      const token = storage.get(keys.session);
+      const page = platform.page?.();
+      return {
+        app_id: appId,
+        visitor_id: ensure(keys.visitorId),
+        device_id: ensure(keys.deviceId),
+        ...(token ? { session_token: token } : {}),
+        identity: settings.identity,
+        attributes: settings.attributes,
+        ...(page ? { page } : {}),
+      };
+    },
+    sessionStarted(session) {
+      const keys = storageKeys(session.app_id);
+      storage.set(keys.session, session.token, {
+        expiresAt: Math.min(session.expires_at, clock.now() + SESSION_LIFETIME_MS),
+      });
+      queueFor(session.app_id).start((batch) => transport.trackEvents(session, batch));
+    },
+    sessionEnded(session, appId) {
+      const id = session?.app_id ?? appId;
+      if (!id) return;
+      const keys = storageKeys(id);
+      const queue = queueFor(id);
+      queue.stop();
+      const unsent = queue.drain();
+      const sender = updates && session && updates.token === session.token ? updates.sender : null;
+      updates = null;
+      storage.remove(keys.session);
+      storage.set(keys.visitorId, randomId());
+      if (session) farewell(session, unsent, sender);
+    },
+    trackEvent(appId, event) {
+      queueFor(appId).enqueue(event);
+    },
+    sendUpdate(session, patch, delivered) {
+      if (!updates || updates.token !== session.token) {
+        updates = {
+          token: session.token,
+          sender: createUpdateSender({ session, transport, clock, logger, random, onDelivered: delivered }),
+        };
+      }
+      updates.sender.send(patch);
+    },
+  };
+}

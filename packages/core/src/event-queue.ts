@@ -1,0 +1,182 @@
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import type { Clock } from './clock';
+import type { Logger } from './logger';
+import type { EventsAck, TrackedEvent } from './protocol';
+import type { Storage } from './storage';
+import { toTransportError } from './transport';
+
+export type SendEvents = (batch: TrackedEvent[]) => Promise<EventsAck>;
+
+export interface EventQueueOptions {
+  storage: Storage;
+  /** The Storage key that holds the queue, so it outlives a reload. */
+  key: string;
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+  /** Events per request. */
+  batchSize?: number;
+  /** How long a lone event waits for company before it is sent. */
+  flushDelayMs?: number;
+  /** Beyond this many unsent events the oldest are dropped (and said so), so storage stays bounded. */
+  maxQueued?: number;
+  backoff?: BackoffPolicy;
+}
+
+export interface EventQueue {
+  enqueue(event: TrackedEvent): void;
+  /** Starts sending through `send` (bound to a session); events wait while there is none. */
+  start(send: SendEvents): void;
+  /** Stops sending; what is queued stays queued. */
+  stop(): void;
+  /** Sends without waiting for the batch delay. */
+  flush(): void;
+  pending(): readonly TrackedEvent[];
+  /** Takes every queued event out, storage included (shutdown hands them to a farewell sender). */
+  drain(): TrackedEvent[];
+  /** Resolves once nothing is queued or in flight. */
+  idle(): Promise<void>;
+}
+
+/**
+ * The durable queue behind `trackEvent`: persisted before anything is sent, sent in batches,
+ * retried with jittered exponential backoff until acknowledged. Each event carries the id its
+ * client made, so resending after a lost acknowledgement is harmless: the server stores it once.
+ */
+export function createEventQueue(options: EventQueueOptions): EventQueue {
+  const { storage, key, clock, logger } = options;
+  const random = options.random ?? Math.random;
+  const batchSize = options.batchSize ?? 20;
+  const flushDelayMs = options.flushDelayMs ?? 1_000;
+  const maxQueued = options.maxQueued ?? 1_000;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+
+  let events: TrackedEvent[] = load();
+  let sender: SendEvents | null = null;
+  let inFlight = false;
+  let attempt = 0;
+  let timer: unknown = null;
+  let timerAt = Infinity;
+  let idleWaiters: Array<() => void> = [];
+
+  function load(): TrackedEvent[] {
+    const raw = storage.get(key);
+    if (!raw) return [];
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return Array.isArray(parsed) ? (parsed as TrackedEvent[]) : [];
+    } catch {
+      logger.warn(`[Confab] the saved event queue (${key}) was unreadable and has been reset`);
+      return [];
+    }
+  }
+
+  function save() {
+    if (events.length === 0) storage.remove(key);
+    else storage.set(key, JSON.stringify(events));
+  }
+
+  function settleIdle() {
+    if (events.length > 0 || inFlight) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  function clearTimer() {
+    if (timer !== null) clock.clearTimeout(timer);
+    timer = null;
+    timerAt = Infinity;
+  }
+
+  function schedule(delayMs: number) {
+    const at = clock.now() + delayMs;
+    if (timer !== null && timerAt <= at) return;
+    clearTimer();
+    timerAt = at;
+    timer = clock.setTimeout(() => {
+      timer = null;
+      timerAt = Infinity;
+      pump();
+    }, delayMs);
+  }
+
+  function pump() {
+    if (!sender || inFlight || events.length === 0) return;
+    clearTimer();
+    const batch = events.slice(0, batchSize);
+    const send = sender;
+    inFlight = true;
+    send(batch).then(
+      (ack) => {
+        inFlight = false;
+        attempt = 0;
+        const accepted = new Set(ack.accepted);
+        events = events.filter((event) => !accepted.has(event.id));
+        save();
+        if (send === sender && events.length > 0) {
+          // Anything in the batch the server did not accept is retried, but not hot.
+          const progressed = batch.some((event) => accepted.has(event.id));
+          schedule(progressed ? 0 : backoffDelay(++attempt, backoff, random));
+        }
+        settleIdle();
+      },
+      (error: unknown) => {
+        inFlight = false;
+        const failure = toTransportError(error);
+        if (failure.retryable) {
+          if (send === sender) schedule(backoffDelay(++attempt, backoff, random, failure.retryAfterMs));
+        } else if (failure.status === 401 || failure.status === 403) {
+          // The session is gone; the events wait for the next one.
+          if (send === sender) sender = null;
+        } else {
+          const ids = new Set(batch.map((event) => event.id));
+          events = events.filter((event) => !ids.has(event.id));
+          save();
+          logger.warn(`[Confab] the server refused ${batch.length} tracked event(s): ${failure.message}`);
+          if (send === sender) schedule(0);
+        }
+        settleIdle();
+      },
+    );
+  }
+
+  return {
+    enqueue(event) {
+      events.push(event);
+      if (events.length > maxQueued) {
+        const dropped = events.length - maxQueued;
+        events = events.slice(dropped);
+        logger.warn(`[Confab] more than ${maxQueued} events were waiting to be sent; the ${dropped} oldest were dropped`);
+      }
+      save();
+      if (events.length >= batchSize) schedule(0);
+      else schedule(flushDelayMs);
+    },
+    start(send) {
+      sender = send;
+      attempt = 0;
+      if (events.length > 0) schedule(0);
+    },
+    stop() {
+      sender = null;
+      clearTimer();
+    },
+    flush() {
+      pump();
+    },
+    pending: () => events,
+    drain() {
+      const taken = events;
+      events = [];
+      storage.remove(key);
+      clearTimer();
+      settleIdle();
+      return taken;
+    },
+    idle() {
+      if (events.length === 0 && !inFlight) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}

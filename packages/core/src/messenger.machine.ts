@@ -1,0 +1,524 @@
+import { assign, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
+import { backoffDelay } from './backoff';
+import type { MessengerEffects } from './effects';
+import { randomId } from './ids';
+import { isSamePerson } from './identity';
+import type { MessengerContext, MessengerEvent, ThreadMessage } from './messenger.types';
+import { DEFERRED_BEFORE_BOOT } from './messenger.types';
+import { mergeAttributes, mergePatch } from './patch';
+import type {
+  BootResponse,
+  ConversationSummary,
+  ConversationThread,
+  Message,
+  Session,
+  StartConversationResponse,
+} from './protocol';
+import { applyLauncherSettings, defaultLauncherSettings, type NormalizedSettings } from './settings';
+import { admitUpdate, canAdmitUpdate, freshUpdateWindow, msUntilReset } from './throttle';
+import { toTransportError } from './transport';
+
+/** What the machine announces beside its state (hooks that are not a state change). */
+export type MessengerEmitted = { type: 'userEmailSupplied'; email: string };
+
+export interface MessengerInput {
+  appId?: string;
+}
+
+const BOOT_RETRY_LIMIT = 8;
+
+function upsertConversation(list: ConversationSummary[], summary: ConversationSummary): ConversationSummary[] {
+  const rest = list.filter((c) => c.id !== summary.id);
+  return [summary, ...rest].sort((a, b) => b.updated_at - a.updated_at);
+}
+
+function appendMessage(messages: ThreadMessage[], message: Message): ThreadMessage[] {
+  const known = messages.findIndex(
+    (m) => m.id === message.id || (message.client_id !== undefined && m.id === message.client_id),
+  );
+  const sent: ThreadMessage = { ...message, status: 'sent' };
+  if (known === -1) return [...messages, sent];
+  return messages.map((m, i) => (i === known ? sent : m));
+}
+
+const appIdOf = (context: MessengerContext): string | undefined => context.settings?.app_id ?? context.defaultAppId;
+
+/**
+ * The messenger's lifecycle, as DESIGN.md describes it: unbooted, booting, booted (panel and
+ * updates side by side), shutDown. The machine decides what happens when; every piece of I/O is
+ * asked of the injected effects, so the same machine runs in any runtime and in tests.
+ */
+export function createMessengerMachine(effects: MessengerEffects) {
+  const { clock, transport } = effects;
+
+  return setup({
+    types: {
+      context: {} as MessengerContext,
+      events: {} as MessengerEvent,
+      input: {} as MessengerInput,
+      emitted: {} as MessengerEmitted,
+    },
+    actors: {
+      boot: fromPromise<BootResponse, { appId: string; settings: NormalizedSettings }>(({ input }) =>
+        transport.boot(effects.bootRequest(input.appId, input.settings)),
+      ),
+      realtime: fromCallback<MessengerEvent, { session: Session }>(({ sendBack, input }) =>
+        transport.subscribe(input.session, { onEvent: (event) => sendBack({ type: 'REALTIME', event }) }),
+      ),
+      listConversations: fromPromise<ConversationSummary[], { session: Session }>(({ input }) =>
+        transport.listConversations(input.session),
+      ),
+      loadThread: fromPromise<ConversationThread & { unread_count: number }, { session: Session; id: string }>(
+        async ({ input }) => {
+          const thread = await transport.getConversation(input.session, input.id);
+          const { unread_count } = await transport.markRead(input.session, input.id);
+          return { ...thread, unread_count };
+        },
+      ),
+      startConversation: fromPromise<StartConversationResponse, { session: Session; body: string; clientId: string }>(
+        ({ input }) => transport.startConversation(input.session, input.body, input.clientId),
+      ),
+    },
+    guards: {
+      retryableBootFailure: ({ context, event }) =>
+        toTransportError((event as { error?: unknown }).error).retryable && context.bootAttempt < BOOT_RETRY_LIMIT,
+      sameAppAndPerson: ({ context, event }) => {
+        if (event.type !== 'BOOT' || !context.settings) return false;
+        const nextApp = event.settings.app_id ?? appIdOf(context);
+        return nextApp === appIdOf(context) && isSamePerson(context.settings.identity, event.settings.identity);
+      },
+      updateWindowFull: ({ context }) => !canAdmitUpdate(context.updateWindow, clock.now()),
+      canAdmitUpdate: ({ context }) => canAdmitUpdate(context.updateWindow, clock.now()),
+      hasAppId: ({ context, event }) => event.type === 'BOOT' && (event.settings.app_id ?? appIdOf(context)) !== undefined,
+    },
+    delays: {
+      bootRetry: ({ context }) => backoffDelay(context.bootAttempt, undefined, effects.random),
+      untilWindowResets: ({ context }) => msUntilReset(context.updateWindow, clock.now()),
+    },
+    actions: {
+      defer: assign({ deferred: ({ context, event }) => [...context.deferred, event] }),
+      warnNoAppId: () =>
+        effects.logger.warn("[Confab] Intercom('boot'): settings.app_id is required (no app id was configured). The call was ignored."),
+      assignBootSettings: assign(({ context, event }) => {
+        if (event.type !== 'BOOT') return {};
+        const settings: NormalizedSettings = { ...event.settings, app_id: event.settings.app_id ?? appIdOf(context) };
+        return {
+          settings,
+          launcher: applyLauncherSettings(context.launcher, event.settings.launcher),
+          bootAttempt: 0,
+          error: null,
+        };
+      }),
+      countBootAttempt: assign({ bootAttempt: ({ context }) => context.bootAttempt + 1 }),
+      reportBootFailure: enqueueActions(({ enqueue, event }) => {
+        const failure = toTransportError((event as { error?: unknown }).error);
+        const message = `[Confab] Intercom('boot') failed${failure.status ? ` (${failure.status})` : ''}: ${failure.message}`;
+        effects.logger.warn(message);
+        enqueue.assign({ error: failure.message, settings: null });
+      }),
+      assignBootResponse: assign(({ context, event }) => {
+        const response = (event as unknown as { output: BootResponse }).output;
+        return {
+          session: response.session,
+          person: response.person,
+          unreadCount: Math.max(0, response.unread_count),
+          conversations: [...response.conversations].sort((a, b) => b.updated_at - a.updated_at),
+          serverSettings: response.settings,
+          launcher: {
+            ...context.launcher,
+            actionColor: context.launcher.actionColor ?? response.settings.action_color,
+            backgroundColor: context.launcher.backgroundColor ?? response.settings.background_color,
+          },
+          bootAttempt: 0,
+        };
+      }),
+      startSession: ({ context }) => {
+        if (context.session) effects.sessionStarted(context.session);
+      },
+      replayDeferred: enqueueActions(({ context, enqueue }) => {
+        for (const deferred of context.deferred) enqueue.raise(deferred);
+        enqueue.assign({ deferred: [] });
+      }),
+      endSession: ({ context }) => effects.sessionEnded(context.session, appIdOf(context)),
+      warnDroppedDeferred: ({ context }) => {
+        if (context.deferred.length > 0) {
+          effects.logger.warn(
+            `[Confab] Intercom('shutdown') discarded ${context.deferred.length} call(s) that were waiting for boot`,
+          );
+        }
+      },
+      clearUserData: assign({
+        settings: null,
+        session: null,
+        person: null,
+        unreadCount: 0,
+        conversations: [],
+        thread: null,
+        draft: '',
+        deferred: [],
+        pendingPatch: null,
+        error: null,
+      }),
+      updateAsBoot: raise(({ event }) => {
+        const settings = (event as Extract<MessengerEvent, { type: 'BOOT' }>).settings;
+        return { type: 'UPDATE' as const, patch: { identity: settings.identity, attributes: settings.attributes }, launcher: settings.launcher };
+      }),
+      enqueueEvent: ({ context, event }) => {
+        const appId = appIdOf(context);
+        if (event.type === 'TRACK_EVENT' && appId) effects.trackEvent(appId, event.event);
+      },
+      applyUpdateLocally: assign(({ context, event }) => {
+        if (event.type !== 'UPDATE' || !context.settings) return {};
+        return {
+          launcher: applyLauncherSettings(context.launcher, event.launcher),
+          settings: {
+            ...context.settings,
+            identity: { ...context.settings.identity, ...event.patch.identity },
+            attributes: mergeAttributes(context.settings.attributes, event.patch.attributes),
+          },
+        };
+      }),
+      admitAndSendUpdate: enqueueActions(({ context, event, enqueue, self }) => {
+        if (event.type !== 'UPDATE' || !context.session) return;
+        enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()) });
+        effects.sendUpdate(context.session, event.patch, (response) =>
+          self.send({ type: 'PERSON_UPDATED', person: response.person, unreadCount: response.unread_count }),
+        );
+      }),
+      holdPatch: assign({
+        pendingPatch: ({ context, event }) =>
+          event.type === 'UPDATE' ? mergePatch(context.pendingPatch, event.patch) : context.pendingPatch,
+      }),
+      releasePendingPatch: enqueueActions(({ context, enqueue, self }) => {
+        if (!context.pendingPatch || !context.session) return;
+        enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()), pendingPatch: null });
+        effects.sendUpdate(context.session, context.pendingPatch, (response) =>
+          self.send({ type: 'PERSON_UPDATED', person: response.person, unreadCount: response.unread_count }),
+        );
+      }),
+      assignPerson: assign(({ event }) =>
+        event.type === 'PERSON_UPDATED' ? { person: event.person, unreadCount: Math.max(0, event.unreadCount) } : {},
+      ),
+      assignUnread: assign(({ event }) =>
+        event.type === 'UNREAD_COUNT' ? { unreadCount: Math.max(0, event.unreadCount) } : {},
+      ),
+      applyRealtime: assign(({ context, event }) => {
+        if (event.type !== 'REALTIME') return {};
+        const realtime = event.event;
+        if (realtime.type === 'unread') return { unreadCount: Math.max(0, realtime.unread_count) };
+        if (realtime.type === 'conversation') {
+          return { conversations: upsertConversation(context.conversations, realtime.conversation) };
+        }
+        const thread =
+          context.thread && context.thread.conversationId === realtime.conversation.id
+            ? { ...context.thread, messages: appendMessage(context.thread.messages, realtime.message) }
+            : context.thread;
+        return {
+          conversations: upsertConversation(context.conversations, realtime.conversation),
+          unreadCount: Math.max(0, realtime.unread_count),
+          thread,
+        };
+      }),
+      markThreadReadIfTeamReplied: ({ context, event, self }) => {
+        if (event.type !== 'REALTIME' || event.event.type !== 'message' || !context.session || !context.thread) return;
+        const { message } = event.event;
+        if (message.author !== 'team' || message.conversation_id !== context.thread.conversationId) return;
+        transport.markRead(context.session, message.conversation_id).then(
+          (read) => self.send({ type: 'UNREAD_COUNT', unreadCount: read.unread_count }),
+          () => {
+            // Unread stays as the server counts it; the next open marks it read.
+          },
+        );
+      },
+      assignDraft: assign({
+        draft: ({ event }) =>
+          event.type === 'SHOW_NEW_MESSAGE' ? event.prefill : event.type === 'START_CONVERSATION' ? event.body : '',
+      }),
+      openThread: assign({
+        thread: ({ context, event }) => {
+          if (event.type !== 'SHOW_CONVERSATION') return context.thread;
+          if (context.thread?.conversationId === event.conversationId) return context.thread;
+          return { conversationId: event.conversationId, messages: [], loading: true };
+        },
+      }),
+      postMessage: enqueueActions(({ context, event, enqueue, self }) => {
+        if (!context.session || !context.thread) return;
+        let body: string;
+        let clientId: string;
+        if (event.type === 'SEND_MESSAGE') {
+          body = event.body.trim();
+          if (!body) return;
+          clientId = randomId();
+          const pending: ThreadMessage = {
+            id: clientId,
+            client_id: clientId,
+            conversation_id: context.thread.conversationId,
+            author: 'person',
+            body,
+            created_at: clock.now(),
+            status: 'sending',
+          };
+          enqueue.assign({ thread: { ...context.thread, messages: [...context.thread.messages, pending] } });
+        } else if (event.type === 'RETRY_MESSAGE') {
+          const failed = context.thread.messages.find((m) => m.id === event.clientId && m.status === 'failed');
+          if (!failed) return;
+          body = failed.body;
+          clientId = failed.id;
+          enqueue.assign({
+            thread: {
+              ...context.thread,
+              messages: context.thread.messages.map((m) => (m.id === clientId ? { ...m, status: 'sending' as const } : m)),
+            },
+          });
+        } else return;
+        transport.postMessage(context.session, context.thread.conversationId, body, clientId).then(
+          (message) => self.send({ type: 'MESSAGE_SENT', clientId, message }),
+          () => self.send({ type: 'MESSAGE_FAILED', clientId }),
+        );
+      }),
+      confirmMessage: assign({
+        thread: ({ context, event }) => {
+          if (event.type !== 'MESSAGE_SENT' || !context.thread) return context.thread;
+          if (event.message.conversation_id !== context.thread.conversationId) return context.thread;
+          return { ...context.thread, messages: appendMessage(context.thread.messages, { ...event.message, client_id: event.clientId }) };
+        },
+      }),
+      failMessage: assign({
+        thread: ({ context, event }) => {
+          if (event.type !== 'MESSAGE_FAILED' || !context.thread) return context.thread;
+          return {
+            ...context.thread,
+            messages: context.thread.messages.map((m) => (m.id === event.clientId ? { ...m, status: 'failed' as const } : m)),
+          };
+        },
+      }),
+      supplyEmail: enqueueActions(({ event, enqueue }) => {
+        if (event.type !== 'SUPPLY_EMAIL') return;
+        enqueue.raise({ type: 'UPDATE', patch: { identity: { email: event.email }, attributes: {} }, launcher: {} });
+        enqueue.emit({ type: 'userEmailSupplied', email: event.email });
+      }),
+    },
+  }).createMachine({
+    id: 'messenger',
+    context: ({ input }) => ({
+      defaultAppId: input.appId,
+      settings: null,
+      launcher: defaultLauncherSettings,
+      serverSettings: {},
+      session: null,
+      person: null,
+      unreadCount: 0,
+      conversations: [],
+      thread: null,
+      draft: '',
+      deferred: [],
+      updateWindow: freshUpdateWindow,
+      pendingPatch: null,
+      bootAttempt: 0,
+      error: null,
+    }),
+    initial: 'unbooted',
+    states: {
+      unbooted: {
+        on: {
+          BOOT: [{ guard: 'hasAppId', target: 'booting', actions: 'assignBootSettings' }, { actions: 'warnNoAppId' }],
+          SHUTDOWN: { target: 'shutDown', actions: ['warnDroppedDeferred', 'endSession', 'clearUserData'] },
+          ...Object.fromEntries(DEFERRED_BEFORE_BOOT.map((type) => [type, { actions: 'defer' }])),
+        },
+      },
+      booting: {
+        initial: 'requesting',
+        states: {
+          requesting: {
+            invoke: {
+              src: 'boot',
+              input: ({ context }) => ({ appId: appIdOf(context)!, settings: context.settings! }),
+              onDone: { target: '#messenger.booted', actions: 'assignBootResponse' },
+              onError: [
+                { guard: 'retryableBootFailure', target: 'waiting', actions: 'countBootAttempt' },
+                { target: '#messenger.unbooted', actions: 'reportBootFailure' },
+              ],
+            },
+          },
+          waiting: {
+            after: { bootRetry: 'requesting' },
+          },
+        },
+        on: {
+          BOOT: [
+            // The same person again while the first boot is in flight: it is an update.
+            { guard: 'sameAppAndPerson', actions: ['updateAsBoot'] },
+            { target: '.', reenter: true, actions: 'assignBootSettings' },
+          ],
+          SHUTDOWN: { target: 'shutDown', actions: ['warnDroppedDeferred', 'endSession', 'clearUserData'] },
+          ...Object.fromEntries(DEFERRED_BEFORE_BOOT.map((type) => [type, { actions: 'defer' }])),
+        },
+      },
+      booted: {
+        type: 'parallel',
+        entry: ['startSession', 'replayDeferred'],
+        invoke: { src: 'realtime', input: ({ context }) => ({ session: context.session! }) },
+        on: {
+          BOOT: [
+            { guard: 'sameAppAndPerson', actions: 'updateAsBoot' },
+            { guard: 'hasAppId', target: 'booting', actions: ['endSession', 'clearUserData', 'assignBootSettings'] },
+          ],
+          SHUTDOWN: { target: 'shutDown', actions: ['endSession', 'clearUserData'] },
+          TRACK_EVENT: { actions: 'enqueueEvent' },
+          REALTIME: { actions: 'applyRealtime' },
+          PERSON_UPDATED: { actions: 'assignPerson' },
+          UNREAD_COUNT: { actions: 'assignUnread' },
+          SUPPLY_EMAIL: { actions: 'supplyEmail' },
+        },
+        states: {
+          panel: {
+            initial: 'closed',
+            states: {
+              closed: {
+                on: {
+                  SHOW: 'open',
+                  TOGGLE: 'open',
+                  SHOW_HOME: 'open.home',
+                  SHOW_MESSAGES: 'open.messages',
+                  SHOW_NEW_MESSAGE: { target: 'open.newMessage', actions: 'assignDraft' },
+                  SHOW_CONVERSATION: { target: 'open.conversation', actions: 'openThread' },
+                  START_CONVERSATION: { target: 'open.newMessage.sending', actions: 'assignDraft' },
+                },
+              },
+              open: {
+                initial: 'home',
+                on: {
+                  HIDE: 'closed',
+                  TOGGLE: 'closed',
+                  SHOW_HOME: '.home',
+                  SHOW_MESSAGES: '.messages',
+                  SHOW_NEW_MESSAGE: { target: '.newMessage', actions: 'assignDraft' },
+                  // Re-entered so that switching threads loads the new one.
+                  SHOW_CONVERSATION: { target: '.conversation', reenter: true, actions: 'openThread' },
+                  START_CONVERSATION: { target: '.newMessage.sending', actions: 'assignDraft' },
+                },
+                states: {
+                  home: {
+                    on: { BACK: '#messenger.booted.panel.closed' },
+                  },
+                  messages: {
+                    invoke: {
+                      src: 'listConversations',
+                      input: ({ context }) => ({ session: context.session! }),
+                      onDone: {
+                        actions: assign({
+                          conversations: ({ event }) => [...event.output].sort((a, b) => b.updated_at - a.updated_at),
+                        }),
+                      },
+                      onError: { actions: assign({ error: ({ event }) => toTransportError(event.error).message }) },
+                    },
+                    on: { BACK: 'home' },
+                  },
+                  conversation: {
+                    invoke: {
+                      src: 'loadThread',
+                      input: ({ context }) => ({ session: context.session!, id: context.thread!.conversationId }),
+                      onDone: {
+                        actions: assign(({ context, event }) => {
+                          const pending = context.thread?.messages.filter((m) => m.status !== 'sent') ?? [];
+                          let messages: ThreadMessage[] = event.output.messages.map((m) => ({ ...m, status: 'sent' as const }));
+                          for (const m of pending) messages = messages.some((x) => x.client_id === m.id) ? messages : [...messages, m];
+                          return {
+                            thread: { conversationId: event.output.conversation.id, messages, loading: false },
+                            conversations: upsertConversation(context.conversations, { ...event.output.conversation, unread_count: 0 }),
+                            unreadCount: Math.max(0, event.output.unread_count),
+                          };
+                        }),
+                      },
+                      onError: {
+                        actions: assign(({ context, event }) => ({
+                          thread: context.thread ? { ...context.thread, loading: false } : null,
+                          error: toTransportError(event.error).message,
+                        })),
+                      },
+                    },
+                    on: {
+                      SEND_MESSAGE: { actions: 'postMessage' },
+                      RETRY_MESSAGE: { actions: 'postMessage' },
+                      MESSAGE_SENT: { actions: 'confirmMessage' },
+                      MESSAGE_FAILED: { actions: 'failMessage' },
+                      REALTIME: { actions: ['applyRealtime', 'markThreadReadIfTeamReplied'] },
+                      BACK: 'messages',
+                    },
+                  },
+                  newMessage: {
+                    initial: 'composing',
+                    states: {
+                      composing: {
+                        on: {
+                          SEND_MESSAGE: {
+                            guard: ({ event }) => event.type === 'SEND_MESSAGE' && event.body.trim().length > 0,
+                            target: 'sending',
+                            actions: assign({ draft: ({ event }) => (event.type === 'SEND_MESSAGE' ? event.body.trim() : '') }),
+                          },
+                        },
+                      },
+                      sending: {
+                        invoke: {
+                          src: 'startConversation',
+                          input: ({ context }) => ({ session: context.session!, body: context.draft, clientId: randomId() }),
+                          onDone: {
+                            target: '#messenger.booted.panel.open.conversation',
+                            actions: assign(({ context, event }) => ({
+                              draft: '',
+                              error: null,
+                              conversations: upsertConversation(context.conversations, event.output.conversation),
+                              thread: {
+                                conversationId: event.output.conversation.id,
+                                messages: [{ ...event.output.message, status: 'sent' as const }],
+                                loading: true,
+                              },
+                            })),
+                          },
+                          // The draft stays in the composer: nothing the person typed is lost.
+                          onError: {
+                            target: 'composing',
+                            actions: assign({ error: ({ event }) => toTransportError(event.error).message }),
+                          },
+                        },
+                      },
+                    },
+                    on: { BACK: 'home' },
+                  },
+                },
+              },
+            },
+          },
+          updates: {
+            initial: 'ready',
+            states: {
+              ready: {
+                // The window is per page load, not per person: a new boot inherits a full one.
+                always: { guard: 'updateWindowFull', target: 'throttled' },
+                on: {
+                  UPDATE: [
+                    { guard: 'canAdmitUpdate', actions: ['applyUpdateLocally', 'admitAndSendUpdate'] },
+                    { target: 'throttled', actions: ['applyUpdateLocally', 'holdPatch'] },
+                  ],
+                },
+              },
+              throttled: {
+                after: { untilWindowResets: { target: 'ready', actions: 'releasePendingPatch' } },
+                on: { UPDATE: { actions: ['applyUpdateLocally', 'holdPatch'] } },
+              },
+            },
+          },
+        },
+      },
+      shutDown: {
+        on: {
+          BOOT: [{ guard: 'hasAppId', target: 'booting', actions: 'assignBootSettings' }, { actions: 'warnNoAppId' }],
+          SHUTDOWN: { actions: ['warnDroppedDeferred', 'endSession', 'clearUserData'] },
+          ...Object.fromEntries(DEFERRED_BEFORE_BOOT.map((type) => [type, { actions: 'defer' }])),
+        },
+      },
+    },
+  });
+}
+
+export type MessengerMachine = ReturnType<typeof createMessengerMachine>;

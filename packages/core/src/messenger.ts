@@ -1,0 +1,180 @@
+import { createActor, type Actor } from 'xstate';
+import {
+  formatProblem,
+  parseCommand,
+  type CommandName,
+  type HookCallbacks,
+  type IntercomApi,
+  type SpaceName,
+  type Unsubscribe,
+} from './commands';
+import { connect, type MessengerView } from './connect';
+import { createMessengerEffects, type MessengerEffects, type MessengerPlatform } from './effects';
+import { createHookRegistry, type HookRegistry } from './hooks';
+import { randomId } from './ids';
+import { createMessengerMachine, type MessengerMachine } from './messenger.machine';
+import type { MessengerEvent } from './messenger.types';
+import type { EventMetadata } from './protocol';
+import { isOpen, type MessengerSnapshot } from './selectors';
+import type { IntercomSettings } from './settings';
+
+export interface MessengerOptions extends MessengerPlatform {
+  /** The app id used when `boot` names none (e.g. from `window.intercomSettings`). */
+  appId?: string;
+}
+
+/** Every command as a plain function: what the adapters hand to their users. */
+export interface MessengerCommands {
+  boot(settings?: IntercomSettings): void;
+  shutdown(): void;
+  update(settings?: IntercomSettings): void;
+  show(): void;
+  hide(): void;
+  showMessages(): void;
+  showNewMessage(prefill?: string): void;
+  showSpace(space: SpaceName): void;
+  showConversation(conversationId: string | number): void;
+  startConversation(message: string): void;
+  onShow(callback: () => void): Unsubscribe;
+  onHide(callback: () => void): Unsubscribe;
+  onUnreadCountChange(callback: (unreadCount: number) => void): Unsubscribe;
+  onUserEmailSupplied(callback: (email: string) => void): Unsubscribe;
+  trackEvent(name: string, metadata?: EventMetadata): void;
+  getVisitorId(): string | undefined;
+}
+
+export interface Messenger {
+  /** `Intercom(command, ...args)`: validates, warns on a bad call, never throws. */
+  readonly Intercom: IntercomApi;
+  readonly commands: MessengerCommands;
+  /** TanStack's seam: adapters bind to exactly these two. */
+  subscribe(listener: () => void): Unsubscribe;
+  getSnapshot(): MessengerSnapshot;
+  /** The view-model for the current snapshot (memoised per snapshot). */
+  getView(): MessengerView;
+  send(event: MessengerEvent): void;
+  /** Stops the actor: closes the realtime stream and every timer. */
+  stop(): void;
+  readonly actor: Actor<MessengerMachine>;
+  readonly effects: MessengerEffects;
+  readonly hooks: HookRegistry;
+}
+
+const NOOP_UNSUBSCRIBE: Unsubscribe = () => {};
+
+export function createMessenger(options: MessengerOptions): Messenger {
+  const effects = createMessengerEffects(options);
+  const hooks = createHookRegistry(effects.logger);
+  const machine = createMessengerMachine(effects);
+  const actor = createActor(machine, { input: { appId: options.appId }, clock: effects.clock });
+
+  // Hooks fire on what the state says changed, never on what a command asked for.
+  let wasOpen = false;
+  let lastUnread = 0;
+  actor.subscribe({
+    next(snapshot) {
+      const open = isOpen(snapshot);
+      if (open !== wasOpen) {
+        wasOpen = open;
+        hooks.emit(open ? 'onShow' : 'onHide');
+      }
+      const unread = snapshot.matches('booted') ? snapshot.context.unreadCount : 0;
+      if (unread !== lastUnread) {
+        lastUnread = unread;
+        hooks.emit('onUnreadCountChange', unread);
+      }
+    },
+    error(error) {
+      effects.logger.warn(`[Confab] the messenger stopped after an internal error: ${String(error)}`);
+    },
+  });
+  actor.on('userEmailSupplied', ({ email }) => hooks.emit('onUserEmailSupplied', email));
+  actor.start();
+
+  const environment = { now: () => effects.clock.now(), newId: randomId, page: () => effects.page() };
+
+  function send(event: MessengerEvent) {
+    try {
+      actor.send(event);
+    } catch (error) {
+      effects.logger.warn(`[Confab] ${event.type} failed: ${String(error)}`);
+    }
+  }
+
+  function intercom(command: unknown, ...args: unknown[]): unknown {
+    try {
+      const parsed = parseCommand(command, args, environment);
+      if (!parsed.ok) {
+        effects.logger.warn(formatProblem(command, parsed.problem));
+        return (command as string)?.startsWith?.('on') ? NOOP_UNSUBSCRIBE : undefined;
+      }
+      const { command: result } = parsed;
+      switch (result.kind) {
+        case 'event':
+          send(result.event);
+          return undefined;
+        case 'hook':
+          return hooks.add(result.hook, result.callback as HookCallbacks[typeof result.hook]);
+        case 'getVisitorId': {
+          const { context } = actor.getSnapshot();
+          const appId = context.settings?.app_id ?? context.defaultAppId;
+          return appId ? effects.visitorId(appId) : undefined;
+        }
+      }
+    } catch (error) {
+      // The last line of "never throws into the host page".
+      effects.logger.warn(formatProblem(command, `failed unexpectedly: ${String(error)}`));
+    }
+    return undefined;
+  }
+  const Intercom = intercom as IntercomApi;
+
+  const call =
+    (name: CommandName) =>
+    (...args: unknown[]) =>
+      intercom(name, ...args);
+  const commands = {
+    boot: call('boot'),
+    shutdown: call('shutdown'),
+    update: call('update'),
+    show: call('show'),
+    hide: call('hide'),
+    showMessages: call('showMessages'),
+    showNewMessage: call('showNewMessage'),
+    showSpace: call('showSpace'),
+    showConversation: call('showConversation'),
+    startConversation: call('startConversation'),
+    onShow: call('onShow'),
+    onHide: call('onHide'),
+    onUnreadCountChange: call('onUnreadCountChange'),
+    onUserEmailSupplied: call('onUserEmailSupplied'),
+    trackEvent: call('trackEvent'),
+    getVisitorId: call('getVisitorId'),
+  } as MessengerCommands;
+
+  let viewFor: MessengerSnapshot | null = null;
+  let view: MessengerView | null = null;
+
+  return {
+    Intercom,
+    commands,
+    subscribe(listener) {
+      const subscription = actor.subscribe(() => listener());
+      return () => subscription.unsubscribe();
+    },
+    getSnapshot: () => actor.getSnapshot(),
+    getView() {
+      const snapshot = actor.getSnapshot();
+      if (snapshot !== viewFor || !view) {
+        viewFor = snapshot;
+        view = connect(snapshot, send);
+      }
+      return view;
+    },
+    send,
+    stop: () => actor.stop(),
+    actor,
+    effects,
+    hooks,
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Where the messenger keeps what must outlive a page load. Synchronous because cookies and
+ * localStorage are; the DOM adapter maps Intercom's cookie names onto cookies.
+ */
+export interface Storage {
+  get(key: string): string | undefined;
+  /** `expiresAt` is epoch milliseconds; after it the value reads as absent. */
+  set(key: string, value: string, options?: { expiresAt?: number }): void;
+  remove(key: string): void;
+  /** Every key present now (used to prove a shutdown left no user data). */
+  keys(): string[];
+}
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Intercom's cookie names, kept so a site's existing cookie policy stays true. */
+export function storageKeys(appId: string) {
+  return {
+    /** The anonymous visitor id; replaced by shutdown. */
+    visitorId: `intercom-id-${appId}`,
+    /** The session token, for one week; cleared by shutdown. */
+    session: `intercom-session-${appId}`,
+    deviceId: `intercom-device-id-${appId}`,
+    /** Tracked events not yet acknowledged by the server. */
+    eventQueue: `confab-events-${appId}`,
+  } as const;
+}
+
+export const SESSION_LIFETIME_MS = WEEK_MS;
+
+/** The keys that hold a person's data (as opposed to the anonymous device). */
+export function userDataKeys(appId: string): string[] {
+  const keys = storageKeys(appId);
+  return [keys.session, keys.eventQueue];
+}

@@ -1,0 +1,30 @@
+import {
+  createMemoryServer,
+  createMemoryStorage,
+  createMessenger,
+  createSimulatedClock,
+  type Logger,
+  type Transport,
+} from '../src';
+
+/** A real core wired to the in-memory server, a simulated clock and a logger that records. */
+export function createHarness(options: { appId?: string; transport?: (base: Transport) => Transport; random?: () => number } = {}) {
+  const clock = createSimulatedClock();
+  const server = createMemoryServer({ clock });
+  const storage = createMemoryStorage(clock);
+  const warnings: string[] = [];
+  const logger: Logger = { warn: (message) => warnings.push(message) };
+  const transport = options.transport ? options.transport(server.transport) : server.transport;
+  const messenger = createMessenger({
+    transport,
+    storage,
+    clock,
+    logger,
+    appId: options.appId,
+    random: options.random ?? (() => 0.5),
+    page: () => ({ url: 'https://shop.example/pricing', title: 'Pricing' }),
+  });
+  return { clock, server, storage, warnings, messenger, Intercom: messenger.Intercom, view: () => messenger.getView() };
+}
+
+export type Harness = ReturnType<typeof createHarness>;
