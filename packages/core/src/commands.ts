@@ -236,6 +236,7 @@ export function parseCommand(command: unknown, args: unknown[], env: CommandEnvi
 
 /** The one warning a bad call logs. */
 export function formatProblem(command: unknown, problem: string): string {
-  const name = typeof command === 'string' ? `'${command}'` : String(command);
+  // String() can throw on hostile objects (a toString that throws); typeof never does.
+  const name = typeof command === 'string' ? `'${command}'` : typeof command === 'number' ? String(command) : `<${typeof command}>`;
   return `[Confab] Intercom(${name}): ${problem}. The call was ignored.`;
 }

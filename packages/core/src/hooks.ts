@@ -1,5 +1,5 @@
 import type { HookCallbacks, HookName, Unsubscribe } from './commands';
-import type { Logger } from './logger';
+import { describeError, type Logger } from './logger';
 
 /**
  * The host page's callbacks. Kept outside the machine so a registration survives shutdown and
@@ -30,7 +30,7 @@ export function createHookRegistry(logger: Logger): HookRegistry {
         try {
           (callback as (...a: unknown[]) => void)(...args);
         } catch (error) {
-          logger.warn(`[Confab] an ${hook} callback threw: ${error instanceof Error ? error.message : String(error)}`);
+          logger.warn(`[Confab] an ${hook} callback threw: ${describeError(error)}`);
         }
       }
     },

@@ -6,3 +6,12 @@ export interface Logger {
 export const consoleLogger: Logger = {
   warn: (message) => console.warn(message),
 };
+
+/** A thrown value as text; never throws itself, whatever the host threw. */
+export function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return `<${typeof error}>`;
+  }
+}

@@ -41,7 +41,7 @@ function appendMessage(messages: ThreadMessage[], message: Message): ThreadMessa
   return messages.map((m, i) => (i === known ? sent : m));
 }
 
-const appIdOf = (context: MessengerContext): string | undefined => context.settings?.app_id ?? context.defaultAppId;
+const appIdOf = (context: MessengerContext): string | undefined => context.settings?.app_id ?? context.appId;
 
 /**
  * The messenger's lifecycle, as DESIGN.md describes it: unbooted, booting, booted (panel and
@@ -87,7 +87,6 @@ export function createMessengerMachine(effects: MessengerEffects) {
         const nextApp = event.settings.app_id ?? appIdOf(context);
         return nextApp === appIdOf(context) && isSamePerson(context.settings.identity, event.settings.identity);
       },
-      updateWindowFull: ({ context }) => !canAdmitUpdate(context.updateWindow, clock.now()),
       canAdmitUpdate: ({ context }) => canAdmitUpdate(context.updateWindow, clock.now()),
       hasAppId: ({ context, event }) => event.type === 'BOOT' && (event.settings.app_id ?? appIdOf(context)) !== undefined,
     },
@@ -104,6 +103,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
         const settings: NormalizedSettings = { ...event.settings, app_id: event.settings.app_id ?? appIdOf(context) };
         return {
           settings,
+          appId: settings.app_id,
           launcher: applyLauncherSettings(context.launcher, event.settings.launcher),
           bootAttempt: 0,
           error: null,
@@ -301,7 +301,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
   }).createMachine({
     id: 'messenger',
     context: ({ input }) => ({
-      defaultAppId: input.appId,
+      appId: input.appId,
       settings: null,
       launcher: defaultLauncherSettings,
       serverSettings: {},
@@ -492,9 +492,9 @@ export function createMessengerMachine(effects: MessengerEffects) {
           updates: {
             initial: 'ready',
             states: {
+              // `throttled` means an update is being held. The window itself is per page load, not
+              // per person: after a new boot, an update that finds it full is held at once.
               ready: {
-                // The window is per page load, not per person: a new boot inherits a full one.
-                always: { guard: 'updateWindowFull', target: 'throttled' },
                 on: {
                   UPDATE: [
                     { guard: 'canAdmitUpdate', actions: ['applyUpdateLocally', 'admitAndSendUpdate'] },

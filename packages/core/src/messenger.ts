@@ -12,6 +12,7 @@ import { connect, type MessengerView } from './connect';
 import { createMessengerEffects, type MessengerEffects, type MessengerPlatform } from './effects';
 import { createHookRegistry, type HookRegistry } from './hooks';
 import { randomId } from './ids';
+import { describeError } from './logger';
 import { createMessengerMachine, type MessengerMachine } from './messenger.machine';
 import type { MessengerEvent } from './messenger.types';
 import type { EventMetadata } from './protocol';
@@ -85,7 +86,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       }
     },
     error(error) {
-      effects.logger.warn(`[Confab] the messenger stopped after an internal error: ${String(error)}`);
+      effects.logger.warn(`[Confab] the messenger stopped after an internal error: ${describeError(error)}`);
     },
   });
   actor.on('userEmailSupplied', ({ email }) => hooks.emit('onUserEmailSupplied', email));
@@ -97,7 +98,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     try {
       actor.send(event);
     } catch (error) {
-      effects.logger.warn(`[Confab] ${event.type} failed: ${String(error)}`);
+      effects.logger.warn(`[Confab] ${event.type} failed: ${describeError(error)}`);
     }
   }
 
@@ -106,7 +107,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       const parsed = parseCommand(command, args, environment);
       if (!parsed.ok) {
         effects.logger.warn(formatProblem(command, parsed.problem));
-        return (command as string)?.startsWith?.('on') ? NOOP_UNSUBSCRIBE : undefined;
+        return typeof command === 'string' && command.startsWith('on') ? NOOP_UNSUBSCRIBE : undefined;
       }
       const { command: result } = parsed;
       switch (result.kind) {
@@ -116,14 +117,13 @@ export function createMessenger(options: MessengerOptions): Messenger {
         case 'hook':
           return hooks.add(result.hook, result.callback as HookCallbacks[typeof result.hook]);
         case 'getVisitorId': {
-          const { context } = actor.getSnapshot();
-          const appId = context.settings?.app_id ?? context.defaultAppId;
+          const { appId } = actor.getSnapshot().context;
           return appId ? effects.visitorId(appId) : undefined;
         }
       }
     } catch (error) {
       // The last line of "never throws into the host page".
-      effects.logger.warn(formatProblem(command, `failed unexpectedly: ${String(error)}`));
+      effects.logger.warn(formatProblem(command, `failed unexpectedly: ${describeError(error)}`));
     }
     return undefined;
   }

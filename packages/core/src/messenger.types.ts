@@ -64,8 +64,8 @@ export const DEFERRED_BEFORE_BOOT = [
 ] as const;
 
 export interface MessengerContext {
-  /** The app id given at creation; `boot` may name another. */
-  defaultAppId: string | undefined;
+  /** The app id given at creation or by the last boot; kept by shutdown (it is not user data). */
+  appId: string | undefined;
   /** Who is booting or booted, as the last boot/update described them. */
   settings: NormalizedSettings | null;
   launcher: LauncherSettings;

@@ -123,7 +123,15 @@ const customValue = v.pipe(
 
 const idValue = v.pipe(
   v.union(
-    [v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_STRING)), v.pipe(v.number(), v.finite())],
+    [
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.nonEmpty('must be a non-empty string or a number'),
+        v.maxLength(MAX_STRING, `must be at most ${MAX_STRING} characters`),
+      ),
+      v.pipe(v.number(), v.finite('must be a finite number')),
+    ],
     'must be a non-empty string or a number',
   ),
   v.transform(String),

@@ -1,3 +1,4 @@
+import { describeError } from './logger';
 import type {
   BootRequest,
   BootResponse,
@@ -69,6 +70,6 @@ export class TransportError extends Error {
 /** Anything thrown by a transport, as a TransportError (an unknown throw counts as a network fault). */
 export function toTransportError(error: unknown): TransportError {
   if (error instanceof TransportError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   return new TransportError(message, { retryable: true, cause: error });
 }

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { storageKeys, userDataKeys } from '../src';
+import { createHarness } from './harness';
+
+describe('calls before boot', () => {
+  it('are kept in order and run after boot', async () => {
+    const h = createHarness();
+    h.Intercom('trackEvent', 'first');
+    h.Intercom('showNewMessage', 'Hello?');
+    h.Intercom('update', { plan: 'pro' });
+    h.Intercom('trackEvent', 'second');
+    expect(h.view().lifecycle).toBe('unbooted');
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    h.Intercom('trackEvent', 'third');
+    expect(h.view().lifecycle).toBe('booting');
+    await h.clock.advance(5_000);
+    expect(h.view()).toMatchObject({ lifecycle: 'booted', open: true, view: 'newMessage', draft: 'Hello?' });
+    expect(h.server.people()[0]!.attributes.custom_attributes).toEqual({ plan: 'pro' });
+    expect(h.server.events().map((e) => e.name)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('a boot the server refuses returns to unbooted, says why, and keeps the queued calls', async () => {
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        boot: async () => {
+          const { TransportError } = await import('../src');
+          throw TransportError.fromStatus(401, 'user_hash does not match');
+        },
+      }),
+    });
+    h.Intercom('show');
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await h.clock.settle();
+    expect(h.view().lifecycle).toBe('unbooted');
+    expect(h.warnings).toEqual([expect.stringContaining("Intercom('boot') failed (401): user_hash does not match")]);
+    expect(h.messenger.getSnapshot().context.deferred).toEqual([{ type: 'SHOW' }]);
+  });
+
+  it('a boot that meets a network failure is retried with backoff until it succeeds', async () => {
+    let failures = 3;
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        boot: (request) => (failures-- > 0 ? Promise.reject(new TypeError('fetch failed')) : base.boot(request)),
+      }),
+    });
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    expect(h.view().lifecycle).toBe('booting');
+    await h.clock.advance(60_000);
+    expect(h.view().lifecycle).toBe('booted');
+    expect(h.server.calls().boot).toBe(1);
+  });
+});
+
+describe('boot while booted', () => {
+  it('as the same person acts as update: no new session, attributes reach the server', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1', name: 'Ada' });
+    await h.clock.settle();
+    h.Intercom('show');
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1', name: 'Ada L.' });
+    await h.clock.settle();
+    expect(h.server.calls()).toMatchObject({ boot: 1, update: 1 });
+    expect(h.view()).toMatchObject({ lifecycle: 'booted', open: true });
+    expect(h.server.people()[0]!.name).toBe('Ada L.');
+  });
+
+  it('as another person shuts down then boots: none of the first person is left', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'alice' });
+    await h.clock.settle();
+    h.Intercom('startConversation', 'Alice here');
+    await h.clock.settle();
+    expect(h.view().conversations).toHaveLength(1);
+    const aliceSession = h.storage.get(storageKeys('acme').session);
+    const aliceVisitor = h.storage.get(storageKeys('acme').visitorId);
+
+    h.Intercom('boot', { app_id: 'acme', user_id: 'bob' });
+    expect(h.view()).toMatchObject({ lifecycle: 'booting', conversations: [], open: false, unreadCount: 0 });
+    await h.clock.settle();
+    expect(h.view()).toMatchObject({ lifecycle: 'booted', conversations: [], open: false });
+    expect(h.storage.get(storageKeys('acme').session)).not.toBe(aliceSession);
+    expect(h.storage.get(storageKeys('acme').visitorId)).not.toBe(aliceVisitor);
+    expect(h.messenger.getSnapshot().context.person?.user_id).toBe('bob');
+    // Alice's session was revoked on the server.
+    expect(h.server.sessionCount()).toBe(1);
+  });
+
+  it('a lead who boots as a user keeps the conversation they started', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('startConversation', 'Question before signing up');
+    await h.clock.settle();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'new-user', email: 'n@example.com' });
+    await h.clock.settle();
+    expect(h.server.people()).toHaveLength(1);
+    expect(h.server.people()[0]).toMatchObject({ role: 'user', user_id: 'new-user' });
+    h.Intercom('showMessages');
+    await h.clock.settle();
+    expect(h.view().conversations.map((c) => c.last_message?.body)).toEqual(['Question before signing up']);
+  });
+});
+
+describe('shutdown', () => {
+  it('clears every piece of user data, revokes the session and replaces the visitor id', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await h.clock.settle();
+    const visitor = h.Intercom('getVisitorId');
+    h.Intercom('show');
+    for (let i = 0; i < 21; i++) h.Intercom('update', { n: i });
+    h.Intercom('trackEvent', 'left-behind');
+    expect(h.storage.get(storageKeys('acme').eventQueue)).toBeDefined();
+
+    h.Intercom('shutdown');
+    expect(h.view()).toMatchObject({ lifecycle: 'shutDown', open: false, unreadCount: 0, conversations: [], person: null });
+    const { context } = h.messenger.getSnapshot();
+    expect(context).toMatchObject({ session: null, settings: null, pendingPatch: null, thread: null, deferred: [] });
+    for (const key of userDataKeys('acme')) expect(h.storage.get(key)).toBeUndefined();
+    expect(h.Intercom('getVisitorId')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(h.Intercom('getVisitorId')).not.toBe(visitor);
+
+    // The person's last event is still delivered (from memory) before the session is revoked.
+    await h.clock.advance(5_000);
+    expect(h.server.events().map((e) => e.name)).toEqual(['left-behind']);
+    expect(h.server.sessionCount()).toBe(0);
+    expect(h.server.streamCount()).toBe(0);
+  });
+
+  it('boot starts again after shutdown', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('shutdown');
+    h.Intercom('show');
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    expect(h.view()).toMatchObject({ lifecycle: 'booted', open: true, view: 'home' });
+    expect(h.server.people()).toHaveLength(2);
+  });
+
+  it('a reload keeps the session: the next page load resumes the same person', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    const person = h.messenger.getSnapshot().context.person!;
+    h.messenger.stop();
+    const { createMessenger } = await import('../src');
+    const reloaded = createMessenger({ transport: h.server.transport, storage: h.storage, clock: h.clock, logger: { warn: () => {} } });
+    reloaded.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    expect(reloaded.getSnapshot().context.person!.id).toBe(person.id);
+    expect(reloaded.Intercom('getVisitorId')).toBe(person.visitor_id);
+  });
+});
+
+describe('the panel', () => {
+  it('moves between its views and the team reply arrives live', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await h.clock.settle();
+    h.Intercom('showNewMessage', 'prefilled');
+    expect(h.view()).toMatchObject({ open: true, view: 'newMessage', draft: 'prefilled' });
+    h.view().sendMessage('My first question');
+    expect(h.view().sending).toBe(true);
+    await h.clock.settle();
+    expect(h.view().view).toBe('conversation');
+    const id = h.view().thread!.conversationId;
+
+    h.server.team.reply(id, 'Happy to help');
+    await h.clock.settle();
+    // Read at once because the thread is on screen.
+    expect(h.view().thread!.messages.map((m) => [m.author, m.body])).toEqual([
+      ['person', 'My first question'],
+      ['team', 'Happy to help'],
+    ]);
+    expect(h.view().unreadCount).toBe(0);
+
+    h.Intercom('hide');
+    h.server.team.reply(id, 'Anything else?');
+    await h.clock.settle();
+    expect(h.view().unreadCount).toBe(1);
+
+    h.Intercom('showMessages');
+    await h.clock.settle();
+    expect(h.view().conversations[0]).toMatchObject({ id, unread_count: 1 });
+    h.view().openConversation(id);
+    await h.clock.settle();
+    expect(h.view()).toMatchObject({ view: 'conversation', unreadCount: 0 });
+    h.view().sendMessage('No, thanks');
+    await h.clock.settle();
+    expect(h.server.messagesOf(id).map((m) => m.body)).toEqual(['My first question', 'Happy to help', 'Anything else?', 'No, thanks']);
+    h.view().back();
+    expect(h.view().view).toBe('messages');
+    h.view().back();
+    expect(h.view().view).toBe('home');
+    h.view().toggle();
+    expect(h.view().open).toBe(false);
+  });
+
+  it('a message that fails to send stays on screen, marked, and can be retried', async () => {
+    let fail = true;
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        postMessage: (...args) => (fail ? Promise.reject(new TypeError('offline')) : base.postMessage(...args)),
+      }),
+    });
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('startConversation', 'hello');
+    await h.clock.settle();
+    h.view().sendMessage('are you there?');
+    await h.clock.settle();
+    const failed = h.view().thread!.messages.at(-1)!;
+    expect(failed).toMatchObject({ body: 'are you there?', status: 'failed' });
+    fail = false;
+    h.view().retryMessage(failed.id);
+    await h.clock.settle();
+    expect(h.view().thread!.messages.at(-1)).toMatchObject({ body: 'are you there?', status: 'sent' });
+    expect(h.server.messagesOf(h.view().thread!.conversationId)).toHaveLength(2);
+  });
+});
