@@ -6,6 +6,7 @@ import {
   msUntilReset,
   UPDATE_LIMIT,
   UPDATE_WINDOW_MS,
+  type UpdatePatch,
   type UpdateWindow,
 } from '../src';
 import { createHarness } from './harness';
@@ -38,12 +39,13 @@ describe('the update window (Intercom: 20 per 30 minutes per page load)', () => 
 
 describe('pending patch merging', () => {
   it('keeps the last value of every attribute and merges custom attributes key by key', () => {
-    const merged = [
+    const patches: UpdatePatch[] = [
       { identity: {}, attributes: { name: 'A', custom_attributes: { plan: 'free', seats: 1 } }, page: { url: '/1' } },
       { identity: { email: 'a@x.io' }, attributes: { custom_attributes: { plan: 'pro' } } },
       { identity: {}, attributes: { name: 'B', company: { company_id: 'c1', plan: 'x', custom_attributes: { tier: 1 } } } },
       { identity: {}, attributes: { company: { company_id: 'c1', name: 'Acme', custom_attributes: { region: 'eu' } } }, page: { url: '/4' } },
-    ].reduce(mergePatch, null as never);
+    ];
+    const merged = patches.reduce<UpdatePatch | null>(mergePatch, null);
     expect(merged).toEqual({
       identity: { email: 'a@x.io' },
       attributes: {

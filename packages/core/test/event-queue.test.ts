@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createEventQueue,
+  createMemoryServer,
+  createMemoryStorage,
+  createMessenger,
+  createSimulatedClock,
+  storageKeys,
+  TransportError,
+  type TrackedEvent,
+} from '../src';
+import { createHarness } from './harness';
+
+const event = (n: number): TrackedEvent => ({ id: `id-${n}`, name: `e${n}`, created_at: n });
+
+describe('the durable event queue', () => {
+  it('persists before sending and batches (up to 20 per request, or after a second)', async () => {
+    const clock = createSimulatedClock();
+    const storage = createMemoryStorage(clock);
+    const batches: string[][] = [];
+    const queue = createEventQueue({ storage, key: 'q', clock, logger: { warn: () => {} } });
+    queue.start(async (batch) => {
+      batches.push(batch.map((e) => e.id));
+      return { accepted: batch.map((e) => e.id) };
+    });
+    queue.enqueue(event(1));
+    expect(JSON.parse(storage.get('q')!)).toEqual([event(1)]);
+    await clock.advance(999);
+    expect(batches).toEqual([]);
+    await clock.advance(1);
+    expect(batches).toEqual([['id-1']]);
+    expect(storage.get('q')).toBeUndefined();
+
+    for (let i = 2; i <= 46; i++) queue.enqueue(event(i));
+    await clock.advance(1_000);
+    expect(batches.slice(1).map((b) => b.length)).toEqual([20, 20, 5]);
+  });
+
+  it('retries 5xx, 429 and network faults with growing jittered delays, honouring Retry-After', async () => {
+    const clock = createSimulatedClock();
+    const attempts: number[] = [];
+    const failures = [
+      new TypeError('fetch failed'),
+      TransportError.fromStatus(503, 'unavailable'),
+      TransportError.fromStatus(429, 'slow down', 30_000),
+    ];
+    const queue = createEventQueue({
+      storage: createMemoryStorage(clock),
+      key: 'q',
+      clock,
+      logger: { warn: () => {} },
+      random: () => 1,
+      flushDelayMs: 0,
+    });
+    queue.start(async (batch) => {
+      attempts.push(clock.now());
+      const failure = failures.shift();
+      if (failure) throw failure;
+      return { accepted: batch.map((e) => e.id) };
+    });
+    const start = clock.now();
+    queue.enqueue(event(1));
+    await clock.advance(120_000);
+    expect(attempts.map((t) => t - start)).toEqual([0, 2_000, 2_000 + 4_000, 2_000 + 4_000 + 30_000]);
+    expect(queue.pending()).toEqual([]);
+  });
+
+  it('drops a batch the server refuses as malformed (4xx) and says so; keeps it on 401 for the next session', async () => {
+    const clock = createSimulatedClock();
+    const warnings: string[] = [];
+    const queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'q', clock, logger: { warn: (m) => warnings.push(m) }, flushDelayMs: 0 });
+    queue.start(async () => {
+      throw TransportError.fromStatus(401, 'session revoked');
+    });
+    queue.enqueue(event(1));
+    await clock.advance(100_000);
+    expect(queue.pending()).toHaveLength(1);
+    queue.start(async () => {
+      throw TransportError.fromStatus(400, 'metadata.a is invalid');
+    });
+    await clock.advance(100);
+    expect(queue.pending()).toHaveLength(0);
+    expect(warnings).toEqual(['[Confab] the server refused 1 tracked event(s): metadata.a is invalid']);
+  });
+
+  it('is kept across a reload until acknowledged, and each event is stored once', async () => {
+    const clock = createSimulatedClock();
+    const storage = createMemoryStorage(clock);
+    const server = createMemoryServer({ clock });
+    let online = false;
+    const transport = {
+      ...server.transport,
+      trackEvents: (...args: Parameters<typeof server.transport.trackEvents>) =>
+        online ? server.transport.trackEvents(...args) : Promise.reject(new TypeError('offline')),
+    };
+    const first = createMessenger({ transport, storage, clock, logger: { warn: () => {} } });
+    first.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await clock.settle();
+    first.Intercom('trackEvent', 'checkout', { total: 42 });
+    first.Intercom('trackEvent', 'coupon');
+    await clock.advance(10_000);
+    expect(server.events()).toEqual([]);
+    expect(JSON.parse(storage.get(storageKeys('acme').eventQueue)!)).toHaveLength(2);
+
+    // The page reloads: a new messenger on the same storage.
+    first.stop();
+    online = true;
+    const second = createMessenger({ transport, storage, clock, logger: { warn: () => {} } });
+    second.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await clock.advance(5_000);
+    expect(server.events().map((e) => [e.name, e.metadata])).toEqual([
+      ['checkout', { total: 42 }],
+      ['coupon', undefined],
+    ]);
+    expect(storage.get(storageKeys('acme').eventQueue)).toBeUndefined();
+  });
+
+  it('a lost acknowledgement makes the client resend, and the server still stores the event once', async () => {
+    let dropNext = true;
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        trackEvents: async (session, batch) => {
+          const ack = await base.trackEvents(session, batch);
+          if (dropNext) {
+            dropNext = false;
+            throw new TypeError('connection reset after the server answered');
+          }
+          return ack;
+        },
+      }),
+    });
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('trackEvent', 'signup');
+    await h.clock.advance(30_000);
+    expect(h.server.calls().trackEvents).toBe(2);
+    expect(h.server.events().map((e) => e.name)).toEqual(['signup']);
+  });
+});
