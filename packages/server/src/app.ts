@@ -1,0 +1,101 @@
+// Builds the HTTP server: Fastify with TypeBox validation, CORS, body limits, rate limits, and the
+// three route groups. Fastify because it validates JSON Schema natively with compiled validators,
+// has first-party, maintained plugins for CORS and rate limiting, and is the fastest of the
+// well-kept Node frameworks; the server is Node-only, so Hono's runtime portability buys nothing.
+import type { ServerResponse } from 'node:http';
+import cors from '@fastify/cors';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { ServerMessengerSettings } from '@confab/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { errorBody, errorHandler } from './errors';
+import { consume, memoryRateLimiters, type RateLimiters, type RateLimits } from './rate-limits';
+import type { RealtimeHub } from './realtime';
+import { bearerToken, MESSENGER_BODY_LIMIT, messengerRoutes } from './routes/messenger';
+import { streamRoutes } from './routes/stream';
+import { teamRoutes } from './routes/team';
+import { hashToken, type Store } from './store';
+
+export interface ServerOptions {
+  store: Store;
+  hub: RealtimeHub;
+  /** Identity verification secret; absent: user_hash is not required. */
+  secret?: string;
+  teamToken: string;
+  /** Origins allowed to call the API from a browser; `*` allows any. */
+  corsOrigins: string[];
+  rateLimits: RateLimits;
+  /** Limiter stores; in memory unless given (several processes share a database-backed one). */
+  rateLimiters?: RateLimiters;
+  messengerSettings?: ServerMessengerSettings;
+  now?: () => number;
+  logger?: boolean;
+}
+
+export interface ServerContext {
+  store: Store;
+  hub: RealtimeHub;
+  secret: string | undefined;
+  teamToken: string;
+  messengerSettings: ServerMessengerSettings;
+  now: () => number;
+  /** Open streams, ended first on shutdown so `close()` does not wait for them. */
+  streams: Set<ServerResponse>;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: MESSENGER_BODY_LIMIT,
+    // Behind a proxy, set trustProxy through a reverse proxy's config; loopback only here.
+    trustProxy: false,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  const anyOrigin = options.corsOrigins.includes('*');
+  await app.register(cors, {
+    origin: anyOrigin ? true : options.corsOrigins,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
+    maxAge: 600,
+  });
+
+  const limiters = options.rateLimiters ?? memoryRateLimiters(options.rateLimits);
+  app.addHook('onRequest', (request) => consume(limiters.perIp, request.ip, 'address', request));
+
+  const context: ServerContext = {
+    store: options.store,
+    hub: options.hub,
+    secret: options.secret,
+    teamToken: options.teamToken,
+    messengerSettings: options.messengerSettings ?? { team_name: 'Confab' },
+    now: options.now ?? Date.now,
+    streams: new Set(),
+  };
+
+  await app.register(
+    async (messenger) => {
+      messenger.addHook('onRequest', (request) => {
+        const token = bearerToken(request);
+        return token ? consume(limiters.perSession, hashToken(token), 'session', request) : Promise.resolve();
+      });
+      await messenger.register(messengerRoutes, context);
+      await messenger.register(streamRoutes, context);
+    },
+    { prefix: '/messenger/v1/apps/:app_id' },
+  );
+  await app.register(async (team) => teamRoutes(team, context), { prefix: '/api/v1/apps/:app_id' });
+
+  app.get('/health', async () => {
+    await options.store.ping();
+    return { ok: true };
+  });
+
+  // Streams never end by themselves: end them before the server waits for open connections.
+  app.addHook('preClose', async () => {
+    for (const stream of context.streams) stream.end();
+  });
+  return app;
+}

@@ -1,0 +1,103 @@
+// The server's configuration from command-line flags, then environment variables, then defaults.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** A SQLite file path (or `:memory:`); PostgreSQL URLs arrive with the PostgreSQL store. */
+  db: string;
+  secret: string | undefined;
+  teamToken: string;
+  /** True when no team token was configured and one was made for this run. */
+  teamTokenGenerated: boolean;
+  corsOrigins: string[];
+  rateLimits: RateLimits;
+  teamName: string;
+  greeting: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const USAGE = `confab-server [options]
+
+  --port <n>             port to listen on            (CONFAB_PORT or PORT, default 8787)
+  --host <addr>          address to listen on         (CONFAB_HOST, default 127.0.0.1)
+  --db <path>            SQLite file                  (CONFAB_DB, default ./confab.sqlite)
+  --secret <s>           identity verification secret: user_hash required  (CONFAB_SECRET)
+  --team-token <t>       bearer token of the team API (CONFAB_TEAM_TOKEN, default: made and printed)
+  --cors-origin <o>      an origin allowed to call the messenger API, repeatable, * for any
+                                                      (CONFAB_CORS_ORIGINS, comma-separated)
+  --rate-limit-ip <n>    requests per minute per IP   (CONFAB_RATE_LIMIT_IP, default ${DEFAULT_RATE_LIMITS.perIp})
+  --rate-limit-session <n> requests per minute per session (CONFAB_RATE_LIMIT_SESSION, default ${DEFAULT_RATE_LIMITS.perSession})
+  --team-name <s>        shown in the messenger       (CONFAB_TEAM_NAME, default Confab)
+  --greeting <s>         the messenger's greeting     (CONFAB_GREETING)
+  --help`;
+
+function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        db: { type: 'string' },
+        secret: { type: 'string' },
+        'team-token': { type: 'string' },
+        'cors-origin': { type: 'string', multiple: true },
+        'rate-limit-ip': { type: 'string' },
+        'rate-limit-session': { type: 'string' },
+        'team-name': { type: 'string' },
+        greeting: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) return 'help';
+
+  const corsOrigins = values['cors-origin'] ?? (env.CONFAB_CORS_ORIGINS ? env.CONFAB_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : []);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`--cors-origin must be * or an origin like https://example.com (scheme and host, no path), got ${JSON.stringify(origin)}`);
+    }
+  }
+  const configuredToken = values['team-token'] ?? env.CONFAB_TEAM_TOKEN;
+  if (configuredToken !== undefined && configuredToken.length < 16) throw new ConfigError('--team-token must be at least 16 characters');
+  const secret = values.secret ?? env.CONFAB_SECRET;
+  if (secret !== undefined && secret.length < 16) throw new ConfigError('--secret must be at least 16 characters');
+
+  return {
+    port: integer('--port', values.port ?? env.CONFAB_PORT ?? env.PORT, 8787, 0, 65535),
+    host: values.host ?? env.CONFAB_HOST ?? '127.0.0.1',
+    db: values.db ?? env.CONFAB_DB ?? 'confab.sqlite',
+    secret,
+    teamToken: configuredToken ?? randomBytes(24).toString('base64url'),
+    teamTokenGenerated: configuredToken === undefined,
+    corsOrigins,
+    rateLimits: {
+      perIp: integer('--rate-limit-ip', values['rate-limit-ip'] ?? env.CONFAB_RATE_LIMIT_IP, DEFAULT_RATE_LIMITS.perIp, 1, 1_000_000),
+      perSession: integer('--rate-limit-session', values['rate-limit-session'] ?? env.CONFAB_RATE_LIMIT_SESSION, DEFAULT_RATE_LIMITS.perSession, 1, 1_000_000),
+      windowMs: DEFAULT_RATE_LIMITS.windowMs,
+    },
+    teamName: values['team-name'] ?? env.CONFAB_TEAM_NAME ?? 'Confab',
+    greeting: values.greeting ?? env.CONFAB_GREETING,
+  };
+}

@@ -1,0 +1,131 @@
+// Schema migrations, written once with Kysely's schema builder for SQLite and PostgreSQL alike.
+// Kysely's Migrator records what ran and takes a lock, so two processes starting at once apply
+// each migration exactly once.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  // Auto-incrementing keys are the one place the two dialects differ.
+  const serial = dialect === 'postgres' ? ('bigserial' as const) : ('integer' as const);
+  const autoIncrement = dialect === 'sqlite';
+  const time = 'bigint' as const;
+
+  return {
+    '0001_initial': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('people')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('visitor_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text')
+          .addColumn('email', 'text')
+          .addColumn('name', 'text')
+          .addColumn('attributes', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('updated_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('people_app_user').on('people').columns(['app_id', 'user_id']).unique().where(sql.ref('user_id'), 'is not', null).execute();
+        await db.schema.createIndex('people_app_email').on('people').columns(['app_id', 'email']).execute();
+        await db.schema.createIndex('people_app_visitor').on('people').columns(['app_id', 'visitor_id']).execute();
+
+        await db.schema
+          .createTable('sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time, (c) => c.notNull())
+          .addColumn('revoked_at', time)
+          .execute();
+        await db.schema.createIndex('sessions_person').on('sessions').column('person_id').execute();
+
+        await db.schema
+          .createTable('events')
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('metadata', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('received_at', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('events_pk', ['app_id', 'id'])
+          .execute();
+        await db.schema.createIndex('events_person').on('events').columns(['person_id', 'created_at']).execute();
+
+        await db.schema
+          .createTable('page_views')
+          .addColumn('id', serial, (c) => (autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('title', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('page_views_person').on('page_views').column('person_id').execute();
+
+        await db.schema
+          .createTable('conversations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('updated_at', time, (c) => c.notNull())
+          .addColumn('person_unread', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex('conversations_person').on('conversations').column('person_id').execute();
+        await db.schema.createIndex('conversations_app_updated').on('conversations').columns(['app_id', 'updated_at']).execute();
+
+        await db.schema
+          .createTable('messages')
+          .addColumn('seq', serial, (c) => (autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('author', 'text', (c) => c.notNull())
+          .addColumn('author_name', 'text')
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('client_id', 'text')
+          .execute();
+        await db.schema.createIndex('messages_conversation').on('messages').columns(['conversation_id', 'seq']).execute();
+        await db.schema
+          .createIndex('messages_client_id')
+          .on('messages')
+          .columns(['conversation_id', 'client_id'])
+          .unique()
+          .where(sql.ref('client_id'), 'is not', null)
+          .execute();
+
+        await db.schema
+          .createTable('realtime_events')
+          .addColumn('id', serial, (c) => (autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('person_id', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('realtime_events_person').on('realtime_events').columns(['person_id', 'id']).execute();
+      },
+    },
+  };
+}
+
+class InlineMigrations implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations() {
+    return migrations(this.dialect);
+  }
+}
+
+/** Brings the schema up to date; throws with the failing migration's name. */
+export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: new InlineMigrations(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,101 @@
+// The database's tables as Kysely sees them. Times are epoch milliseconds; JSON travels as text so
+// SQLite and PostgreSQL store it the same way.
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export interface PeopleTable {
+  id: string;
+  app_id: string;
+  role: 'user' | 'lead';
+  visitor_id: string;
+  user_id: string | null;
+  email: string | null;
+  name: string | null;
+  /** PersonAttributes as JSON. */
+  attributes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the token: a copy of the database does not hand out live sessions. */
+  token_hash: string;
+  app_id: string;
+  person_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface EventsTable {
+  app_id: string;
+  /** The client-made id: with app_id, the primary key that makes a retried send harmless. */
+  id: string;
+  person_id: string;
+  name: string;
+  metadata: string | null;
+  created_at: number;
+  received_at: number;
+}
+
+export interface PageViewsTable {
+  id: Generated<number>;
+  app_id: string;
+  person_id: string;
+  url: string;
+  title: string | null;
+  created_at: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  app_id: string;
+  person_id: string;
+  state: 'open' | 'closed';
+  created_at: number;
+  updated_at: number;
+  /** Team messages the person has not read. */
+  person_unread: number;
+}
+
+export interface MessagesTable {
+  /** Insertion order within a conversation (ids are random). */
+  seq: Generated<number>;
+  id: string;
+  conversation_id: string;
+  author: 'person' | 'team';
+  author_name: string | null;
+  body: string;
+  created_at: number;
+  client_id: string | null;
+}
+
+export interface RealtimeEventsTable {
+  /** The stream's event id: increasing, so `Last-Event-ID` resumes with `id > ?`. */
+  id: Generated<number>;
+  app_id: string;
+  person_id: string;
+  /** The RealtimeEvent without its id, as JSON. */
+  payload: string;
+  created_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+export interface Database {
+  people: PeopleTable;
+  sessions: SessionsTable;
+  events: EventsTable;
+  page_views: PageViewsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  realtime_events: RealtimeEventsTable;
+}
+
+export type PersonRow = Selectable<PeopleTable>;
+export type NewPerson = Insertable<PeopleTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;

@@ -1,0 +1,103 @@
+// Every error the API answers is JSON that names what is wrong: `{ error: { status, code, message, field? } }`.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFoundError } from './store';
+
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'internal';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+export interface ErrorBody {
+  error: { status: number; code: ErrorCode; message: string; field?: string };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+    /** For 429: when the client may try again. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function errorBody(status: number, message: string, field?: string): ErrorBody {
+  return { error: { status, code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'invalid_request'), message, ...(field ? { field } : {}) } };
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** `/events/0/name` in the body → `body.events.0.name`; an unknown property is named too. */
+function describeValidation(context: string | undefined, issue: ValidationIssue): { field: string; message: string } {
+  const path = (issue.instancePath ?? '').split('/').filter(Boolean).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const extra = issue.params?.additionalProperties ?? issue.params?.additionalProperty;
+  // TypeBox reports an unknown property as a `false` schema at the property's own path.
+  const unknownField = issue.message === 'schema is false';
+  if ((issue.keyword === 'additionalProperties' && extra !== undefined) || unknownField) {
+    if (!unknownField) path.push(String((Array.isArray(extra) ? extra : [extra])[0]));
+    const field = [context ?? 'body', ...path].join('.');
+    return { field, message: `${field}: unknown field (not allowed here)` };
+  }
+  const missing = issue.params?.requiredProperties ?? issue.params?.missingProperty;
+  if (issue.keyword === 'required' && missing !== undefined) {
+    const names = Array.isArray(missing) ? missing : [missing];
+    path.push(String(names[0]));
+    const field = [context ?? 'body', ...path].join('.');
+    return { field, message: `${field}: is required` };
+  }
+  const field = [context ?? 'body', ...path].join('.');
+  return { field, message: `${field}: ${issue.message ?? 'is invalid'}` };
+}
+
+export function errorHandler(error: FastifyError & { validationContext?: string }, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof ApiError) {
+    if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+    return reply.status(error.status).send(errorBody(error.status, error.message, error.field));
+  }
+  if (error instanceof NotFoundError) return reply.status(404).send(errorBody(404, error.message));
+  if (error.validation && error.validation.length > 0) {
+    const { field, message } = describeValidation(error.validationContext, error.validation[0] as ValidationIssue);
+    return reply.status(400).send(errorBody(400, message, field));
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return reply.status(413).send(errorBody(413, `the body is larger than the ${request.routeOptions.bodyLimit ?? 0} bytes this route accepts`));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return reply.status(415).send(errorBody(415, `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted: send application/json`));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return reply.status(400).send(errorBody(400, 'the body is empty: send a JSON object', 'body'));
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return reply.status(400).send(errorBody(400, `the body is not valid JSON: ${error.message}`, 'body'));
+  }
+  if (error instanceof SyntaxError || error.statusCode === 400) {
+    return reply.status(400).send(errorBody(400, `the body is not valid JSON: ${error.message}`, 'body'));
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return reply.status(error.statusCode).send(errorBody(error.statusCode, error.message));
+  }
+  request.log.error({ err: error }, 'request failed');
+  return reply.status(500).send(errorBody(500, 'the server failed to handle this request; it was not applied'));
+}

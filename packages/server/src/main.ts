@@ -1,0 +1,44 @@
+// `confab-server`: the command line. Config from flags and environment, graceful SIGTERM/SIGINT.
+import { ConfigError, parseConfig, USAGE } from './config';
+import { startServer } from './confab-server';
+
+async function main() {
+  let config;
+  try {
+    config = parseConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`confab-server: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (config === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const server = await startServer(config);
+  console.log(`confab-server listening on ${server.url} (database ${config.db})`);
+  if (config.teamTokenGenerated) console.log(`team API token for this run: ${config.teamToken} (set --team-token or CONFAB_TEAM_TOKEN to keep one)`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`confab-server: ${signal}, closing`);
+    server.close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error('confab-server: close failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error(`confab-server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

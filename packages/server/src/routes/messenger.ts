@@ -1,0 +1,106 @@
+// The messenger API browsers call: scoped to an app id and a session token.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ApiError } from '../errors';
+import { verifyIdentity } from '../identity-verification';
+import { AppParams, BeaconBody, BootBody, ConversationParams, EventsBody, MessageBody, UpdateBody } from '../schemas';
+import type { SessionRecord } from '../store';
+import type { ServerContext } from '../app';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: SessionRecord | null;
+  }
+}
+
+export const MESSENGER_BODY_LIMIT = 64 * 1024;
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+export async function messengerRoutes(app: FastifyInstance, context: ServerContext) {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { store, now } = context;
+
+  async function requireSession(request: FastifyRequest<{ Params: { app_id: string } }>) {
+    const token = bearerToken(request);
+    if (!token) throw new ApiError(401, 'a session token is required: send Authorization: Bearer <session.token> from boot', 'authorization');
+    const session = await store.session(request.params.app_id, token, now());
+    if (!session) throw new ApiError(401, 'the session is unknown, expired or revoked: boot again', 'authorization');
+    request.session = session;
+  }
+
+  api.post('/boot', { schema: { params: AppParams, body: BootBody } }, async (request) => {
+    const body = request.body;
+    if (body.app_id !== request.params.app_id) throw new ApiError(400, `body.app_id ${JSON.stringify(body.app_id)} differs from the app in the path`, 'body.app_id');
+    verifyIdentity(context.secret, body.identity);
+    const result = await store.boot(body, now());
+    return {
+      session: { app_id: body.app_id, token: result.token, expires_at: result.expires_at },
+      person: result.person,
+      unread_count: result.unread_count,
+      conversations: result.conversations,
+      settings: context.messengerSettings,
+    };
+  });
+
+  app.register(async (authed) => {
+    const scoped = authed.withTypeProvider<TypeBoxTypeProvider>();
+    authed.decorateRequest('session', null);
+    // Who is asking comes before what they sent: an unauthenticated call learns nothing of the schema.
+    authed.addHook('onRequest', requireSession);
+
+    scoped.post('/update', { schema: { params: AppParams, body: UpdateBody } }, async (request) => {
+      verifyIdentity(context.secret, request.body.identity);
+      return store.update(request.session!, request.body, now());
+    });
+
+    scoped.post('/events', { schema: { params: AppParams, body: EventsBody } }, async (request) => ({
+      accepted: await store.trackEvents(request.session!, request.body.events, now()),
+    }));
+
+    scoped.get('/conversations', { schema: { params: AppParams } }, async (request) => store.listConversations(request.session!));
+
+    scoped.post('/conversations', { schema: { params: AppParams, body: MessageBody } }, async (request) =>
+      store.startConversation(request.session!, request.body.body, request.body.client_id, now()),
+    );
+
+    scoped.get('/conversations/:conversation_id', { schema: { params: ConversationParams } }, async (request) =>
+      store.getConversation(request.session!, request.params.conversation_id),
+    );
+
+    scoped.post('/conversations/:conversation_id/messages', { schema: { params: ConversationParams, body: MessageBody } }, async (request) =>
+      store.postMessage(request.session!, request.params.conversation_id, request.body.body, request.body.client_id, now()),
+    );
+
+    scoped.post('/conversations/:conversation_id/read', { schema: { params: ConversationParams } }, async (request) => ({
+      unread_count: await store.markRead(request.session!, request.params.conversation_id, now()),
+    }));
+
+    scoped.delete('/session', { schema: { params: AppParams } }, async (request, reply) => {
+      await store.endSession(request.params.app_id, bearerToken(request)!, now());
+      return reply.status(204).send();
+    });
+  });
+
+  // sendBeacon can set no header and should not need a preflight: text/plain JSON with the token inside.
+  app.register(async (beacon) => {
+    beacon.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (error) {
+        done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+      }
+    });
+    beacon.withTypeProvider<TypeBoxTypeProvider>().post('/events/beacon', { schema: { params: AppParams, body: BeaconBody } }, async (request, reply) => {
+      const session = await store.session(request.params.app_id, request.body.session_token, now());
+      if (!session) throw new ApiError(401, 'the session is unknown, expired or revoked', 'body.session_token');
+      await store.trackEvents(session, request.body.events, now());
+      return reply.status(204).send();
+    });
+  });
+}

@@ -1,0 +1,84 @@
+// The realtime stream: Server-Sent Events of a person's realtime events, resumable by id.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { ApiError } from '../errors';
+import { AppParams } from '../schemas';
+import type { ServerContext } from '../app';
+import { bearerToken } from './messenger';
+
+const KEEP_ALIVE_MS = 15_000;
+const REPLAY_PAGE = 500;
+
+const StreamQuery = Type.Object({ last_event_id: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) }, { additionalProperties: false });
+
+export async function streamRoutes(app: FastifyInstance, context: ServerContext) {
+  const { store, hub, now } = context;
+
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/stream', { schema: { params: AppParams, querystring: StreamQuery } }, async (request, reply) => {
+    const token = bearerToken(request);
+    if (!token) throw new ApiError(401, 'a session token is required: send Authorization: Bearer <session.token>', 'authorization');
+    const session = await store.session(request.params.app_id, token, now());
+    if (!session) throw new ApiError(401, 'the session is unknown, expired or revoked: boot again', 'authorization');
+
+    const header = request.headers['last-event-id'];
+    const resumeFrom = (Array.isArray(header) ? header[0] : header) ?? request.query.last_event_id;
+    if (resumeFrom !== undefined && !/^[0-9]{1,18}$/.test(resumeFrom)) {
+      throw new ApiError(400, 'Last-Event-ID must be an event id this stream sent (digits)', 'last-event-id');
+    }
+    let cursor = resumeFrom !== undefined ? Number(resumeFrom) : await store.latestRealtimeId(session.person_id);
+
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write(': confab stream\n\n');
+
+    let closed = false;
+    let pumping = false;
+    let again = false;
+    // One reader at a time per stream: news that arrives while reading triggers one more read.
+    async function pump() {
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = true;
+      try {
+        do {
+          again = false;
+          for (;;) {
+            const events = await store.realtimeAfter(session!.person_id, cursor, REPLAY_PAGE);
+            if (closed) return;
+            for (const event of events) {
+              raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+              cursor = Number(event.id);
+            }
+            if (events.length < REPLAY_PAGE) break;
+          }
+        } while (again && !closed);
+      } catch (error) {
+        request.log.error({ err: error }, 'stream read failed');
+        raw.destroy();
+      } finally {
+        pumping = false;
+      }
+    }
+
+    const stopListening = hub.listen(session.person_id, () => void pump());
+    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    context.streams.add(raw);
+    raw.on('close', () => {
+      closed = true;
+      stopListening();
+      clearInterval(keepAlive);
+      context.streams.delete(raw);
+    });
+    void pump();
+  });
+}

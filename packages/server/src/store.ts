@@ -1,0 +1,537 @@
+// The server's storage: every read and write the routes need, as one interface. Written once with
+// Kysely so SQLite (embedded) and PostgreSQL (scale-out) run the same queries. Each operation is
+// one transaction: it is acknowledged only once committed, and a failure writes nothing.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mergeAttributes, SESSION_LIFETIME_MS } from '@confab/core';
+import type {
+  BootRequest,
+  ConversationSummary,
+  ConversationThread,
+  Identity,
+  Message,
+  Page,
+  Person,
+  PersonAttributes,
+  RealtimeEvent,
+  TrackedEvent,
+  UpdateRequest,
+} from '@confab/core';
+import type { Kysely, Transaction } from 'kysely';
+import type { ConversationRow, Database, MessageRow, PersonRow } from './db/schema';
+
+type Db = Kysely<Database> | Transaction<Database>;
+type RealtimeEventBody = RealtimeEvent extends infer E ? (E extends RealtimeEvent ? Omit<E, 'id'> : never) : never;
+
+/** A person's realtime events were written: the stream of that person should read them. */
+export type PublishHook = (appId: string, personId: string) => void;
+
+export interface Contact extends Person {
+  app_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TeamConversation extends ConversationSummary {
+  contact: { id: string; role: 'user' | 'lead'; name?: string; email?: string; user_id?: string };
+}
+
+export interface StoredEventView {
+  id: string;
+  name: string;
+  metadata?: Record<string, string | number | boolean | null>;
+  created_at: number;
+  received_at: number;
+}
+
+export interface PageView extends Page {
+  created_at: number;
+}
+
+export interface SessionRecord {
+  app_id: string;
+  person_id: string;
+  expires_at: number;
+}
+
+export class NotFoundError extends Error {
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+const parse = <T>(json: string | null): T | undefined => (json === null ? undefined : (JSON.parse(json) as T));
+
+function toPerson(row: PersonRow): Person {
+  return {
+    id: row.id,
+    role: row.role,
+    visitor_id: row.visitor_id,
+    ...(row.user_id !== null ? { user_id: row.user_id } : {}),
+    ...(row.email !== null ? { email: row.email } : {}),
+    ...(row.name !== null ? { name: row.name } : {}),
+    attributes: parse<PersonAttributes>(row.attributes) ?? {},
+  };
+}
+
+function toContact(row: PersonRow): Contact {
+  return { ...toPerson(row), app_id: row.app_id, created_at: Number(row.created_at), updated_at: Number(row.updated_at) };
+}
+
+function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversation_id: row.conversation_id,
+    author: row.author,
+    ...(row.author_name !== null ? { author_name: row.author_name } : {}),
+    body: row.body,
+    created_at: Number(row.created_at),
+    ...(row.client_id !== null ? { client_id: row.client_id } : {}),
+  };
+}
+
+export interface Store {
+  boot(request: BootRequest, now: number): Promise<{ token: string; expires_at: number; person: Person; unread_count: number; conversations: ConversationSummary[] }>;
+  session(appId: string, token: string, now: number): Promise<SessionRecord | null>;
+  endSession(appId: string, token: string, now: number): Promise<void>;
+  update(session: SessionRecord, request: UpdateRequest, now: number): Promise<{ person: Person; unread_count: number }>;
+  trackEvents(session: SessionRecord, events: TrackedEvent[], now: number): Promise<string[]>;
+  listConversations(session: SessionRecord): Promise<ConversationSummary[]>;
+  getConversation(session: SessionRecord, conversationId: string): Promise<ConversationThread>;
+  startConversation(session: SessionRecord, body: string, clientId: string, now: number): Promise<{ conversation: ConversationSummary; message: Message }>;
+  postMessage(session: SessionRecord, conversationId: string, body: string, clientId: string, now: number): Promise<Message>;
+  markRead(session: SessionRecord, conversationId: string, now: number): Promise<number>;
+  /** Realtime events of a person after an id, oldest first. */
+  realtimeAfter(personId: string, afterId: number, limit: number): Promise<RealtimeEvent[]>;
+  /** The newest realtime event id of a person (0 when none): where a fresh stream starts. */
+  latestRealtimeId(personId: string): Promise<number>;
+
+  findContacts(appId: string, by: { user_id?: string; email?: string; visitor_id?: string }): Promise<Contact[]>;
+  getContact(appId: string, contactId: string): Promise<Contact>;
+  contactEvents(appId: string, contactId: string): Promise<StoredEventView[]>;
+  contactPageViews(appId: string, contactId: string): Promise<PageView[]>;
+  teamConversations(appId: string, state?: 'open' | 'closed'): Promise<TeamConversation[]>;
+  teamConversation(appId: string, conversationId: string): Promise<{ conversation: TeamConversation; messages: Message[] }>;
+  reply(appId: string, conversationId: string, body: string, authorName: string, now: number): Promise<Message>;
+  close(appId: string, conversationId: string, now: number): Promise<TeamConversation>;
+  /** Quick liveness probe of the database. */
+  ping(): Promise<void>;
+}
+
+export function createStore(db: Kysely<Database>, onPublish: PublishHook): Store {
+  // Realtime events are written inside the transaction that causes them; subscribers hear of
+  // them only after the commit, so a stream never announces what could still roll back.
+  async function transaction<T>(work: (trx: Transaction<Database>, publish: (appId: string, personId: string) => void) => Promise<T>): Promise<T> {
+    const touched = new Map<string, string>();
+    const result = await db.transaction().execute((trx) => work(trx, (appId, personId) => touched.set(personId, appId)));
+    for (const [personId, appId] of touched) onPublish(appId, personId);
+    return result;
+  }
+
+  async function personById(trx: Db, id: string): Promise<PersonRow> {
+    const row = await trx.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('contact');
+    return row;
+  }
+
+  async function findUser(trx: Db, appId: string, identity: Identity): Promise<PersonRow | undefined> {
+    if (identity.user_id !== undefined) {
+      return trx.selectFrom('people').selectAll().where('app_id', '=', appId).where('user_id', '=', identity.user_id).executeTakeFirst();
+    }
+    if (identity.email !== undefined) {
+      return trx
+        .selectFrom('people')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .where('role', '=', 'user')
+        .where('email', '=', identity.email)
+        .orderBy('created_at')
+        .executeTakeFirst();
+    }
+    return undefined;
+  }
+
+  /** A lead who identifies becomes the user, or joins the existing one with everything they have. */
+  async function identify(trx: Db, lead: PersonRow, identity: Identity, now: number): Promise<PersonRow> {
+    const existing = await findUser(trx, lead.app_id, identity);
+    if (existing && existing.id !== lead.id) {
+      for (const table of ['conversations', 'events', 'page_views', 'sessions', 'realtime_events'] as const) {
+        await trx.updateTable(table).set({ person_id: existing.id }).where('person_id', '=', lead.id).execute();
+      }
+      const attributes = mergeAttributes(parse<PersonAttributes>(lead.attributes) ?? {}, parse<PersonAttributes>(existing.attributes) ?? {});
+      await trx.updateTable('people').set({ attributes: JSON.stringify(attributes), updated_at: now }).where('id', '=', existing.id).execute();
+      await trx.deleteFrom('people').where('id', '=', lead.id).execute();
+      return personById(trx, existing.id);
+    }
+    await trx
+      .updateTable('people')
+      .set({
+        role: 'user',
+        ...(identity.user_id !== undefined ? { user_id: identity.user_id } : {}),
+        ...(identity.email !== undefined ? { email: identity.email } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', lead.id)
+      .execute();
+    return personById(trx, lead.id);
+  }
+
+  async function applyAttributes(trx: Db, person: PersonRow, attributes: PersonAttributes, page: Page | undefined, now: number): Promise<PersonRow> {
+    const merged = mergeAttributes(parse<PersonAttributes>(person.attributes) ?? {}, attributes);
+    await trx
+      .updateTable('people')
+      .set({ attributes: JSON.stringify(merged), updated_at: now, ...(attributes.name !== undefined ? { name: attributes.name } : {}) })
+      .where('id', '=', person.id)
+      .execute();
+    if (page) {
+      await trx.insertInto('page_views').values({ app_id: person.app_id, person_id: person.id, url: page.url, title: page.title ?? null, created_at: now }).execute();
+    }
+    return personById(trx, person.id);
+  }
+
+  async function unreadOf(trx: Db, personId: string): Promise<number> {
+    const row = await trx
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('person_unread'), eb.lit(0)).as('total'))
+      .where('person_id', '=', personId)
+      .executeTakeFirst();
+    return Number(row?.total ?? 0);
+  }
+
+  async function lastMessages(trx: Db, conversationIds: string[]): Promise<Map<string, Message>> {
+    if (conversationIds.length === 0) return new Map();
+    const rows = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('seq', 'in', (eb) =>
+        eb.selectFrom('messages').select((e) => e.fn.max('seq').as('seq')).where('conversation_id', 'in', conversationIds).groupBy('conversation_id'),
+      )
+      .execute();
+    return new Map(rows.map((row) => [row.conversation_id, toMessage(row)]));
+  }
+
+  function toSummary(row: ConversationRow, last: Message | undefined): ConversationSummary {
+    return {
+      id: row.id,
+      state: row.state,
+      created_at: Number(row.created_at),
+      updated_at: Number(row.updated_at),
+      unread_count: Number(row.person_unread),
+      ...(last ? { last_message: last } : {}),
+    };
+  }
+
+  async function summaries(trx: Db, rows: ConversationRow[]): Promise<ConversationSummary[]> {
+    const last = await lastMessages(trx, rows.map((row) => row.id));
+    return rows.map((row) => toSummary(row, last.get(row.id)));
+  }
+
+  async function conversationsOf(trx: Db, personId: string): Promise<ConversationSummary[]> {
+    const rows = await trx.selectFrom('conversations').selectAll().where('person_id', '=', personId).orderBy('updated_at', 'desc').orderBy('id').execute();
+    return summaries(trx, rows);
+  }
+
+  async function ownConversation(trx: Db, session: SessionRecord, conversationId: string): Promise<ConversationRow> {
+    const row = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
+    // Someone else's conversation is indistinguishable from none at all.
+    if (!row || row.person_id !== session.person_id) throw new NotFoundError(`conversation ${conversationId}`);
+    return row;
+  }
+
+  async function teamConversationRow(trx: Db, appId: string, conversationId: string): Promise<ConversationRow> {
+    const row = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).where('app_id', '=', appId).executeTakeFirst();
+    if (!row) throw new NotFoundError(`conversation ${conversationId}`);
+    return row;
+  }
+
+  async function recordRealtime(trx: Db, publish: (appId: string, personId: string) => void, appId: string, personId: string, event: RealtimeEventBody, now: number) {
+    await trx.insertInto('realtime_events').values({ app_id: appId, person_id: personId, payload: JSON.stringify(event), created_at: now }).execute();
+    publish(appId, personId);
+  }
+
+  async function addMessage(
+    trx: Db,
+    publish: (appId: string, personId: string) => void,
+    conversation: ConversationRow,
+    author: Message['author'],
+    body: string,
+    clientId: string | null,
+    authorName: string | null,
+    now: number,
+  ): Promise<Message> {
+    const row: MessageRow = {
+      seq: 0,
+      id: randomUUID(),
+      conversation_id: conversation.id,
+      author,
+      author_name: authorName,
+      body,
+      created_at: now,
+      client_id: clientId,
+    };
+    const { seq: _seq, ...values } = row;
+    await trx.insertInto('messages').values(values).execute();
+    await trx
+      .updateTable('conversations')
+      .set((eb) => ({
+        updated_at: now,
+        ...(author === 'team' ? { person_unread: eb('person_unread', '+', 1), state: 'open' as const } : {}),
+      }))
+      .where('id', '=', conversation.id)
+      .execute();
+    const message = toMessage(row);
+    const updated = await trx.selectFrom('conversations').selectAll().where('id', '=', conversation.id).executeTakeFirstOrThrow();
+    const unread = await unreadOf(trx, conversation.person_id);
+    await recordRealtime(trx, publish, conversation.app_id, conversation.person_id, { type: 'message', message, conversation: toSummary(updated, message), unread_count: unread }, now);
+    return message;
+  }
+
+  async function teamSummary(trx: Db, rows: ConversationRow[]): Promise<TeamConversation[]> {
+    const list = await summaries(trx, rows);
+    const personIds = [...new Set(rows.map((row) => row.person_id))];
+    const people = personIds.length === 0 ? [] : await trx.selectFrom('people').selectAll().where('id', 'in', personIds).execute();
+    const byId = new Map(people.map((p) => [p.id, p]));
+    return list.map((summary, index) => {
+      const person = byId.get(rows[index]!.person_id);
+      return {
+        ...summary,
+        contact: {
+          id: rows[index]!.person_id,
+          role: person?.role ?? 'lead',
+          ...(person?.name ? { name: person.name } : {}),
+          ...(person?.email ? { email: person.email } : {}),
+          ...(person?.user_id ? { user_id: person.user_id } : {}),
+        },
+      };
+    });
+  }
+
+  return {
+    boot: (request, now) =>
+      transaction(async (trx) => {
+        const appId = request.app_id;
+        const identified = request.identity.user_id !== undefined || request.identity.email !== undefined;
+        const lead = await trx
+          .selectFrom('people')
+          .selectAll()
+          .where('app_id', '=', appId)
+          .where('role', '=', 'lead')
+          .where('visitor_id', '=', request.visitor_id)
+          .executeTakeFirst();
+        let person: PersonRow | undefined;
+        if (!identified) {
+          // A lead keeps the person its previous session named, while that person is still a lead.
+          if (request.session_token) {
+            const previous = await trx.selectFrom('sessions').select('person_id').where('token_hash', '=', hashToken(request.session_token)).where('app_id', '=', appId).executeTakeFirst();
+            const candidate = previous ? await trx.selectFrom('people').selectAll().where('id', '=', previous.person_id).executeTakeFirst() : undefined;
+            if (candidate?.role === 'lead') person = candidate;
+          }
+          person ??= lead;
+        } else {
+          person = lead ? await identify(trx, lead, request.identity, now) : await findUser(trx, appId, request.identity);
+        }
+        if (!person) {
+          const id = randomUUID();
+          await trx
+            .insertInto('people')
+            .values({
+              id,
+              app_id: appId,
+              role: identified ? 'user' : 'lead',
+              visitor_id: request.visitor_id,
+              user_id: request.identity.user_id ?? null,
+              email: request.identity.email ?? null,
+              name: null,
+              attributes: '{}',
+              created_at: now,
+              updated_at: now,
+            })
+            .execute();
+          person = await personById(trx, id);
+        } else if (identified && request.identity.email !== undefined && person.email !== request.identity.email) {
+          await trx.updateTable('people').set({ email: request.identity.email }).where('id', '=', person.id).execute();
+        }
+        person = await applyAttributes(trx, person, request.attributes, request.page, now);
+        const token = randomBytes(32).toString('base64url');
+        const expires_at = now + SESSION_LIFETIME_MS;
+        await trx.insertInto('sessions').values({ token_hash: hashToken(token), app_id: appId, person_id: person.id, created_at: now, expires_at, revoked_at: null }).execute();
+        return { token, expires_at, person: toPerson(person), unread_count: await unreadOf(trx, person.id), conversations: await conversationsOf(trx, person.id) };
+      }),
+
+    async session(appId, token, now) {
+      const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+      if (!row || row.app_id !== appId || row.revoked_at !== null || Number(row.expires_at) <= now) return null;
+      return { app_id: row.app_id, person_id: row.person_id, expires_at: Number(row.expires_at) };
+    },
+
+    async endSession(appId, token, now) {
+      await db.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', hashToken(token)).where('app_id', '=', appId).where('revoked_at', 'is', null).execute();
+    },
+
+    update: (session, request, now) =>
+      transaction(async (trx) => {
+        let person = await personById(trx, session.person_id);
+        const identity = request.identity;
+        if (identity && (identity.user_id !== undefined || identity.email !== undefined) && person.role === 'lead' && identity.user_id !== undefined) {
+          person = await identify(trx, person, identity, now);
+        } else if (identity?.email !== undefined && identity.email !== person.email) {
+          await trx.updateTable('people').set({ email: identity.email }).where('id', '=', person.id).execute();
+        }
+        person = await applyAttributes(trx, person, request.attributes, request.page, now);
+        return { person: toPerson(person), unread_count: await unreadOf(trx, person.id) };
+      }),
+
+    trackEvents: (session, events, now) =>
+      transaction(async (trx) => {
+        await trx
+          .insertInto('events')
+          .values(
+            events.map((event) => ({
+              app_id: session.app_id,
+              id: event.id,
+              person_id: session.person_id,
+              name: event.name,
+              metadata: event.metadata ? JSON.stringify(event.metadata) : null,
+              created_at: event.created_at,
+              received_at: now,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['app_id', 'id']).doNothing())
+          .execute();
+        return events.map((event) => event.id);
+      }),
+
+    listConversations: (session) => conversationsOf(db, session.person_id),
+
+    async getConversation(session, conversationId) {
+      const row = await ownConversation(db, session, conversationId);
+      const messages = await db.selectFrom('messages').selectAll().where('conversation_id', '=', row.id).orderBy('seq').execute();
+      const list = messages.map(toMessage);
+      return { conversation: toSummary(row, list[list.length - 1]), messages: list };
+    },
+
+    startConversation: (session, body, clientId, now) =>
+      transaction(async (trx, publish) => {
+        // A retried start (same client id) returns the conversation it already made.
+        const earlier = await trx
+          .selectFrom('messages')
+          .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+          .selectAll('messages')
+          .where('conversations.person_id', '=', session.person_id)
+          .where('messages.client_id', '=', clientId)
+          .executeTakeFirst();
+        if (earlier) {
+          const row = await trx.selectFrom('conversations').selectAll().where('id', '=', earlier.conversation_id).executeTakeFirstOrThrow();
+          const [summary] = await summaries(trx, [row]);
+          return { conversation: summary!, message: toMessage(earlier) };
+        }
+        const row: ConversationRow = { id: randomUUID(), app_id: session.app_id, person_id: session.person_id, state: 'open', created_at: now, updated_at: now, person_unread: 0 };
+        await trx.insertInto('conversations').values(row).execute();
+        const message = await addMessage(trx, publish, row, 'person', body, clientId, null, now);
+        const stored = await trx.selectFrom('conversations').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+        return { conversation: toSummary(stored, message), message };
+      }),
+
+    postMessage: (session, conversationId, body, clientId, now) =>
+      transaction(async (trx, publish) => {
+        const conversation = await ownConversation(trx, session, conversationId);
+        const earlier = await trx.selectFrom('messages').selectAll().where('conversation_id', '=', conversation.id).where('client_id', '=', clientId).executeTakeFirst();
+        if (earlier) return toMessage(earlier);
+        return addMessage(trx, publish, conversation, 'person', body, clientId, null, now);
+      }),
+
+    markRead: (session, conversationId, now) =>
+      transaction(async (trx, publish) => {
+        const conversation = await ownConversation(trx, session, conversationId);
+        if (Number(conversation.person_unread) > 0) {
+          await trx.updateTable('conversations').set({ person_unread: 0 }).where('id', '=', conversation.id).execute();
+          const unread = await unreadOf(trx, session.person_id);
+          await recordRealtime(trx, publish, session.app_id, session.person_id, { type: 'unread', unread_count: unread }, now);
+          return unread;
+        }
+        return unreadOf(trx, session.person_id);
+      }),
+
+    async realtimeAfter(personId, afterId, limit) {
+      const rows = await db.selectFrom('realtime_events').selectAll().where('person_id', '=', personId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+      return rows.map((row) => ({ ...(JSON.parse(row.payload) as RealtimeEventBody), id: String(row.id) }) as RealtimeEvent);
+    },
+
+    async latestRealtimeId(personId) {
+      const row = await db.selectFrom('realtime_events').select((eb) => eb.fn.max('id').as('id')).where('person_id', '=', personId).executeTakeFirst();
+      return Number(row?.id ?? 0);
+    },
+
+    async findContacts(appId, by) {
+      let query = db.selectFrom('people').selectAll().where('app_id', '=', appId);
+      if (by.user_id !== undefined) query = query.where('user_id', '=', by.user_id);
+      if (by.email !== undefined) query = query.where('email', '=', by.email);
+      if (by.visitor_id !== undefined) query = query.where('visitor_id', '=', by.visitor_id);
+      const rows = await query.orderBy('created_at').limit(100).execute();
+      return rows.map(toContact);
+    },
+
+    async getContact(appId, contactId) {
+      const row = await db.selectFrom('people').selectAll().where('id', '=', contactId).where('app_id', '=', appId).executeTakeFirst();
+      if (!row) throw new NotFoundError(`contact ${contactId}`);
+      return toContact(row);
+    },
+
+    async contactEvents(appId, contactId) {
+      await this.getContact(appId, contactId);
+      const rows = await db.selectFrom('events').selectAll().where('person_id', '=', contactId).orderBy('created_at').orderBy('id').execute();
+      return rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        ...(row.metadata !== null ? { metadata: JSON.parse(row.metadata) as StoredEventView['metadata'] } : {}),
+        created_at: Number(row.created_at),
+        received_at: Number(row.received_at),
+      }));
+    },
+
+    async contactPageViews(appId, contactId) {
+      await this.getContact(appId, contactId);
+      const rows = await db.selectFrom('page_views').selectAll().where('person_id', '=', contactId).orderBy('id').execute();
+      return rows.map((row) => ({ url: row.url, ...(row.title !== null ? { title: row.title } : {}), created_at: Number(row.created_at) }));
+    },
+
+    async teamConversations(appId, state) {
+      let query = db.selectFrom('conversations').selectAll().where('app_id', '=', appId);
+      if (state) query = query.where('state', '=', state);
+      const rows = await query.orderBy('updated_at', 'desc').orderBy('id').limit(200).execute();
+      return teamSummary(db, rows);
+    },
+
+    async teamConversation(appId, conversationId) {
+      const row = await teamConversationRow(db, appId, conversationId);
+      const [conversation] = await teamSummary(db, [row]);
+      const messages = await db.selectFrom('messages').selectAll().where('conversation_id', '=', row.id).orderBy('seq').execute();
+      return { conversation: conversation!, messages: messages.map(toMessage) };
+    },
+
+    reply: (appId, conversationId, body, authorName, now) =>
+      transaction(async (trx, publish) => {
+        const conversation = await teamConversationRow(trx, appId, conversationId);
+        return addMessage(trx, publish, conversation, 'team', body, null, authorName, now);
+      }),
+
+    close: (appId, conversationId, now) =>
+      transaction(async (trx, publish) => {
+        const conversation = await teamConversationRow(trx, appId, conversationId);
+        await trx.updateTable('conversations').set({ state: 'closed', updated_at: now }).where('id', '=', conversation.id).execute();
+        const updated = await trx.selectFrom('conversations').selectAll().where('id', '=', conversation.id).executeTakeFirstOrThrow();
+        const [summary] = await teamSummary(trx, [updated]);
+        const { contact: _contact, ...plain } = summary!;
+        await recordRealtime(trx, publish, appId, conversation.person_id, { type: 'conversation', conversation: plain }, now);
+        return summary!;
+      }),
+
+    async ping() {
+      await db.selectFrom('people').select('id').limit(1).execute();
+    },
+  };
+}

@@ -1,0 +1,282 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userHash } from '../src';
+import { boot, bootRequest, call, messenger, startTestServer, tableCounts, team, TEAM_TOKEN, type TestServer } from './server-harness';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+describe('boot', () => {
+  it('creates a lead for an unknown visitor and hands out a session, the person and the settings', async () => {
+    const answer = await boot(server, { attributes: { name: 'Lea', custom_attributes: { plan: 'free' } }, page: { url: 'https://shop.example/' } });
+    expect(answer.session).toMatchObject({ app_id: 'acme', token: expect.any(String) });
+    expect(answer.session.expires_at).toBeGreaterThan(Date.now() + 6 * 24 * 3600 * 1000);
+    expect(answer.person).toMatchObject({ role: 'lead', name: 'Lea', attributes: { custom_attributes: { plan: 'free' } } });
+    expect(answer).toMatchObject({ unread_count: 0, conversations: [], settings: { team_name: 'Acme Support' } });
+  });
+
+  it('the same visitor booting again is the same lead; a user_id makes a user', async () => {
+    const request = bootRequest();
+    const first = await boot(server, request);
+    const again = await boot(server, { ...request, session_token: first.session.token });
+    expect(again.person.id).toBe(first.person.id);
+    const user = await boot(server, { identity: { user_id: `u-${Date.now()}`, email: 'ada@example.com' } });
+    expect(user.person).toMatchObject({ role: 'user', email: 'ada@example.com' });
+  });
+
+  it('a lead who boots as a user keeps their conversations and events', async () => {
+    const request = bootRequest();
+    const lead = await boot(server, request);
+    const token = lead.session.token;
+    const started = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: 'Hi, question before I sign up', client_id: 'c-1' } });
+    expect(started.status).toBe(200);
+    await call(server, 'POST', `${messenger()}/events`, { token, body: { events: [{ id: `ev-${Date.now()}`, name: 'viewed-pricing', created_at: Date.now() }] } });
+
+    const userId = `converted-${Date.now()}`;
+    const user = await boot(server, { visitor_id: request.visitor_id, device_id: request.device_id, identity: { user_id: userId } });
+    expect(user.person).toMatchObject({ id: lead.person.id, role: 'user', user_id: userId });
+    expect(user.conversations.map((c) => c.id)).toEqual([started.body.conversation.id]);
+    const contact = await call(server, 'GET', `${team()}/contacts?user_id=${userId}`, { token: TEAM_TOKEN });
+    const events = await call(server, 'GET', `${team()}/contacts/${contact.body.contacts[0].id}/events`, { token: TEAM_TOKEN });
+    expect(events.body.events.map((e: { name: string }) => e.name)).toEqual(['viewed-pricing']);
+  });
+
+  it('a lead booting as an existing user merges into that user', async () => {
+    const userId = `existing-${Date.now()}`;
+    const existing = await boot(server, { identity: { user_id: userId } });
+    const leadRequest = bootRequest();
+    const lead = await boot(server, leadRequest);
+    await call(server, 'POST', `${messenger()}/conversations`, { token: lead.session.token, body: { body: 'lead question', client_id: 'c-2' } });
+    const merged = await boot(server, { visitor_id: leadRequest.visitor_id, identity: { user_id: userId } });
+    expect(merged.person.id).toBe(existing.person.id);
+    expect(merged.conversations).toHaveLength(1);
+    const leads = await call(server, 'GET', `${team()}/contacts?visitor_id=${leadRequest.visitor_id}`, { token: TEAM_TOKEN });
+    expect(leads.body.contacts.filter((c: { role: string }) => c.role === 'lead')).toEqual([]);
+  });
+
+  it('refuses a body whose app_id differs from the path', async () => {
+    const answer = await call(server, 'POST', `${messenger('other')}/boot`, { body: bootRequest() });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'invalid_request', field: 'body.app_id' });
+  });
+});
+
+describe('update, events and sessions', () => {
+  it('update merges attributes and records a page impression', async () => {
+    const { session, person } = await boot(server, { attributes: { custom_attributes: { plan: 'free', seats: 1 } } });
+    const answer = await call(server, 'POST', `${messenger()}/update`, {
+      token: session.token,
+      body: { attributes: { name: 'Ada', custom_attributes: { plan: 'pro' } }, page: { url: 'https://shop.example/pricing', title: 'Pricing' } },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.person).toMatchObject({ name: 'Ada', attributes: { custom_attributes: { plan: 'pro', seats: 1 } } });
+    const pages = await call(server, 'GET', `${team()}/contacts/${person.id}/page_views`, { token: TEAM_TOKEN });
+    expect(pages.body.page_views).toEqual([expect.objectContaining({ url: 'https://shop.example/pricing', title: 'Pricing' })]);
+  });
+
+  it('stores each event id once however often it is sent', async () => {
+    const { session, person } = await boot(server);
+    const events = [
+      { id: 'same-1', name: 'a', created_at: 1 },
+      { id: 'same-2', name: 'b', created_at: 2, metadata: { n: 1, ok: true, none: null, s: 'x' } },
+    ];
+    for (let i = 0; i < 3; i++) {
+      const answer = await call(server, 'POST', `${messenger()}/events`, { token: session.token, body: { events } });
+      expect(answer.body).toEqual({ accepted: ['same-1', 'same-2'] });
+    }
+    const stored = await call(server, 'GET', `${team()}/contacts/${person.id}/events`, { token: TEAM_TOKEN });
+    expect(stored.body.events.map((e: { id: string }) => e.id)).toEqual(['same-1', 'same-2']);
+    expect(stored.body.events[1].metadata).toEqual({ n: 1, ok: true, none: null, s: 'x' });
+  });
+
+  it('a beacon (text/plain, token in the body) stores events too', async () => {
+    const { session, person } = await boot(server);
+    const answer = await call(server, 'POST', `${messenger()}/events/beacon`, {
+      raw: JSON.stringify({ session_token: session.token, events: [{ id: 'beacon-1', name: 'left-page', created_at: 5 }] }),
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    });
+    expect(answer.status).toBe(204);
+    const stored = await call(server, 'GET', `${team()}/contacts/${person.id}/events`, { token: TEAM_TOKEN });
+    expect(stored.body.events.map((e: { id: string }) => e.id)).toEqual(['beacon-1']);
+  });
+
+  it('a revoked session is useless: every route answers 401', async () => {
+    const { session } = await boot(server);
+    expect((await call(server, 'DELETE', `${messenger()}/session`, { token: session.token })).status).toBe(204);
+    const answer = await call(server, 'GET', `${messenger()}/conversations`, { token: session.token });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error.message).toMatch(/revoked/);
+  });
+
+  it('a session of one app is not valid for another', async () => {
+    const { session } = await boot(server);
+    const answer = await call(server, 'GET', `${messenger('other-app')}/conversations`, { token: session.token });
+    expect(answer.status).toBe(401);
+  });
+});
+
+describe('conversations', () => {
+  it('start, post (a retried client_id is stored once), read, list', async () => {
+    const { session } = await boot(server);
+    const token = session.token;
+    const started = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: 'Hello', client_id: 'k1' } });
+    const retried = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: 'Hello', client_id: 'k1' } });
+    expect(retried.body.conversation.id).toBe(started.body.conversation.id);
+    const id = started.body.conversation.id as string;
+    for (let i = 0; i < 2; i++) {
+      const posted = await call(server, 'POST', `${messenger()}/conversations/${id}/messages`, { token, body: { body: 'More', client_id: 'k2' } });
+      expect(posted.status).toBe(200);
+    }
+    await call(server, 'POST', `${team()}/conversations/${id}/reply`, { token: TEAM_TOKEN, body: { body: 'Hi! How can we help?', author_name: 'Sam' } });
+    const list = await call(server, 'GET', `${messenger()}/conversations`, { token });
+    expect(list.body).toEqual([expect.objectContaining({ id, unread_count: 1, last_message: expect.objectContaining({ author: 'team', author_name: 'Sam' }) })]);
+    const thread = await call(server, 'GET', `${messenger()}/conversations/${id}`, { token });
+    expect(thread.body.messages.map((m: { body: string }) => m.body)).toEqual(['Hello', 'More', 'Hi! How can we help?']);
+    const read = await call(server, 'POST', `${messenger()}/conversations/${id}/read`, { token });
+    expect(read.body).toEqual({ unread_count: 0 });
+  });
+
+  it("one person's session can neither read nor write another's conversation: 404, as if it did not exist", async () => {
+    const a = await boot(server);
+    const b = await boot(server);
+    const started = await call(server, 'POST', `${messenger()}/conversations`, { token: b.session.token, body: { body: 'B private', client_id: 'b1' } });
+    const id = started.body.conversation.id as string;
+    const before = await tableCounts(server);
+    const asked = await Promise.all([
+      call(server, 'GET', `${messenger()}/conversations/${id}`, { token: a.session.token }),
+      call(server, 'POST', `${messenger()}/conversations/${id}/messages`, { token: a.session.token, body: { body: 'intrude', client_id: 'a1' } }),
+      call(server, 'POST', `${messenger()}/conversations/${id}/read`, { token: a.session.token }),
+      call(server, 'GET', `${messenger()}/conversations/no-such-id`, { token: a.session.token }),
+    ]);
+    expect(asked.map((answer) => answer.status)).toEqual([404, 404, 404, 404]);
+    expect(asked[0]!.body.error.message).toBe(asked[3]!.body.error.message.replace('no-such-id', id));
+    expect(await tableCounts(server)).toEqual(before);
+    const list = await call(server, 'GET', `${messenger()}/conversations`, { token: a.session.token });
+    expect(list.body).toEqual([]);
+  });
+});
+
+describe('bad input: a 4xx that names what is wrong, and nothing written', () => {
+  const cases: Array<{ name: string; path: string; raw?: string; body?: unknown; headers?: Record<string, string>; status: number; field?: string; message: RegExp }> = [
+    { name: 'malformed JSON', path: '/events', raw: '{"events": [', status: 400, field: 'body', message: /not valid JSON/ },
+    { name: 'an empty body', path: '/events', raw: '', status: 400, field: 'body', message: /empty/ },
+    { name: 'an unknown field', path: '/events', body: { events: [{ id: 'x', name: 'a', created_at: 1, colour: 'red' }] }, status: 400, field: 'body.events.0.colour', message: /unknown field/ },
+    { name: 'a missing field', path: '/events', body: { events: [{ id: 'x', created_at: 1 }] }, status: 400, field: 'body.events.0.name', message: /required/ },
+    { name: 'an empty event name', path: '/events', body: { events: [{ id: 'x', name: '', created_at: 1 }] }, status: 400, field: 'body.events.0.name', message: /1 characters/ },
+    { name: 'metadata of 21 keys', path: '/events', body: { events: [{ id: 'x', name: 'a', created_at: 1, metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i])) }] }, status: 400, field: 'body.events.0.metadata', message: /20/ },
+    { name: 'metadata with an object value', path: '/events', body: { events: [{ id: 'x', name: 'a', created_at: 1, metadata: { nested: { a: 1 } } }] }, status: 400, field: 'body.events.0.metadata.nested', message: /.+/ },
+    { name: 'an empty batch', path: '/events', body: { events: [] }, status: 400, field: 'body.events', message: /1 items/ },
+    { name: 'an oversized body', path: '/update', body: { attributes: { custom_attributes: Object.fromEntries(Array.from({ length: 90 }, (_, i) => [`k${i}`, 'x'.repeat(250)])) }, page: { url: 'https://x/' + 'a'.repeat(50_000) } }, status: 413, message: /larger than/ },
+    { name: 'a wrong content type', path: '/events', raw: 'events=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, message: /content-type/ },
+    { name: 'a message body of only spaces', path: '/conversations', body: { body: '   ', client_id: 'c' }, status: 400, field: 'body.body', message: /.+/ },
+    { name: 'a bad email in update', path: '/update', body: { identity: { email: 'not an email' }, attributes: {} }, status: 400, field: 'body.identity.email', message: /.+/ },
+  ];
+
+  it.each(cases)('$name → $status', async ({ path, raw, body, headers, status, field, message }) => {
+    const { session } = await boot(server);
+    const before = await tableCounts(server);
+    const answer = await call(server, 'POST', `${messenger()}${path}`, { token: session.token, ...(raw !== undefined ? { raw } : {}), ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) });
+    expect(answer.status).toBe(status);
+    expect(answer.headers.get('content-type')).toMatch(/application\/json/);
+    expect(answer.body.error.status).toBe(status);
+    expect(answer.body.error.message).toMatch(message);
+    if (field) expect(answer.body.error.field).toBe(field);
+    expect(await tableCounts(server)).toEqual(before);
+  });
+
+  it('a call without a session is 401 before its body is even looked at', async () => {
+    const answer = await call(server, 'POST', `${messenger()}/events`, { body: { nonsense: true } });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error).toMatchObject({ code: 'unauthorized', field: 'authorization' });
+  });
+
+  it('an unknown route is a JSON 404', async () => {
+    const answer = await call(server, 'GET', '/messenger/v1/nothing');
+    expect(answer.status).toBe(404);
+    expect(answer.body.error.code).toBe('not_found');
+  });
+});
+
+describe('identity verification', () => {
+  const SECRET = 'identity-secret-0123456789';
+  let verified: TestServer;
+  beforeAll(async () => {
+    verified = await startTestServer({ secret: SECRET });
+  });
+  afterAll(() => verified.stop());
+
+  it('accepts the right user_hash, for user_id and for email alone', async () => {
+    const byId = await boot(verified, { identity: { user_id: 'u-42', user_hash: userHash(SECRET, 'u-42') } });
+    expect(byId.person.user_id).toBe('u-42');
+    const byEmail = await boot(verified, { identity: { email: 'e@example.com', user_hash: userHash(SECRET, 'e@example.com') } });
+    expect(byEmail.person.email).toBe('e@example.com');
+  });
+
+  it('a forged or missing user_hash gets 401 and the database is unchanged', async () => {
+    const before = await tableCounts(verified);
+    const forged = await call(verified, 'POST', `${messenger()}/boot`, { body: bootRequest({ identity: { user_id: 'u-42', user_hash: userHash('wrong-secret-000000', 'u-42') } }) });
+    const missing = await call(verified, 'POST', `${messenger()}/boot`, { body: bootRequest({ identity: { user_id: 'u-43' } }) });
+    const notHex = await call(verified, 'POST', `${messenger()}/boot`, { body: bootRequest({ identity: { user_id: 'u-44', user_hash: 'zz' } }) });
+    expect([forged.status, missing.status, notHex.status]).toEqual([401, 401, 401]);
+    expect(forged.body.error).toMatchObject({ code: 'unauthorized', field: 'identity.user_hash', message: expect.stringMatching(/does not match user_id/) });
+    expect(missing.body.error.message).toMatch(/user_hash is required/);
+    expect(await tableCounts(verified)).toEqual(before);
+  });
+
+  it('an update that names another user without their hash is refused and writes nothing', async () => {
+    const lead = await boot(verified);
+    const before = await tableCounts(verified);
+    const answer = await call(verified, 'POST', `${messenger()}/update`, { token: lead.session.token, body: { identity: { user_id: 'u-99' }, attributes: { name: 'Mallory' } } });
+    expect(answer.status).toBe(401);
+    expect(await tableCounts(verified)).toEqual(before);
+  });
+
+  it('a lead needs no hash', async () => {
+    expect((await boot(verified)).person.role).toBe('lead');
+  });
+});
+
+describe('CORS and rate limits', () => {
+  it('answers preflights for configured origins only', async () => {
+    const allowed = await fetch(`${server.url}${messenger()}/events`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    const refused = await fetch(`${server.url}${messenger()}/events`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('a session over its limit gets 429 with Retry-After; another session is unaffected', async () => {
+    const limited = await startTestServer({ rateLimits: { perIp: 1000, perSession: 5, windowMs: 60_000 } });
+    try {
+      const a = await boot(limited);
+      const b = await boot(limited);
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) statuses.push((await call(limited, 'GET', `${messenger()}/conversations`, { token: a.session.token })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      const refused = await call(limited, 'GET', `${messenger()}/conversations`, { token: a.session.token });
+      expect(refused.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/too many requests from this session/) });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await call(limited, 'GET', `${messenger()}/conversations`, { token: b.session.token })).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('an IP over its limit gets 429 on any route', async () => {
+    const limited = await startTestServer({ rateLimits: { perIp: 3, perSession: 1000, windowMs: 60_000 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call(limited, 'GET', '/health')).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

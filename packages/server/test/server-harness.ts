@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BootRequest, BootResponse } from '@confab/core';
+import { DEFAULT_RATE_LIMITS, startServer, type RunningServer, type ServerConfig } from '../src';
+
+export const TEAM_TOKEN = 'team-token-for-tests-0123456789';
+
+/** A real Confab server on 127.0.0.1 with its own SQLite file in a fresh folder. */
+export async function startTestServer(overrides: Partial<ServerConfig> = {}) {
+  const folder = mkdtempSync(join(tmpdir(), 'confab-server-test-'));
+  const config: ServerConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    db: join(folder, 'confab.sqlite'),
+    secret: undefined,
+    teamToken: TEAM_TOKEN,
+    teamTokenGenerated: false,
+    corsOrigins: ['https://shop.example'],
+    rateLimits: { ...DEFAULT_RATE_LIMITS, perIp: 100_000, perSession: 100_000 },
+    teamName: 'Acme Support',
+    greeting: undefined,
+    ...overrides,
+  };
+  const server = await startServer(config);
+  return {
+    ...server,
+    config,
+    folder,
+    async stop() {
+      await server.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** One HTTP call as a browser or the team would make it; the body is parsed when it is JSON. */
+export async function call<T = any>(
+  server: Pick<RunningServer, 'url'>,
+  method: string,
+  path: string,
+  options: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  const response = await fetch(`${server.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  if ((response.headers.get('content-type') ?? '').includes('application/json')) parsed = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body: parsed as T };
+}
+
+export const messenger = (appId = 'acme') => `/messenger/v1/apps/${appId}`;
+export const team = (appId = 'acme') => `/api/v1/apps/${appId}`;
+
+let visitors = 0;
+export function bootRequest(overrides: Partial<BootRequest> = {}): BootRequest {
+  visitors++;
+  return { app_id: 'acme', visitor_id: `visitor-${visitors}-${Date.now()}`, device_id: `device-${visitors}`, identity: {}, attributes: {}, ...overrides };
+}
+
+export async function boot(server: Pick<RunningServer, 'url'>, overrides: Partial<BootRequest> = {}): Promise<BootResponse> {
+  const request = bootRequest(overrides);
+  const answer = await call<BootResponse>(server, 'POST', `${messenger(request.app_id)}/boot`, { body: request });
+  if (answer.status !== 200) throw new Error(`boot failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+/** Row counts of every table, read straight from the SQLite file: "nothing was written" is checkable. */
+export async function tableCounts(server: TestServer): Promise<Record<string, number>> {
+  const { default: SQLite } = await import('better-sqlite3');
+  const db = new SQLite(server.config.db, { readonly: true, fileMustExist: true });
+  try {
+    const counts: Record<string, number> = {};
+    for (const table of ['people', 'sessions', 'events', 'page_views', 'conversations', 'messages', 'realtime_events']) {
+      counts[table] = (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    }
+    return counts;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// The one entry behind `npm start` and `npm test`. A fresh machine has only Node and npm, so this
+// brings pnpm at the version package.json pins (corepack cannot verify the registry's signatures
+// here, see ../shared/TOOLCHAIN.md), installs the workspace, then does the asked-for task.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = String(manifest.packageManager).replace(/^pnpm@/, '');
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32', ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function installedPnpmVersion() {
+  const probe = spawnSync('pnpm', ['--version'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+  return probe.status === 0 ? probe.stdout.trim() : undefined;
+}
+
+/** pnpm as a command line: the one on PATH when it is the pinned version, else through npx. */
+function pnpmCommand() {
+  if (installedPnpmVersion() === pnpmVersion) return ['pnpm'];
+  return ['npx', '--yes', `pnpm@${pnpmVersion}`];
+}
+
+function pnpm(args) {
+  const [command, ...prefix] = pnpmCommand();
+  return run(command, [...prefix, ...args]);
+}
+
+function exitOnFailure(status) {
+  if (status !== 0) process.exit(status);
+}
+
+const [task, ...rest] = process.argv.slice(2);
+const tasks = {
+  install: () => pnpm(['install', '--frozen-lockfile']),
+  test: () => {
+    exitOnFailure(tasks.install());
+    exitOnFailure(pnpm(['run', 'typecheck']));
+    return pnpm(['exec', 'vitest', 'run', ...rest]);
+  },
+  start: () => {
+    exitOnFailure(tasks.install());
+    return pnpm(['--filter', '@confab/demo', 'run', 'start', ...rest]);
+  },
+};
+
+if (!task || !(task in tasks)) {
+  console.error(`usage: node scripts/confab.mjs <${Object.keys(tasks).join('|')}> [args...]`);
+  process.exit(2);
+}
+process.exit(tasks[task]());
