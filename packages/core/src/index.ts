@@ -7,7 +7,7 @@ export type { MessengerMachine, MessengerInput, MessengerEmitted } from './messe
 export type { MessengerContext, MessengerEvent, Thread, ThreadMessage, View } from './messenger.types';
 export { isOpen, isThrottled, lifecycleOf, viewOf } from './selectors';
 export type { Lifecycle, MessengerSnapshot } from './selectors';
-export { COMMAND_NAMES, formatProblem, parseCommand, EVENT_NAME_MAX, METADATA_MAX_KEYS } from './commands';
+export { COMMAND_NAMES, formatProblem, parseCommand, EVENT_NAME_MAX, MESSAGE_MAX, METADATA_MAX_KEYS } from './commands';
 export type { CommandName, HookCallbacks, HookName, IntercomApi, SpaceName, Unsubscribe } from './commands';
 export { parseSettings, defaultLauncherSettings, MIN_LAUNCHER_PADDING } from './settings';
 export type { IntercomSettings, LauncherSettings, NormalizedSettings, Alignment } from './settings';
@@ -37,3 +37,7 @@ export type { Catalogue } from './i18n';
 export { parts, partAttrs, SCOPE } from './anatomy';
 export type { Part } from './anatomy';
 export type * from './protocol';
+export { createHttpTransport, sendEventsBeacon, messengerUrl, parseRetryAfter, BEACON_MAX_BYTES, EVENTS_PER_REQUEST_MAX } from './http-transport';
+export type { HttpTransport, HttpTransportOptions, BeaconSender } from './http-transport';
+export { createSseParser, readSseStream } from './sse-reader';
+export type { SseMessage, SseParser } from './sse-reader';

@@ -1,0 +1,129 @@
+// The realtime stream over real HTTP: replay by Last-Event-ID, and a client whose stream is cut
+// again and again still ends with every message once, in order.
+import { createHttpTransport, createSseParser, readSseStream, type RealtimeEvent, type Session } from '@confab/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+async function conversationOf(token: string) {
+  const started = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: 'Hello', client_id: `c-${Math.random()}` } });
+  return started.body.conversation.id as string;
+}
+
+/** Reads a stream until `count` events have come, with the raw wire format checked. */
+async function readEvents(token: string, count: number, lastEventId?: string): Promise<Array<{ id: string; event: string; data: RealtimeEvent }>> {
+  const controller = new AbortController();
+  const response = await fetch(`${server.url}${messenger()}/stream`, {
+    headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const received: Array<{ id: string; event: string; data: RealtimeEvent }> = [];
+  await readSseStream(response.body!, createSseParser(), (message) => {
+    received.push({ id: message.lastEventId, event: message.event, data: JSON.parse(message.data) as RealtimeEvent });
+    if (received.length === count) controller.abort();
+  }).catch((error: unknown) => {
+    if (!controller.signal.aborted) throw error;
+  });
+  return received;
+}
+
+describe('the realtime stream', () => {
+  it('without Last-Event-ID starts at now; with it replays what came after, in order', async () => {
+    const visitor = await boot(server);
+    const token = visitor.session.token;
+    const id = await conversationOf(token);
+    for (const body of ['one', 'two', 'three']) {
+      await call(server, 'POST', `${team()}/conversations/${id}/reply`, { token: TEAM_TOKEN, body: { body } });
+    }
+    // A fresh stream hears only what happens after it opened.
+    const live = readEvents(token, 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await call(server, 'POST', `${team()}/conversations/${id}/reply`, { token: TEAM_TOKEN, body: { body: 'four' } });
+    const [fourth] = await live;
+    expect(fourth!.event).toBe('message');
+    expect(fourth!.data).toMatchObject({ type: 'message', id: fourth!.id, message: { body: 'four', author: 'team' }, unread_count: 4 });
+
+    // The first event (the person's own "Hello") is the resume point: everything after it comes back.
+    const all = await readEvents(token, 5, '0');
+    expect(all.map((e) => (e.data.type === 'message' ? e.data.message.body : e.data.type))).toEqual(['Hello', 'one', 'two', 'three', 'four']);
+    const resumed = await readEvents(token, 3, all[1]!.id);
+    expect(resumed.map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
+    expect(all.map((e) => Number(e.id))).toEqual([...all.map((e) => Number(e.id))].sort((a, b) => a - b));
+  });
+
+  it("a person's stream carries only their own events", async () => {
+    const a = await boot(server);
+    const b = await boot(server);
+    const aConversation = await conversationOf(a.session.token);
+    const bConversation = await conversationOf(b.session.token);
+    await call(server, 'POST', `${team()}/conversations/${bConversation}/reply`, { token: TEAM_TOKEN, body: { body: 'for B only' } });
+    await call(server, 'POST', `${team()}/conversations/${aConversation}/reply`, { token: TEAM_TOKEN, body: { body: 'for A' } });
+    const events = await readEvents(a.session.token, 2, '0');
+    expect(events.map((e) => (e.data.type === 'message' ? e.data.message.body : ''))).toEqual(['Hello', 'for A']);
+  });
+
+  it('refuses a stream without a valid session, and a malformed Last-Event-ID', async () => {
+    const none = await fetch(`${server.url}${messenger()}/stream`);
+    expect(none.status).toBe(401);
+    const visitor = await boot(server);
+    const bad = await fetch(`${server.url}${messenger()}/stream`, { headers: { authorization: `Bearer ${visitor.session.token}`, 'last-event-id': 'abc' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('last-event-id');
+  });
+
+  it('cut 12 times while the team posts 60 messages: the client ends with all 60, in order, none twice', async () => {
+    const visitor = await boot(server);
+    const session: Session = visitor.session;
+    const conversationId = await conversationOf(session.token);
+    const M = 60;
+    const CUTS = 12;
+
+    // The network: every stream connection is cut (the TCP connection dropped) after a short while.
+    let cuts = 0;
+    const cuttingFetch: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!url.endsWith('/stream') || cuts >= CUTS) return fetch(input, init);
+      const controller = new AbortController();
+      init?.signal?.addEventListener('abort', () => controller.abort(init.signal!.reason));
+      const response = await fetch(input, { ...init, signal: controller.signal });
+      setTimeout(() => {
+        cuts++;
+        controller.abort(new Error('network cut'));
+      }, 40 + Math.random() * 60);
+      return response;
+    };
+    const transport = createHttpTransport({ apiBase: server.url, fetch: cuttingFetch, reconnect: { baseMs: 5, maxMs: 30 } });
+    const bodies: string[] = [];
+    const errors: string[] = [];
+    const unsubscribe = transport.subscribe(
+      session,
+      {
+        onEvent: (event) => {
+          if (event.type === 'message' && event.message.author === 'team') bodies.push(event.message.body);
+        },
+        onError: (error) => errors.push(error.message),
+      },
+      '0',
+    );
+    try {
+      for (let i = 0; i < M; i++) {
+        await call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, { token: TEAM_TOKEN, body: { body: `m${i}` } });
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await expect.poll(() => bodies.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(M);
+      await expect.poll(() => cuts, { timeout: 15_000 }).toBe(CUTS);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(bodies).toEqual(Array.from({ length: M }, (_, i) => `m${i}`));
+      expect(errors.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      unsubscribe();
+    }
+  });
+});
