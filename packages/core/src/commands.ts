@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { MessengerEvent } from './messenger.types';
 import type { EventMetadata, Page } from './protocol';
+import { findReservedKey } from './reserved-keys';
 import { describeIssues, parseSettings, type IntercomSettings } from './settings';
 
 export type Unsubscribe = () => void;
@@ -219,6 +220,8 @@ export function parseCommand(command: unknown, args: unknown[], env: CommandEnvi
       let metadata: EventMetadata | undefined;
       if (args[1] !== undefined) {
         if (!isPlainObject(args[1])) return fail('metadata must be a plain object');
+        const reserved = findReservedKey(args[1]);
+        if (reserved !== undefined) return fail(`metadata key "${reserved}" is a reserved name`);
         const parsed = parseArg(metadataSchema, args[1], 'metadata');
         if (!parsed.ok) return fail(parsed.problem);
         metadata = parsed.value;

@@ -110,35 +110,43 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     send(batch).then(
       (ack) => {
         inFlight = false;
-        attempt = 0;
         const accepted = new Set(ack.accepted);
         events = events.filter((event) => !accepted.has(event.id));
         save();
-        if (send === sender && events.length > 0) {
-          // Anything in the batch the server did not accept is retried, but not hot.
-          const progressed = batch.some((event) => accepted.has(event.id));
-          schedule(progressed ? 0 : backoffDelay(++attempt, backoff, random));
-        }
+        // Anything in the batch the server did not accept is retried, but not hot.
+        const progressed = batch.some((event) => accepted.has(event.id));
+        if (send === sender) attempt = progressed ? 0 : attempt + 1;
+        resume(send, progressed ? 0 : backoffDelay(attempt, backoff, random));
         settleIdle();
       },
       (error: unknown) => {
         inFlight = false;
         const failure = toTransportError(error);
         if (failure.retryable) {
-          if (send === sender) schedule(backoffDelay(++attempt, backoff, random, failure.retryAfterMs));
+          resume(send, backoffDelay(send === sender ? ++attempt : 1, backoff, random, failure.retryAfterMs));
         } else if (failure.status === 401 || failure.status === 403) {
           // The session is gone; the events wait for the next one.
           if (send === sender) sender = null;
+          resume(send, 0);
         } else {
           const ids = new Set(batch.map((event) => event.id));
           events = events.filter((event) => !ids.has(event.id));
           save();
           logger.warn(`[Confab] the server refused ${batch.length} tracked event(s): ${failure.message}`);
-          if (send === sender) schedule(0);
+          resume(send, 0);
         }
         settleIdle();
       },
     );
+  }
+
+  /**
+   * After a request ends, sending goes on with whichever sender is current. When the session
+   * changed while the request was out, the new session's events were held back by it and go now.
+   */
+  function resume(finished: SendEvents, delayMs: number) {
+    if (!sender || events.length === 0) return;
+    schedule(finished === sender ? delayMs : 0);
   }
 
   return {

@@ -87,6 +87,8 @@ export function createMessengerMachine(effects: MessengerEffects) {
         const nextApp = event.settings.app_id ?? appIdOf(context);
         return nextApp === appIdOf(context) && isSamePerson(context.settings.identity, event.settings.identity);
       },
+      forCurrentSession: ({ context, event }) =>
+        event.type === 'PERSON_UPDATED' && context.session?.token === event.sessionToken,
       canAdmitUpdate: ({ context }) => canAdmitUpdate(context.updateWindow, clock.now()),
       hasAppId: ({ context, event }) => event.type === 'BOOT' && (event.settings.app_id ?? appIdOf(context)) !== undefined,
     },
@@ -181,8 +183,9 @@ export function createMessengerMachine(effects: MessengerEffects) {
       admitAndSendUpdate: enqueueActions(({ context, event, enqueue, self }) => {
         if (event.type !== 'UPDATE' || !context.session) return;
         enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()) });
-        effects.sendUpdate(context.session, event.patch, (response) =>
-          self.send({ type: 'PERSON_UPDATED', person: response.person, unreadCount: response.unread_count }),
+        const session = context.session;
+        effects.sendUpdate(session, event.patch, (response) =>
+          self.send({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count }),
         );
       }),
       holdPatch: assign({
@@ -192,8 +195,9 @@ export function createMessengerMachine(effects: MessengerEffects) {
       releasePendingPatch: enqueueActions(({ context, enqueue, self }) => {
         if (!context.pendingPatch || !context.session) return;
         enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()), pendingPatch: null });
-        effects.sendUpdate(context.session, context.pendingPatch, (response) =>
-          self.send({ type: 'PERSON_UPDATED', person: response.person, unreadCount: response.unread_count }),
+        const session = context.session;
+        effects.sendUpdate(session, context.pendingPatch, (response) =>
+          self.send({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count }),
         );
       }),
       assignPerson: assign(({ event }) =>
@@ -366,7 +370,9 @@ export function createMessengerMachine(effects: MessengerEffects) {
           SHUTDOWN: { target: 'shutDown', actions: ['endSession', 'clearUserData'] },
           TRACK_EVENT: { actions: 'enqueueEvent' },
           REALTIME: { actions: 'applyRealtime' },
-          PERSON_UPDATED: { actions: 'assignPerson' },
+          // An answer to an update of a session that has since ended (logout, another person) is
+          // about someone who is no longer here.
+          PERSON_UPDATED: { guard: 'forCurrentSession', actions: 'assignPerson' },
           UNREAD_COUNT: { actions: 'assignUnread' },
           SUPPLY_EMAIL: { actions: 'supplyEmail' },
         },

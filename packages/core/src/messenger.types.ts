@@ -44,7 +44,7 @@ export type MessengerEvent =
   | { type: 'RETRY_MESSAGE'; clientId: string }
   | { type: 'SUPPLY_EMAIL'; email: string }
   | { type: 'REALTIME'; event: RealtimeEvent }
-  | { type: 'PERSON_UPDATED'; person: Person; unreadCount: number }
+  | { type: 'PERSON_UPDATED'; sessionToken: string; person: Person; unreadCount: number }
   | { type: 'UNREAD_COUNT'; unreadCount: number }
   | { type: 'MESSAGE_SENT'; clientId: string; message: Message }
   | { type: 'MESSAGE_FAILED'; clientId: string };

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { findReservedKey } from './reserved-keys';
 import type { Company, CustomAttributes, Identity, PersonAttributes } from './protocol';
 
 /**
@@ -139,7 +140,7 @@ const idValue = v.pipe(
 
 function customKeysCheck(input: Record<string, unknown>, known: Record<string, unknown>): string | null {
   for (const key of Object.keys(input)) {
-    if (key in known || IGNORED_KEYS.has(key)) continue;
+    if (Object.hasOwn(known, key) || IGNORED_KEYS.has(key)) continue;
     if (!CUSTOM_KEY_RULE.test(key)) {
       return `custom attribute name "${key}" must be 1 to 190 characters without "." or "$"`;
     }
@@ -215,12 +216,29 @@ const settingsSchema = v.pipe(
     if (!dataset.typed) return;
     const problem = customKeysCheck(dataset.value, settingsEntries);
     if (problem) addIssue({ message: problem });
-    const custom = Object.keys(dataset.value).filter((k) => !(k in settingsEntries) && !IGNORED_KEYS.has(k));
+    const custom = Object.keys(dataset.value).filter((k) => !Object.hasOwn(settingsEntries, k) && !IGNORED_KEYS.has(k));
     if (custom.length + Object.keys(dataset.value.custom_attributes ?? {}).length > MAX_CUSTOM_ATTRIBUTES) {
       addIssue({ message: `at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes per call` });
     }
   }),
 );
+
+/** Where the settings (or a company, or custom_attributes, within them) name a reserved key. */
+function reservedKeyPath(input: object, subject: string): string | undefined {
+  const record = input as Record<string, unknown>;
+  const nested: Array<[string, unknown]> = [
+    ['', input],
+    ['company.', record.company],
+    ['custom_attributes.', record.custom_attributes],
+    ...(Array.isArray(record.companies) ? record.companies.map((c, i): [string, unknown] => [`companies.${i}.`, c]) : []),
+  ];
+  for (const [prefix, value] of nested) {
+    if (value === null || typeof value !== 'object') continue;
+    const key = findReservedKey(value);
+    if (key !== undefined) return `${subject}.${prefix}${key}`;
+  }
+  return undefined;
+}
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -271,6 +289,8 @@ export function parseSettings(input: unknown, subject = 'settings'): ParseResult
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, problem: `${subject} must be an object` };
   }
+  const reserved = reservedKeyPath(input, subject);
+  if (reserved) return { ok: false, problem: `${reserved} is a reserved name and cannot be an attribute` };
   const result = v.safeParse(settingsSchema, input);
   if (!result.success) return { ok: false, problem: describeIssues(result.issues, subject) };
 

@@ -46,6 +46,11 @@ const badCalls: Array<[string, unknown[], RegExp]> = [
   ['trackEvent metadata nested', ['trackEvent', 'x', { a: { b: 1 } }], /metadata\.a values must be strings, finite numbers, booleans or null/],
   ['trackEvent metadata NaN', ['trackEvent', 'x', { a: Number.NaN }], /metadata\.a values must be strings, finite numbers, booleans or null/],
   ['trackEvent metadata oversized', ['trackEvent', 'x', { a: 'x'.repeat(9000) }], /metadata must serialise to at most 8192 bytes/],
+  ['trackEvent metadata "__proto__" key', ['trackEvent', 'x', JSON.parse('{"__proto__":1}')], /metadata key "__proto__" is a reserved name/],
+  ['trackEvent metadata "constructor" key', ['trackEvent', 'x', { constructor: 'x' }], /metadata key "constructor" is a reserved name/],
+  ['custom attribute "constructor"', ['update', { constructor: 1 }], /settings\.constructor is a reserved name/],
+  ['custom_attributes "__proto__"', ['update', { custom_attributes: JSON.parse('{"__proto__":1}') }], /settings\.custom_attributes\.__proto__ is a reserved name/],
+  ['company "prototype"', ['update', { company: { company_id: 'c1', prototype: 1 } }], /settings\.company\.prototype is a reserved name/],
   ['trackEvent three arguments', ['trackEvent', 'x', {}, 1], /takes at most 2 arguments \(got 3\)/],
   ['getVisitorId with an argument', ['getVisitorId', 'x'], /Intercom\('getVisitorId'\): takes no arguments/],
 ];

@@ -36,6 +36,33 @@ describe('the durable event queue', () => {
     expect(batches.slice(1).map((b) => b.length)).toEqual([20, 20, 5]);
   });
 
+  it("a new session's events go out as soon as the last session's slow batch returns", async () => {
+    const clock = createSimulatedClock();
+    const queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'q', clock, logger: { warn: () => {} }, flushDelayMs: 0 });
+    const sent: Array<[string, string[]]> = [];
+    const slowOld = (batch: TrackedEvent[]) =>
+      new Promise<{ accepted: string[] }>((resolve) => {
+        sent.push(['old', batch.map((e) => e.id)]);
+        clock.setTimeout(() => resolve({ accepted: batch.map((e) => e.id) }), 5_000);
+      });
+    queue.start(slowOld);
+    queue.enqueue(event(1));
+    await clock.advance(0);
+    // Logout while the batch is out: its events go to the farewell, a new session starts.
+    queue.stop();
+    expect(queue.drain().map((e) => e.id)).toEqual(['id-1']);
+    queue.start(async (batch) => {
+      sent.push(['new', batch.map((e) => e.id)]);
+      return { accepted: batch.map((e) => e.id) };
+    });
+    queue.enqueue(event(2));
+    await clock.advance(1_000);
+    expect(sent).toEqual([['old', ['id-1']]]);
+    await clock.advance(4_000);
+    expect(sent).toEqual([['old', ['id-1']], ['new', ['id-2']]]);
+    expect(queue.pending()).toEqual([]);
+  });
+
   it('retries 5xx, 429 and network faults with growing jittered delays, honouring Retry-After', async () => {
     const clock = createSimulatedClock();
     const attempts: number[] = [];

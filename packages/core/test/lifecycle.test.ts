@@ -88,6 +88,30 @@ describe('boot while booted', () => {
     expect(h.server.sessionCount()).toBe(1);
   });
 
+  it("a late answer to the last person's update does not show them in the next person's messenger", async () => {
+    // Update answers take 5 s; the person logs out (boots as another) while one is on its way.
+    let h: ReturnType<typeof createHarness> | null = null;
+    h = createHarness({
+      transport: (base) => ({
+        ...base,
+        update: async (session, patch) => {
+          const answer = await base.update(session, patch);
+          await new Promise<void>((resolve) => h!.clock.setTimeout(() => resolve(), 5_000));
+          return answer;
+        },
+      }),
+    });
+    h.Intercom('boot', { app_id: 'acme', user_id: 'alice' });
+    await h.clock.settle();
+    h.Intercom('update', { plan: 'pro' });
+    await h.clock.settle();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'bob' });
+    await h.clock.settle();
+    expect(h.messenger.getSnapshot().context.person?.user_id).toBe('bob');
+    await h.clock.advance(5_000);
+    expect(h.messenger.getSnapshot().context.person?.user_id).toBe('bob');
+  });
+
   it('a lead who boots as a user keeps the conversation they started', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme' });
