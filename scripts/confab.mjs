@@ -3,7 +3,7 @@
 // brings pnpm at the version package.json pins (corepack cannot verify the registry's signatures
 // here, see ../shared/TOOLCHAIN.md), installs the workspace, then does the asked-for task.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,7 +47,9 @@ const tasks = {
   },
   start: () => {
     exitOnFailure(tasks.install());
-    return pnpm(['--filter', '@confab/demo', 'run', 'start', ...rest]);
+    // The embedded SQLite file lives in .confab/ (git-ignored), so a restart keeps the data.
+    mkdirSync(join(root, '.confab'), { recursive: true });
+    return pnpm(['--filter', '@confab/server', 'run', 'start', '--db', join(root, '.confab', 'confab.sqlite'), ...rest]);
   },
 };
 

@@ -24,6 +24,7 @@ type RealtimeEventBody = RealtimeEvent extends infer E ? (E extends RealtimeEven
 
 /** A person's realtime events were written: the stream of that person should read them. */
 export type PublishHook = (appId: string, personId: string) => void;
+type Publish = PublishHook;
 
 export interface Contact extends Person {
   app_id: string;
@@ -51,6 +52,8 @@ export interface SessionRecord {
   app_id: string;
   person_id: string;
   expires_at: number;
+  /** The realtime event id a fresh stream of this session starts after. */
+  stream_from: number;
 }
 
 export class NotFoundError extends Error {
@@ -156,9 +159,11 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook): Store
   }
 
   /** A lead who identifies becomes the user, or joins the existing one with everything they have. */
-  async function identify(trx: Db, lead: PersonRow, identity: Identity, now: number): Promise<PersonRow> {
+  async function identify(trx: Db, publish: Publish, lead: PersonRow, identity: Identity, now: number): Promise<PersonRow> {
     const existing = await findUser(trx, lead.app_id, identity);
     if (existing && existing.id !== lead.id) {
+      // The lead's open streams hear of it, and follow their session to the user.
+      publish(lead.app_id, lead.id);
       for (const table of ['conversations', 'events', 'page_views', 'sessions', 'realtime_events'] as const) {
         await trx.updateTable(table).set({ person_id: existing.id }).where('person_id', '=', lead.id).execute();
       }
@@ -312,7 +317,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook): Store
 
   return {
     boot: (request, now) =>
-      transaction(async (trx) => {
+      transaction(async (trx, publish) => {
         const appId = request.app_id;
         const identified = request.identity.user_id !== undefined || request.identity.email !== undefined;
         const lead = await trx
@@ -332,7 +337,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook): Store
           }
           person ??= lead;
         } else {
-          person = lead ? await identify(trx, lead, request.identity, now) : await findUser(trx, appId, request.identity);
+          person = lead ? await identify(trx, publish, lead, request.identity, now) : await findUser(trx, appId, request.identity);
         }
         if (!person) {
           const id = randomUUID();
@@ -358,26 +363,40 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook): Store
         person = await applyAttributes(trx, person, request.attributes, request.page, now);
         const token = randomBytes(32).toString('base64url');
         const expires_at = now + SESSION_LIFETIME_MS;
-        await trx.insertInto('sessions').values({ token_hash: hashToken(token), app_id: appId, person_id: person.id, created_at: now, expires_at, revoked_at: null }).execute();
+        const newest = await trx.selectFrom('realtime_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+        await trx
+          .insertInto('sessions')
+          .values({ token_hash: hashToken(token), app_id: appId, person_id: person.id, created_at: now, expires_at, revoked_at: null, stream_from: Number(newest?.id ?? 0) })
+          .execute();
         return { token, expires_at, person: toPerson(person), unread_count: await unreadOf(trx, person.id), conversations: await conversationsOf(trx, person.id) };
       }),
 
     async session(appId, token, now) {
       const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
       if (!row || row.app_id !== appId || row.revoked_at !== null || Number(row.expires_at) <= now) return null;
-      return { app_id: row.app_id, person_id: row.person_id, expires_at: Number(row.expires_at) };
+      return { app_id: row.app_id, person_id: row.person_id, expires_at: Number(row.expires_at), stream_from: Number(row.stream_from) };
     },
 
-    async endSession(appId, token, now) {
-      await db.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', hashToken(token)).where('app_id', '=', appId).where('revoked_at', 'is', null).execute();
-    },
+    endSession: (appId, token, now) =>
+      transaction(async (trx, publish) => {
+        const ended = await trx
+          .updateTable('sessions')
+          .set({ revoked_at: now })
+          .where('token_hash', '=', hashToken(token))
+          .where('app_id', '=', appId)
+          .where('revoked_at', 'is', null)
+          .returning('person_id')
+          .executeTakeFirst();
+        // The session's open streams hear of it and close.
+        if (ended) publish(appId, ended.person_id);
+      }),
 
     update: (session, request, now) =>
-      transaction(async (trx) => {
+      transaction(async (trx, publish) => {
         let person = await personById(trx, session.person_id);
         const identity = request.identity;
         if (identity && (identity.user_id !== undefined || identity.email !== undefined) && person.role === 'lead' && identity.user_id !== undefined) {
-          person = await identify(trx, person, identity, now);
+          person = await identify(trx, publish, person, identity, now);
         } else if (identity?.email !== undefined && identity.email !== person.email) {
           await trx.updateTable('people').set({ email: identity.email }).where('id', '=', person.id).execute();
         }

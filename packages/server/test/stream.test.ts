@@ -35,18 +35,19 @@ async function readEvents(token: string, count: number, lastEventId?: string): P
 }
 
 describe('the realtime stream', () => {
-  it('without Last-Event-ID starts at now; with it replays what came after, in order', async () => {
+  it('without Last-Event-ID starts where the session began; with it replays what came after, in order', async () => {
     const visitor = await boot(server);
-    const token = visitor.session.token;
-    const id = await conversationOf(token);
+    const id = await conversationOf(visitor.session.token);
     for (const body of ['one', 'two', 'three']) {
       await call(server, 'POST', `${team()}/conversations/${id}/reply`, { token: TEAM_TOKEN, body: { body } });
     }
-    // A fresh stream hears only what happens after it opened.
-    const live = readEvents(token, 1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A reload: the same lead boots again and gets a new session. A reply lands between that boot
+    // and the stream's first connection; the stream still brings it, and nothing from before.
+    const again = await boot(server, { visitor_id: visitor.person.visitor_id, session_token: visitor.session.token });
+    expect(again.person.id).toBe(visitor.person.id);
+    const token = again.session.token;
     await call(server, 'POST', `${team()}/conversations/${id}/reply`, { token: TEAM_TOKEN, body: { body: 'four' } });
-    const [fourth] = await live;
+    const [fourth] = await readEvents(token, 1);
     expect(fourth!.event).toBe('message');
     expect(fourth!.data).toMatchObject({ type: 'message', id: fourth!.id, message: { body: 'four', author: 'team' }, unread_count: 4 });
 
@@ -67,6 +68,33 @@ describe('the realtime stream', () => {
     await call(server, 'POST', `${team()}/conversations/${aConversation}/reply`, { token: TEAM_TOKEN, body: { body: 'for A' } });
     const events = await readEvents(a.session.token, 2, '0');
     expect(events.map((e) => (e.data.type === 'message' ? e.data.message.body : ''))).toEqual(['Hello', 'for A']);
+  });
+
+  it("a lead who logs in as an existing user: the open stream follows the session to the user's conversations", async () => {
+    const user = await boot(server, { identity: { user_id: `known-${Date.now()}` } });
+    const usersConversation = await conversationOf(user.session.token);
+    const lead = await boot(server);
+    const reading = readEvents(lead.session.token, 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const login = await call(server, 'POST', `${messenger()}/update`, {
+      token: lead.session.token,
+      body: { identity: { user_id: user.person.user_id }, attributes: {} },
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.person.id).toBe(user.person.id);
+    await call(server, 'POST', `${team()}/conversations/${usersConversation}/reply`, { token: TEAM_TOKEN, body: { body: 'to the user' } });
+    const [reply] = await reading;
+    expect(reply!.data).toMatchObject({ type: 'message', message: { conversation_id: usersConversation, body: 'to the user' } });
+  });
+
+  it('logging out ends the open streams of that session', async () => {
+    const visitor = await boot(server);
+    const response = await fetch(`${server.url}${messenger()}/stream`, { headers: { authorization: `Bearer ${visitor.session.token}` } });
+    expect(response.status).toBe(200);
+    const ended = readSseStream(response.body!, createSseParser(), () => {});
+    const logout = await call(server, 'DELETE', `${messenger()}/session`, { token: visitor.session.token });
+    expect(logout.status).toBe(204);
+    await expect(ended).resolves.toBeUndefined();
   });
 
   it('refuses a stream without a valid session, and a malformed Last-Event-ID', async () => {

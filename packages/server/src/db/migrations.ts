@@ -110,6 +110,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('realtime_events_person').on('realtime_events').columns(['person_id', 'id']).execute();
       },
     },
+    '0002_session_stream_start': {
+      // Where a session's stream starts when it connects without a Last-Event-ID: the newest
+      // realtime event when the session was made, so a reply between boot and the stream's first
+      // connection is still delivered.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('sessions').addColumn('stream_from', time, (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }
 

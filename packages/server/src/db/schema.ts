@@ -24,6 +24,8 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The realtime event id a fresh stream of this session starts after. */
+  stream_from: Generated<number>;
 }
 
 export interface EventsTable {

@@ -26,7 +26,10 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
     if (resumeFrom !== undefined && !/^[0-9]{1,18}$/.test(resumeFrom)) {
       throw new ApiError(400, 'Last-Event-ID must be an event id this stream sent (digits)', 'last-event-id');
     }
-    let cursor = resumeFrom !== undefined ? Number(resumeFrom) : await store.latestRealtimeId(session.person_id);
+    // A first connection starts where the session did, so nothing sent since boot is missed.
+    let cursor = resumeFrom !== undefined ? Number(resumeFrom) : session.stream_from;
+    let personId = session.person_id;
+    const appId = request.params.app_id;
 
     reply.hijack();
     const raw = reply.raw;
@@ -52,8 +55,21 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
       try {
         do {
           again = false;
+          // The session may have ended (logout) or moved to another person (a lead who logged in
+          // as an existing user): the stream ends, or follows it.
+          const current = await store.session(appId, token!, now());
+          if (closed) return;
+          if (!current) {
+            raw.end();
+            return;
+          }
+          if (current.person_id !== personId) {
+            personId = current.person_id;
+            stopListening();
+            stopListening = hub.listen(personId, () => void pump());
+          }
           for (;;) {
-            const events = await store.realtimeAfter(session!.person_id, cursor, REPLAY_PAGE);
+            const events = await store.realtimeAfter(personId, cursor, REPLAY_PAGE);
             if (closed) return;
             for (const event of events) {
               raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
@@ -70,7 +86,7 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
       }
     }
 
-    const stopListening = hub.listen(session.person_id, () => void pump());
+    let stopListening = hub.listen(personId, () => void pump());
     const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     context.streams.add(raw);
     raw.on('close', () => {
