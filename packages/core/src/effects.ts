@@ -41,6 +41,12 @@ export interface MessengerEffects {
   sessionEnded(session: Session | null, appId: string | undefined): void;
   trackEvent(appId: string, event: TrackedEvent): void;
   sendUpdate(session: Session, patch: UpdatePatch, delivered: (response: UpdateResponse) => void): void;
+  /**
+   * The page is being hidden (and may never come back): unsent events go out by beacon. They stay
+   * in the durable queue until acknowledged, so a beacon that is lost costs nothing, and one that
+   * lands is deduplicated by the events' ids when the queue sends them again.
+   */
+  pageHidden(session: Session): void;
 }
 
 export function createMessengerEffects(platform: MessengerPlatform): MessengerEffects {
@@ -136,6 +142,10 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
     },
     trackEvent(appId, event) {
       queueFor(appId).enqueue(event);
+    },
+    pageHidden(session) {
+      const pending = queues.get(session.app_id)?.pending() ?? [];
+      if (pending.length > 0) transport.beacon?.(session, [...pending]);
     },
     sendUpdate(session, patch, delivered) {
       if (!updates || updates.token !== session.token) {

@@ -54,6 +54,11 @@ export interface Messenger {
   /** The view-model for the current snapshot (memoised per snapshot). */
   getView(): MessengerView;
   send(event: MessengerEvent): void;
+  /**
+   * For adapters, on `pagehide` or `visibilitychange` to hidden: sends the unsent tracked events by
+   * beacon where the transport has one. Safe to call in any state.
+   */
+  pageHidden(): void;
   /** Stops the actor: closes the realtime stream and every timer. */
   stop(): void;
   readonly actor: Actor<MessengerMachine>;
@@ -172,6 +177,14 @@ export function createMessenger(options: MessengerOptions): Messenger {
       return view;
     },
     send,
+    pageHidden() {
+      try {
+        const { session } = actor.getSnapshot().context;
+        if (session && actor.getSnapshot().matches('booted')) effects.pageHidden(session);
+      } catch (error) {
+        effects.logger.warn(`[Confab] sending events on page hide failed: ${describeError(error)}`);
+      }
+    },
     stop: () => actor.stop(),
     actor,
     effects,

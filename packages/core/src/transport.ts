@@ -38,6 +38,11 @@ export interface Transport {
   endSession(session: Session): Promise<void>;
   /** Opens the realtime stream; returns a function that closes it. */
   subscribe(session: Session, handlers: RealtimeHandlers, lastEventId?: string): () => void;
+  /**
+   * Hands events to a request that outlives the page (the browser's sendBeacon), for page hide.
+   * Returns whether all of them were queued. Optional: runtimes without a beacon leave it out.
+   */
+  beacon?(session: Session, events: TrackedEvent[]): boolean;
 }
 
 /**

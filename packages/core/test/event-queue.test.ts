@@ -165,3 +165,30 @@ describe('the durable event queue', () => {
     expect(h.server.events().map((e) => e.name)).toEqual(['signup']);
   });
 });
+
+describe('page hide', () => {
+  it('sends the unsent events by beacon and keeps them queued until the server acknowledges them', async () => {
+    const beaconed: string[][] = [];
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        beacon: (_session, events) => {
+          beaconed.push(events.map((e) => e.name));
+          return true;
+        },
+      }),
+    });
+    h.messenger.pageHidden(); // before boot: nothing to send, nothing thrown
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await h.clock.settle();
+    for (const name of ['a', 'b', 'c']) h.Intercom('trackEvent', name);
+    h.messenger.pageHidden();
+    expect(beaconed).toEqual([['a', 'b', 'c']]);
+    expect(JSON.parse(h.storage.get(storageKeys('acme').eventQueue)!).map((e: TrackedEvent) => e.name)).toEqual(['a', 'b', 'c']);
+    // The page stayed after all (a tab switch): the queue still delivers, each event once.
+    await h.clock.advance(1_000);
+    expect(h.server.events().map((e) => e.name)).toEqual(['a', 'b', 'c']);
+    h.messenger.pageHidden();
+    expect(beaconed).toHaveLength(1);
+  });
+});
