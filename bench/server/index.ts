@@ -1,0 +1,632 @@
+// The Confab server under 1,000 concurrent stream clients on loopback, each figure beside a
+// baseline measured in the same run and process:
+//
+// - reply → arrival: the time from sending a team reply (POST .../conversations/:id/reply) to the
+//   message's arrival on that visitor's SSE stream, against a bare node:http server that holds the
+//   same number of SSE responses open and writes a POSTed body to the addressed one. Same client
+//   code, same sockets per stream, same concurrency: `concurrency` workers each send one message
+//   and wait for both its HTTP answer and its arrival before sending the next (a closed loop, so
+//   the figure is the latency under that load, not the length of a growing backlog).
+// - events ingested per second: batches of EVENTS_PER_REQUEST_MAX events (as the messenger's
+//   transport sends them) through POST /events from several sessions, counted in the database
+//   afterwards, against raw better-sqlite3 inserts of the same rows into an equivalent table, one
+//   transaction per batch, with the server's durability settings (WAL, synchronous = FULL).
+//
+// Client, Confab and the baseline share one Node process and event loop, as the figures are
+// meant to compare the two servers rather than measure the machine.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import {
+  createSseParser,
+  EVENTS_PER_REQUEST_MAX,
+  type BootRequest,
+  type BootResponse,
+  type RealtimeEvent,
+  type StartConversationResponse,
+  type TrackedEvent,
+} from '@confab/core';
+import { parseConfig, startServer, type RunningServer, type ServerConfig } from '@confab/server';
+import SQLite from 'better-sqlite3';
+
+// ---------------------------------------------------------------------------------------------
+// Options: flags (`pnpm run server -- --clients 200`) or environment variables.
+
+const OPTIONS = {
+  clients: { env: 'BENCH_CLIENTS', fallback: 1_000, help: 'concurrent stream clients (visitors)' },
+  rounds: { env: 'BENCH_ROUNDS', fallback: 3, help: 'measured rounds of one reply per client, per server' },
+  concurrency: { env: 'BENCH_CONCURRENCY', fallback: 50, help: 'replies in flight' },
+  'ingest-requests': { env: 'BENCH_INGEST_REQUESTS', fallback: 500, help: 'measured POST /events requests' },
+  'ingest-sessions': { env: 'BENCH_INGEST_SESSIONS', fallback: 10, help: 'sessions sending events, one request in flight each' },
+} as const;
+type OptionName = keyof typeof OPTIONS;
+
+function readOptions(): Record<OptionName, number> {
+  const args = process.argv.slice(2).filter((arg) => arg !== '--');
+  const { values } = parseArgs({
+    args,
+    options: { ...Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }])), help: { type: 'boolean' as const } },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log('bench/server options (flag or environment variable):');
+    for (const [name, option] of Object.entries(OPTIONS)) console.log(`  --${name} <n>  ${option.env}  ${option.help} (default ${option.fallback})`);
+    process.exit(0);
+  }
+  const result = {} as Record<OptionName, number>;
+  for (const [name, option] of Object.entries(OPTIONS) as Array<[OptionName, (typeof OPTIONS)[OptionName]]>) {
+    const raw = (values as Record<string, string | undefined>)[name] ?? process.env[option.env];
+    const n = raw === undefined || raw === '' ? option.fallback : Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} (${option.env}) must be a positive integer, got ${JSON.stringify(raw)}`);
+    result[name] = n;
+  }
+  return result;
+}
+
+const options = readOptions();
+const CLIENTS = options.clients;
+const ROUNDS = options.rounds;
+const CONCURRENCY = options.concurrency;
+const INGEST_REQUESTS = options['ingest-requests'];
+const INGEST_SESSIONS = options['ingest-sessions'];
+const INGEST_WARMUP_REQUESTS = Math.min(50, INGEST_REQUESTS);
+const APP_ID = 'bench';
+const TEAM_TOKEN = `bench-team-token-${randomBytes(12).toString('hex')}`;
+/** How long one message may take to arrive before it counts as lost. */
+const ARRIVAL_TIMEOUT_MS = 15_000;
+const SETUP_CONCURRENCY = 50;
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers.
+
+const format = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (n: number) => `${format(n, n < 10 ? 2 : 1)} ms`;
+const seconds = (milliseconds: number) => `${format(milliseconds / 1000, 2)} s`;
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Runs `work(0..count-1)` with at most `limit` in flight; resolves when all are done. */
+async function pool(count: number, limit: number, work: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await work(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+}
+
+function timed<T>(work: () => Promise<T>): Promise<{ value: T; elapsed: number }> {
+  const start = performance.now();
+  return work().then((value) => ({ value, elapsed: performance.now() - start }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP client: node:http with keep-alive agents, shared by Confab and the baseline.
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+function post(agent: http.Agent, base: URL, path: string, body: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.setNoDelay(true);
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function postJson<T>(agent: http.Agent, base: URL, path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const answer = await post(agent, base, path, JSON.stringify(body), headers);
+  if (answer.status !== 200) throw new Error(`POST ${path}: ${answer.status} ${answer.text.slice(0, 300)}`);
+  return JSON.parse(answer.text) as T;
+}
+
+/** An open SSE stream: the body of every message from the team is handed to `onBody`. */
+interface OpenStream {
+  close(): void;
+  /** Message events the visitor wrote (a stream may replay the one that started the conversation). */
+  readonly ownMessages: number;
+  /** Events other than messages (`unread`, `conversation`); comments are not events. */
+  readonly otherEvents: number;
+  /** The server ended the stream or the connection failed before `close()`. */
+  readonly endedEarly: boolean;
+}
+
+function openStream(agent: http.Agent, base: URL, path: string, headers: Record<string, string>, onBody: (body: string, at: number) => void): Promise<OpenStream> {
+  return new Promise((resolve, reject) => {
+    let response: IncomingMessage | undefined;
+    let opened = false;
+    let ownMessages = 0;
+    let otherEvents = 0;
+    let closing = false;
+    let endedEarly = false;
+    const parser = createSseParser();
+    const request = http.request({ agent, host: base.hostname, port: base.port, method: 'GET', path, headers: { accept: 'text/event-stream', ...headers } });
+    request.setNoDelay(true);
+    const stream: OpenStream = {
+      close: () => {
+        closing = true;
+        response?.destroy();
+        request.destroy();
+      },
+      get ownMessages() {
+        return ownMessages;
+      },
+      get otherEvents() {
+        return otherEvents;
+      },
+      get endedEarly() {
+        return endedEarly;
+      },
+    };
+    request.on('error', (error) => {
+      if (!opened) reject(error);
+    });
+    request.on('response', (res) => {
+      response = res;
+      if (res.statusCode !== 200) {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => reject(new Error(`GET ${path}: ${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`)));
+        return;
+      }
+      res.on('error', () => {});
+      res.on('close', () => {
+        if (!closing) endedEarly = true;
+      });
+      res.on('data', (chunk: Buffer) => {
+        const at = performance.now();
+        // Both servers open with a comment line: the first bytes mean the stream is live.
+        if (!opened) {
+          opened = true;
+          resolve(stream);
+        }
+        for (const message of parser.feed(chunk)) {
+          const event = JSON.parse(message.data) as RealtimeEvent;
+          if (event.type !== 'message') otherEvents++;
+          else if (event.message.author !== 'team') ownMessages++;
+          else onBody(event.message.body, at);
+        }
+      });
+    });
+    request.end();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The baseline: a bare node:http server holding SSE responses open; POST /send/:n writes the
+// posted body, as a message event, to stream n.
+
+async function startBareServer(): Promise<{ url: URL; close(): Promise<void> }> {
+  const streams = new Map<string, ServerResponse>();
+  let lastId = 0;
+  const server = http.createServer((request, response) => {
+    const [, route, key] = (request.url ?? '').split('/');
+    if (request.method === 'GET' && route === 'stream' && key) {
+      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' });
+      response.write(': bare stream\n\n');
+      streams.set(key, response);
+      response.on('close', () => streams.delete(key));
+      return;
+    }
+    if (request.method === 'POST' && route === 'send' && key) {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const { body } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { body: string };
+        const stream = streams.get(key);
+        if (!stream) {
+          response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no such stream"}');
+          return;
+        }
+        const id = String(++lastId);
+        stream.write(`id: ${id}\nevent: message\ndata: ${JSON.stringify({ id, type: 'message', message: { author: 'team', body } })}\n\n`);
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+      });
+      return;
+    }
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the bare server has no port');
+  return {
+    url: new URL(`http://127.0.0.1:${address.port}`),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const stream of streams.values()) stream.end();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reply → arrival rounds, the same for both servers.
+
+interface Target {
+  name: string;
+  /** Sends `body` to client `index`; resolves with the HTTP status. */
+  send(index: number, body: string): Promise<number>;
+}
+
+interface Pending {
+  client: number;
+  arrived: (at: number) => void;
+}
+
+/** Messages on their way, by body; a stream that receives a body looks it up here. */
+const pending = new Map<string, Pending>();
+const strays = { unknown: 0, wrongClient: 0 };
+
+function onArrival(client: number, body: string, at: number) {
+  const entry = pending.get(body);
+  if (!entry) {
+    strays.unknown++;
+    return;
+  }
+  if (entry.client !== client) {
+    strays.wrongClient++;
+    return;
+  }
+  pending.delete(body);
+  entry.arrived(at);
+}
+
+interface RoundResult {
+  latencies: number[];
+  /** Reply request → its HTTP answer. */
+  answers: number[];
+  failed: Map<number, number>;
+  lost: number;
+  elapsed: number;
+  loopDelayP99: number;
+}
+
+async function latencyRound(target: Target, label: string): Promise<RoundResult> {
+  const latencies: number[] = [];
+  const answers: number[] = [];
+  const failed = new Map<number, number>();
+  let lost = 0;
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const start = performance.now();
+  await pool(CLIENTS, CONCURRENCY, async (client) => {
+    const body = `${label}:${client}:${randomBytes(6).toString('hex')}`;
+    let timer: NodeJS.Timeout | undefined;
+    const arrival = new Promise<number | undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ARRIVAL_TIMEOUT_MS);
+      pending.set(body, { client, arrived: resolve });
+    });
+    const sentAt = performance.now();
+    let status: number;
+    try {
+      status = await target.send(client, body);
+    } catch {
+      status = 0;
+    }
+    answers.push(performance.now() - sentAt);
+    if (status !== 200) {
+      failed.set(status, (failed.get(status) ?? 0) + 1);
+      pending.delete(body);
+      clearTimeout(timer);
+      return;
+    }
+    const at = await arrival;
+    clearTimeout(timer);
+    if (at === undefined) {
+      pending.delete(body);
+      lost++;
+    } else {
+      latencies.push(at - sentAt);
+    }
+  });
+  const elapsed = performance.now() - start;
+  loop.disable();
+  return { latencies, answers, failed, lost, elapsed, loopDelayP99: loop.percentile(99) / 1e6 };
+}
+
+function describeRound(result: RoundResult): string {
+  const sorted = [...result.latencies].sort((a, b) => a - b);
+  const answers = [...result.answers].sort((a, b) => a - b);
+  const failures = [...result.failed].map(([status, n]) => `${n}× HTTP ${status || 'error'}`).join(', ');
+  return (
+    `p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted[sorted.length - 1] ?? Number.NaN)} ` +
+    `(n=${sorted.length}${result.lost ? `, LOST ${result.lost}` : ''}${failures ? `, FAILED ${failures}` : ''}); ` +
+    `reply answered p50 ${ms(percentile(answers, 50))}; ${format((result.latencies.length * 1000) / result.elapsed)} msg/s; ` +
+    `event-loop delay p99 ${ms(result.loopDelayP99)}`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events for the ingest: the same rows go to Confab and to the raw baseline.
+
+function makeBatches(requests: number, prefix: string): TrackedEvent[][] {
+  const names = ['page-viewed', 'clicked-cta', 'added-to-cart', 'searched'];
+  const now = Date.now();
+  return Array.from({ length: requests }, (_, r) =>
+    Array.from({ length: EVENTS_PER_REQUEST_MAX }, (_, k) => ({
+      id: `${prefix}-${r}-${k}-${randomBytes(4).toString('hex')}`,
+      name: names[(r + k) % names.length]!,
+      created_at: now - 1_000 + k,
+      metadata: { plan: 'pro', price: 42 + k, trial: k % 2 === 0, ref: `campaign-${r % 7}` },
+    })),
+  );
+}
+
+// The `people` and `events` tables exactly as packages/server's migration 0001 creates them.
+const BASELINE_SCHEMA = `
+  create table "people" ("id" text primary key, "app_id" text not null, "role" text not null, "visitor_id" text not null,
+    "user_id" text, "email" text, "name" text, "attributes" text not null, "created_at" bigint not null, "updated_at" bigint not null);
+  create table "events" ("app_id" text not null, "id" text not null, "person_id" text not null references "people" ("id"),
+    "name" text not null, "metadata" text, "created_at" bigint not null, "received_at" bigint not null,
+    constraint "events_pk" primary key ("app_id", "id"));
+  create index "events_person" on "events" ("person_id", "created_at");
+`;
+
+/** Raw better-sqlite3: one transaction per batch, with the server's pragmas (packages/server/src/db/sqlite.ts). */
+function rawInsertBaseline(file: string, warmup: TrackedEvent[][], measured: TrackedEvent[][], sessions: number): { elapsed: number; rows: number } {
+  const db = new SQLite(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.exec(BASELINE_SCHEMA);
+    const people = Array.from({ length: sessions }, (_, s) => `person-${s}`);
+    const addPerson = db.prepare(`insert into "people" ("id", "app_id", "role", "visitor_id", "attributes", "created_at", "updated_at") values (?, ?, 'lead', ?, '{}', ?, ?)`);
+    for (const id of people) addPerson.run(id, APP_ID, `visitor-${id}`, Date.now(), Date.now());
+    const insert = db.prepare(
+      `insert into "events" ("app_id", "id", "person_id", "name", "metadata", "created_at", "received_at") values (?, ?, ?, ?, ?, ?, ?) on conflict ("app_id", "id") do nothing`,
+    );
+    const insertBatch = db.transaction((personId: string, events: TrackedEvent[]) => {
+      const receivedAt = Date.now();
+      for (const event of events) {
+        insert.run(APP_ID, event.id, personId, event.name, event.metadata ? JSON.stringify(event.metadata) : null, event.created_at, receivedAt);
+      }
+    });
+    warmup.forEach((events, r) => insertBatch(people[r % sessions]!, events));
+    const start = performance.now();
+    measured.forEach((events, r) => insertBatch(people[r % sessions]!, events));
+    const elapsed = performance.now() - start;
+    const rows = (db.prepare('select count(*) as n from "events"').get() as { n: number }).n;
+    return { elapsed, rows };
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+const folders: string[] = [];
+const streams: OpenStream[] = [];
+const agents: http.Agent[] = [];
+let confab: RunningServer | undefined;
+let bare: Awaited<ReturnType<typeof startBareServer>> | undefined;
+
+function newAgent(): http.Agent {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1_024 });
+  agents.push(agent);
+  return agent;
+}
+
+async function cleanUp() {
+  for (const stream of streams.splice(0)) stream.close();
+  for (const agent of agents.splice(0)) agent.destroy();
+  await confab?.close();
+  await bare?.close();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+}
+
+async function main() {
+  const folder = mkdtempSync(join(tmpdir(), 'confab-bench-server-'));
+  folders.push(folder);
+  const dbFile = join(folder, 'confab.sqlite');
+  // The rate limits cannot be switched off: set them to the largest values the config accepts.
+  const parsed = parseConfig(
+    ['--port', '0', '--host', '127.0.0.1', '--db', dbFile, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', '--team-name', 'Bench'],
+    {},
+  );
+  if (parsed === 'help') throw new Error('parseConfig answered help');
+  const config: ServerConfig = parsed;
+  confab = await startServer(config, { logger: false });
+  bare = await startBareServer();
+  const confabUrl = new URL(confab.url);
+  const bareUrl = bare.url;
+
+  console.log(
+    `server (${format(CLIENTS)} stream clients on loopback, ${ROUNDS} rounds × ${format(CLIENTS)} replies per server, ${CONCURRENCY} in flight; ` +
+      `node ${process.version}, ${availableParallelism()} cores)`,
+  );
+
+  // Setup: visitors (leads) boot, start a conversation each, open their streams.
+  const setupAgent = newAgent();
+  const messenger = `/messenger/v1/apps/${APP_ID}`;
+  const visitors: Array<{ token: string; conversationId: string }> = new Array(CLIENTS);
+  const booted = await timed(() =>
+    pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
+      const request: BootRequest = { app_id: APP_ID, visitor_id: `bench-visitor-${i}`, device_id: `bench-device-${i}`, identity: {}, attributes: {}, page: { url: 'https://shop.example/' } };
+      const answer = await postJson<BootResponse>(setupAgent, confabUrl, `${messenger}/boot`, request);
+      visitors[i] = { token: answer.session.token, conversationId: '' };
+    }),
+  );
+  const started = await timed(() =>
+    pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
+      const visitor = visitors[i]!;
+      const answer = await postJson<StartConversationResponse>(setupAgent, confabUrl, `${messenger}/conversations`, { body: 'Hello, is anyone there?', client_id: `bench-start-${i}` }, {
+        authorization: `Bearer ${visitor.token}`,
+      });
+      visitor.conversationId = answer.conversation.id;
+    }),
+  );
+  const confabStreamAgent = newAgent();
+  const bareStreamAgent = newAgent();
+  const confabStreams: OpenStream[] = [];
+  const bareStreams: OpenStream[] = [];
+  const confabOpened = await timed(() =>
+    pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
+      const stream = await openStream(confabStreamAgent, confabUrl, `${messenger}/stream`, { authorization: `Bearer ${visitors[i]!.token}` }, (body, at) => onArrival(i, body, at));
+      streams.push(stream);
+      confabStreams.push(stream);
+    }),
+  );
+  const bareOpened = await timed(() =>
+    pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
+      const stream = await openStream(bareStreamAgent, bareUrl, `/stream/${i}`, { authorization: `Bearer ${visitors[i]!.token}` }, (body, at) => onArrival(i, body, at));
+      streams.push(stream);
+      bareStreams.push(stream);
+    }),
+  );
+  const rate = (n: number, elapsed: number) => `${format((n * 1000) / elapsed)}/s`;
+  console.log(
+    `setup: ${format(CLIENTS)} boots in ${seconds(booted.elapsed)} (${rate(CLIENTS, booted.elapsed)}), ` +
+      `${format(CLIENTS)} conversations started in ${seconds(started.elapsed)} (${rate(CLIENTS, started.elapsed)}), ` +
+      `streams open: Confab ${seconds(confabOpened.elapsed)}, bare ${seconds(bareOpened.elapsed)} (${SETUP_CONCURRENCY} in flight)`,
+  );
+
+  // Reply → arrival: a warm-up round each, then measured rounds, alternating servers.
+  const replyAgent = newAgent();
+  const team = `/api/v1/apps/${APP_ID}`;
+  const confabTarget: Target = {
+    name: 'Confab',
+    send: async (i, body) =>
+      (await post(replyAgent, confabUrl, `${team}/conversations/${visitors[i]!.conversationId}/reply`, JSON.stringify({ body }), { authorization: `Bearer ${TEAM_TOKEN}` }))
+        .status,
+  };
+  const bareTarget: Target = {
+    name: 'bare node:http',
+    send: async (i, body) => (await post(replyAgent, bareUrl, `/send/${i}`, JSON.stringify({ body }), { authorization: `Bearer ${TEAM_TOKEN}` })).status,
+  };
+  const all = new Map<Target, RoundResult[]>([
+    [confabTarget, []],
+    [bareTarget, []],
+  ]);
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const target of [confabTarget, bareTarget]) {
+      const result = await latencyRound(target, `${target === confabTarget ? 'c' : 'b'}${round}`);
+      const name = round === 0 ? 'warm-up' : `round ${round}`;
+      console.log(`  ${name.padEnd(8)} ${target.name.padEnd(15)} ${describeRound(result)}`);
+      if (round > 0) all.get(target)!.push(result);
+    }
+  }
+  const count = (list: OpenStream[], key: 'ownMessages' | 'otherEvents' | 'endedEarly') => list.reduce((n, s) => n + Number(s[key]), 0);
+  console.log(
+    `  besides the replies, the Confab streams carried ${count(confabStreams, 'ownMessages')} of the visitors' own messages and ${count(confabStreams, 'otherEvents')} other events, ` +
+      `the bare ones ${count(bareStreams, 'ownMessages') + count(bareStreams, 'otherEvents')}; ` +
+      `replies that arrived unawaited (late or twice): ${strays.unknown}, on the wrong stream: ${strays.wrongClient}; ` +
+      `streams ended early: Confab ${count(confabStreams, 'endedEarly')}, bare ${count(bareStreams, 'endedEarly')}`,
+  );
+  const merged = (target: Target) => {
+    const results = all.get(target)!;
+    const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const lost = results.reduce((n, r) => n + r.lost + [...r.failed.values()].reduce((a, b) => a + b, 0), 0);
+    return { latencies, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  };
+  const confabLatency = merged(confabTarget);
+  const bareLatency = merged(bareTarget);
+
+  // Ingest: batches through POST /events from several sessions, then counted in the database.
+  const ingestSessions: string[] = [];
+  await pool(INGEST_SESSIONS, INGEST_SESSIONS, async (s) => {
+    const answer = await postJson<BootResponse>(setupAgent, confabUrl, `${messenger}/boot`, {
+      app_id: APP_ID,
+      visitor_id: `bench-ingest-${s}`,
+      device_id: `bench-ingest-device-${s}`,
+      identity: {},
+      attributes: {},
+    } satisfies BootRequest);
+    ingestSessions[s] = answer.session.token;
+  });
+  const warmupBatches = makeBatches(INGEST_WARMUP_REQUESTS, 'warm');
+  const measuredBatches = makeBatches(INGEST_REQUESTS, 'ev');
+  const ingestAgent = newAgent();
+  const ingestFailures = new Map<string, number>();
+  const sendBatches = (batches: TrackedEvent[][]) => {
+    const bodies = batches.map((events) => JSON.stringify({ events }));
+    return pool(bodies.length, INGEST_SESSIONS, async (r) => {
+      const answer = await post(ingestAgent, confabUrl, `${messenger}/events`, bodies[r]!, { authorization: `Bearer ${ingestSessions[r % INGEST_SESSIONS]}` });
+      const accepted = answer.status === 200 ? ((JSON.parse(answer.text) as { accepted: string[] }).accepted.length) : 0;
+      if (answer.status !== 200 || accepted !== EVENTS_PER_REQUEST_MAX) {
+        const key = answer.status === 200 ? `200 with ${accepted} accepted` : `${answer.status} ${answer.text.slice(0, 120)}`;
+        ingestFailures.set(key, (ingestFailures.get(key) ?? 0) + 1);
+      }
+    });
+  };
+  await sendBatches(warmupBatches);
+  const ingested = await timed(() => sendBatches(measuredBatches));
+  const reader = new SQLite(dbFile, { readonly: true, fileMustExist: true });
+  const confabRows = (reader.prepare('select count(*) as n from events where app_id = ?').get(APP_ID) as { n: number }).n;
+  reader.close();
+  const expectedRows = (INGEST_WARMUP_REQUESTS + INGEST_REQUESTS) * EVENTS_PER_REQUEST_MAX;
+  const confabEventsPerSecond = (INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX * 1000) / ingested.elapsed;
+
+  const baselineFolder = mkdtempSync(join(tmpdir(), 'confab-bench-sqlite-'));
+  folders.push(baselineFolder);
+  const raw = rawInsertBaseline(join(baselineFolder, 'raw.sqlite'), warmupBatches, measuredBatches, INGEST_SESSIONS);
+  const rawEventsPerSecond = (INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX * 1000) / raw.elapsed;
+
+  console.log(
+    `ingest: ${format(INGEST_REQUESTS)} requests × ${EVENTS_PER_REQUEST_MAX} events from ${INGEST_SESSIONS} sessions (one request in flight each), after ${INGEST_WARMUP_REQUESTS} warm-up requests`,
+  );
+  console.log(
+    `  Confab POST /events: ${format(INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX)} events in ${seconds(ingested.elapsed)}; ` +
+      `${format(confabRows)} of ${format(expectedRows)} expected rows in the database${[...ingestFailures].map(([what, n]) => `; FAILED ${n}× ${what}`).join('')}`,
+  );
+  console.log(`  raw better-sqlite3:  ${format(INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX)} events in ${seconds(raw.elapsed)}; ${format(raw.rows)} rows (WAL, synchronous=FULL, a transaction per ${EVENTS_PER_REQUEST_MAX})`);
+
+  const ratio = (a: number, b: number) => `${format(a / b, 2)}×`;
+  console.log('');
+  console.log('summary');
+  console.log(
+    `  reply→arrival p50: confab ${ms(confabLatency.p50)}, bare node:http ${ms(bareLatency.p50)}, ratio ${ratio(confabLatency.p50, bareLatency.p50)}`,
+  );
+  console.log(
+    `  reply→arrival p99: confab ${ms(confabLatency.p99)}, bare node:http ${ms(bareLatency.p99)}, ratio ${ratio(confabLatency.p99, bareLatency.p99)}` +
+      `  (n=${format(confabLatency.latencies.length)} / ${format(bareLatency.latencies.length)}${confabLatency.lost || bareLatency.lost ? `; not delivered ${confabLatency.lost} / ${bareLatency.lost}` : ''})`,
+  );
+  console.log(
+    `  events ingested/s: confab ${format(confabEventsPerSecond)}, raw better-sqlite3 ${format(rawEventsPerSecond)}, ratio ${ratio(confabEventsPerSecond, rawEventsPerSecond)} of the baseline's throughput`,
+  );
+
+  const problems: string[] = [];
+  if (confabRows !== expectedRows) problems.push(`the database holds ${confabRows} events, ${expectedRows} were sent`);
+  if (raw.rows !== expectedRows) problems.push(`the baseline holds ${raw.rows} events, ${expectedRows} were inserted`);
+  if (ingestFailures.size > 0) problems.push('some event batches failed');
+  if (confabLatency.lost || bareLatency.lost) problems.push('some messages were not delivered');
+  if (problems.length > 0) throw new Error(`the figures are not trustworthy: ${problems.join('; ')}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
