@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { ServerMessengerSettings } from '@confab/core';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type RawServerDefault } from 'fastify';
 import { errorBody, errorHandler } from './errors';
 import { consume, memoryRateLimiters, type RateLimiters, type RateLimits } from './rate-limits';
 import type { RealtimeHub } from './realtime';
@@ -27,6 +27,8 @@ export interface ServerOptions {
   /** Limiter stores; in memory unless given (several processes share a database-backed one). */
   rateLimiters?: RateLimiters;
   messengerSettings?: ServerMessengerSettings;
+  /** Fastify's trustProxy (see ServerConfig.trustProxy). */
+  trustProxy?: boolean | number | string;
   now?: () => number;
   logger?: boolean;
 }
@@ -43,11 +45,14 @@ export interface ServerContext {
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  // Fastify's overloads pick the server kind from the options' type; a widened trustProxy union
+  // would select the HTTP/2 one, so the value goes in as the plain-HTTP options' own type.
+  const trustProxy = (options.trustProxy ?? false) as FastifyHttpOptions<RawServerDefault>['trustProxy'];
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: MESSENGER_BODY_LIMIT,
-    // Behind a proxy, set trustProxy through a reverse proxy's config; loopback only here.
-    trustProxy: false,
+    // Off unless configured: a forged X-Forwarded-For must not buy a fresh rate limit.
+    trustProxy,
     return503OnClosing: true,
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

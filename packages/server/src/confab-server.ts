@@ -26,6 +26,7 @@ export async function startServer(config: ServerConfig, options: { logger?: bool
     ...(config.secret !== undefined ? { secret: config.secret } : {}),
     teamToken: config.teamToken,
     corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
     rateLimits: config.rateLimits,
     messengerSettings: { team_name: config.teamName, ...(config.greeting !== undefined ? { greeting: config.greeting } : {}) },
     ...(options.logger !== undefined ? { logger: options.logger } : {}),

@@ -16,6 +16,12 @@ export interface ServerConfig {
   rateLimits: RateLimits;
   teamName: string;
   greeting: string | undefined;
+  /**
+   * Whether to believe X-Forwarded-For (Fastify's trustProxy): false, true, a number of proxy
+   * hops, or the proxies' addresses. Behind a reverse proxy, without it every visitor shares the
+   * proxy's per-IP rate limit.
+   */
+  trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {
@@ -38,6 +44,8 @@ export const USAGE = `confab-server [options]
   --rate-limit-session <n> requests per minute per session (CONFAB_RATE_LIMIT_SESSION, default ${DEFAULT_RATE_LIMITS.perSession})
   --team-name <s>        shown in the messenger       (CONFAB_TEAM_NAME, default Confab)
   --greeting <s>         the messenger's greeting     (CONFAB_GREETING)
+  --trust-proxy <v>      behind a reverse proxy: true, a number of hops, or the proxies'
+                         addresses (comma-separated); default false   (CONFAB_TRUST_PROXY)
   --help`;
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -45,6 +53,17 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   return n;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return integer('--trust-proxy', value, 0, 1, 100);
+  const addresses = value.split(',').map((a) => a.trim());
+  if (addresses.some((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a))) {
+    throw new ConfigError(`--trust-proxy must be true, false, a number of hops or comma-separated addresses/CIDRs, got ${JSON.stringify(value)}`);
+  }
+  return addresses.join(',');
 }
 
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
@@ -62,6 +81,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
         'rate-limit-ip': { type: 'string' },
         'rate-limit-session': { type: 'string' },
         'team-name': { type: 'string' },
+        'trust-proxy': { type: 'string' },
         greeting: { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -99,5 +119,6 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     },
     teamName: values['team-name'] ?? env.CONFAB_TEAM_NAME ?? 'Confab',
     greeting: values.greeting ?? env.CONFAB_GREETING,
+    trustProxy: parseTrustProxy(values['trust-proxy'] ?? env.CONFAB_TRUST_PROXY),
   };
 }

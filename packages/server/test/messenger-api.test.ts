@@ -275,6 +275,20 @@ describe('CORS and rate limits', () => {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await call(limited, 'GET', '/health')).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
+      // A forged X-Forwarded-For buys no fresh allowance unless the proxy is trusted.
+      expect((await call(limited, 'GET', '/health', { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(429);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('behind a trusted proxy, each forwarded client address has its own limit', async () => {
+    const limited = await startTestServer({ rateLimits: { perIp: 2, perSession: 1000, windowMs: 60_000 }, trustProxy: '127.0.0.1' });
+    try {
+      const from = (ip: string) => call(limited, 'GET', '/health', { headers: { 'x-forwarded-for': ip } });
+      const statuses: number[] = [];
+      for (const ip of ['203.0.113.1', '203.0.113.1', '203.0.113.1', '203.0.113.2']) statuses.push((await from(ip)).status);
+      expect(statuses).toEqual([200, 200, 429, 200]);
     } finally {
       await limited.stop();
     }

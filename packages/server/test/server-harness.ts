@@ -20,6 +20,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}) {
     rateLimits: { ...DEFAULT_RATE_LIMITS, perIp: 100_000, perSession: 100_000 },
     teamName: 'Acme Support',
     greeting: undefined,
+    trustProxy: false,
     ...overrides,
   };
   const server = await startServer(config);

@@ -9,6 +9,12 @@ import { bearerToken } from './messenger';
 
 const KEEP_ALIVE_MS = 15_000;
 const REPLAY_PAGE = 500;
+/**
+ * A client that reads slower than it is written to (a stalled tab, a congested link) would make
+ * the server buffer without bound. Past this it is disconnected instead: it reconnects with its
+ * Last-Event-ID and is replayed from the database, which already holds everything.
+ */
+const STREAM_BUFFER_LIMIT = 1024 * 1024;
 
 const StreamQuery = Type.Object({ last_event_id: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) }, { additionalProperties: false });
 
@@ -74,6 +80,11 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
             for (const event of events) {
               raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
               cursor = Number(event.id);
+            }
+            if (raw.writableLength > STREAM_BUFFER_LIMIT) {
+              request.log.warn({ buffered: raw.writableLength }, 'stream client too slow, disconnected');
+              raw.destroy();
+              return;
             }
             if (events.length < REPLAY_PAGE) break;
           }
