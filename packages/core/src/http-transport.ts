@@ -29,8 +29,12 @@ import { toTransportError, TransportError, type RealtimeHandlers, type Transport
 export type BeaconSender = (url: string, body: string) => boolean;
 
 export interface HttpTransportOptions {
-  /** The server's origin (and path prefix, if any), e.g. `https://chat.example.com`. A trailing slash is ignored. */
-  apiBase: string;
+  /**
+   * The server's origin (and path prefix, if any), e.g. `https://chat.example.com`. A trailing
+   * slash is ignored. A function is asked at every request, for a page whose `boot` names the
+   * server (Intercom's `api_base`) after the transport was made.
+   */
+  apiBase: string | (() => string);
   fetch?: typeof fetch;
   clock?: Clock;
   random?: () => number;
@@ -151,7 +155,7 @@ function defaultBeacon(): BeaconSender | undefined {
 }
 
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
-  const apiBase = trimBase(options.apiBase);
+  const apiBase = () => trimBase(typeof options.apiBase === 'function' ? options.apiBase() : options.apiBase);
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const logger = options.logger ?? consoleLogger;
@@ -161,7 +165,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   // Looked up per call, so a test (or a polyfill) can install fetch after this transport exists.
   const doFetch: typeof fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
 
-  const url = (appId: string, path: string) => messengerUrl(apiBase, appId, path);
+  const url = (appId: string, path: string) => messengerUrl(apiBase(), appId, path);
 
   async function request<T>(
     method: string,
@@ -357,7 +361,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       const send = options.beacon ?? defaultBeacon();
       if (!send) return false;
       try {
-        return sendEventsBeacon(apiBase, session, events, send);
+        return sendEventsBeacon(apiBase(), session, events, send);
       } catch (error) {
         logger.warn(`[confab] sendBeacon failed: ${describeError(error)}`);
         return false;

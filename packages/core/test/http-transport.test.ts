@@ -98,6 +98,17 @@ describe('the HTTP transport: requests', () => {
     expect(JSON.parse(seen[0]!.body)).toEqual(request);
   });
 
+  it('asks an apiBase function at every request, so a later boot can name the server', async () => {
+    route = (_req, res) => json(res, 200, { accepted: [] });
+    const origin = base.replace(/\/+$/, "");
+    let current = `${origin}/first`;
+    const transport = createHttpTransport({ apiBase: () => current });
+    await transport.trackEvents(session, [{ id: 'e1', name: 'x', created_at: 1 }]);
+    current = `${origin}/second/`;
+    await transport.trackEvents(session, [{ id: 'e1', name: 'x', created_at: 1 }]);
+    expect(seen.map((s) => s.url)).toEqual([`/first${APP}/events`, `/second${APP}/events`]);
+  });
+
   it('maps every messenger call onto its route, with the bearer token and the documented body', async () => {
     route = (req, res) => (req.method === 'DELETE' ? res.writeHead(204).end() : json(res, 200, { ok: req.url }));
     const t = createHttpTransport({ apiBase: base });
