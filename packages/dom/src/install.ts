@@ -1,0 +1,160 @@
+import {
+  consoleLogger,
+  createHttpTransport,
+  createMessenger,
+  type Clock,
+  type IntercomApi,
+  type Logger,
+  type Messenger,
+  type Storage,
+  type Transport,
+} from '@confab/core';
+import { createCookieStorage } from './cookie-storage';
+import { watchCustomLauncher } from './custom-launcher';
+import { mountMessenger, type MountedMessenger } from './renderer';
+import { readSnippetQueue } from './snippet-queue';
+
+type PageWindow = Window & typeof globalThis & { Intercom?: unknown; intercomSettings?: unknown };
+
+export interface InstallOptions {
+  window: Window & typeof globalThis;
+  /** The URL this script was loaded from (`document.currentScript.src`): its origin is the default server. */
+  scriptUrl?: string | undefined;
+  /** Injected for tests and for runtimes with their own; the HTTP transport and cookies otherwise. */
+  transport?: Transport;
+  storage?: Storage;
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+}
+
+/** `window.Intercom` as Confab installs it: the Intercom API plus what Intercom's own offers. */
+export type InstalledIntercom = IntercomApi & { readonly booted: boolean; readonly confab: ConfabPage };
+
+export interface ConfabPage {
+  messenger: Messenger;
+  Intercom: InstalledIntercom;
+  /** The rendered messenger, once the page has a body. */
+  mounted(): MountedMessenger | null;
+  /** Removes the UI and every listener, stops the messenger, restores nothing (as Intercom). */
+  destroy(): void;
+}
+
+/**
+ * Installs Confab as the page's `window.Intercom`, the way Intercom's own script does: calls the
+ * loader snippet queued before the script arrived run in order, `window.intercomSettings` with an
+ * app_id boots at once, and `update` without arguments re-reads `window.intercomSettings`.
+ */
+export function installIntercom(options: InstallOptions): ConfabPage {
+  const win = options.window as PageWindow;
+  const existing = win.Intercom;
+  // Loaded twice (a page with two snippets): the first install stays, as Intercom's does.
+  const installed = typeof existing === 'function' ? (existing as { confab?: ConfabPage }).confab : undefined;
+  if (installed) return installed;
+  const queued = readSnippetQueue(existing);
+
+  const logger = options.logger ?? consoleLogger;
+  const settings = () => (isRecord(win.intercomSettings) ? win.intercomSettings : undefined);
+  const scriptOrigin = originOf(options.scriptUrl);
+  let messenger: Messenger;
+  // Intercom's order: the server a boot named, then intercomSettings.api_base, then the script's origin.
+  const apiBase = () =>
+    messenger?.getSnapshot().context.settings?.api_base ??
+    (typeof settings()?.api_base === 'string' ? (settings()!.api_base as string) : undefined) ??
+    scriptOrigin ??
+    win.location.origin;
+
+  const transport =
+    options.transport ??
+    createHttpTransport({
+      apiBase,
+      fetch: win.fetch.bind(win),
+      logger,
+      ...(typeof win.navigator?.sendBeacon === 'function'
+        ? { beacon: (url: string, body: string) => win.navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' })) }
+        : {}),
+    });
+  messenger = createMessenger({
+    transport,
+    storage: options.storage ?? createCookieStorage({ document: win.document, localStorage: localStorageOf(win) }),
+    logger,
+    appId: typeof settings()?.app_id === 'string' ? (settings()!.app_id as string) : undefined,
+    page: () => ({ url: win.location.href, title: win.document.title }),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+
+  const page: ConfabPage = {
+    messenger,
+    Intercom: undefined as unknown as InstalledIntercom,
+    mounted: () => mounted,
+    destroy,
+  };
+
+  function Intercom(command: unknown, ...args: unknown[]): unknown {
+    // The standard snippet sends this when the script is already there; our launcher needs no reattaching.
+    if (command === 'reattach_activator') return undefined;
+    if ((command === 'update' || command === 'boot') && args.length === 0 && settings()) args = [settings()];
+    return (messenger.Intercom as (command: unknown, ...args: unknown[]) => unknown)(command, ...args);
+  }
+  Object.defineProperties(Intercom, {
+    booted: { get: () => messenger.getView().booted, enumerable: true },
+    confab: { value: page },
+  });
+  page.Intercom = Intercom as unknown as InstalledIntercom;
+  win.Intercom = Intercom;
+
+  let mounted: MountedMessenger | null = null;
+  const mount = () => {
+    if (!mounted && win.document.body) mounted = mountMessenger(messenger, win.document.body);
+  };
+  if (win.document.body) mount();
+  else win.document.addEventListener('DOMContentLoaded', mount, { once: true });
+
+  const stopCustomLauncher = watchCustomLauncher(win.document, messenger, logger);
+  const onPageHide = () => messenger.pageHidden();
+  const onVisibility = () => {
+    if (win.document.visibilityState === 'hidden') messenger.pageHidden();
+  };
+  win.addEventListener('pagehide', onPageHide);
+  win.document.addEventListener('visibilitychange', onVisibility);
+
+  if (settings()?.app_id !== undefined) Intercom('boot', settings());
+  for (const [command, ...args] of queued) Intercom(command, ...args);
+
+  function destroy() {
+    win.removeEventListener('pagehide', onPageHide);
+    win.document.removeEventListener('visibilitychange', onVisibility);
+    win.document.removeEventListener('DOMContentLoaded', mount);
+    stopCustomLauncher();
+    mounted?.destroy();
+    mounted = null;
+    messenger.stop();
+    if (win.Intercom === Intercom) delete win.Intercom;
+  }
+
+  return page;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function localStorageOf(win: Window): globalThis.Storage | undefined {
+  try {
+    return win.localStorage;
+  } catch {
+    // A sandboxed frame throws on the mere access.
+    return undefined;
+  }
+}

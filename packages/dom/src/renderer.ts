@@ -1,0 +1,161 @@
+import type { Messenger, MessengerView } from '@confab/core';
+import { h, setAttrs } from './dom-helpers';
+import { createSheets, launcherCss } from './styles';
+import { renderView, titleOf, viewKey, type PersistentParts } from './views';
+
+const CHAT_ICON_PATH =
+  'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z';
+const SVG = 'http://www.w3.org/2000/svg';
+
+export interface MountedMessenger {
+  /** The element on the page that holds the shadow root. */
+  host: HTMLElement;
+  shadowRoot: ShadowRoot;
+  destroy(): void;
+}
+
+/**
+ * Renders the messenger's view-model into a shadow root on `parent` and keeps it in step through
+ * the core's subscribe/getSnapshot seam. All behaviour is the view-model's; this only maps it
+ * onto elements, moves focus, and turns clicks and keys into its intents.
+ */
+export function mountMessenger(messenger: Messenger, parent: HTMLElement): MountedMessenger {
+  const document = parent.ownerDocument;
+  const host = h(document, 'div', { 'data-confab-host': '' });
+  const shadowRoot = host.attachShadow({ mode: 'open' });
+  const sheets = createSheets(shadowRoot);
+
+  const root = h(document, 'div');
+  const launcher = h(document, 'button');
+  const icon = document.createElementNS(SVG, 'svg');
+  icon.setAttribute('viewBox', '0 0 24 24');
+  icon.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(SVG, 'path');
+  path.setAttribute('d', CHAT_ICON_PATH);
+  icon.append(path);
+  const badge = h(document, 'span');
+  launcher.append(icon, badge);
+
+  const panel = h(document, 'div');
+  const header = h(document, 'div');
+  const backButton = h(document, 'button', {}, ['‹']);
+  const title = h(document, 'h2', { 'data-scope': 'confab', 'data-part': 'title' });
+  const closeButton = h(document, 'button', {}, ['×']);
+  header.append(backButton, title, closeButton);
+  const content = h(document, 'div');
+  panel.append(header, content);
+
+  const input = h(document, 'textarea', { name: 'message', rows: 1 });
+  const sendButton = h(document, 'button');
+  const composer = h(document, 'form', {}, [input, sendButton]);
+  const parts: PersistentParts = { composer, input, sendButton };
+
+  root.append(launcher, panel);
+  shadowRoot.append(root);
+  parent.append(host);
+
+  const current = () => messenger.getView();
+  launcher.addEventListener('click', () => current().toggle());
+  closeButton.addEventListener('click', () => current().hide());
+  backButton.addEventListener('click', () => current().back());
+  composer.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = input.value.trim();
+    if (!body || current().sending) return;
+    current().sendMessage(body);
+    input.value = '';
+  });
+  input.addEventListener('keydown', (event) => {
+    // Enter sends, Shift+Enter is a new line, as in every messenger.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      composer.requestSubmit();
+    }
+  });
+  root.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && current().open) {
+      event.stopPropagation();
+      current().hide();
+    }
+  });
+
+  let renderedKey: string | null = null;
+  let renderedView: MessengerView['view'] = null;
+  let wasOpen = false;
+  let focusBeforeOpen: Element | null = null;
+  let lastLauncherCss = '';
+
+  function render() {
+    const view = current();
+    setAttrs(root, view.getRootProps());
+    setAttrs(launcher, view.getLauncherProps());
+    launcher.hidden = !view.launcher.visible;
+    setAttrs(badge, view.getBadgeProps());
+    badge.textContent = view.unreadCount > 99 ? '99+' : String(view.unreadCount);
+    setAttrs(panel, view.getPanelProps());
+    setAttrs(header, view.getHeaderProps());
+    setAttrs(backButton, view.getBackButtonProps());
+    setAttrs(closeButton, view.getCloseButtonProps());
+    title.textContent = titleOf(view);
+    setAttrs(content, view.getViewProps());
+    setAttrs(composer, view.getComposerProps());
+    setAttrs(input, view.getInputProps());
+    setAttrs(sendButton, view.getSendButtonProps());
+    sendButton.textContent = view.sending ? view.strings.sending : view.strings.send;
+
+    const css = launcherCss(view.launcher);
+    if (css !== lastLauncherCss) {
+      sheets.setLauncherCss(css);
+      lastLauncherCss = css;
+    }
+
+    const viewChanged = view.view !== renderedView;
+    if (viewChanged && view.view === 'newMessage') input.value = view.draft;
+    const key = viewKey(view);
+    if (key !== renderedKey) {
+      const thread = content.querySelector('[data-part="thread"]');
+      const wasAtBottom = !thread || thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
+      content.replaceChildren(...renderView(document, view, parts));
+      renderedKey = key;
+      const newThread = content.querySelector('[data-part="thread"]');
+      if (newThread && (wasAtBottom || viewChanged)) newThread.scrollTop = newThread.scrollHeight;
+    }
+    renderedView = view.view;
+    moveFocus(view, viewChanged);
+  }
+
+  function moveFocus(view: MessengerView, viewChanged: boolean) {
+    if (view.open && !wasOpen) {
+      const active = document.activeElement;
+      focusBeforeOpen = active === host ? launcher : active;
+      focusInto(view);
+    } else if (view.open && viewChanged) {
+      focusInto(view);
+    } else if (!view.open && wasOpen) {
+      // Focus goes back where it came from, if that is still on the page; else to the launcher.
+      const back = focusBeforeOpen instanceof HTMLElement && focusBeforeOpen.isConnected ? focusBeforeOpen : null;
+      if (shadowRoot.activeElement || document.activeElement === document.body || document.activeElement === host) {
+        (back && back !== host ? back : view.launcher.visible ? launcher : null)?.focus();
+      }
+      focusBeforeOpen = null;
+    }
+    wasOpen = view.open;
+  }
+
+  function focusInto(view: MessengerView) {
+    const target = view.view === 'newMessage' || view.view === 'conversation' ? input : closeButton;
+    target.focus();
+  }
+
+  const unsubscribe = messenger.subscribe(render);
+  render();
+
+  return {
+    host,
+    shadowRoot,
+    destroy() {
+      unsubscribe();
+      host.remove();
+    },
+  };
+}

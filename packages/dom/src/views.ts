@@ -1,0 +1,159 @@
+import type { ConversationSummary, MessengerView, ThreadMessage } from '@confab/core';
+import { h } from './dom-helpers';
+import { linkify } from './linkify';
+
+/** Elements that outlive a view change, so typing is never lost to a re-render. */
+export interface PersistentParts {
+  composer: HTMLFormElement;
+  input: HTMLTextAreaElement;
+  sendButton: HTMLButtonElement;
+}
+
+/** The content of the panel for the current view, built from the view-model alone. */
+export function renderView(document: Document, view: MessengerView, parts: PersistentParts): Node[] {
+  switch (view.view) {
+    case 'home':
+      return homeView(document, view);
+    case 'messages':
+      return messagesView(document, view);
+    case 'conversation':
+      return conversationView(document, view, parts);
+    case 'newMessage':
+      return [...errorLine(document, view), h(document, 'div', { class: 'empty' }, [view.strings.intro]), parts.composer];
+    default:
+      return [];
+  }
+}
+
+/** What the view shows, as a string: the content is rebuilt only when this changes. */
+export function viewKey(view: MessengerView): string {
+  return JSON.stringify([
+    view.view,
+    view.language,
+    view.greeting,
+    view.error,
+    view.person,
+    view.view === 'home' || view.view === 'messages' ? view.conversations : null,
+    view.view === 'conversation' ? view.thread : null,
+  ]);
+}
+
+export function titleOf(view: MessengerView): string {
+  switch (view.view) {
+    case 'messages':
+      return view.strings.messagesTitle;
+    case 'newMessage':
+      return view.strings.newMessageTitle;
+    case 'conversation':
+      return view.teamName ?? view.strings.team;
+    default:
+      return view.teamName ?? view.strings.panelLabel;
+  }
+}
+
+function errorLine(document: Document, view: MessengerView): Node[] {
+  return view.error ? [h(document, 'div', { role: 'alert' }, [view.error])] : [];
+}
+
+function preview(conversation: ConversationSummary): string {
+  return conversation.last_message?.body.replace(/\s+/g, ' ').slice(0, 140) ?? '';
+}
+
+function homeView(document: Document, view: MessengerView): Node[] {
+  const { strings } = view;
+  const start = h(document, 'button', { type: 'button', class: 'card', 'data-action': 'new-message' }, [
+    h(document, 'strong', {}, [strings.startConversation]),
+    h(document, 'span', { class: 'muted' }, [strings.intro]),
+  ]);
+  start.addEventListener('click', () => view.showNewMessage());
+  const nodes: Node[] = [
+    h(document, 'div', { 'data-scope': 'confab', 'data-part': 'greeting' }, [
+      h(document, 'h3', {}, [view.greeting]),
+      h(document, 'p', {}, [strings.intro]),
+    ]),
+    ...errorLine(document, view),
+    start,
+  ];
+  const recent = view.recentConversation;
+  if (recent) {
+    const card = h(document, 'button', { type: 'button', class: 'card', 'data-action': 'recent', 'data-conversation-id': recent.id }, [
+      h(document, 'strong', {}, [strings.recentConversation]),
+      h(document, 'span', { class: 'muted' }, [preview(recent)]),
+    ]);
+    card.addEventListener('click', () => view.openConversation(recent.id));
+    nodes.push(card);
+  }
+  const all = h(document, 'button', { type: 'button', class: 'card', 'data-action': 'all-conversations' }, [strings.seeAllConversations]);
+  all.addEventListener('click', () => view.showMessages());
+  nodes.push(all);
+  return nodes;
+}
+
+function messagesView(document: Document, view: MessengerView): Node[] {
+  const { strings } = view;
+  const nodes: Node[] = [...errorLine(document, view)];
+  if (view.conversations.length === 0) {
+    nodes.push(h(document, 'p', { class: 'empty' }, [strings.noConversations]));
+  } else {
+    const list = h(document, 'ul', { 'data-scope': 'confab', 'data-part': 'conversationList' });
+    for (const conversation of view.conversations) {
+      const unread = conversation.unread_count > 0;
+      const item = h(document, 'button', view.getConversationItemProps(conversation), [
+        h(document, 'span', { class: 'preview' }, [preview(conversation) || '…']),
+        unread ? h(document, 'span', { class: 'unread-mark' }, [strings.unreadMark]) : null,
+      ]);
+      item.addEventListener('click', () => view.openConversation(conversation.id));
+      list.append(h(document, 'li', {}, [item]));
+    }
+    nodes.push(list);
+  }
+  const start = h(document, 'button', { type: 'button', class: 'card', 'data-action': 'new-message' }, [strings.startConversation]);
+  start.addEventListener('click', () => view.showNewMessage());
+  nodes.push(start);
+  return nodes;
+}
+
+function messageNode(document: Document, view: MessengerView, message: ThreadMessage): HTMLElement {
+  const { strings } = view;
+  const author = message.author === 'person' ? strings.you : (message.author_name ?? strings.team);
+  const item = h(document, 'li', view.getMessageProps(message), [h(document, 'span', { class: 'author' }, [author])]);
+  item.append(...linkify(document, message.body));
+  if (message.status === 'failed' && message.client_id) {
+    const clientId = message.client_id;
+    const retry = h(document, 'button', { type: 'button', class: 'retry' }, [strings.failedRetry]);
+    retry.addEventListener('click', () => view.retryMessage(clientId));
+    item.append(h(document, 'br'), retry);
+  }
+  return item;
+}
+
+function conversationView(document: Document, view: MessengerView, parts: PersistentParts): Node[] {
+  const { strings } = view;
+  const thread = view.thread;
+  const list = h(document, 'ol', { 'data-scope': 'confab', 'data-part': 'thread', 'aria-live': 'polite' });
+  if (!thread || (thread.loading && thread.messages.length === 0)) {
+    list.append(h(document, 'li', { class: 'empty' }, [strings.loading]));
+  } else {
+    for (const message of thread.messages) list.append(messageNode(document, view, message));
+  }
+  const nodes: Node[] = [...errorLine(document, view), list];
+  if (view.person?.role === 'lead' && !view.person.email) nodes.push(emailPrompt(document, view));
+  nodes.push(parts.composer);
+  return nodes;
+}
+
+function emailPrompt(document: Document, view: MessengerView): Node {
+  const { strings } = view;
+  const input = h(document, 'input', { type: 'email', name: 'email', required: true, placeholder: strings.emailPlaceholder, 'aria-label': strings.emailPrompt, autocomplete: 'email' });
+  const form = h(document, 'form', { class: 'email-prompt' }, [
+    h(document, 'label', {}, [strings.emailPrompt]),
+    input,
+    h(document, 'button', { type: 'submit' }, ['→']),
+  ]);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const email = input.value.trim();
+    if (email) view.supplyEmail(email);
+  });
+  return form;
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from 'tsup';
+
+// Two builds run side by side; neither cleans (the build script empties dist first), or one
+// could delete the other's output.
+
+export default defineConfig([
+  {
+    entry: ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'es2022',
+  },
+  {
+    // One self-contained script for a <script> tag: core, xstate and valibot inside, minified.
+    entry: { confab: 'src/iife.ts' },
+    format: ['iife'],
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    noExternal: [/.*/],
+    sourcemap: true,
+    outExtension: () => ({ js: '.js' }),
+    // Bundled from core's source, so the script needs no build of core first.
+    esbuildOptions(options) {
+      options.conditions = ['source', 'browser', 'import', 'module'];
+    },
+  },
+]);
