@@ -1,7 +1,7 @@
 import type { Messenger, MessengerView } from '@confab/core';
 import { h, setAttrs } from './dom-helpers';
 import { createSheets, launcherCss } from './styles';
-import { renderView, titleOf, viewKey, type PersistentParts } from './views';
+import { hasComposer, renderView, titleOf, viewKey } from './views';
 
 const CHAT_ICON_PATH =
   'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z';
@@ -43,12 +43,10 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   const closeButton = h(document, 'button', {}, ['×']);
   header.append(backButton, title, closeButton);
   const content = h(document, 'div');
-  panel.append(header, content);
-
   const input = h(document, 'textarea', { name: 'message', rows: 1 });
   const sendButton = h(document, 'button');
   const composer = h(document, 'form', {}, [input, sendButton]);
-  const parts: PersistentParts = { composer, input, sendButton };
+  panel.append(header, content, composer);
 
   root.append(launcher, panel);
   shadowRoot.append(root);
@@ -99,6 +97,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
     title.textContent = titleOf(view);
     setAttrs(content, view.getViewProps());
     setAttrs(composer, view.getComposerProps());
+    composer.hidden = !hasComposer(view);
     setAttrs(input, view.getInputProps());
     setAttrs(sendButton, view.getSendButtonProps());
     sendButton.textContent = view.sending ? view.strings.sending : view.strings.send;
@@ -115,7 +114,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
     if (key !== renderedKey) {
       const thread = content.querySelector('[data-part="thread"]');
       const wasAtBottom = !thread || thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
-      content.replaceChildren(...renderView(document, view, parts));
+      content.replaceChildren(...renderView(document, view));
       renderedKey = key;
       const newThread = content.querySelector('[data-part="thread"]');
       if (newThread && (wasAtBottom || viewChanged)) newThread.scrollTop = newThread.scrollHeight;

@@ -2,24 +2,22 @@ import type { ConversationSummary, MessengerView, ThreadMessage } from '@confab/
 import { h } from './dom-helpers';
 import { linkify } from './linkify';
 
-/** Elements that outlive a view change, so typing is never lost to a re-render. */
-export interface PersistentParts {
-  composer: HTMLFormElement;
-  input: HTMLTextAreaElement;
-  sendButton: HTMLButtonElement;
+/** Views with the composer under them (it lives outside the view, so typing and focus survive re-renders). */
+export function hasComposer(view: MessengerView): boolean {
+  return view.view === 'newMessage' || view.view === 'conversation';
 }
 
 /** The content of the panel for the current view, built from the view-model alone. */
-export function renderView(document: Document, view: MessengerView, parts: PersistentParts): Node[] {
+export function renderView(document: Document, view: MessengerView): Node[] {
   switch (view.view) {
     case 'home':
       return homeView(document, view);
     case 'messages':
       return messagesView(document, view);
     case 'conversation':
-      return conversationView(document, view, parts);
+      return conversationView(document, view);
     case 'newMessage':
-      return [...errorLine(document, view), h(document, 'div', { class: 'empty' }, [view.strings.intro]), parts.composer];
+      return [...errorLine(document, view), h(document, 'div', { class: 'empty' }, [view.strings.intro])];
     default:
       return [];
   }
@@ -127,7 +125,7 @@ function messageNode(document: Document, view: MessengerView, message: ThreadMes
   return item;
 }
 
-function conversationView(document: Document, view: MessengerView, parts: PersistentParts): Node[] {
+function conversationView(document: Document, view: MessengerView): Node[] {
   const { strings } = view;
   const thread = view.thread;
   const list = h(document, 'ol', { 'data-scope': 'confab', 'data-part': 'thread', 'aria-live': 'polite' });
@@ -138,7 +136,6 @@ function conversationView(document: Document, view: MessengerView, parts: Persis
   }
   const nodes: Node[] = [...errorLine(document, view), list];
   if (view.person?.role === 'lead' && !view.person.email) nodes.push(emailPrompt(document, view));
-  nodes.push(parts.composer);
   return nodes;
 }
 

@@ -1,0 +1,23 @@
+/** Payloads from the usual XSS cheat sheets, sent as message bodies: each must show as text. */
+export const xssCorpus: string[] = [
+  '<script>window.__xss = 1</script>',
+  '<img src=x onerror="window.__xss=2">',
+  '<svg onload="window.__xss=3"></svg>',
+  '<iframe src="javascript:window.__xss=4"></iframe>',
+  '"><script>window.__xss=5</script>',
+  "'><img src=x onerror=window.__xss=6>",
+  '<a href="javascript:window.__xss=7">click</a>',
+  'javascript:window.__xss=8',
+  '<body onload=window.__xss=9>',
+  '<details open ontoggle=window.__xss=10>',
+  '<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=11>',
+  '<style>*{display:none}</style>',
+  '<template><script>window.__xss=12</script></template>',
+  '&lt;script&gt;window.__xss=13&lt;/script&gt;',
+  'https://example.com/"onmouseover="window.__xss=14"',
+  'See https://example.com/docs?a=1&b=2.',
+  'data:text/html,<script>window.__xss=15</script>',
+  '<input autofocus onfocus=window.__xss=16>',
+  '<object data="javascript:window.__xss=17">',
+  '{{constructor.constructor("window.__xss=18")()}}',
+];
