@@ -206,23 +206,9 @@ export function createMessengerMachine(effects: MessengerEffects) {
       assignUnread: assign(({ event }) =>
         event.type === 'UNREAD_COUNT' ? { unreadCount: Math.max(0, event.unreadCount) } : {},
       ),
-      applyRealtime: assign(({ context, event }) => {
-        if (event.type !== 'REALTIME') return {};
-        const realtime = event.event;
-        if (realtime.type === 'unread') return { unreadCount: Math.max(0, realtime.unread_count) };
-        if (realtime.type === 'conversation') {
-          return { conversations: upsertConversation(context.conversations, realtime.conversation) };
-        }
-        const thread =
-          context.thread && context.thread.conversationId === realtime.conversation.id
-            ? { ...context.thread, messages: appendMessage(context.thread.messages, realtime.message) }
-            : context.thread;
-        return {
-          conversations: upsertConversation(context.conversations, realtime.conversation),
-          unreadCount: Math.max(0, realtime.unread_count),
-          thread,
-        };
-      }),
+      applyRealtime: assign(({ context, event }) => realtimeChanges(context, event, false)),
+      // In the conversation on screen a team reply is read as it arrives (markRead confirms it).
+      applyRealtimeOnScreen: assign(({ context, event }) => realtimeChanges(context, event, true)),
       markThreadReadIfTeamReplied: ({ context, event, self }) => {
         if (event.type !== 'REALTIME' || event.event.type !== 'message' || !context.session || !context.thread) return;
         const { message } = event.event;
@@ -448,7 +434,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
                       RETRY_MESSAGE: { actions: 'postMessage' },
                       MESSAGE_SENT: { actions: 'confirmMessage' },
                       MESSAGE_FAILED: { actions: 'failMessage' },
-                      REALTIME: { actions: ['applyRealtime', 'markThreadReadIfTeamReplied'] },
+                      REALTIME: { actions: ['applyRealtimeOnScreen', 'markThreadReadIfTeamReplied'] },
                       BACK: 'messages',
                     },
                   },
@@ -528,3 +514,24 @@ export function createMessengerMachine(effects: MessengerEffects) {
 }
 
 export type MessengerMachine = ReturnType<typeof createMessengerMachine>;
+
+/**
+ * What a realtime event changes. `onScreen`: the panel shows this conversation's thread, so a team
+ * reply in it never counts as unread.
+ */
+function realtimeChanges(context: MessengerContext, event: MessengerEvent, onScreen: boolean): Partial<MessengerContext> {
+    if (event.type !== 'REALTIME') return {};
+    const realtime = event.event;
+    if (realtime.type === 'unread') return { unreadCount: Math.max(0, realtime.unread_count) };
+    if (realtime.type === 'conversation') {
+      return { conversations: upsertConversation(context.conversations, realtime.conversation) };
+    }
+    const inThread = context.thread !== null && context.thread.conversationId === realtime.conversation.id;
+    const thread = inThread ? { ...context.thread!, messages: appendMessage(context.thread!.messages, realtime.message) } : context.thread;
+    const readNow = inThread && onScreen;
+    return {
+      conversations: upsertConversation(context.conversations, readNow ? { ...realtime.conversation, unread_count: 0 } : realtime.conversation),
+      unreadCount: Math.max(0, readNow ? realtime.unread_count - realtime.conversation.unread_count : realtime.unread_count),
+      thread,
+    };
+}

@@ -194,8 +194,13 @@ describe('the panel', () => {
     expect(h.view().view).toBe('conversation');
     const id = h.view().thread!.conversationId;
 
+    // Never counted as unread, not even for a moment: the page's badge and hook stay quiet.
+    const counts: number[] = [];
+    const stop = h.Intercom('onUnreadCountChange', (n) => counts.push(n));
     h.server.team.reply(id, 'Happy to help');
     await h.clock.settle();
+    expect(counts).toEqual([]);
+    stop();
     // Read at once because the thread is on screen.
     expect(h.view().thread!.messages.map((m) => [m.author, m.body])).toEqual([
       ['person', 'My first question'],
