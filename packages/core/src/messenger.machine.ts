@@ -412,9 +412,14 @@ export function createMessengerMachine(effects: MessengerEffects) {
                       input: ({ context }) => ({ session: context.session!, id: context.thread!.conversationId }),
                       onDone: {
                         actions: assign(({ context, event }) => {
-                          const pending = context.thread?.messages.filter((m) => m.status !== 'sent') ?? [];
-                          let messages: ThreadMessage[] = event.output.messages.map((m) => ({ ...m, status: 'sent' as const }));
-                          for (const m of pending) messages = messages.some((x) => x.client_id === m.id) ? messages : [...messages, m];
+                          const fetched: ThreadMessage[] = event.output.messages.map((m) => ({ ...m, status: 'sent' as const }));
+                          // What arrived live while the thread was loading (or is still being sent)
+                          // is newer than the answer: kept after it, never dropped.
+                          const kept = context.thread?.conversationId === event.output.conversation.id ? context.thread.messages : [];
+                          const messages = kept.reduce(
+                            (all, m) => (all.some((x) => x.id === m.id || (x.client_id !== undefined && x.client_id === m.id)) ? all : [...all, m]),
+                            fetched,
+                          );
                           return {
                             thread: { conversationId: event.output.conversation.id, messages, loading: false },
                             conversations: upsertConversation(context.conversations, { ...event.output.conversation, unread_count: 0 }),

@@ -230,6 +230,33 @@ describe('the panel', () => {
     expect(h.view().open).toBe(false);
   });
 
+  it('team replies that arrive live while the thread is loading are kept when it loads', async () => {
+    let h: ReturnType<typeof createHarness> | null = null;
+    h = createHarness({
+      transport: (base) => ({
+        ...base,
+        getConversation: async (session, id) => {
+          const snapshot = await base.getConversation(session, id);
+          await new Promise<void>((resolve) => h!.clock.setTimeout(() => resolve(), 5_000));
+          return snapshot;
+        },
+      }),
+    });
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await h.clock.settle();
+    h.Intercom('startConversation', 'Question');
+    await h.clock.advance(5_000);
+    const id = h.view().thread!.conversationId;
+    h.Intercom('showMessages');
+    await h.clock.settle();
+    h.view().openConversation(id);
+    await h.clock.settle();
+    h.server.team.reply(id, 'live one');
+    h.server.team.reply(id, 'live two');
+    await h.clock.advance(5_000);
+    expect(h.view().thread!.messages.map((m) => m.body)).toEqual(['Question', 'live one', 'live two']);
+  });
+
   it('a message that fails to send stays on screen, marked, and can be retried', async () => {
     let fail = true;
     const h = createHarness({
