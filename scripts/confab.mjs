@@ -3,7 +3,7 @@
 // brings pnpm at the version package.json pins (corepack cannot verify the registry's signatures
 // here, see ../shared/TOOLCHAIN.md), installs the workspace, then does the asked-for task.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,19 +37,41 @@ function exitOnFailure(status) {
   if (status !== 0) process.exit(status);
 }
 
+/**
+ * The browser tests drive Debian's Chromium (no browser can be downloaded here). On a Debian or
+ * Ubuntu machine it is installed with apt when missing; elsewhere, CHROMIUM_PATH names one.
+ */
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path)) return 0;
+  if (!existsSync('/usr/bin/apt-get')) {
+    console.error(`confab: the browser tests need Chromium at ${path}; install it or set CHROMIUM_PATH`);
+    return 1;
+  }
+  console.log('confab: installing Chromium for the browser tests (apt-get install chromium)');
+  const apt = (...args) =>
+    process.getuid?.() === 0
+      ? run('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+      : run('sudo', ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]);
+  const updated = apt('update', '-qq');
+  return updated !== 0 ? updated : apt('install', '-y', '-qq', 'chromium');
+}
+
 const [task, ...rest] = process.argv.slice(2);
 const tasks = {
   install: () => pnpm(['install', '--frozen-lockfile']),
   test: () => {
     exitOnFailure(tasks.install());
+    exitOnFailure(ensureChromium());
     exitOnFailure(pnpm(['run', 'typecheck']));
     return pnpm(['exec', 'vitest', 'run', ...rest]);
   },
   start: () => {
     exitOnFailure(tasks.install());
-    // The embedded SQLite file lives in .confab/ (git-ignored), so a restart keeps the data.
+    // The demo: the server on an embedded SQLite file in .confab/ (git-ignored, so a restart keeps
+    // the data), the widget built, the site and team pages served; it prints their URLs.
     mkdirSync(join(root, '.confab'), { recursive: true });
-    return pnpm(['--filter', '@confab/server', 'run', 'start', '--db', join(root, '.confab', 'confab.sqlite'), ...rest]);
+    return pnpm(['--filter', '@confab/demo', 'run', 'start', '--db', join(root, '.confab', 'confab.sqlite'), ...rest]);
   },
 };
 

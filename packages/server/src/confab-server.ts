@@ -1,11 +1,85 @@
 // A running Confab server: database opened and migrated, HTTP listening, graceful close.
-import type { FastifyInstance } from 'fastify';
+import { isAbsolute, relative, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { buildServer } from './app';
 import type { ServerConfig } from './config';
 import { migrate } from './db/migrations';
 import { openSqlite } from './db/sqlite';
 import { createLocalRealtimeHub } from './realtime';
 import { createStore, type Store } from './store';
+
+/** A folder of files served as they are (a demo's pages, the widget's built script). */
+export interface StaticRoot {
+  /** The folder (absolute, or relative to the working directory); one that does not exist yet
+   *  serves nothing until it does, then its files without a restart. */
+  root: string;
+  /** URL path the folder is served under; `/` by default. */
+  prefix?: string;
+  /**
+   * Cache-Control of its files; `no-cache` by default: the browser keeps a copy but revalidates
+   * it (ETag, Last-Modified) on every use, so a rebuilt script or an edited page shows on reload.
+   */
+  cacheControl?: string;
+}
+
+export interface StartOptions {
+  logger?: boolean;
+  /** Folders to serve beside the API; they never answer a path of the API (see API_PATHS). */
+  staticRoots?: StaticRoot[];
+}
+
+/** Paths the API owns: a file never answers under them, even where no API route matches. */
+const API_PATHS = ['/messenger/', '/api/', '/health'];
+
+function isApiPath(request: FastifyRequest): boolean {
+  let path: string;
+  try {
+    // Decoded, as the file lookup decodes it: `/%61pi/…` is `/api/…`.
+    path = decodeURIComponent(request.url.split('?')[0] ?? '');
+  } catch {
+    return true; // malformed escapes: no file
+  }
+  return API_PATHS.some((owned) => path === owned.replace(/\/$/, '') || path.startsWith(owned.endsWith('/') ? owned : `${owned}/`));
+}
+
+/**
+ * Serves the folders with @fastify/static. Folders under one prefix share a registration (one
+ * wildcard route), looked up in the given order; the API's own routes always win the match.
+ */
+async function serveStatic(app: FastifyInstance, roots: StaticRoot[]): Promise<void> {
+  const byPrefix = new Map<string, StaticRoot[]>();
+  for (const root of roots) {
+    const prefix = root.prefix ?? '/';
+    if (!prefix.startsWith('/')) throw new Error(`static prefix must start with /, got ${JSON.stringify(prefix)}`);
+    byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), root]);
+  }
+  for (const [prefix, group] of byPrefix) {
+    const folders = group.map((g) => ({ root: resolve(g.root), cacheControl: g.cacheControl ?? 'no-cache' }));
+    await app.register(fastifyStatic, {
+      root: folders.map((f) => f.root),
+      prefix,
+      decorateReply: false,
+      suppressWarning: true,
+      dotfiles: 'ignore',
+      index: 'index.html',
+      cacheControl: false,
+      allowedPath: (_path, _root, request) => !isApiPath(request),
+      setHeaders: (reply, file) => {
+        // RFC 9239: JavaScript is text/javascript (the mime table still says application/...).
+        if (/\.m?js$/.test(file)) reply.header('content-type', 'text/javascript; charset=utf-8');
+        const folder = folders.find((f) => isInside(f.root, file));
+        reply.header('cache-control', folder?.cacheControl ?? 'no-cache');
+        reply.header('x-content-type-options', 'nosniff');
+      },
+    });
+  }
+}
+
+function isInside(folder: string, file: string): boolean {
+  const path = relative(folder, file);
+  return path !== '' && !path.startsWith('..') && !isAbsolute(path);
+}
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -15,7 +89,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: ServerConfig, options: { logger?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const { db, close: closeDb } = openSqlite(config.db);
   await migrate(db, 'sqlite');
   const hub = createLocalRealtimeHub();
@@ -32,6 +106,7 @@ export async function startServer(config: ServerConfig, options: { logger?: bool
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
   try {
+    if (options.staticRoots?.length) await serveStatic(app, options.staticRoots);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await closeDb();

@@ -70,7 +70,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
   let values;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      // pnpm 10 passes the `--` of `pnpm start -- --port 9000` through.
+      args: argv[0] === '--' ? argv.slice(1) : argv,
       options: {
         port: { type: 'string' },
         host: { type: 'string' },

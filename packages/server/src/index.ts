@@ -3,7 +3,7 @@ export type { ServerOptions } from './app';
 export { DEFAULT_RATE_LIMITS, memoryRateLimiters } from './rate-limits';
 export type { RateLimiters, RateLimits } from './rate-limits';
 export { startServer } from './confab-server';
-export type { RunningServer } from './confab-server';
+export type { RunningServer, StartOptions, StaticRoot } from './confab-server';
 export { parseConfig, ConfigError, USAGE } from './config';
 export type { ServerConfig } from './config';
 export { migrate } from './db/migrations';

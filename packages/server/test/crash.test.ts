@@ -6,11 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { boot, call, messenger, team, TEAM_TOKEN } from './server-harness';
 
 const require = createRequire(import.meta.url);
-const tsxCli = require.resolve('tsx/cli');
+// tsx as a loader inside the server's own Node process: tsx's CLI would run the server in a
+// grandchild, and SIGKILL would hit only the wrapper while the server lived on.
+const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 const main = join(import.meta.dirname, '..', 'src', 'main.ts');
 const folder = mkdtempSync(join(tmpdir(), 'confab-crash-'));
 const db = join(folder, 'confab.sqlite');
@@ -23,7 +26,7 @@ afterAll(() => {
 
 /** Starts `confab-server` as a child process on a free port; resolves with its URL. */
 function startProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [tsxCli, '--conditions=source', main, '--port', '0', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000'], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', tsxLoader, main, '--port', '0', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -71,9 +74,13 @@ describe('SIGKILL while clients write', () => {
 
     // Let writes flow, then kill the process without warning, mid-write.
     while (acknowledgedEvents.size < 150) await new Promise((resolve) => setTimeout(resolve, 20));
+    const killed = new Promise<NodeJS.Signals | null>((resolve) => first.child.once('exit', (_code, signal) => resolve(signal)));
     first.child.kill('SIGKILL');
+    expect(await killed).toBe('SIGKILL');
     await Promise.race([Promise.all(writers), new Promise((resolve) => setTimeout(resolve, 5_000))]);
     stop = true;
+    // The server really is gone: nothing answers on its address any more.
+    await expect(fetch(`${first.url}/health`)).rejects.toThrow();
 
     const second = await startProcess();
     const health = await call(second, 'GET', '/health');

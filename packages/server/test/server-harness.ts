@@ -6,10 +6,9 @@ import { DEFAULT_RATE_LIMITS, startServer, type RunningServer, type ServerConfig
 
 export const TEAM_TOKEN = 'team-token-for-tests-0123456789';
 
-/** A real Confab server on 127.0.0.1 with its own SQLite file in a fresh folder. */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}) {
-  const folder = mkdtempSync(join(tmpdir(), 'confab-server-test-'));
-  const config: ServerConfig = {
+/** The configuration of a test server on 127.0.0.1 with its SQLite file in `folder`. */
+export function testConfig(folder: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
     port: 0,
     host: '127.0.0.1',
     db: join(folder, 'confab.sqlite'),
@@ -23,6 +22,12 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}) {
     trustProxy: false,
     ...overrides,
   };
+}
+
+/** A real Confab server on 127.0.0.1 with its own SQLite file in a fresh folder. */
+export async function startTestServer(overrides: Partial<ServerConfig> = {}) {
+  const folder = mkdtempSync(join(tmpdir(), 'confab-server-test-'));
+  const config = testConfig(folder, overrides);
   const server = await startServer(config);
   return {
     ...server,

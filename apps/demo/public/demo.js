@@ -1,0 +1,247 @@
+// The demo page's buttons: each one makes one Intercom(...) call, and the log shows the call and
+// what the hooks report. Everything goes through window.Intercom, as a site's own code would: the
+// snippet's stub before /confab.js arrives (calls are queued in Intercom.q), Confab's after.
+'use strict';
+
+(function () {
+  var APP_ID = 'demo';
+  var LAUNCHER_CLASS = 'chat-with-us';
+  var LOG_LIMIT = 200;
+
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
+  var logList = $('log');
+
+  function time() {
+    var now = new Date();
+    var pad = function (n, width) {
+      return String(n).padStart(width || 2, '0');
+    };
+    return pad(now.getHours()) + ':' + pad(now.getMinutes()) + ':' + pad(now.getSeconds()) + '.' + pad(now.getMilliseconds(), 3);
+  }
+
+  /** A value as it would be written in code: strings quoted, objects as JSON. */
+  function show(value) {
+    if (value === undefined) return 'undefined';
+    if (typeof value === 'function') return '() => {…}';
+    try {
+      return JSON.stringify(value);
+    } catch (error) {
+      return String(value);
+    }
+  }
+
+  /** One line of the log; user-given text only ever goes in through textContent. */
+  function log(kind, text, detail) {
+    var item = document.createElement('li');
+    item.className = 'log-item ' + kind;
+    var when = document.createElement('time');
+    when.textContent = time();
+    var badge = document.createElement('span');
+    badge.className = 'kind ' + kind;
+    badge.textContent = kind;
+    var code = document.createElement('code');
+    code.textContent = text;
+    item.append(when, badge, code);
+    if (detail !== undefined) {
+      var result = document.createElement('span');
+      result.className = 'detail';
+      result.textContent = detail;
+      item.append(result);
+    }
+    logList.prepend(item);
+    while (logList.children.length > LOG_LIMIT) logList.lastElementChild.remove();
+  }
+
+  /** Intercom(command, ...args), logged as the code that makes it. */
+  function call() {
+    var args = Array.prototype.slice.call(arguments);
+    log('call', 'Intercom(' + args.map(show).join(', ') + ')');
+    return window.Intercom.apply(null, args);
+  }
+
+  // ---- the hooks, registered at load like a site would (through the snippet's queue) ----
+  var unread = 0;
+  function renderUnread(count) {
+    unread = count;
+    var pill = $('unread-pill');
+    pill.textContent = 'unread: ' + count;
+    pill.dataset.state = count > 0 ? 'alert' : 'idle';
+    var badge = $('chat-badge');
+    badge.textContent = String(count);
+    badge.hidden = count === 0;
+  }
+
+  window.Intercom('onShow', function () {
+    log('hook', 'onShow()', 'the messenger opened');
+  });
+  window.Intercom('onHide', function () {
+    log('hook', 'onHide()', 'the messenger closed');
+  });
+  window.Intercom('onUnreadCountChange', function (count) {
+    log('hook', 'onUnreadCountChange(' + show(count) + ')', count === 1 ? '1 unread message' : count + ' unread messages');
+    renderUnread(count);
+  });
+  window.Intercom('onUserEmailSupplied', function (email) {
+    log('hook', 'onUserEmailSupplied(' + show(email) + ')', 'the visitor gave their email in the messenger');
+  });
+
+  // ---- boot / shutdown ----
+  var bootForm = $('boot-form');
+  function syncBootKind() {
+    var asUser = bootForm.elements.kind.value === 'user';
+    bootForm.querySelector('.user-fields').classList.toggle('disabled', !asUser);
+    bootForm.elements.user_id.disabled = !asUser;
+    bootForm.elements.email.disabled = !asUser;
+  }
+  bootForm.addEventListener('change', syncBootKind);
+  syncBootKind();
+
+  bootForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var fields = bootForm.elements;
+    var settings = { app_id: APP_ID };
+    if (fields.kind.value === 'user') {
+      var userId = fields.user_id.value.trim();
+      var email = fields.email.value.trim();
+      if (!userId && !email) {
+        log('error', 'a user needs a user_id or an email', 'fill one in, or boot as a lead');
+        fields.user_id.focus();
+        return;
+      }
+      if (userId) settings.user_id = userId;
+      if (email) settings.email = email;
+    }
+    var name = fields.name.value.trim();
+    if (name) settings.name = name;
+    call('boot', settings);
+  });
+
+  // ---- update ----
+  var updateForm = $('update-form');
+  updateForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var key = updateForm.elements.key.value.trim();
+    if (!key) return;
+    var attributes = {};
+    attributes[key] = updateForm.elements.value.value;
+    call('update', attributes);
+  });
+
+  // ---- the buttons that are one call each ----
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-command]');
+    if (!button) return;
+    var command = button.dataset.command;
+    if (command === 'update-empty') call('update');
+    else if (button.dataset.arg !== undefined) call(command, button.dataset.arg);
+    else call(command);
+  });
+
+  $('new-message-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var prefill = event.currentTarget.elements.prefill.value;
+    if (prefill) call('showNewMessage', prefill);
+    else call('showNewMessage');
+  });
+
+  $('conversation-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    call('showConversation', event.currentTarget.elements.id.value.trim());
+  });
+
+  $('start-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    call('startConversation', event.currentTarget.elements.message.value);
+  });
+
+  // ---- trackEvent ----
+  var eventForm = $('event-form');
+  eventForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var error = $('event-error');
+    error.hidden = true;
+    var name = eventForm.elements.name.value.trim();
+    var text = eventForm.elements.metadata.value.trim();
+    if (!text) {
+      call('trackEvent', name);
+      return;
+    }
+    var metadata;
+    try {
+      metadata = JSON.parse(text);
+    } catch (problem) {
+      error.textContent = 'metadata is not valid JSON: ' + problem.message;
+      error.hidden = false;
+      return;
+    }
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+      error.textContent = 'metadata must be a JSON object, like { "seats": 3 }';
+      error.hidden = false;
+      return;
+    }
+    call('trackEvent', name, metadata);
+  });
+
+  // ---- getVisitorId ----
+  $('visitor-button').addEventListener('click', function () {
+    var id = call('getVisitorId');
+    var output = $('visitor-id');
+    if (id === undefined && isStub()) {
+      output.textContent = 'undefined: the snippet\'s stub answers nothing until /confab.js has loaded';
+    } else {
+      output.textContent = id === undefined ? 'undefined (not booted)' : id;
+    }
+    log('result', 'getVisitorId →', show(id));
+  });
+
+  // ---- a launcher of the page's own ----
+  var launcherToggle = $('custom-launcher-toggle');
+  launcherToggle.addEventListener('change', function () {
+    var on = launcherToggle.checked;
+    $('chat-with-us').hidden = !on;
+    if (on) call('update', { custom_launcher_selector: '.' + LAUNCHER_CLASS, hide_default_launcher: true });
+    else call('update', { hide_default_launcher: false });
+  });
+  // The messenger itself listens for clicks on .chat-with-us: this only logs them.
+  $('chat-with-us').addEventListener('click', function () {
+    log('page', 'clicked .' + LAUNCHER_CLASS, 'the messenger toggles through custom_launcher_selector');
+  });
+
+  $('clear-log').addEventListener('click', function () {
+    logList.replaceChildren();
+  });
+
+  // ---- is the widget there? ----
+  function isStub() {
+    return typeof window.Intercom !== 'function' || Array.isArray(window.Intercom.q);
+  }
+
+  var widgetState = $('widget-state');
+  function renderWidgetState() {
+    if (isStub()) return;
+    var booted = window.Intercom.booted;
+    widgetState.dataset.state = booted === false ? 'idle' : 'ok';
+    widgetState.textContent = booted === undefined ? 'widget loaded' : booted ? 'widget loaded · booted' : 'widget loaded · not booted';
+  }
+  setInterval(renderWidgetState, 500);
+
+  // A missing build is the one thing that makes this page silently do nothing: say so.
+  fetch('/confab.js', { method: 'HEAD', cache: 'no-store' }).then(
+    function (response) {
+      if (response.ok) return;
+      $('widget-missing').hidden = false;
+      widgetState.dataset.state = 'alert';
+      widgetState.textContent = '/confab.js not built';
+      log('error', 'GET /confab.js answered ' + response.status, 'run pnpm --filter @confab/dom run build, then reload');
+    },
+    function () {
+      widgetState.dataset.state = 'alert';
+      widgetState.textContent = 'server unreachable';
+    },
+  );
+
+  log('page', 'window.intercomSettings = ' + show(window.intercomSettings), 'the widget boots itself with these when it loads');
+  renderUnread(unread);
+})();

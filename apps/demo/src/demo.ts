@@ -1,0 +1,88 @@
+// The demo as a function: a Confab server that also serves the demo pages and the widget script
+// from one origin, so the pages need no api_base and the browser makes no cross-origin call.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfig, startServer, type RunningServer, type ServerConfig } from '@confab/server';
+
+const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where things are by default: this app's pages, the DOM adapter's build, the repository root. */
+export const paths = {
+  repoRoot: resolve(demoDir, '../..'),
+  publicDir: join(demoDir, 'public'),
+  widgetDir: resolve(demoDir, '../../packages/dom/dist'),
+  db: resolve(demoDir, '../../.confab/confab.sqlite'),
+};
+
+/** The app id of the demo pages (`window.intercomSettings.app_id`), and so of the team page. */
+export const DEMO_APP_ID = 'demo';
+export const WIDGET_FILE = 'confab.js';
+export const WIDGET_BUILD_COMMAND = 'pnpm --filter @confab/dom run build';
+
+export interface DemoOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** The SQLite file; its folder is made if missing. */
+  db?: string;
+  /** The folder holding the widget's `confab.js` (the DOM adapter's dist). */
+  widgetDir?: string;
+  /** The folder of the demo pages. */
+  publicDir?: string;
+  /** The team API's token; made for this run when absent. At least 16 characters. */
+  teamToken?: string;
+  logger?: boolean;
+}
+
+export interface RunningDemo {
+  server: RunningServer;
+  config: ServerConfig;
+  /** The visitor's side: the plain page with the snippet. */
+  siteUrl: string;
+  /** The team's page, carrying the token in its hash (never sent to the server). */
+  teamUrl: string;
+  /** The messenger and team API's origin. */
+  apiBase: string;
+  db: string;
+  teamToken: string;
+  teamTokenGenerated: boolean;
+  /** The widget script the pages load, and whether it is there (built) right now. */
+  widget: { file: string; built: boolean };
+  close(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
+  const db = resolve(options.db ?? paths.db);
+  mkdirSync(dirname(db), { recursive: true });
+  const widgetDir = resolve(options.widgetDir ?? paths.widgetDir);
+  const publicDir = resolve(options.publicDir ?? paths.publicDir);
+
+  // The server's own parser validates and fills the defaults (rate limits, a generated token).
+  // The environment is deliberately not read here: a CONFAB_SECRET left in a shell would turn on
+  // identity verification and the demo's "boot as a user" would be refused.
+  const argv = ['--port', String(options.port ?? 8787), '--host', options.host ?? '127.0.0.1', '--db', db, '--team-name', 'Confab demo'];
+  argv.push('--greeting', 'Hi! Send a message here, then answer it from the team page.');
+  if (options.teamToken !== undefined) argv.push('--team-token', options.teamToken);
+  const config = parseConfig(argv, {});
+  if (config === 'help') throw new Error('unreachable: --help is never passed');
+
+  const server = await startServer(config, {
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    // The pages first, then the widget's build: /confab.js comes from packages/dom/dist.
+    staticRoots: [{ root: publicDir }, { root: widgetDir }],
+  });
+  const widgetFile = join(widgetDir, WIDGET_FILE);
+  return {
+    server,
+    config,
+    siteUrl: `${server.url}/`,
+    teamUrl: `${server.url}/team.html#token=${encodeURIComponent(config.teamToken)}`,
+    apiBase: server.url,
+    db,
+    teamToken: config.teamToken,
+    teamTokenGenerated: config.teamTokenGenerated,
+    widget: { file: widgetFile, built: existsSync(widgetFile) },
+    close: () => server.close(),
+  };
+}

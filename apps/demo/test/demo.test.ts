@@ -1,0 +1,217 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paths, startDemo, type RunningDemo } from '../src/demo';
+
+// The demo as `pnpm start` runs it, on a free port with a SQLite file and a stand-in widget
+// build of its own: real pages over HTTP, the real messenger and team APIs, no mocks.
+const PLACEHOLDER_WIDGET = '/* stand-in for packages/dom/dist/confab.js */ window.__confabPlaceholder = true;';
+
+let folder: string;
+let demo: RunningDemo;
+
+beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'confab-demo-test-'));
+  mkdirSync(join(folder, 'dist'));
+  writeFileSync(join(folder, 'dist', 'confab.js'), PLACEHOLDER_WIDGET);
+  demo = await startDemo({ port: 0, db: join(folder, 'db', 'demo.sqlite'), widgetDir: join(folder, 'dist') });
+});
+
+afterAll(async () => {
+  await demo?.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function get(path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${demo.apiBase}${path}`, { headers });
+  return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+}
+
+async function json(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
+  const response = await fetch(`${demo.apiBase}${path}`, {
+    method,
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe('the demo server', () => {
+  it('says where everything is: the site, the team page with its token in the hash, the API, the database', () => {
+    expect(demo.siteUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(demo.teamUrl).toBe(`${demo.apiBase}/team.html#token=${encodeURIComponent(demo.teamToken)}`);
+    expect(demo.teamTokenGenerated).toBe(true);
+    expect(demo.teamToken.length).toBeGreaterThanOrEqual(16);
+    expect(demo.db).toBe(join(folder, 'db', 'demo.sqlite'));
+    expect(demo.widget).toEqual({ file: join(folder, 'dist', 'confab.js'), built: true });
+    expect(demo.config.teamName).toBe('Confab demo');
+    expect(demo.config.secret).toBeUndefined();
+  });
+
+  it('serves the site page, installed with the standard Intercom loader snippet pointed at /confab.js', async () => {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.type).toMatch(/^text\/html/);
+    expect(page.text).toMatch(/window\.intercomSettings = \{\s*app_id: 'demo',?\s*\}/);
+    // The snippet as Intercom documents it: a stub that queues `arguments` in Intercom.q and an
+    // async script tag added on load.
+    expect(page.text).toContain('var i=function(){i.c(arguments);};i.q=[];i.c=function(args){i.q.push(args);};w.Intercom=i;');
+    expect(page.text).toContain("s.async=true;s.src='/confab.js';");
+    expect(page.text).toContain("w.addEventListener('load',l,false);");
+    expect(page.text).toContain('<script src="/demo.js" defer></script>');
+    // The site never shows the team's token or a way to it, only a hint.
+    expect(page.text).not.toContain(demo.teamToken);
+    expect(page.text).not.toContain('team.html');
+    expect(page.text).toContain('open the team page URL printed in your terminal');
+    for (const command of ['boot', 'shutdown', 'show', 'hide', 'showMessages', 'showNewMessage', "showSpace('home')", "showSpace('messages')", 'showConversation', 'startConversation', 'trackEvent', 'getVisitorId']) {
+      expect(page.text, command).toContain(`>${command}</button>`);
+    }
+    expect(page.text).toContain('class="chat-with-us"');
+  });
+
+  it('serves the pages\' scripts and styles, and the widget from its build folder', async () => {
+    for (const [path, type] of [
+      ['/demo.js', /^text\/javascript/],
+      ['/demo.css', /^text\/css/],
+      ['/team.html', /^text\/html/],
+      ['/team.js', /^text\/javascript/],
+      ['/team.css', /^text\/css/],
+    ] as const) {
+      const answer = await get(path);
+      expect(answer.status, path).toBe(200);
+      expect(answer.type, path).toMatch(type);
+    }
+    const widget = await get('/confab.js');
+    expect(widget).toMatchObject({ status: 200, text: PLACEHOLDER_WIDGET });
+    expect(widget.type).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('registers every hook at load and wires the custom launcher', async () => {
+    const script = (await get('/demo.js')).text;
+    for (const hook of ['onShow', 'onHide', 'onUnreadCountChange', 'onUserEmailSupplied']) {
+      expect(script).toContain(`window.Intercom('${hook}', function`);
+    }
+    expect(script).toContain("custom_launcher_selector: '.' + LAUNCHER_CLASS, hide_default_launcher: true");
+  });
+
+  it('puts text on the pages with textContent only, never as HTML', () => {
+    for (const file of ['team.js', 'demo.js']) {
+      const source = readFileSync(join(paths.publicDir, file), 'utf8');
+      expect(source, file).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    }
+  });
+
+  it('a visitor booted over the messenger API writes; the team lists it with the token, reads, replies and closes', async () => {
+    const base = '/messenger/v1/apps/demo';
+    const booted = await json('POST', `${base}/boot`, {
+      body: { app_id: 'demo', visitor_id: `demo-visitor-${Date.now()}`, device_id: 'demo-device', identity: { email: 'ada@example.com' }, attributes: { name: 'Ada' } },
+    });
+    expect(booted.status).toBe(200);
+    const session = booted.body.session.token as string;
+    const started = await json('POST', `${base}/conversations`, { token: session, body: { body: 'Hello from the demo test', client_id: 'demo-c1' } });
+    expect(started.status).toBe(200);
+    const id = started.body.conversation.id as string;
+
+    const team = '/api/v1/apps/demo';
+    expect((await json('GET', `${team}/conversations`)).status).toBe(401);
+    expect((await json('GET', `${team}/conversations`, { token: 'not-the-team-token-0000' })).status).toBe(401);
+
+    const list = await json('GET', `${team}/conversations`, { token: demo.teamToken });
+    expect(list.status).toBe(200);
+    expect(list.body.conversations.find((c: { id: string }) => c.id === id)).toMatchObject({
+      state: 'open',
+      contact: { role: 'user', name: 'Ada', email: 'ada@example.com' },
+      last_message: { body: 'Hello from the demo test', author: 'person' },
+    });
+
+    const reply = await json('POST', `${team}/conversations/${id}/reply`, { token: demo.teamToken, body: { body: 'Hi Ada!', author_name: 'Demo agent' } });
+    expect(reply.body).toMatchObject({ author: 'team', author_name: 'Demo agent', body: 'Hi Ada!' });
+    const thread = await json('GET', `${team}/conversations/${id}`, { token: demo.teamToken });
+    expect(thread.body.messages.map((m: { body: string }) => m.body)).toEqual(['Hello from the demo test', 'Hi Ada!']);
+    // The visitor sees the reply.
+    const visitorThread = await json('GET', `${base}/conversations/${id}`, { token: session });
+    expect(visitorThread.body.messages.at(-1)).toMatchObject({ author: 'team', body: 'Hi Ada!' });
+
+    const closed = await json('POST', `${team}/conversations/${id}/close`, { token: demo.teamToken });
+    expect(closed.body.state).toBe('closed');
+  });
+
+  it('the API keeps its paths: /health answers, a file never does under /api or /messenger', async () => {
+    expect(await json('GET', '/health')).toEqual({ status: 200, body: { ok: true } });
+    expect((await get('/api/v1/team.html')).status).toBe(404);
+    expect((await get('/nope.html')).status).toBe(404);
+  });
+});
+
+describe('without a widget build', () => {
+  it('still serves the pages and the API, and reports the script as missing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'confab-demo-nowidget-'));
+    const bare = await startDemo({ port: 0, db: join(empty, 'demo.sqlite'), widgetDir: join(empty, 'dist'), teamToken: 'a-fixed-team-token-for-tests' });
+    try {
+      expect(bare.widget.built).toBe(false);
+      expect(bare.teamUrl).toBe(`${bare.apiBase}/team.html#token=a-fixed-team-token-for-tests`);
+      expect(bare.teamTokenGenerated).toBe(false);
+      expect((await fetch(`${bare.apiBase}/confab.js`)).status).toBe(404);
+      expect((await fetch(bare.siteUrl)).status).toBe(200);
+    } finally {
+      await bare.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the command line', () => {
+  // `--` first, as `pnpm run start -- --port 0` passes it.
+  it('prints the URLs and the database, warns about a missing build, and closes on SIGTERM', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'confab-demo-cli-'));
+    // One process (node with tsx's loader), not the tsx command, which runs the program in a
+    // child of its own: a SIGKILL of the wrapper would leave that child running.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, main, '--', '--port', '0', '--db', join(empty, 'cli.sqlite'), '--widget-dir', join(empty, 'dist')], {
+      env: { ...process.env, CONFAB_TEAM_TOKEN: '', PORT: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start within 20 s:\n${out}\n${err}`)), 20_000);
+        child.stdout.on('data', () => {
+          if (out.includes('Ctrl-C')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}\n${err}`)));
+      });
+      expect(out).toContain('Confab demo running:');
+      const site = /Site \(the visitor's side\)\s+(http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(out)?.[1];
+      const teamUrl = /Team page \(reply from here\)\s+(\S+)\n/.exec(out)?.[1];
+      expect(site).toBeDefined();
+      expect(teamUrl).toMatch(new RegExp(`^${site!.replace(/[.]/g, '\\.')}team\\.html#token=[\\w-]{16,}$`));
+      expect(out).toMatch(/API base\s+http:\/\/127\.0\.0\.1:\d+\n/);
+      expect(out).toContain(join(empty, 'cli.sqlite'));
+      expect((await fetch(site!)).status).toBe(200);
+
+      // 'close', not 'exit': every byte of both streams has arrived by then.
+      const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await closed).toBe(0);
+      expect(out).toContain('SIGTERM, closing');
+      expect(err).toContain('confab.js not found: run pnpm --filter @confab/dom run build');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

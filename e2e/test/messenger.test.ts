@@ -1,0 +1,222 @@
+// The built widget script in real Chromium, installed with Intercom's standard snippet on a site of
+// its own origin, talking to a real Confab server (SQLite file, HTTP, SSE) across origins.
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { xssCorpus } from '../../packages/dom/test/xss-corpus';
+import { launchChromium, SCREENSHOTS } from './browser';
+import { startConfab, type Confab } from './confab';
+import { loaderSnippet, startSite, type Site } from './site';
+
+let browser: Browser;
+let site: Site;
+let confab: Confab;
+let context: BrowserContext | null = null;
+
+beforeAll(async () => {
+  site = await startSite();
+  confab = await startConfab([site.url]);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await confab?.stop();
+  await site?.close();
+});
+afterEach(async () => {
+  await context?.close();
+  context = null;
+});
+
+/** The page a site has: its settings, the standard snippet, hooks that log, calls made before the script arrives. */
+function sitePage(settings: Record<string, unknown>, before = ''): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme shop</title></head>
+<body><h1>Acme shop</h1><p>Products and prices.</p>
+<script>
+window.intercomSettings = ${JSON.stringify({ api_base: confab.url, ...settings })};
+window.hookLog = [];
+${loaderSnippet('/confab.js')}
+Intercom('onShow', function () { hookLog.push('show'); });
+Intercom('onHide', function () { hookLog.push('hide'); });
+Intercom('onUnreadCountChange', function (n) { hookLog.push('unread:' + n); });
+${before}
+window.queuedBeforeLoad = Intercom.q ? Intercom.q.length : -1;
+</script></body></html>`;
+}
+
+async function openPage(html: string, options: { csp?: string; script?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  site.page({ html, ...(options.csp ? { csp: options.csp } : {}), ...(options.script ? { script: options.script } : {}) });
+  context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw new Error(`uncaught error in the page: ${error.message}`);
+  });
+  await page.goto(site.url);
+  return page;
+}
+
+const part = (page: Page, name: string) => page.locator(`[data-part="${name}"]`);
+const hookLog = (page: Page) => page.evaluate(() => (window as unknown as { hookLog: string[] }).hookLog);
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+
+async function conversationsOf(userId: string) {
+  const { contacts } = await confab.team<{ contacts: Array<{ id: string }> }>('GET', `/contacts?user_id=${encodeURIComponent(userId)}`);
+  if (contacts.length === 0) return [];
+  const { conversations } = await confab.team<{ conversations: Array<{ id: string; contact: { id: string } }> }>('GET', '/conversations');
+  return conversations.filter((c) => c.contact.id === contacts[0]!.id);
+}
+
+describe('the widget in Chromium', () => {
+  it('queued calls, boot, show/hide hooks, a message from the composer, a live reply, the badge', async () => {
+    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'ada', email: 'ada@example.com', name: 'Ada' }, "Intercom('trackEvent', 'visited-shop', { from: 'e2e' });"));
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { queuedBeforeLoad: number }).queuedBeforeLoad)).toBe(4);
+    await shot(page, 'launcher');
+
+    await part(page, 'launcher').click();
+    await expect.poll(() => part(page, 'panel').isVisible()).toBe(true);
+    expect(await hookLog(page)).toEqual(['show']);
+    await expect.poll(() => part(page, 'greeting').textContent()).toContain('Hi Ada');
+    await shot(page, 'home');
+
+    await page.locator('[data-action="new-message"]').first().click();
+    await part(page, 'input').fill('Do you ship to Norway?');
+    await shot(page, 'new-message');
+    await part(page, 'input').press('Enter');
+    await expect.poll(async () => (await conversationsOf('ada')).length).toBe(1);
+    const [conversation] = await conversationsOf('ada');
+    const thread = await confab.team<{ messages: Array<{ body: string }> }>('GET', `/conversations/${conversation!.id}`);
+    expect(thread.messages.map((m) => m.body)).toEqual(['Do you ship to Norway?']);
+
+    await confab.team('POST', `/conversations/${conversation!.id}/reply`, { body: 'We do, in 3 days.', author_name: 'Sam' });
+    await expect.poll(() => part(page, 'message').allTextContents()).toEqual(['YouDo you ship to Norway?', 'SamWe do, in 3 days.']);
+    await shot(page, 'conversation');
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => part(page, 'panel').isVisible()).toBe(false);
+    expect(await hookLog(page)).toEqual(['show', 'hide']);
+
+    await confab.team('POST', `/conversations/${conversation!.id}/reply`, { body: 'Anything else?', author_name: 'Sam' });
+    await expect.poll(() => part(page, 'badge').textContent()).toBe('1');
+    expect(await part(page, 'badge').isVisible()).toBe(true);
+    expect(await hookLog(page)).toEqual(['show', 'hide', 'unread:1']);
+    await shot(page, 'badge');
+
+    const events = await confab.team<{ contacts: Array<{ id: string }> }>('GET', '/contacts?user_id=ada');
+    await expect
+      .poll(async () => (await confab.team<{ events: Array<{ name: string }> }>('GET', `/contacts/${events.contacts[0]!.id}/events`)).events.map((e) => e.name))
+      .toEqual(['visited-shop']);
+
+    await page.evaluate(() => (window as unknown as { Intercom: (c: string) => void }).Intercom('showMessages'));
+    await expect.poll(() => part(page, 'conversationItem').count()).toBe(1);
+    await shot(page, 'messages');
+  });
+
+  it('25 updates: the server ends with the last value of every attribute (throttled ones once the window opens)', async () => {
+    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'upd' }));
+    await page.clock.install();
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    await page.evaluate(() => {
+      const intercom = (window as unknown as { Intercom: (c: string, s: object) => void }).Intercom;
+      for (let i = 1; i <= 25; i++) intercom('update', { counter: i, ...(i === 22 ? { only_in_22: 'kept' } : {}), plan: i < 24 ? 'trial' : 'pro' });
+    });
+    const attributes = async () => {
+      const { contacts } = await confab.team<{ contacts: Array<{ attributes: { custom_attributes?: Record<string, unknown> } }> }>('GET', '/contacts?user_id=upd');
+      return contacts[0]?.attributes.custom_attributes;
+    };
+    await expect.poll(attributes).toMatchObject({ counter: 20, plan: 'trial' });
+    // Intercom's window: 20 per 30 minutes. The page's clock moves on; the held patch goes out.
+    await page.clock.fastForward('30:01');
+    await expect.poll(attributes).toEqual({ counter: 25, only_in_22: 'kept', plan: 'pro' });
+  });
+
+  it('shutdown removes the cookies and the UI; another user sees none of the first one’s conversations', async () => {
+    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'first-user' }));
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    await page.evaluate(() => (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom('startConversation', 'Private question'));
+    await expect.poll(async () => (await conversationsOf('first-user')).length).toBe(1);
+    const names = async () => (await context!.cookies()).map((c) => c.name).sort();
+    expect(await names()).toEqual(['intercom-device-id-acme', 'intercom-id-acme', 'intercom-session-acme']);
+    const cookie = (await context!.cookies()).find((c) => c.name === 'intercom-session-acme')!;
+    expect(cookie.sameSite).toBe('Lax');
+    expect(cookie.expires * 1000 - Date.now()).toBeGreaterThan(6.9 * 24 * 3600 * 1000);
+
+    await page.evaluate(() => (window as unknown as { Intercom: (c: string) => void }).Intercom('shutdown'));
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(false);
+    expect(await part(page, 'panel').isVisible()).toBe(false);
+    expect(await names()).toEqual(['intercom-device-id-acme', 'intercom-id-acme']);
+
+    await page.evaluate(() => (window as unknown as { Intercom: (c: string, s: object) => void }).Intercom('boot', { app_id: 'acme', user_id: 'second-user' }));
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    await page.evaluate(() => (window as unknown as { Intercom: (c: string) => void }).Intercom('showMessages'));
+    await expect.poll(() => part(page, 'view').getAttribute('data-view')).toBe('messages');
+    await expect.poll(() => page.locator('.empty').textContent()).toBe('No conversations yet');
+    expect(await part(page, 'conversationItem').count()).toBe(0);
+  });
+
+  it('the custom launcher: clicking an element added later toggles the messenger', async () => {
+    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'custom', custom_launcher_selector: '.open-chat', hide_default_launcher: true }));
+    await expect.poll(() => page.evaluate(() => (window as unknown as { Intercom: { booted: boolean } }).Intercom.booted)).toBe(true);
+    expect(await part(page, 'launcher').isVisible()).toBe(false);
+    await page.evaluate(() => {
+      const button = document.createElement('button');
+      button.className = 'open-chat';
+      button.textContent = 'Chat with us';
+      document.body.append(button);
+    });
+    await page.locator('.open-chat').click();
+    await expect.poll(() => part(page, 'panel').isVisible()).toBe(true);
+    await page.locator('.open-chat').click({ force: true });
+    await expect.poll(() => part(page, 'panel').isVisible()).toBe(false);
+  });
+
+  it('the XSS corpus, sent as team replies, runs no script', async () => {
+    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'xss' }));
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    await page.evaluate(() => (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom('startConversation', 'XSS corpus follows'));
+    await expect.poll(async () => (await conversationsOf('xss')).length).toBe(1);
+    const [conversation] = await conversationsOf('xss');
+    for (const payload of xssCorpus) await confab.team('POST', `/conversations/${conversation!.id}/reply`, { body: payload });
+    await expect.poll(() => part(page, "message").count()).toBe(xssCorpus.length + 1);
+    await page.locator('[data-part="message"] a').first().hover();
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(await page.locator('[data-part="message"] :is(img, script, iframe, svg, object, input, details, style)').count()).toBe(0);
+    await shot(page, 'xss-corpus');
+  });
+
+  it('works under a strict Content-Security-Policy, with no violation', async () => {
+    const csp = `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${confab.url}; img-src 'self'`;
+    const script = `
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (e) { cspViolations.push(e.violatedDirective + ' ' + e.blockedURI); });
+window.intercomSettings = ${JSON.stringify({ app_id: 'acme', user_id: 'csp', api_base: confab.url })};
+${loaderSnippet('/confab.js')}`;
+    const page = await openPage('<!doctype html><html><head><meta charset="utf-8"><title>Strict</title><script src="/site.js"></script></head><body><h1>Strict CSP</h1></body></html>', { csp, script });
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    await part(page, 'launcher').click();
+    await page.locator('[data-action="new-message"]').first().click();
+    await part(page, 'input').fill('Hello under CSP');
+    await part(page, 'sendButton').click();
+    await expect.poll(async () => (await conversationsOf('csp')).length).toBe(1);
+    // The styles applied (constructed sheets are allowed by style-src 'self'): the launcher is round.
+    expect(await part(page, 'launcher').evaluate((el) => getComputedStyle(el).borderRadius)).toBe('50%');
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+  });
+
+  it('small screens get a full-screen panel', async () => {
+    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'mobile' }), { viewport: { width: 375, height: 667 } });
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    await part(page, 'launcher').click();
+    await expect.poll(() => part(page, 'panel').isVisible()).toBe(true);
+    const box = await part(page, 'panel').boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: 375, height: 667 });
+    await shot(page, 'mobile-home');
+  });
+});
