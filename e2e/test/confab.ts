@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseConfig, startServer, type RunningServer } from '@confab/server';
+import { WIDGET_PATH } from './build-widget';
 
 export const TEAM_TOKEN = 'e2e-team-token-0123456789abcdef';
 
@@ -13,7 +14,9 @@ export async function startConfab(corsOrigins: string[]) {
     {},
   );
   if (config === 'help') throw new Error('unreachable: no --help given');
-  const server: RunningServer = await startServer({ ...config, corsOrigins });
+  // The server also hands out the widget, as a self-hosted Confab does: a page that loads the
+  // script from here needs no api_base.
+  const server: RunningServer = await startServer({ ...config, corsOrigins }, { staticRoots: [{ root: dirname(WIDGET_PATH) }] });
   async function team<T = any>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${server.url}/api/v1/apps/acme${path}`, {
       method,

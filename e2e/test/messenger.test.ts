@@ -112,6 +112,16 @@ describe('the widget in Chromium', () => {
     await shot(page, 'messages');
   });
 
+  it('without api_base, the server is the origin the script came from', async () => {
+    const html = `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1>
+<script>window.intercomSettings = ${JSON.stringify({ app_id: 'acme', user_id: 'origin-user' })};
+${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
+    const page = await openPage(html);
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    await page.evaluate(() => (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom('startConversation', 'Found you by the script'));
+    await expect.poll(async () => (await conversationsOf('origin-user')).length).toBe(1);
+  });
+
   it('25 updates: the server ends with the last value of every attribute (throttled ones once the window opens)', async () => {
     const page = await openPage(sitePage({ app_id: 'acme', user_id: 'upd' }));
     await page.clock.install();
