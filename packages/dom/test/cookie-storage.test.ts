@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { createCookieStorage } from '../src';
+
+/**
+ * The cookie strings themselves, as a browser receives them. happy-dom's page is not https, so
+ * this uses a document that records what is written and reads back like a cookie jar.
+ */
+function recordingDocument(protocol: 'https:' | 'http:') {
+  const written: string[] = [];
+  const jar = new Map<string, string>();
+  const document = {
+    location: { protocol },
+    get cookie() {
+      return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    },
+    set cookie(line: string) {
+      written.push(line);
+      const [pair, ...attributes] = line.split('; ');
+      const [name, value] = pair!.split('=') as [string, string];
+      const expires = attributes.find((a) => a.startsWith('Expires='));
+      if (expires && Date.parse(expires.slice(8)) <= Date.now()) jar.delete(name);
+      else jar.set(name, value);
+    },
+  } as unknown as Document;
+  return { document, written };
+}
+
+describe('cookie storage', () => {
+  it("writes Intercom's cookies with Path=/, SameSite=Lax, Secure on https and the given expiry", () => {
+    const { document, written } = recordingDocument('https:');
+    const storage = createCookieStorage({ document });
+    const weekFromNow = Date.now() + 7 * 24 * 3600 * 1000;
+    storage.set('intercom-session-acme', 'token-1', { expiresAt: weekFromNow });
+    expect(written[0]).toBe(`intercom-session-acme=token-1; Path=/; Expires=${new Date(weekFromNow).toUTCString()}; Secure; SameSite=Lax`);
+    expect(storage.get('intercom-session-acme')).toBe('token-1');
+    storage.set('intercom-id-acme', 'visitor-1');
+    const expires = Date.parse(/Expires=([^;]+)/.exec(written[1]!)![1]!);
+    expect(expires - Date.now()).toBeGreaterThan(269 * 24 * 3600 * 1000);
+    storage.remove('intercom-session-acme');
+    expect(storage.get('intercom-session-acme')).toBeUndefined();
+    expect(storage.keys()).toEqual(['intercom-id-acme']);
+  });
+
+  it('is not Secure on http, and keeps the event queue in memory when localStorage is unusable', () => {
+    const { document, written } = recordingDocument('http:');
+    const broken = { setItem: () => { throw new Error('QuotaExceededError'); } } as unknown as Storage;
+    const storage = createCookieStorage({ document, localStorage: broken });
+    storage.set('intercom-device-id-acme', 'd');
+    expect(written[0]).not.toContain('Secure');
+    storage.set('confab-events-acme', '[1]');
+    expect(storage.get('confab-events-acme')).toBe('[1]');
+    expect(storage.keys().sort()).toEqual(['confab-events-acme', 'intercom-device-id-acme']);
+  });
+});
