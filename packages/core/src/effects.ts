@@ -47,6 +47,13 @@ export interface MessengerEffects {
    * lands is deduplicated by the events' ids when the queue sends them again.
    */
   pageHidden(session: Session): void;
+  /**
+   * The throttle holds `patch` for `session` (null: it was sent). Kept in Storage, so that when
+   * the page changes before the window opens, the next page load (whose window is fresh) sends it.
+   */
+  patchHeld(session: Session, patch: UpdatePatch | null): void;
+  /** The patch a previous page held for the session this boot resumed, taken out of Storage. */
+  takeCarriedPatch(session: Session): UpdatePatch | null;
 }
 
 export function createMessengerEffects(platform: MessengerPlatform): MessengerEffects {
@@ -56,6 +63,8 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
   const { storage, transport } = platform;
   const queues = new Map<string, EventQueue>();
   let updates: { token: string; sender: UpdateSender } | null = null;
+  // The stored session token each app's last boot request resumed (a boot makes a new token).
+  const resumedTokens = new Map<string, string | undefined>();
 
   function queueFor(appId: string): EventQueue {
     let queue = queues.get(appId);
@@ -109,6 +118,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
     bootRequest(appId, settings) {
       const keys = storageKeys(appId);
       const token = storage.get(keys.session);
+      resumedTokens.set(appId, token);
       const page = platform.page?.();
       return {
         app_id: appId,
@@ -137,11 +147,31 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       const sender = updates && session && updates.token === session.token ? updates.sender : null;
       updates = null;
       storage.remove(keys.session);
+      storage.remove(keys.heldUpdate);
       storage.set(keys.visitorId, randomId());
       if (session) farewell(session, unsent, sender);
     },
     trackEvent(appId, event) {
       queueFor(appId).enqueue(event);
+    },
+    patchHeld(session, patch) {
+      const key = storageKeys(session.app_id).heldUpdate;
+      if (patch) storage.set(key, JSON.stringify({ token: session.token, patch }), { expiresAt: session.expires_at });
+      else storage.remove(key);
+    },
+    takeCarriedPatch(session) {
+      const key = storageKeys(session.app_id).heldUpdate;
+      const raw = storage.get(key);
+      if (raw === undefined) return null;
+      storage.remove(key);
+      try {
+        const held = JSON.parse(raw) as { token?: unknown; patch?: UpdatePatch };
+        // Only the same person's: the boot must have resumed the session that held it.
+        const resumed = resumedTokens.get(session.app_id);
+        return resumed !== undefined && held.token === resumed && held.patch ? held.patch : null;
+      } catch {
+        return null;
+      }
     },
     pageHidden(session) {
       const pending = queues.get(session.app_id)?.pending() ?? [];

@@ -134,9 +134,13 @@ export function createMessengerMachine(effects: MessengerEffects) {
           bootAttempt: 0,
         };
       }),
-      startSession: ({ context }) => {
-        if (context.session) effects.sessionStarted(context.session);
-      },
+      startSession: enqueueActions(({ context, enqueue }) => {
+        if (!context.session) return;
+        effects.sessionStarted(context.session);
+        // What the last page's throttle still held goes out now, through this page's window.
+        const carried = effects.takeCarriedPatch(context.session);
+        if (carried) enqueue.raise({ type: 'UPDATE', patch: carried, launcher: {} });
+      }),
       replayDeferred: enqueueActions(({ context, enqueue }) => {
         for (const deferred of context.deferred) enqueue.raise(deferred);
         enqueue.assign({ deferred: [] });
@@ -188,14 +192,17 @@ export function createMessengerMachine(effects: MessengerEffects) {
           self.send({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count }),
         );
       }),
-      holdPatch: assign({
-        pendingPatch: ({ context, event }) =>
-          event.type === 'UPDATE' ? mergePatch(context.pendingPatch, event.patch) : context.pendingPatch,
+      holdPatch: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'UPDATE') return;
+        const pendingPatch = mergePatch(context.pendingPatch, event.patch);
+        enqueue.assign({ pendingPatch });
+        if (context.session) effects.patchHeld(context.session, pendingPatch);
       }),
       releasePendingPatch: enqueueActions(({ context, enqueue, self }) => {
         if (!context.pendingPatch || !context.session) return;
         enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()), pendingPatch: null });
         const session = context.session;
+        effects.patchHeld(session, null);
         effects.sendUpdate(session, context.pendingPatch, (response) =>
           self.send({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count }),
         );

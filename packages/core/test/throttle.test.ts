@@ -8,6 +8,11 @@ import {
   UPDATE_WINDOW_MS,
   type UpdatePatch,
   type UpdateWindow,
+  createMemoryServer,
+  createMemoryStorage,
+  createMessenger,
+  createSimulatedClock,
+  storageKeys,
 } from '../src';
 import { createHarness } from './harness';
 
@@ -100,6 +105,46 @@ describe('throttling through Intercom()', () => {
       only_25: true,
     });
     expect(h.warnings).toEqual([]);
+  });
+
+  it('held updates outlive a page change: the next page load, with a fresh window, sends them', async () => {
+    const clock = createSimulatedClock();
+    const server = createMemoryServer({ clock });
+    const storage = createMemoryStorage(clock);
+    const pageLoad = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+    const first = pageLoad();
+    first.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await clock.settle();
+    for (let i = 1; i <= 22; i++) first.Intercom('update', { step: i, ...(i === 21 ? { only_21: true } : {}) });
+    await clock.settle();
+    expect(server.people()[0]!.attributes.custom_attributes).toEqual({ step: 20 });
+    first.stop(); // the visitor follows a link before the window opens
+
+    const second = pageLoad();
+    second.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await clock.settle();
+    expect(server.people()[0]!.attributes.custom_attributes).toEqual({ step: 22, only_21: true });
+    expect(storage.get(storageKeys('acme').heldUpdate)).toBeUndefined();
+  });
+
+  it("a held update is not carried into another person's session", async () => {
+    const clock = createSimulatedClock();
+    const server = createMemoryServer({ clock });
+    const storage = createMemoryStorage(clock);
+    const pageLoad = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+    const first = pageLoad();
+    first.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await clock.settle();
+    for (let i = 1; i <= 21; i++) first.Intercom('update', { step: i });
+    await clock.settle();
+    first.Intercom('shutdown');
+    await clock.settle();
+    expect(storage.get(storageKeys('acme').heldUpdate)).toBeUndefined();
+    first.stop();
+    const second = pageLoad();
+    second.Intercom('boot', { app_id: 'acme', user_id: 'u2' });
+    await clock.settle();
+    expect(server.people().find((p) => p.user_id === 'u2')!.attributes.custom_attributes).toBeUndefined();
   });
 
   it('the window belongs to the page load: a shutdown and a new boot do not reset it', async () => {
