@@ -140,6 +140,22 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
     await expect.poll(attributes).toEqual({ counter: 25, only_in_22: 'kept', plan: 'pro' });
   });
 
+  it('25 updates, then the visitor moves to another page: the new page load sends the held ones', async () => {
+    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'upd-reload' }));
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    await page.evaluate(() => {
+      const intercom = (window as unknown as { Intercom: (c: string, s: object) => void }).Intercom;
+      for (let i = 1; i <= 25; i++) intercom('update', { counter: i, ...(i === 23 ? { only_in_23: 'kept' } : {}) });
+    });
+    const attributes = async () => {
+      const { contacts } = await confab.team<{ contacts: Array<{ attributes: { custom_attributes?: Record<string, unknown> } }> }>('GET', '/contacts?user_id=upd-reload');
+      return contacts[0]?.attributes.custom_attributes;
+    };
+    await expect.poll(attributes).toMatchObject({ counter: 20 });
+    await page.reload();
+    await expect.poll(attributes).toEqual({ counter: 25, only_in_23: 'kept' });
+  });
+
   it('shutdown removes the cookies and the UI; another user sees none of the first one’s conversations', async () => {
     const page = await openPage(sitePage({ app_id: 'acme', user_id: 'first-user' }));
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
