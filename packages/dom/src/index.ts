@@ -2,7 +2,5 @@ export { installIntercom } from './install';
 export type { ConfabPage, InstallOptions, InstalledIntercom } from './install';
 export { mountMessenger } from './renderer';
 export type { MountedMessenger } from './renderer';
-export { createCookieStorage } from './cookie-storage';
-export type { CookieStorageOptions } from './cookie-storage';
 export { readSnippetQueue } from './snippet-queue';
 export { linkify } from './linkify';

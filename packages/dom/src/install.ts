@@ -1,6 +1,6 @@
 import {
   consoleLogger,
-  createHttpTransport,
+  createBrowserPlatform,
   createMessenger,
   type Clock,
   type IntercomApi,
@@ -9,7 +9,6 @@ import {
   type Storage,
   type Transport,
 } from '@confab/core';
-import { createCookieStorage } from './cookie-storage';
 import { watchCustomLauncher } from './custom-launcher';
 import { mountMessenger, type MountedMessenger } from './renderer';
 import { readSnippetQueue } from './snippet-queue';
@@ -64,22 +63,13 @@ export function installIntercom(options: InstallOptions): ConfabPage {
     scriptOrigin ??
     win.location.origin;
 
-  const transport =
-    options.transport ??
-    createHttpTransport({
-      apiBase,
-      fetch: win.fetch.bind(win),
-      logger,
-      ...(typeof win.navigator?.sendBeacon === 'function'
-        ? { beacon: (url: string, body: string) => win.navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' })) }
-        : {}),
-    });
+  const platform = createBrowserPlatform({ window: win, apiBase, logger });
   messenger = createMessenger({
-    transport,
-    storage: options.storage ?? createCookieStorage({ document: win.document, localStorage: localStorageOf(win) }),
+    transport: options.transport ?? platform.transport,
+    storage: options.storage ?? platform.storage,
     logger,
     appId: typeof settings()?.app_id === 'string' ? (settings()!.app_id as string) : undefined,
-    page: () => ({ url: win.location.href, title: win.document.title }),
+    page: platform.page,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
@@ -146,15 +136,6 @@ function originOf(url: string | undefined): string | undefined {
     const parsed = new URL(url);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : undefined;
   } catch {
-    return undefined;
-  }
-}
-
-function localStorageOf(win: Window): globalThis.Storage | undefined {
-  try {
-    return win.localStorage;
-  } catch {
-    // A sandboxed frame throws on the mere access.
     return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { parseCookie, stringifySetCookie } from 'cookie';
-import type { Storage } from '@confab/core';
+import type { Storage } from './storage';
 
 /** Intercom keeps its visitor and device ids about nine months; so do we. */
 const LONG_LIVED_MS = 270 * 24 * 60 * 60 * 1000;
@@ -7,10 +7,25 @@ const LONG_LIVED_MS = 270 * 24 * 60 * 60 * 1000;
 /** The keys that are cookies, by Intercom's names; everything else (the event queue) is too big for one. */
 const COOKIE_KEY = /^intercom-(id|session|device-id)-/;
 
+/** What cookie storage needs of a page's `document` (injected: core never reaches for globals). */
+export interface CookieDocument {
+  cookie: string;
+  readonly location?: { readonly protocol: string } | null;
+}
+
+/** The Web Storage calls used here (`window.localStorage`). */
+export interface WebStorage {
+  readonly length: number;
+  key(index: number): string | null;
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
 export interface CookieStorageOptions {
-  document: Document;
+  document: CookieDocument;
   /** Where the event queue lives; absent (or throwing: private modes, sandboxed frames) means memory. */
-  localStorage?: globalThis.Storage | undefined;
+  localStorage?: WebStorage | undefined;
   now?: () => number;
 }
 
@@ -105,7 +120,7 @@ function safely<T>(work: () => T): T | undefined {
   }
 }
 
-function usableLocalStorage(candidate: globalThis.Storage | undefined): globalThis.Storage | undefined {
+function usableLocalStorage(candidate: WebStorage | undefined): WebStorage | undefined {
   if (!candidate) return undefined;
   try {
     const probe = '__confab_probe__';

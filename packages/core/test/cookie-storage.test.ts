@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCookieStorage } from '../src';
+import { createCookieStorage, type WebStorage } from '../src';
 
 /**
  * The cookie strings themselves, as a browser receives them. happy-dom's page is not https, so
@@ -21,7 +21,7 @@ function recordingDocument(protocol: 'https:' | 'http:') {
       if (expires && Date.parse(expires.slice(8)) <= Date.now()) jar.delete(name);
       else jar.set(name, value);
     },
-  } as unknown as Document;
+  };
   return { document, written };
 }
 
@@ -43,7 +43,7 @@ describe('cookie storage', () => {
 
   it('is not Secure on http, and keeps the event queue in memory when localStorage is unusable', () => {
     const { document, written } = recordingDocument('http:');
-    const broken = { setItem: () => { throw new Error('QuotaExceededError'); } } as unknown as Storage;
+    const broken = { setItem: () => { throw new Error('QuotaExceededError'); } } as unknown as WebStorage;
     const storage = createCookieStorage({ document, localStorage: broken });
     storage.set('intercom-device-id-acme', 'd');
     expect(written[0]).not.toContain('Secure');

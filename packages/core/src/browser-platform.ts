@@ -1,0 +1,55 @@
+import { createCookieStorage, type CookieDocument, type WebStorage } from './cookie-storage';
+import { createHttpTransport } from './http-transport';
+import type { Logger } from './logger';
+import type { Page } from './protocol';
+import type { Storage } from './storage';
+import type { Transport } from './transport';
+
+/**
+ * What a browser adapter takes from its page, handed in (floating-ui's injected platform): core
+ * reads no global `window`, so it still imports in Node, Deno, Bun or a worker.
+ */
+export interface BrowserWindow {
+  readonly document: CookieDocument & { readonly title: string };
+  readonly location: { readonly href: string; readonly origin: string };
+  fetch(input: string, init?: RequestInit): Promise<Response>;
+  readonly navigator?: { sendBeacon?(url: string, data?: Blob): boolean } | undefined;
+  /** Read inside a try: a sandboxed frame throws on the mere access. */
+  readonly localStorage?: WebStorage | undefined;
+}
+
+export interface BrowserPlatform {
+  transport: Transport;
+  storage: Storage;
+  page: () => Page;
+}
+
+/**
+ * The platform every browser adapter (dom, vue, svelte) gives the messenger: the HTTP transport
+ * on the page's fetch (with sendBeacon for the last events of a page), Intercom's cookies with the
+ * event queue in localStorage, and the page the visitor is on.
+ */
+export function createBrowserPlatform(options: { window: BrowserWindow; apiBase: string | (() => string); logger: Logger }): BrowserPlatform {
+  const { window: win, apiBase, logger } = options;
+  const sendBeacon = win.navigator?.sendBeacon;
+  return {
+    transport: createHttpTransport({
+      apiBase,
+      fetch: win.fetch.bind(win) as typeof fetch,
+      logger,
+      ...(typeof sendBeacon === 'function'
+        ? { beacon: (url: string, body: string) => sendBeacon.call(win.navigator, url, new Blob([body], { type: 'text/plain' })) }
+        : {}),
+    }),
+    storage: createCookieStorage({ document: win.document, localStorage: localStorageOf(win) }),
+    page: () => ({ url: win.location.href, title: win.document.title }),
+  };
+}
+
+function localStorageOf(win: BrowserWindow): WebStorage | undefined {
+  try {
+    return win.localStorage;
+  } catch {
+    return undefined;
+  }
+}
