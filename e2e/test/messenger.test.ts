@@ -176,7 +176,7 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
     await page.evaluate(() => (window as unknown as { Intercom: (c: string) => void }).Intercom('showMessages'));
     await expect.poll(() => part(page, 'view').getAttribute('data-view')).toBe('messages');
-    await expect.poll(() => page.locator('.empty').textContent()).toBe('No conversations yet');
+    await expect.poll(() => page.locator('.confab-empty').textContent()).toBe('No conversations yet');
     expect(await part(page, 'conversationItem').count()).toBe(0);
   });
 

@@ -29,6 +29,18 @@ export interface MessengerView {
   draft: string;
   sending: boolean;
   error: string | null;
+  /** The panel header's title for the current view. */
+  title: string;
+  /** The composer shows under the thread and the new-message view. */
+  composerShown: boolean;
+  /** A lead without an email is asked for one under the thread. */
+  emailPromptShown: boolean;
+  /** What the badge reads ("99+" beyond 99). */
+  badgeText: string;
+  /** A conversation's last message on one line, for lists and cards. */
+  previewOf(conversation: ConversationSummary): string;
+  /** Who wrote a message, as the thread labels it. */
+  authorOf(message: ThreadMessage): string;
 
   // Intents: they only send events.
   toggle(): void;
@@ -75,6 +87,9 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
   const name = context.person?.name ?? context.settings?.attributes.name ?? undefined;
   const unreadCount = booted ? context.unreadCount : 0;
 
+  const teamName = context.serverSettings.team_name;
+  const thread = view === 'conversation' ? context.thread : null;
+
   return {
     lifecycle,
     booted,
@@ -93,13 +108,19 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
     strings,
     launcher: { ...context.launcher, visible: booted && !context.launcher.hideDefaultLauncher },
     greeting: context.serverSettings.greeting ?? (name ? strings.greetingNamed(name) : strings.greeting),
-    teamName: context.serverSettings.team_name,
+    teamName,
     conversations: context.conversations,
     recentConversation: context.conversations[0] ?? null,
-    thread: view === 'conversation' ? context.thread : null,
+    thread,
     draft: context.draft,
     sending,
     error: context.error,
+    title: titleOf(view, strings, teamName),
+    composerShown: view === 'newMessage' || view === 'conversation',
+    emailPromptShown: view === 'conversation' && context.person?.role === 'lead' && !context.person.email,
+    badgeText: unreadCount > 99 ? '99+' : String(unreadCount),
+    previewOf: (conversation) => conversation.last_message?.body.replace(/\s+/g, ' ').slice(0, 140) ?? '',
+    authorOf: (message) => (message.author === 'person' ? strings.you : (message.author_name ?? strings.team)),
 
     toggle: () => send({ type: 'TOGGLE' }),
     show: () => send({ type: 'SHOW' }),
@@ -181,4 +202,17 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       'aria-label': strings.send,
     }),
   };
+}
+
+function titleOf(view: View | null, strings: Catalogue, teamName: string | undefined): string {
+  switch (view) {
+    case 'messages':
+      return strings.messagesTitle;
+    case 'newMessage':
+      return strings.newMessageTitle;
+    case 'conversation':
+      return teamName ?? strings.team;
+    default:
+      return teamName ?? strings.panelLabel;
+  }
 }

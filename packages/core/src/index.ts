@@ -44,4 +44,7 @@ export type * from './protocol';
 export { createHttpTransport, sendEventsBeacon, messengerUrl, parseRetryAfter, BEACON_MAX_BYTES, EVENTS_PER_REQUEST_MAX } from './http-transport';
 export type { HttpTransport, HttpTransportOptions, BeaconSender } from './http-transport';
 export { createSseParser, readSseStream } from './sse-reader';
+export { textSegments, MESSAGE_LINK_REL } from './text-segments';
+export { MESSENGER_CSS, launcherCustomProperties } from './stylesheet';
+export type { TextSegment } from './text-segments';
 export type { SseMessage, SseParser } from './sse-reader';

@@ -1,7 +1,7 @@
 import type { Messenger, MessengerView } from '@confab/core';
 import { h, setAttrs } from './dom-helpers';
 import { createSheets, launcherCss } from './styles';
-import { hasComposer, renderView, titleOf, viewKey } from './views';
+import { renderView, viewKey } from './views';
 
 const CHAT_ICON_PATH =
   'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z';
@@ -89,15 +89,15 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
     setAttrs(launcher, view.getLauncherProps());
     launcher.hidden = !view.launcher.visible;
     setAttrs(badge, view.getBadgeProps());
-    badge.textContent = view.unreadCount > 99 ? '99+' : String(view.unreadCount);
+    badge.textContent = view.badgeText;
     setAttrs(panel, view.getPanelProps());
     setAttrs(header, view.getHeaderProps());
     setAttrs(backButton, view.getBackButtonProps());
     setAttrs(closeButton, view.getCloseButtonProps());
-    title.textContent = titleOf(view);
+    title.textContent = view.title;
     setAttrs(content, view.getViewProps());
     setAttrs(composer, view.getComposerProps());
-    composer.hidden = !hasComposer(view);
+    composer.hidden = !view.composerShown;
     setAttrs(input, view.getInputProps());
     setAttrs(sendButton, view.getSendButtonProps());
     sendButton.textContent = view.sending ? view.strings.sending : view.strings.send;

@@ -1,22 +1,12 @@
-import type { LauncherSettings } from '@confab/core';
+import { launcherCustomProperties, MESSENGER_CSS, type LauncherSettings } from '@confab/core';
 
 /**
- * The messenger's styles, adopted by its shadow root as constructed style sheets: nothing from
- * the page reaches in (`all: initial` stops inherited fonts and colours too), nothing leaks out,
- * and no `<style>` element or style attribute is needed, so a strict CSP (`style-src 'self'`)
- * allows it.
- *
- * The sheet is its own file, read as text (`?raw`): Vite reads it so in tests, and the build
- * minifies it on the way in (tsup.config.ts).
+ * The launcher settings as custom properties on the shadow host: core's stylesheet reads them.
+ * Values were validated by core (colours by pattern).
  */
-import BASE_CSS from './messenger.css?raw';
-
-export { BASE_CSS };
-
-/** The launcher settings as custom properties; values were validated by core (colours by pattern). */
 export function launcherCss(launcher: LauncherSettings): string {
-  const action = launcher.actionColor ?? '#0b5cff';
-  return `:host { --confab-action: ${action}; --confab-bg: ${launcher.backgroundColor ?? action}; --confab-h: ${launcher.horizontalPadding}px; --confab-v: ${launcher.verticalPadding}px; --confab-z: ${launcher.zIndex}; }`;
+  const properties = Object.entries(launcherCustomProperties(launcher)).map(([name, value]) => `${name}: ${value};`);
+  return `:host { ${properties.join(' ')} }`;
 }
 
 /** Adopted sheets where the browser has them; a `<style>` element otherwise (older engines). */
@@ -25,13 +15,13 @@ export function createSheets(root: ShadowRoot): { setLauncherCss(css: string): v
   const Sheet = view?.CSSStyleSheet;
   if (Sheet && 'replaceSync' in Sheet.prototype && 'adoptedStyleSheets' in root) {
     const base = new Sheet();
-    base.replaceSync(BASE_CSS);
+    base.replaceSync(MESSENGER_CSS);
     const dynamic = new Sheet();
     root.adoptedStyleSheets = [base, dynamic];
     return { setLauncherCss: (css) => dynamic.replaceSync(css) };
   }
   const base = root.ownerDocument.createElement('style');
-  base.textContent = BASE_CSS;
+  base.textContent = MESSENGER_CSS;
   const dynamic = root.ownerDocument.createElement('style');
   root.append(base, dynamic);
   return {

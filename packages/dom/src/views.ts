@@ -1,11 +1,6 @@
-import type { ConversationSummary, MessengerView, ThreadMessage } from '@confab/core';
+import type { MessengerView, ThreadMessage } from '@confab/core';
 import { h } from './dom-helpers';
 import { linkify } from './linkify';
-
-/** Views with the composer under them (it lives outside the view, so typing and focus survive re-renders). */
-export function hasComposer(view: MessengerView): boolean {
-  return view.view === 'newMessage' || view.view === 'conversation';
-}
 
 /** The content of the panel for the current view, built from the view-model alone. */
 export function renderView(document: Document, view: MessengerView): Node[] {
@@ -17,7 +12,7 @@ export function renderView(document: Document, view: MessengerView): Node[] {
     case 'conversation':
       return conversationView(document, view);
     case 'newMessage':
-      return [...errorLine(document, view), h(document, 'div', { class: 'empty' }, [view.strings.intro])];
+      return [...errorLine(document, view), h(document, 'div', { class: 'confab-empty' }, [view.strings.intro])];
     default:
       return [];
   }
@@ -36,32 +31,15 @@ export function viewKey(view: MessengerView): string {
   ]);
 }
 
-export function titleOf(view: MessengerView): string {
-  switch (view.view) {
-    case 'messages':
-      return view.strings.messagesTitle;
-    case 'newMessage':
-      return view.strings.newMessageTitle;
-    case 'conversation':
-      return view.teamName ?? view.strings.team;
-    default:
-      return view.teamName ?? view.strings.panelLabel;
-  }
-}
-
 function errorLine(document: Document, view: MessengerView): Node[] {
   return view.error ? [h(document, 'div', { role: 'alert' }, [view.error])] : [];
 }
 
-function preview(conversation: ConversationSummary): string {
-  return conversation.last_message?.body.replace(/\s+/g, ' ').slice(0, 140) ?? '';
-}
-
 function homeView(document: Document, view: MessengerView): Node[] {
   const { strings } = view;
-  const start = h(document, 'button', { type: 'button', class: 'card', 'data-action': 'new-message' }, [
+  const start = h(document, 'button', { type: 'button', class: 'confab-card', 'data-action': 'new-message' }, [
     h(document, 'strong', {}, [strings.startConversation]),
-    h(document, 'span', { class: 'muted' }, [strings.intro]),
+    h(document, 'span', { class: 'confab-muted' }, [strings.intro]),
   ]);
   start.addEventListener('click', () => view.showNewMessage());
   const nodes: Node[] = [
@@ -74,14 +52,14 @@ function homeView(document: Document, view: MessengerView): Node[] {
   ];
   const recent = view.recentConversation;
   if (recent) {
-    const card = h(document, 'button', { type: 'button', class: 'card', 'data-action': 'recent', 'data-conversation-id': recent.id }, [
+    const card = h(document, 'button', { type: 'button', class: 'confab-card', 'data-action': 'recent', 'data-conversation-id': recent.id }, [
       h(document, 'strong', {}, [strings.recentConversation]),
-      h(document, 'span', { class: 'muted' }, [preview(recent)]),
+      h(document, 'span', { class: 'confab-muted' }, [view.previewOf(recent)]),
     ]);
     card.addEventListener('click', () => view.openConversation(recent.id));
     nodes.push(card);
   }
-  const all = h(document, 'button', { type: 'button', class: 'card', 'data-action': 'all-conversations' }, [strings.seeAllConversations]);
+  const all = h(document, 'button', { type: 'button', class: 'confab-card', 'data-action': 'all-conversations' }, [strings.seeAllConversations]);
   all.addEventListener('click', () => view.showMessages());
   nodes.push(all);
   return nodes;
@@ -91,21 +69,21 @@ function messagesView(document: Document, view: MessengerView): Node[] {
   const { strings } = view;
   const nodes: Node[] = [...errorLine(document, view)];
   if (view.conversations.length === 0) {
-    nodes.push(h(document, 'p', { class: 'empty' }, [strings.noConversations]));
+    nodes.push(h(document, 'p', { class: 'confab-empty' }, [strings.noConversations]));
   } else {
     const list = h(document, 'ul', { 'data-scope': 'confab', 'data-part': 'conversationList' });
     for (const conversation of view.conversations) {
       const unread = conversation.unread_count > 0;
       const item = h(document, 'button', view.getConversationItemProps(conversation), [
-        h(document, 'span', { class: 'preview' }, [preview(conversation) || '…']),
-        unread ? h(document, 'span', { class: 'unread-mark' }, [strings.unreadMark]) : null,
+        h(document, 'span', { class: 'confab-preview' }, [view.previewOf(conversation) || '…']),
+        unread ? h(document, 'span', { class: 'confab-unread-mark' }, [strings.unreadMark]) : null,
       ]);
       item.addEventListener('click', () => view.openConversation(conversation.id));
       list.append(h(document, 'li', {}, [item]));
     }
     nodes.push(list);
   }
-  const start = h(document, 'button', { type: 'button', class: 'card', 'data-action': 'new-message' }, [strings.startConversation]);
+  const start = h(document, 'button', { type: 'button', class: 'confab-card', 'data-action': 'new-message' }, [strings.startConversation]);
   start.addEventListener('click', () => view.showNewMessage());
   nodes.push(start);
   return nodes;
@@ -113,12 +91,11 @@ function messagesView(document: Document, view: MessengerView): Node[] {
 
 function messageNode(document: Document, view: MessengerView, message: ThreadMessage): HTMLElement {
   const { strings } = view;
-  const author = message.author === 'person' ? strings.you : (message.author_name ?? strings.team);
-  const item = h(document, 'li', view.getMessageProps(message), [h(document, 'span', { class: 'author' }, [author])]);
+  const item = h(document, 'li', view.getMessageProps(message), [h(document, 'span', { class: 'confab-author' }, [view.authorOf(message)])]);
   item.append(...linkify(document, message.body));
   if (message.status === 'failed' && message.client_id) {
     const clientId = message.client_id;
-    const retry = h(document, 'button', { type: 'button', class: 'retry' }, [strings.failedRetry]);
+    const retry = h(document, 'button', { type: 'button', class: 'confab-retry' }, [strings.failedRetry]);
     retry.addEventListener('click', () => view.retryMessage(clientId));
     item.append(h(document, 'br'), retry);
   }
@@ -130,19 +107,19 @@ function conversationView(document: Document, view: MessengerView): Node[] {
   const thread = view.thread;
   const list = h(document, 'ol', { 'data-scope': 'confab', 'data-part': 'thread', 'aria-live': 'polite' });
   if (!thread || (thread.loading && thread.messages.length === 0)) {
-    list.append(h(document, 'li', { class: 'empty' }, [strings.loading]));
+    list.append(h(document, 'li', { class: 'confab-empty' }, [strings.loading]));
   } else {
     for (const message of thread.messages) list.append(messageNode(document, view, message));
   }
   const nodes: Node[] = [...errorLine(document, view), list];
-  if (view.person?.role === 'lead' && !view.person.email) nodes.push(emailPrompt(document, view));
+  if (view.emailPromptShown) nodes.push(emailPrompt(document, view));
   return nodes;
 }
 
 function emailPrompt(document: Document, view: MessengerView): Node {
   const { strings } = view;
   const input = h(document, 'input', { type: 'email', name: 'email', required: true, placeholder: strings.emailPlaceholder, 'aria-label': strings.emailPrompt, autocomplete: 'email' });
-  const form = h(document, 'form', { class: 'email-prompt' }, [
+  const form = h(document, 'form', { class: 'confab-email-prompt' }, [
     h(document, 'label', {}, [strings.emailPrompt]),
     input,
     h(document, 'button', { type: 'submit' }, ['→']),
