@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { xssCorpus } from '../../packages/dom/test/xss-corpus';
+import { xssCorpus } from '@confab/adapter-suite/xss-corpus';
 import { launchChromium, SCREENSHOTS } from './browser';
 import { startConfab, type Confab } from './confab';
 import { loaderSnippet, startSite, type Site } from './site';

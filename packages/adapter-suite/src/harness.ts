@@ -1,0 +1,92 @@
+import {
+  createMemoryServer,
+  createSimulatedClock,
+  type IntercomApi,
+  type Logger,
+  type MemoryServer,
+  type MessengerView,
+  type SimulatedClock,
+  type Transport,
+} from '@confab/core';
+
+/** What the suite hands an adapter to mount with: core's in-memory server and a simulated clock. */
+export interface AdapterMountOptions {
+  /** Settings to boot with as the adapter mounts (its auto-boot); absent: nothing boots until asked. */
+  boot?: Record<string, unknown>;
+  transport: Transport;
+  clock: SimulatedClock;
+  logger: Logger;
+  random: () => number;
+}
+
+/** One mounted adapter, as the suite sees it: its command surface and where it rendered. */
+export interface MountedAdapter {
+  /** The adapter's own commands, called as `Intercom(command, ...args)`. */
+  Intercom: IntercomApi;
+  /** The view-model the rendered UI is bound to (the throttle has nothing on screen). */
+  view(): MessengerView;
+  /** The subtree that holds the messenger: a shadow root, or the element the component rendered into. */
+  container(): ParentNode;
+  /** The focused element, looked up where the adapter renders (a shadow root has its own). */
+  activeElement(): Element | null;
+  /** Lets the framework apply what changed (a scheduler tick); the DOM adapter renders synchronously. */
+  flush(): Promise<void>;
+  /** A custom property the launcher settings set, as rendered: `customProperty('--confab-h')`. */
+  customProperty(name: string): string | undefined;
+  unmount(): void | Promise<void>;
+}
+
+export interface AdapterHarness {
+  /** Names the describe blocks: "dom", "vue", ... */
+  name: string;
+  mount(options: AdapterMountOptions): MountedAdapter | Promise<MountedAdapter>;
+}
+
+/** A mounted adapter with the suite's server, clock and element lookups. */
+export interface MountedUI extends MountedAdapter {
+  server: MemoryServer;
+  clock: SimulatedClock;
+  warnings: string[];
+  part<T extends HTMLElement = HTMLElement>(name: string): T | null;
+  parts(name: string): HTMLElement[];
+  query<T extends HTMLElement = HTMLElement>(selector: string): T | null;
+  click(element: Element | null | undefined): Promise<void>;
+  /** Runs every timer and promise that is due, then lets the framework render. */
+  settle(): Promise<void>;
+}
+
+export async function mountUI(
+  harness: AdapterHarness,
+  options: { boot?: Record<string, unknown>; transport?: (base: Transport) => Transport } = {},
+): Promise<MountedUI> {
+  const clock = createSimulatedClock(Date.now());
+  const server = createMemoryServer({ clock });
+  const warnings: string[] = [];
+  const mounted = await harness.mount({
+    ...(options.boot ? { boot: options.boot } : {}),
+    transport: options.transport ? options.transport(server.transport) : server.transport,
+    clock,
+    logger: { warn: (message) => warnings.push(message) },
+    random: () => 0.5,
+  });
+  const settle = async () => {
+    await clock.settle();
+    await mounted.flush();
+  };
+  const query = <T extends HTMLElement = HTMLElement>(selector: string) => mounted.container().querySelector<T>(selector);
+  return {
+    ...mounted,
+    server,
+    clock,
+    warnings,
+    part: (name) => query(`[data-scope="confab"][data-part="${name}"]`),
+    parts: (name) => [...mounted.container().querySelectorAll<HTMLElement>(`[data-scope="confab"][data-part="${name}"]`)],
+    query,
+    async click(element) {
+      if (!(element instanceof HTMLElement)) throw new Error('nothing to click');
+      element.click();
+      await settle();
+    },
+    settle,
+  };
+}

@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mountUI, type AdapterHarness, type MountedUI } from './harness';
+import { xssCorpus } from './xss-corpus';
+
+/** What a visitor does and sees in the messenger, the same for every adapter. */
+export function uiSuite(harness: AdapterHarness) {
+  describe(`${harness.name}: the rendered messenger`, () => {
+    let current: MountedUI | null = null;
+    async function booted(settings: Record<string, unknown> = {}) {
+      const ui = (current = await mountUI(harness, { boot: { app_id: 'acme', user_id: 'u1', ...settings } }));
+      await ui.settle();
+      return ui;
+    }
+    afterEach(async () => {
+      await current?.unmount();
+      current = null;
+    });
+
+    async function startConversation(ui: MountedUI, text: string) {
+      ui.Intercom('startConversation', text);
+      await ui.settle();
+      return ui.server.conversationsOf(ui.server.people()[0]!.id)[0]!.id;
+    }
+
+    it('launcher: a labelled button that toggles a labelled dialog; focus moves in, Escape closes and returns it', async () => {
+      const ui = await booted();
+      const launcher = ui.part<HTMLButtonElement>('launcher')!;
+      expect(launcher.tagName).toBe('BUTTON');
+      expect(launcher.getAttribute('aria-label')).toBe('Open messenger');
+      expect(launcher.getAttribute('aria-expanded')).toBe('false');
+      launcher.focus();
+      await ui.click(launcher);
+      const panel = ui.part('panel')!;
+      expect(panel.hidden).toBe(false);
+      expect(panel.getAttribute('role')).toBe('dialog');
+      expect(panel.getAttribute('aria-label')).toBe('Messenger');
+      expect(launcher.getAttribute('aria-expanded')).toBe('true');
+      expect(ui.activeElement()).toBe(ui.part('closeButton'));
+      ui.part('closeButton')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      await ui.settle();
+      expect(panel.hidden).toBe(true);
+      expect(ui.activeElement()).toBe(launcher);
+    });
+
+    it('home, messages, a thread, a new message: each view from its button', async () => {
+      const ui = await booted();
+      const id = await startConversation(ui, 'Is there a free plan?');
+      expect(ui.part('view')!.getAttribute('data-view')).toBe('conversation');
+      expect(ui.parts('message').map((m) => m.textContent)).toEqual(['YouIs there a free plan?']);
+      expect(ui.activeElement(), 'the composer has focus in a thread').toBe(ui.part('input'));
+      await ui.click(ui.part('backButton'));
+      expect(ui.part('view')!.getAttribute('data-view')).toBe('messages');
+      expect(ui.parts('conversationItem').map((b) => b.getAttribute('data-conversation-id'))).toEqual([id]);
+      await ui.click(ui.part('backButton'));
+      expect(ui.part('view')!.getAttribute('data-view')).toBe('home');
+      expect(ui.part('greeting')!.textContent).toContain('Hi there');
+      await ui.click(ui.query('[data-action="recent"]'));
+      expect(ui.part('view')!.getAttribute('data-view')).toBe('conversation');
+      ui.Intercom('showSpace', 'home');
+      await ui.settle();
+      await ui.click(ui.query('[data-action="new-message"]'));
+      expect(ui.part('view')!.getAttribute('data-view')).toBe('newMessage');
+    });
+
+    it('showNewMessage(text) pre-fills the composer', async () => {
+      const ui = await booted();
+      ui.Intercom('showNewMessage', 'I would like a refund');
+      await ui.settle();
+      expect(ui.part('view')!.getAttribute('data-view')).toBe('newMessage');
+      expect(ui.part<HTMLTextAreaElement>('input')!.value).toBe('I would like a refund');
+    });
+
+    it('the composer sends on Enter and a team reply arrives live in the open thread', async () => {
+      const ui = await booted();
+      const id = await startConversation(ui, 'First');
+      const input = ui.part<HTMLTextAreaElement>('input')!;
+      input.value = 'Second, typed';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      await ui.settle();
+      expect(ui.part<HTMLTextAreaElement>('input')!.value).toBe('');
+      ui.server.team.reply(id, 'A team reply', 'Sam');
+      await ui.settle();
+      expect(ui.parts('message').map((m) => [m.getAttribute('data-author'), m.textContent])).toEqual([
+        ['person', 'YouFirst'],
+        ['person', 'YouSecond, typed'],
+        ['team', 'SamA team reply'],
+      ]);
+    });
+
+    it('while closed, a team reply raises the badge and the launcher label says how many', async () => {
+      const ui = await booted();
+      const id = await startConversation(ui, 'Hello');
+      ui.Intercom('hide');
+      await ui.settle();
+      const counts: number[] = [];
+      ui.Intercom('onUnreadCountChange', (n) => counts.push(n));
+      ui.server.team.reply(id, 'one');
+      ui.server.team.reply(id, 'two');
+      await ui.settle();
+      const badge = ui.part('badge')!;
+      expect(badge.hidden).toBe(false);
+      expect(badge.textContent).toBe('2');
+      expect(ui.part('launcher')!.getAttribute('aria-label')).toBe('Open messenger, 2 unread messages');
+      expect(counts.at(-1)).toBe(2);
+    });
+
+    it('hide_default_launcher hides the launcher; launcher settings become custom properties', async () => {
+      const ui = await booted({ hide_default_launcher: true, alignment: 'left', horizontal_padding: 5, vertical_padding: 40, action_color: '#ff0000', z_index: 10 });
+      expect(ui.part('launcher')!.hidden).toBe(true);
+      expect(ui.part('root')!.getAttribute('data-alignment')).toBe('left');
+      expect(ui.customProperty('--confab-h'), "Intercom's minimum of 20").toBe('20px');
+      expect(ui.customProperty('--confab-v')).toBe('40px');
+      expect(ui.customProperty('--confab-action')).toBe('#ff0000');
+      expect(ui.customProperty('--confab-z')).toBe('10');
+      ui.Intercom('update', { hide_default_launcher: false });
+      await ui.settle();
+      expect(ui.part('launcher')!.hidden).toBe(false);
+    });
+
+    it('language_override selects the catalogue', async () => {
+      const ui = await booted({ language_override: 'fr' });
+      expect(ui.part('launcher')!.getAttribute('aria-label')).toBe('Ouvrir la messagerie');
+      expect(ui.part('root')!.getAttribute('lang')).toBe('fr');
+      ui.Intercom('show');
+      await ui.settle();
+      expect(ui.part('greeting')!.textContent).toContain('Bonjour');
+    });
+
+    it('a lead is asked for an email under the thread, and giving it fires onUserEmailSupplied', async () => {
+      const ui = await booted({ user_id: undefined });
+      const supplied: string[] = [];
+      ui.Intercom('onUserEmailSupplied', (email) => supplied.push(email));
+      await startConversation(ui, 'Hi, no account yet');
+      const field = ui.query<HTMLInputElement>('.confab-email-prompt input')!;
+      expect(field).not.toBeNull();
+      field.value = 'lead@example.com';
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      ui.query<HTMLFormElement>('.confab-email-prompt')!.requestSubmit();
+      await ui.settle();
+      expect(supplied).toEqual(['lead@example.com']);
+      expect(ui.query('.confab-email-prompt'), 'asked once: the lead has an email now').toBeNull();
+    });
+
+    it('message bodies are text: no payload of the XSS corpus creates an element, links only http(s)', async () => {
+      const ui = await booted();
+      const id = await startConversation(ui, 'XSS corpus follows');
+      for (const payload of xssCorpus) ui.server.team.reply(id, payload);
+      await ui.settle();
+      const messages = ui.parts('message').slice(1);
+      expect(messages).toHaveLength(xssCorpus.length);
+      messages.forEach((message, index) => {
+        expect(message.textContent).toContain(xssCorpus[index]!.replace(/\s+$/, ''));
+        for (const element of message.querySelectorAll('*')) {
+          expect(['SPAN', 'A'], `payload ${index} made a <${element.tagName}>`).toContain(element.tagName);
+          if (element.tagName === 'A') expect((element as HTMLAnchorElement).protocol).toMatch(/^https?:$/);
+        }
+      });
+      const link = ui.parts('message').flatMap((m) => [...m.querySelectorAll('a')]).find((a) => a.href === 'https://example.com/docs?a=1&b=2');
+      expect(link?.rel).toBe('noopener noreferrer nofollow ugc');
+    });
+  });
+}

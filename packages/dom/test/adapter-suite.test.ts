@@ -1,0 +1,29 @@
+import { runAdapterSuite, type AdapterHarness } from '@confab/adapter-suite';
+import { installIntercom } from '../src';
+import { clearPage } from './page-harness';
+
+/** The DOM adapter as a page installs it: `window.Intercom`, rendered into a shadow root. */
+const domHarness: AdapterHarness = {
+  name: 'dom',
+  mount({ boot, transport, clock, logger, random }) {
+    clearPage();
+    if (boot) (window as { intercomSettings?: unknown }).intercomSettings = boot;
+    const page = installIntercom({ window, transport, clock, logger, random });
+    const shadow = () => page.mounted()!.shadowRoot;
+    return {
+      Intercom: page.Intercom,
+      view: () => page.messenger.getView(),
+      container: shadow,
+      activeElement: () => shadow().activeElement,
+      // The renderer applies every snapshot synchronously.
+      flush: async () => {},
+      customProperty(name) {
+        const css = [...shadow().adoptedStyleSheets].flatMap((sheet) => [...sheet.cssRules]).map((rule) => rule.cssText).join('\n');
+        return new RegExp(`${name}:\\s*([^;}]+)`).exec(css)?.[1]?.trim();
+      },
+      unmount: () => page.destroy(),
+    };
+  },
+};
+
+runAdapterSuite(domHarness);
