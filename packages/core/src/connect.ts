@@ -35,6 +35,8 @@ export interface MessengerView {
   composerShown: boolean;
   /** A lead without an email is asked for one under the thread. */
   emailPromptShown: boolean;
+  /** Where focus goes when the panel opens or changes view: the composer's input, or the close button. */
+  focusPart: 'input' | 'closeButton' | null;
   /** What the badge reads ("99+" beyond 99). */
   badgeText: string;
   /** A conversation's last message on one line, for lists and cards. */
@@ -118,6 +120,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
     title: titleOf(view, strings, teamName),
     composerShown: view === 'newMessage' || view === 'conversation',
     emailPromptShown: view === 'conversation' && context.person?.role === 'lead' && !context.person.email,
+    focusPart: open ? (view === 'newMessage' || view === 'conversation' ? 'input' : 'closeButton') : null,
     badgeText: unreadCount > 99 ? '99+' : String(unreadCount),
     previewOf: (conversation) => conversation.last_message?.body.replace(/\s+/g, ' ').slice(0, 140) ?? '',
     authorOf: (message) => (message.author === 'person' ? strings.you : (message.author_name ?? strings.team)),

@@ -1,6 +1,8 @@
 export { createMessenger } from './messenger';
 export type { Messenger, MessengerCommands, MessengerOptions } from './messenger';
 export { connect, PANEL_ID } from './connect';
+export { adapterStateOf, INITIAL_ADAPTER_STATE } from './adapter-state';
+export type { AdapterState } from './adapter-state';
 export type { MessengerView } from './connect';
 export { createMessengerMachine } from './messenger.machine';
 export type { MessengerMachine, MessengerInput, MessengerEmitted } from './messenger.machine';

@@ -142,8 +142,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   }
 
   function focusInto(view: MessengerView) {
-    const target = view.view === 'newMessage' || view.view === 'conversation' ? input : closeButton;
-    target.focus();
+    (view.focusPart === 'input' ? input : closeButton).focus();
   }
 
   const unsubscribe = messenger.subscribe(render);

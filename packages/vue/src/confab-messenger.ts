@@ -1,0 +1,143 @@
+import { launcherCustomProperties, type MessengerView } from '@confab/core';
+import { defineComponent, h, onBeforeUnmount, onMounted, ref, watch, type SlotsType } from 'vue';
+import { adoptMessengerStylesheet } from './stylesheet';
+import { useMessengerView } from './use-intercom';
+import { renderView, type MessageSlotProps } from './views';
+
+const CHAT_ICON_PATH =
+  'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z';
+
+/** Slot props for the launcher's content (the button itself, its label and badge stay). */
+export interface LauncherSlotProps {
+  open: boolean;
+  unreadCount: number;
+}
+
+/**
+ * The messenger in Vue: the same launcher and panel as the DOM adapter, rendered from core's
+ * view-model, in the page's own DOM under core's scoped stylesheet. Slots `launcher` and `message`
+ * let an app draw those itself. Rendered only once mounted: a server render and the first
+ * hydrating render hold nothing, so no hydration mismatch is possible.
+ */
+export const ConfabMessenger = defineComponent({
+  name: 'ConfabMessenger',
+  slots: Object as SlotsType<{ launcher?: LauncherSlotProps; message?: MessageSlotProps }>,
+  setup(_, { slots }) {
+    const viewRef = useMessengerView();
+    const mounted = ref(false);
+    const root = ref<HTMLElement | null>(null);
+    const launcher = ref<HTMLButtonElement | null>(null);
+    const closeButton = ref<HTMLButtonElement | null>(null);
+    const input = ref<HTMLTextAreaElement | null>(null);
+    let releaseStylesheet = () => {};
+    let focusBeforeOpen: Element | null = null;
+
+    onMounted(() => {
+      releaseStylesheet = adoptMessengerStylesheet(document);
+      mounted.value = true;
+    });
+    onBeforeUnmount(() => releaseStylesheet());
+
+    const current = () => viewRef.value;
+
+    // Focus, after each render: into the panel as it opens or changes view, back where it came from as it closes.
+    watch(
+      () => [current()?.open ?? false, current()?.view ?? null, current()?.focusPart ?? null] as const,
+      ([open, view], previous) => {
+        const [wasOpen, previousView] = previous ?? [false, null];
+        const model = current();
+        if (!model) return;
+        if (view === 'newMessage' && view !== previousView && input.value) input.value.value = model.draft;
+        const focusTarget = () => (model.focusPart === 'input' ? input.value : closeButton.value);
+        if (open && !wasOpen) {
+          focusBeforeOpen = document.activeElement;
+          focusTarget()?.focus();
+        } else if (open && view !== previousView) {
+          focusTarget()?.focus();
+        } else if (!open && wasOpen) {
+          const back = focusBeforeOpen instanceof HTMLElement && focusBeforeOpen.isConnected ? focusBeforeOpen : null;
+          const focusInside = root.value?.contains(document.activeElement) || document.activeElement === document.body;
+          if (focusInside) (back ?? (model.launcher.visible ? launcher.value : null))?.focus();
+          focusBeforeOpen = null;
+        }
+      },
+      { flush: 'post' },
+    );
+
+    // A thread stays scrolled to its newest message, unless the reader scrolled up.
+    watch(
+      () => current()?.thread?.messages.length ?? 0,
+      () => {
+        const thread = root.value?.querySelector('[data-part="thread"]');
+        if (thread && thread.scrollHeight - thread.scrollTop - thread.clientHeight < 200) thread.scrollTop = thread.scrollHeight;
+      },
+      { flush: 'post' },
+    );
+
+    function submit(event: Event) {
+      event.preventDefault();
+      const model = current();
+      const field = input.value;
+      if (!model || !field) return;
+      const body = field.value.trim();
+      if (!body || model.sending) return;
+      model.sendMessage(body);
+      field.value = '';
+    }
+
+    return () => {
+      const view = current();
+      if (!mounted.value || !view) return null;
+      return h(
+        'div',
+        {
+          ...view.getRootProps(),
+          ref: root,
+          style: launcherCustomProperties(view.launcher),
+          onKeydown(event: KeyboardEvent) {
+            if (event.key === 'Escape' && current()?.open) {
+              event.stopPropagation();
+              current()!.hide();
+            }
+          },
+        },
+        [
+          h('button', { ...view.getLauncherProps(), ref: launcher, hidden: !view.launcher.visible, onClick: () => current()?.toggle() }, [
+            slots.launcher
+              ? slots.launcher({ open: view.open, unreadCount: view.unreadCount })
+              : h('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, [h('path', { d: CHAT_ICON_PATH })]),
+            h('span', view.getBadgeProps(), view.badgeText),
+          ]),
+          panel(view),
+        ],
+      );
+    };
+
+    function panel(view: MessengerView) {
+      return h('div', view.getPanelProps(), [
+        h('div', view.getHeaderProps(), [
+          h('button', { ...view.getBackButtonProps(), onClick: () => current()?.back() }, '‹'),
+          h('h2', { 'data-scope': 'confab', 'data-part': 'title' }, view.title),
+          h('button', { ...view.getCloseButtonProps(), ref: closeButton, onClick: () => current()?.hide() }, '×'),
+        ]),
+        h('div', view.getViewProps(), renderView(view, slots.message)),
+        h('form', { ...view.getComposerProps(), hidden: !view.composerShown, onSubmit: submit }, [
+          h('textarea', {
+            ...view.getInputProps(),
+            ref: input,
+            name: 'message',
+            rows: 1,
+            onKeydown(event: KeyboardEvent) {
+              // Enter sends, Shift+Enter is a new line, as in every messenger.
+              if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+                event.preventDefault();
+                (event.currentTarget as HTMLTextAreaElement).form?.requestSubmit();
+              }
+            },
+          }),
+          h('button', view.getSendButtonProps(), view.sending ? view.strings.sending : view.strings.send),
+        ]),
+      ]);
+    }
+  },
+});

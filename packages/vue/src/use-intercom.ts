@@ -1,0 +1,71 @@
+import {
+  adapterStateOf,
+  consoleLogger,
+  COMMAND_NAMES,
+  INITIAL_ADAPTER_STATE,
+  type AdapterState,
+  type MessengerCommands,
+  type MessengerView,
+  type Unsubscribe,
+} from '@confab/core';
+import { computed, getCurrentScope, inject, onScopeDispose, readonly, shallowRef, type Ref, type ShallowRef } from 'vue';
+import { confabKey, type ConfabContext } from './plugin';
+
+export type UseIntercom = MessengerCommands & { [K in keyof AdapterState]: Readonly<Ref<AdapterState[K]>> };
+
+const HOOKS = new Set(['onShow', 'onHide', 'onUnreadCountChange', 'onUserEmailSupplied']);
+
+function useConfabContext(): ConfabContext {
+  const context = inject(confabKey, null);
+  if (context) return context;
+  // Never thrown into the app: said once per call site, and the commands do nothing.
+  consoleLogger.warn('[Confab] useIntercom() found no Confab plugin: add app.use(createConfab({ app_id })) before mounting. Its commands do nothing.');
+  return { messenger: null, logger: consoleLogger };
+}
+
+/**
+ * Binds to the messenger through its subscribe/getSnapshot seam and nothing else (TanStack's
+ * way): one shallowRef follows the snapshot for the life of the calling scope.
+ */
+function useSnapshot<T>(context: ConfabContext, read: () => T, fallback: T): ShallowRef<T> {
+  const { messenger } = context;
+  const value = shallowRef(messenger ? read() : fallback);
+  if (messenger) {
+    const unsubscribe = messenger.subscribe(() => {
+      value.value = read();
+    });
+    if (getCurrentScope()) onScopeDispose(unsubscribe);
+  }
+  return value;
+}
+
+/**
+ * Every command as a function, and the state as read-only refs. Hook registrations made inside a
+ * component end with it; on a server render the commands do nothing (the page will run them).
+ */
+export function useIntercom(): UseIntercom {
+  const context = useConfabContext();
+  const { messenger } = context;
+  const state = useSnapshot(context, () => adapterStateOf(messenger!), INITIAL_ADAPTER_STATE);
+
+  const commands = {} as Record<string, (...args: unknown[]) => unknown>;
+  const source = messenger?.commands as Record<string, (...args: unknown[]) => unknown> | undefined;
+  for (const name of COMMAND_NAMES) {
+    commands[name] = (...args: unknown[]) => {
+      if (!source) return HOOKS.has(name) ? () => {} : undefined;
+      const result = source[name]!(...args);
+      if (HOOKS.has(name) && typeof result === 'function' && getCurrentScope()) onScopeDispose(result as Unsubscribe);
+      return result;
+    };
+  }
+  const refs = Object.fromEntries(
+    (Object.keys(INITIAL_ADAPTER_STATE) as Array<keyof AdapterState>).map((key) => [key, readonly(computed(() => state.value[key]))]),
+  );
+  return { ...(commands as unknown as MessengerCommands), ...(refs as unknown as UseIntercom) };
+}
+
+/** The view-model the components render, as a ref; null on a server render. */
+export function useMessengerView(): Readonly<ShallowRef<MessengerView | null>> {
+  const context = useConfabContext();
+  return useSnapshot<MessengerView | null>(context, () => context.messenger!.getView(), null);
+}
