@@ -9,7 +9,10 @@ const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Where things are by default: this app's pages, the DOM adapter's build, the repository root. */
 export const paths = {
+  demoDir,
   repoRoot: resolve(demoDir, '../..'),
+  /** Where src/build-pages.ts bundles the framework pages (served as /vue/app.js, ...). */
+  pagesBuildDir: join(demoDir, 'dist', 'pages'),
   publicDir: join(demoDir, 'public'),
   widgetDir: resolve(demoDir, '../../packages/dom/dist'),
   db: resolve(demoDir, '../../.confab/confab.sqlite'),
@@ -30,6 +33,8 @@ export interface DemoOptions {
   widgetDir?: string;
   /** The folder of the demo pages. */
   publicDir?: string;
+  /** The folder of the bundled framework pages (src/build-pages.ts). */
+  pagesBuildDir?: string;
   /** The team API's token; made for this run when absent. At least 16 characters. */
   teamToken?: string;
   logger?: boolean;
@@ -40,6 +45,8 @@ export interface RunningDemo {
   config: ServerConfig;
   /** The visitor's side: the plain page with the snippet. */
   siteUrl: string;
+  /** The same, as a Vue app with @confab/vue. */
+  vueUrl: string;
   /** The team's page, carrying the token in its hash (never sent to the server). */
   teamUrl: string;
   /** The messenger and team API's origin. */
@@ -57,6 +64,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   mkdirSync(dirname(db), { recursive: true });
   const widgetDir = resolve(options.widgetDir ?? paths.widgetDir);
   const publicDir = resolve(options.publicDir ?? paths.publicDir);
+  const pagesBuildDir = resolve(options.pagesBuildDir ?? paths.pagesBuildDir);
 
   // The server's own parser validates and fills the defaults (rate limits, a generated token).
   // The environment is deliberately not read here: a CONFAB_SECRET left in a shell would turn on
@@ -69,14 +77,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   const server = await startServer(config, {
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
-    // The pages first, then the widget's build: /confab.js comes from packages/dom/dist.
-    staticRoots: [{ root: publicDir }, { root: widgetDir }],
+    // The pages first, then the widget's build (/confab.js from packages/dom/dist), then the
+    // bundled framework pages (/vue/app.js).
+    staticRoots: [{ root: publicDir }, { root: widgetDir }, { root: pagesBuildDir }],
   });
   const widgetFile = join(widgetDir, WIDGET_FILE);
   return {
     server,
     config,
     siteUrl: `${server.url}/`,
+    vueUrl: `${server.url}/vue.html`,
     teamUrl: `${server.url}/team.html#token=${encodeURIComponent(config.teamToken)}`,
     apiBase: server.url,
     db,

@@ -3,6 +3,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@confab/server';
+import { buildPages } from './build-pages';
 import { paths, startDemo, WIDGET_BUILD_COMMAND } from './demo';
 
 const USAGE = `pnpm start [-- options]      (in apps/demo: pnpm run start [-- options])
@@ -63,6 +64,8 @@ async function main() {
   const host = values.host ?? process.env.CONFAB_HOST ?? '127.0.0.1';
   const teamToken = values['team-token'] ?? (process.env.CONFAB_TEAM_TOKEN || undefined);
   const db = values.db ?? (process.env.CONFAB_DB || undefined);
+  // The Vue page is bundled at each start (about a second): it always matches the source.
+  await buildPages();
   let demo;
   try {
     demo = await startDemo({
@@ -85,6 +88,7 @@ async function main() {
     'Confab demo running:',
     '',
     `  Site (the visitor's side)    ${demo.siteUrl}`,
+    `  The same in a Vue app        ${demo.vueUrl}`,
     `  Team page (reply from here)  ${demo.teamUrl}`,
     `  API base                     ${demo.apiBase}`,
     `  Database                     ${demo.db}`,
