@@ -1,6 +1,5 @@
-import { runAdapterSuite, type AdapterHarness } from '@confab/adapter-suite';
+import { clearPage, runAdapterSuite, type AdapterHarness } from '@confab/adapter-suite';
 import { installIntercom } from '../src';
-import { clearPage } from './page-harness';
 
 /** The DOM adapter as a page installs it: `window.Intercom`, rendered into a shadow root. */
 const domHarness: AdapterHarness = {

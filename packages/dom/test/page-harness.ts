@@ -1,4 +1,5 @@
 import { createMemoryServer, createSimulatedClock, type Transport } from '@confab/core';
+import { clearPage } from '@confab/adapter-suite/page';
 import { installIntercom, type ConfabPage, type InstalledIntercom } from '../src';
 
 type TestWindow = Window & typeof globalThis & { Intercom?: unknown; intercomSettings?: unknown };
@@ -16,17 +17,6 @@ export function snippetStub(calls: unknown[][]) {
     })(...call),
   );
   return stub;
-}
-
-export function clearPage() {
-  const win = window as TestWindow;
-  win.Intercom = undefined;
-  delete win.intercomSettings;
-  document.body.replaceChildren();
-  for (const name of Object.keys(Object.fromEntries(document.cookie.split('; ').filter(Boolean).map((c) => c.split('='))))) {
-    document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`;
-  }
-  localStorage.clear();
 }
 
 /**

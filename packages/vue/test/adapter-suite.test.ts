@@ -1,8 +1,7 @@
-import { runAdapterSuite, type AdapterHarness } from '@confab/adapter-suite';
+import { clearPage, runAdapterSuite, type AdapterHarness } from '@confab/adapter-suite';
 import type { IntercomApi } from '@confab/core';
 import { createApp, defineComponent, h, nextTick } from 'vue';
 import { ConfabMessenger, createConfab, useIntercom, useMessengerView, type UseIntercom } from '../src';
-import { clearPage } from './page';
 
 /**
  * The Vue adapter as an app uses it: the plugin, `useIntercom()` in a component, and

@@ -1,9 +1,9 @@
+import { clearPage } from '@confab/adapter-suite/page';
 import { createMemoryServer, createSimulatedClock } from '@confab/core';
 import { describe, expect, it, vi } from 'vitest';
 import { createSSRApp, defineComponent, h, nextTick } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { ConfabMessenger, createConfab, useIntercom } from '../src';
-import { clearPage } from './page';
 
 const App = defineComponent({
   setup() {

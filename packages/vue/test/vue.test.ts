@@ -1,8 +1,8 @@
+import { clearPage } from '@confab/adapter-suite/page';
 import { createMemoryServer, createSimulatedClock, type MemoryServer, type SimulatedClock } from '@confab/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp, defineComponent, h, nextTick, ref, type App, type Component } from 'vue';
 import { ConfabMessenger, createConfab, useIntercom, type UseIntercom } from '../src';
-import { clearPage } from './page';
 
 interface Mounted {
   app: App;
