@@ -33,6 +33,8 @@ export { createMemoryStorage } from './memory-storage';
 export { createCookieStorage } from './cookie-storage';
 export type { CookieDocument, CookieStorageOptions, WebStorage } from './cookie-storage';
 export { createBrowserPlatform } from './browser-platform';
+export { startBrowserMessenger, pageWindow } from './browser-messenger';
+export type { AdapterOptions, BrowserMessenger, PageWindow } from './browser-messenger';
 export type { BrowserPlatform, BrowserWindow } from './browser-platform';
 export { createMemoryServer } from './memory-transport';
 export type { MemoryServer, StoredEvent } from './memory-transport';
@@ -47,6 +49,7 @@ export { createHttpTransport, sendEventsBeacon, messengerUrl, parseRetryAfter, B
 export type { HttpTransport, HttpTransportOptions, BeaconSender } from './http-transport';
 export { createSseParser, readSseStream } from './sse-reader';
 export { textSegments, MESSAGE_LINK_REL } from './text-segments';
-export { MESSENGER_CSS, launcherCustomProperties } from './stylesheet';
+export { MESSENGER_CSS, launcherCustomProperties, adoptMessengerStylesheet } from './stylesheet';
+export type { StylesheetDocument } from './stylesheet';
 export type { TextSegment } from './text-segments';
 export type { SseMessage, SseParser } from './sse-reader';

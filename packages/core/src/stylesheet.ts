@@ -73,3 +73,50 @@ export function launcherCustomProperties(launcher: LauncherSettings): Record<str
     '--confab-z': String(launcher.zIndex),
   };
 }
+
+/** What adopting the stylesheet needs of a page's `document` (injected; core reads no globals). */
+export interface StylesheetDocument {
+  readonly defaultView: { CSSStyleSheet?: new () => { replaceSync(css: string): void } } | null;
+  adoptedStyleSheets?: unknown[];
+  readonly head: { append(node: unknown): void };
+  createElement(tag: 'style'): { textContent: string | null; remove(): void };
+}
+
+// One sheet per document, however many components mount: counted, removed with the last one.
+const adopted = new WeakMap<StylesheetDocument, { count: number; remove(): void }>();
+
+/**
+ * The stylesheet for a page's own DOM (the Vue and Svelte components; every rule is scoped under
+ * the root part). Adopted as a constructed sheet, so a strict CSP allows it; a `<style>` element
+ * where that is missing. Returns the release: the sheet goes with the last component using it.
+ */
+export function adoptMessengerStylesheet(document: StylesheetDocument): () => void {
+  let entry = adopted.get(document);
+  if (!entry) {
+    const Sheet = document.defaultView?.CSSStyleSheet;
+    if (Sheet && 'replaceSync' in Sheet.prototype && Array.isArray(document.adoptedStyleSheets)) {
+      const sheet = new Sheet();
+      sheet.replaceSync(MESSENGER_CSS);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      entry = { count: 0, remove: () => (document.adoptedStyleSheets = document.adoptedStyleSheets!.filter((s) => s !== sheet)) };
+    } else {
+      const style = document.createElement('style');
+      style.textContent = MESSENGER_CSS;
+      document.head.append(style);
+      entry = { count: 0, remove: () => style.remove() };
+    }
+    adopted.set(document, entry);
+  }
+  entry.count += 1;
+  const current = entry;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    current.count -= 1;
+    if (current.count === 0) {
+      current.remove();
+      adopted.delete(document);
+    }
+  };
+}

@@ -1,6 +1,5 @@
-import { launcherCustomProperties, type MessengerView } from '@confab/core';
+import { adoptMessengerStylesheet, launcherCustomProperties, type MessengerView } from '@confab/core';
 import { defineComponent, h, onBeforeUnmount, onMounted, ref, watch, type SlotsType } from 'vue';
-import { adoptMessengerStylesheet } from './stylesheet';
 import { useMessengerView } from './use-intercom';
 import { renderView, type MessageSlotProps } from './views';
 

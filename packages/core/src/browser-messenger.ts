@@ -1,0 +1,82 @@
+import { createBrowserPlatform, type BrowserWindow } from './browser-platform';
+import type { Clock } from './clock';
+import { consoleLogger, type Logger } from './logger';
+import { createMessenger, type Messenger } from './messenger';
+import type { IntercomSettings } from './settings';
+import type { Storage } from './storage';
+import type { Transport } from './transport';
+
+/** What a framework adapter is given by an app: Intercom's settings, plus how it boots and runs. */
+export interface AdapterOptions extends IntercomSettings {
+  /** Boot at once with these settings (react-use-intercom's `autoBoot`). Default: when `app_id` is given. */
+  autoBoot?: boolean;
+  /** Injected for tests and for runtimes with their own; the page's fetch and cookies otherwise. */
+  transport?: Transport;
+  storage?: Storage;
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+}
+
+const ADAPTER_KEYS = new Set(['autoBoot', 'transport', 'storage', 'clock', 'logger', 'random']);
+
+/** The page events the messenger listens to; a window and its document both have them. */
+interface EventTargetLike {
+  addEventListener(type: string, listener: () => void): void;
+  removeEventListener(type: string, listener: () => void): void;
+}
+
+export type PageWindow = BrowserWindow &
+  EventTargetLike & { readonly document: BrowserWindow['document'] & EventTargetLike & { readonly visibilityState: string } };
+
+export interface BrowserMessenger {
+  messenger: Messenger;
+  /** Stops the messenger (realtime stream, timers) and removes the page listeners. */
+  stop(): void;
+}
+
+/**
+ * The messenger as the Vue and Svelte adapters run it on a page: the browser platform, Intercom's
+ * order for the server (the api_base a boot named, then the app's, then the page's origin), the
+ * last events sent by beacon when the page is hidden, and the boot when asked for.
+ */
+export function startBrowserMessenger(win: PageWindow, options: AdapterOptions): BrowserMessenger {
+  const logger = options.logger ?? consoleLogger;
+  const settings = Object.fromEntries(Object.entries(options).filter(([key]) => !ADAPTER_KEYS.has(key))) as IntercomSettings;
+  let messenger: Messenger | undefined;
+  const apiBase = () => messenger?.getSnapshot().context.settings?.api_base ?? settings.api_base ?? win.location.origin;
+  const platform = createBrowserPlatform({ window: win, apiBase, logger });
+  const started = createMessenger({
+    transport: options.transport ?? platform.transport,
+    storage: options.storage ?? platform.storage,
+    logger,
+    page: platform.page,
+    ...(settings.app_id !== undefined ? { appId: settings.app_id } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+  messenger = started;
+
+  const onPageHide = () => started.pageHidden();
+  const onVisibility = () => {
+    if (win.document.visibilityState === 'hidden') started.pageHidden();
+  };
+  win.addEventListener('pagehide', onPageHide);
+  win.document.addEventListener('visibilitychange', onVisibility);
+  if (options.autoBoot ?? settings.app_id !== undefined) started.commands.boot(settings);
+
+  return {
+    messenger: started,
+    stop() {
+      win.removeEventListener('pagehide', onPageHide);
+      win.document.removeEventListener('visibilitychange', onVisibility);
+      started.stop();
+    },
+  };
+}
+
+/** The page's window, or undefined on a server, in a worker, anywhere without a document. */
+export function pageWindow(): PageWindow | undefined {
+  const scope = globalThis as { window?: unknown; document?: unknown };
+  return scope.window !== undefined && scope.document !== undefined ? (scope.window as PageWindow) : undefined;
+}
