@@ -1,0 +1,73 @@
+import {
+  adapterStateOf,
+  COMMAND_NAMES,
+  INITIAL_ADAPTER_STATE,
+  pageWindow,
+  startBrowserMessenger,
+  type AdapterOptions,
+  type AdapterState,
+  type Messenger,
+  type MessengerCommands,
+  type MessengerView,
+} from '@confab/core';
+import { derived, readable, type Readable } from 'svelte/store';
+
+/** Intercom's settings, plus `autoBoot` and, for tests, the injected transport, storage and clock. */
+export type IntercomOptions = AdapterOptions;
+
+export type IntercomStores = { [K in keyof AdapterState]: Readable<AdapterState[K]> };
+
+export type ConfabIntercom = MessengerCommands &
+  IntercomStores & {
+    /** The view-model `<ConfabMessenger>` renders; null on a server render. */
+    messengerView: Readable<MessengerView | null>;
+    /** Stops the messenger: the realtime stream closes, timers end. The commands do nothing after. */
+    destroy(): void;
+  };
+
+const HOOKS = new Set(['onShow', 'onHide', 'onUnreadCountChange', 'onUserEmailSupplied']);
+
+/**
+ * Every command as a function and the state as readable stores, bound to the messenger through
+ * its subscribe/getSnapshot seam only (a store subscribes while something reads it). Works from
+ * plain TypeScript (`isOpen.subscribe(...)`) and from components (`$isOpen`, also with runes).
+ * On a server (no window) nothing is created: the commands do nothing and the stores hold the
+ * initial state, so a server render touches neither the network nor the document.
+ */
+export function createIntercom(options: IntercomOptions = {}): ConfabIntercom {
+  const win = pageWindow();
+  const running = win ? startBrowserMessenger(win, options) : null;
+  const messenger: Messenger | null = running?.messenger ?? null;
+  let stopped = false;
+
+  const follow = <T>(read: (m: Messenger) => T, fallback: T): Readable<T> =>
+    readable(messenger ? read(messenger) : fallback, (set) => {
+      if (!messenger) return undefined;
+      set(read(messenger));
+      return messenger.subscribe(() => set(read(messenger)));
+    });
+
+  const state = follow(adapterStateOf, INITIAL_ADAPTER_STATE);
+  const stores = Object.fromEntries(
+    (Object.keys(INITIAL_ADAPTER_STATE) as Array<keyof AdapterState>).map((key) => [key, derived(state, (s) => s[key])]),
+  ) as unknown as IntercomStores;
+
+  const source = messenger?.commands as Record<string, (...args: unknown[]) => unknown> | undefined;
+  const commands = Object.fromEntries(
+    COMMAND_NAMES.map((name) => [
+      name,
+      (...args: unknown[]) => (source && !stopped ? source[name]!(...args) : HOOKS.has(name) ? () => {} : undefined),
+    ]),
+  ) as unknown as MessengerCommands;
+
+  return {
+    ...commands,
+    ...stores,
+    messengerView: follow((m) => m.getView(), null),
+    destroy() {
+      if (stopped) return;
+      stopped = true;
+      running?.stop();
+    },
+  };
+}
