@@ -1,0 +1,162 @@
+import { clearPage } from '@confab/adapter-suite/page';
+import { createMemoryServer, createSimulatedClock, type MemoryServer, type SimulatedClock } from '@confab/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { flushSync, mount, tick, unmount } from 'svelte';
+import { get } from 'svelte/store';
+import { createIntercom, type ConfabIntercom } from '../src';
+import App from './App.svelte';
+
+interface Running {
+  intercom: ConfabIntercom;
+  server: MemoryServer;
+  clock: SimulatedClock;
+  warnings: string[];
+  target: HTMLElement;
+  component: ReturnType<typeof mount> | null;
+  settle(): Promise<void>;
+}
+
+let current: Running | null = null;
+afterEach(() => {
+  if (current?.component) unmount(current.component);
+  current?.intercom.destroy();
+  current = null;
+});
+
+function start(options: { boot?: Record<string, unknown>; custom?: boolean; render?: boolean } = {}): Running {
+  clearPage();
+  const clock = createSimulatedClock(Date.now());
+  const server = createMemoryServer({ clock });
+  const warnings: string[] = [];
+  const intercom = createIntercom({
+    ...(options.boot ?? {}),
+    autoBoot: options.boot !== undefined,
+    transport: server.transport,
+    clock,
+    logger: { warn: (message) => warnings.push(message) },
+    random: () => 0.5,
+  });
+  const target = document.createElement('div');
+  document.body.append(target);
+  const component = options.render === false ? null : mount(App, { target, props: { intercom, custom: options.custom ?? false } });
+  flushSync();
+  current = {
+    intercom,
+    server,
+    clock,
+    warnings,
+    target,
+    component,
+    async settle() {
+      await clock.settle();
+      await tick();
+      flushSync();
+    },
+  };
+  return current;
+}
+
+const part = (r: Running, name: string) => r.target.querySelector<HTMLElement>(`[data-scope="confab"][data-part="${name}"]`);
+
+describe('createIntercom()', () => {
+  it('from plain TypeScript: every command is a function, the stores follow the messenger', async () => {
+    const r = start({ boot: { app_id: 'acme', user_id: 'u1' }, render: false });
+    const { intercom } = r;
+    const seen: boolean[] = [];
+    const stop = intercom.isOpen.subscribe((open) => seen.push(open));
+    expect(get(intercom.isBooted)).toBe(false);
+    await r.settle();
+    expect(get(intercom.isBooted)).toBe(true);
+    expect(get(intercom.visitorId)).toMatch(/^[0-9a-f-]{36}$/);
+    intercom.showMessages();
+    await r.settle();
+    expect([get(intercom.isOpen), get(intercom.view)]).toEqual([true, 'messages']);
+    intercom.hide();
+    await r.settle();
+    expect(seen, 'a store tells only changes').toEqual([false, true, false]);
+    stop();
+    for (let i = 0; i < 21; i++) intercom.update({ plan: `p${i}` });
+    await r.settle();
+    expect(get(intercom.isThrottled)).toBe(true);
+    (intercom.trackEvent as (name: unknown) => void)('');
+    expect(r.warnings).toEqual([expect.stringContaining("Intercom('trackEvent')")]);
+  });
+
+  it('from a component with runes: $store values render and follow', async () => {
+    const r = start({ boot: { app_id: 'acme', user_id: 'u1' } });
+    expect(r.target.querySelector('.summary')!.textContent).toBe('not booted, 0 unread');
+    await r.settle();
+    expect(r.target.querySelector('.summary')!.textContent).toBe('booted, 0 unread');
+    r.intercom.startConversation('Hello');
+    await r.settle();
+    const id = r.server.conversationsOf(r.server.people()[0]!.id)[0]!.id;
+    r.intercom.hide();
+    await r.settle();
+    r.server.team.reply(id, 'Hi');
+    await r.settle();
+    expect(r.target.querySelector('.summary')!.textContent).toBe('booted, 1 unread');
+    expect(part(r, 'badge')!.textContent).toBe('1');
+  });
+
+  it('logout and login in the same tab: stores, hooks and the UI keep working; the next person sees none of the first one’s conversations', async () => {
+    const r = start({ boot: { app_id: 'acme', user_id: 'alice' } });
+    const shown: string[] = [];
+    r.intercom.onShow(() => shown.push('show'));
+    await r.settle();
+    r.intercom.startConversation('Alice asks');
+    await r.settle();
+    const aliceConversation = r.server.conversationsOf(r.server.people()[0]!.id)[0]!.id;
+    r.intercom.shutdown();
+    await r.settle();
+    expect(get(r.intercom.isBooted)).toBe(false);
+    expect(part(r, 'launcher')!.hidden).toBe(true);
+    r.intercom.boot({ app_id: 'acme', user_id: 'bob' });
+    await r.settle();
+    expect(get(r.intercom.isBooted)).toBe(true);
+    r.intercom.showMessages();
+    await r.settle();
+    expect(shown).toEqual(['show', 'show']);
+    expect(r.target.querySelector('.confab-empty')?.textContent).toBe('No conversations yet');
+    expect(r.target.querySelector(`[data-conversation-id="${aliceConversation}"]`)).toBeNull();
+  });
+
+  it('destroy() stops the messenger: the stream closes and the commands do nothing more', async () => {
+    const r = start({ boot: { app_id: 'acme', user_id: 'u1' }, render: false });
+    await r.settle();
+    expect(r.server.streamCount()).toBe(1);
+    r.intercom.destroy();
+    await r.settle();
+    expect(r.server.streamCount()).toBe(0);
+    const calls = r.server.calls();
+    r.intercom.update({ plan: 'after destroy' });
+    r.intercom.trackEvent('after-destroy');
+    await r.settle();
+    expect(r.server.calls()).toEqual(calls);
+    expect(typeof r.intercom.onShow(() => {})).toBe('function');
+  });
+});
+
+describe('<ConfabMessenger> snippets', () => {
+  it('the launcher snippet draws the launcher’s content; the button, its label and the badge stay', async () => {
+    const r = start({ boot: { app_id: 'acme', user_id: 'u1' }, custom: true });
+    await r.settle();
+    const launcher = part(r, 'launcher')!;
+    expect(launcher.querySelector('.my-launcher')!.textContent).toBe('Chat (0)');
+    expect(launcher.querySelector('svg')).toBeNull();
+    expect(launcher.getAttribute('aria-label')).toBe('Open messenger');
+    launcher.click();
+    await r.settle();
+    expect(launcher.querySelector('.my-launcher')!.textContent).toBe('Close (0)');
+    expect(part(r, 'badge')).not.toBeNull();
+  });
+
+  it('the message snippet draws each message from its props (the message, its author, its body as segments)', async () => {
+    const r = start({ boot: { app_id: 'acme', user_id: 'u1' }, custom: true });
+    await r.settle();
+    r.intercom.startConversation('See https://example.com/a. Thanks');
+    await r.settle();
+    const messages = [...r.target.querySelectorAll('[data-part="message"]')];
+    expect(messages.map((m) => m.querySelector('.my-message')?.textContent)).toEqual(['You: See [https://example.com/a]. Thanks']);
+    expect(messages[0]!.getAttribute('data-author')).toBe('person');
+  });
+});
