@@ -1,29 +1,34 @@
-// Bundles the demo's framework pages (today the Vue one) for the browser: one ES module each,
-// from the packages' source (the "source" condition), so no package needs a build first.
+// Bundles the demo's framework pages for the browser with Vite (and Svelte's Vite plugin): one ES
+// module per page, /vue/app.js and /svelte/app.js, from the packages' source (the "source"
+// condition), so no package needs a build first. Code both pages use lands in /chunks/.
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { build } from 'vite';
 import { paths } from './demo';
 
-export async function buildPages(outDir = paths.pagesBuildDir): Promise<{ vue: string }> {
-  const vue = join(outDir, 'vue', 'app.js');
+export const PAGES = ['vue', 'svelte'] as const;
+
+export async function buildPages(outDir = paths.pagesBuildDir): Promise<Record<(typeof PAGES)[number], string>> {
   await build({
-    entryPoints: [join(paths.demoDir, 'vue', 'app.ts')],
-    outfile: vue,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    sourcemap: true,
-    conditions: ['source', 'browser', 'import', 'module'],
-    // Vue's production build, with its feature flags said out loud (as Vue's docs ask of bundlers).
-    define: {
-      'process.env.NODE_ENV': '"production"',
-      __VUE_OPTIONS_API__: 'false',
-      __VUE_PROD_DEVTOOLS__: 'false',
-      __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
-    },
+    configFile: false,
+    root: paths.demoDir,
     logLevel: 'silent',
+    // The pages' HTML and CSS are served from public/ as they are; only the bundles go here.
+    publicDir: false,
+    plugins: [svelte({ configFile: false, compilerOptions: { runes: true } })],
+    resolve: { conditions: ['source', 'svelte', 'module', 'browser', 'development|production'] },
+    // Vue's feature flags, said out loud as Vue's docs ask of bundlers.
+    define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      sourcemap: true,
+      rolldownOptions: {
+        input: Object.fromEntries(PAGES.map((page) => [page, join(paths.demoDir, page, 'app.ts')])),
+        output: { entryFileNames: '[name]/app.js', chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
+      },
+    },
   });
-  return { vue };
+  return Object.fromEntries(PAGES.map((page) => [page, join(outDir, page, 'app.js')])) as Record<(typeof PAGES)[number], string>;
 }

@@ -47,6 +47,8 @@ export interface RunningDemo {
   siteUrl: string;
   /** The same, as a Vue app with @confab/vue. */
   vueUrl: string;
+  /** The same, as a Svelte app with @confab/svelte. */
+  svelteUrl: string;
   /** The team's page, carrying the token in its hash (never sent to the server). */
   teamUrl: string;
   /** The messenger and team API's origin. */
@@ -78,7 +80,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const server = await startServer(config, {
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     // The pages first, then the widget's build (/confab.js from packages/dom/dist), then the
-    // bundled framework pages (/vue/app.js).
+    // bundled framework pages (/vue/app.js, /svelte/app.js).
     staticRoots: [{ root: publicDir }, { root: widgetDir }, { root: pagesBuildDir }],
   });
   const widgetFile = join(widgetDir, WIDGET_FILE);
@@ -87,6 +89,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     config,
     siteUrl: `${server.url}/`,
     vueUrl: `${server.url}/vue.html`,
+    svelteUrl: `${server.url}/svelte.html`,
     teamUrl: `${server.url}/team.html#token=${encodeURIComponent(config.teamToken)}`,
     apiBase: server.url,
     db,

@@ -64,7 +64,7 @@ async function main() {
   const host = values.host ?? process.env.CONFAB_HOST ?? '127.0.0.1';
   const teamToken = values['team-token'] ?? (process.env.CONFAB_TEAM_TOKEN || undefined);
   const db = values.db ?? (process.env.CONFAB_DB || undefined);
-  // The Vue page is bundled at each start (about a second): it always matches the source.
+  // The Vue and Svelte pages are bundled at each start (a few seconds): they always match the source.
   await buildPages();
   let demo;
   try {
@@ -89,6 +89,7 @@ async function main() {
     '',
     `  Site (the visitor's side)    ${demo.siteUrl}`,
     `  The same in a Vue app        ${demo.vueUrl}`,
+    `  The same in a Svelte app     ${demo.svelteUrl}`,
     `  Team page (reply from here)  ${demo.teamUrl}`,
     `  API base                     ${demo.apiBase}`,
     `  Database                     ${demo.db}`,
