@@ -1,4 +1,0 @@
-export { createIntercom } from './create-intercom';
-export { default as ConfabMessenger } from './ConfabMessenger.svelte';
-export { default as PanelContent } from './PanelContent.svelte';
-export { default as MessageItem } from './MessageItem.svelte';
