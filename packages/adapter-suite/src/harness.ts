@@ -1,4 +1,5 @@
 import {
+  type AdapterState,
   createMemoryServer,
   createSimulatedClock,
   type IntercomApi,
@@ -17,6 +18,12 @@ export interface AdapterMountOptions {
   clock: SimulatedClock;
   logger: Logger;
   random: () => number;
+  /**
+   * Draw the launcher's content and each message the app's own way, through the adapter's slots
+   * or snippets: `<b class="my-launcher">Chat (0)</b>` (`Close` while open, the unread count) and
+   * `<p class="my-message">{author}: {body, links as [text]}</p>`.
+   */
+  customized?: boolean;
 }
 
 /** One mounted adapter, as the suite sees it: its command surface and where it rendered. */
@@ -33,12 +40,17 @@ export interface MountedAdapter {
   flush(): Promise<void>;
   /** A custom property the launcher settings set, as rendered: `customProperty('--confab-h')`. */
   customProperty(name: string): string | undefined;
+  /** The state as the adapter hands it to apps (Vue's refs, Svelte's stores); absent where there is none. */
+  state?(): AdapterState;
+  /** Ends the adapter as an app does (unmount, destroy): the messenger stops with it. */
   unmount(): void | Promise<void>;
 }
 
 export interface AdapterHarness {
   /** Names the describe blocks: "dom", "vue", ... */
   name: string;
+  /** The adapter draws the launcher and messages through the app's slots or snippets (`customized`). */
+  customizable?: boolean;
   mount(options: AdapterMountOptions): MountedAdapter | Promise<MountedAdapter>;
 }
 
@@ -57,7 +69,7 @@ export interface MountedUI extends MountedAdapter {
 
 export async function mountUI(
   harness: AdapterHarness,
-  options: { boot?: Record<string, unknown>; transport?: (base: Transport) => Transport } = {},
+  options: { boot?: Record<string, unknown>; transport?: (base: Transport) => Transport; customized?: boolean } = {},
 ): Promise<MountedUI> {
   const clock = createSimulatedClock(Date.now());
   const server = createMemoryServer({ clock });
@@ -68,6 +80,7 @@ export async function mountUI(
     clock,
     logger: { warn: (message) => warnings.push(message) },
     random: () => 0.5,
+    ...(options.customized ? { customized: true } : {}),
   });
   const settle = async () => {
     await clock.settle();

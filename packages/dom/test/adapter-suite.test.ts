@@ -8,7 +8,9 @@ const domHarness: AdapterHarness = {
     clearPage();
     if (boot) (window as { intercomSettings?: unknown }).intercomSettings = boot;
     const page = installIntercom({ window, transport, clock, logger, random });
-    const shadow = () => page.mounted()!.shadowRoot;
+    // Kept: after destroy() the shadow root is off the page but still answers queries.
+    const root = page.mounted()!.shadowRoot;
+    const shadow = () => root;
     return {
       Intercom: page.Intercom,
       view: () => page.messenger.getView(),

@@ -2,20 +2,22 @@ import { clearPage, runAdapterSuite, type AdapterHarness } from '@confab/adapter
 import type { IntercomApi } from '@confab/core';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { get } from 'svelte/store';
-import { ConfabMessenger, createIntercom } from '../src';
+import { createIntercom } from '../src';
+import App from './App.svelte';
 
 /**
- * The Svelte adapter as an app uses it: `createIntercom()` and `<ConfabMessenger>` mounted by
- * Svelte into the page (happy-dom), with the page's cookies.
+ * The Svelte adapter as an app uses it: `createIntercom()` and `<ConfabMessenger>` in an app's
+ * component, mounted by Svelte into the page (happy-dom), with the page's cookies.
  */
 const svelteHarness: AdapterHarness = {
   name: 'svelte',
-  mount({ boot, transport, clock, logger, random }) {
+  customizable: true,
+  mount({ boot, transport, clock, logger, random, customized }) {
     clearPage();
     const intercom = createIntercom({ ...(boot ?? {}), autoBoot: boot !== undefined, transport, clock, logger, random });
     const target = document.createElement('div');
     document.body.append(target);
-    const component = mount(ConfabMessenger, { target, props: { intercom } });
+    const component = mount(App, { target, props: { intercom, custom: customized ?? false } });
     flushSync();
     const commands = intercom as unknown as Record<string, (...args: unknown[]) => unknown>;
     return {
@@ -29,6 +31,14 @@ const svelteHarness: AdapterHarness = {
         flushSync();
       },
       customProperty: (name) => target.querySelector<HTMLElement>('[data-part="root"]')?.style.getPropertyValue(name) || undefined,
+      state: () => ({
+        isBooted: get(intercom.isBooted),
+        isOpen: get(intercom.isOpen),
+        view: get(intercom.view),
+        unreadCount: get(intercom.unreadCount),
+        visitorId: get(intercom.visitorId),
+        isThrottled: get(intercom.isThrottled),
+      }),
       unmount() {
         unmount(component);
         intercom.destroy();

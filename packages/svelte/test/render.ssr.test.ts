@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordFetchDuringEachTest } from '@confab/adapter-suite/no-network';
+import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
 import { get } from 'svelte/store';
 import { createIntercom } from '../src';
@@ -8,18 +9,7 @@ import App from './App.svelte';
  * A server render (as SvelteKit does it), in Node: no window, no document. `fetch` records
  * instead of reaching anything: the render must not call it.
  */
-let fetched: string[] = [];
-const realFetch = globalThis.fetch;
-beforeEach(() => {
-  fetched = [];
-  globalThis.fetch = (async (input: string | URL | Request) => {
-    fetched.push(String(input));
-    throw new Error('no network during a server render');
-  }) as typeof fetch;
-});
-afterEach(() => {
-  globalThis.fetch = realFetch;
-});
+const fetched = recordFetchDuringEachTest();
 
 describe('server-side rendering', () => {
   it('createIntercom and <ConfabMessenger> do nothing to the network or the document, and render no error', async () => {
@@ -33,7 +23,7 @@ describe('server-side rendering', () => {
     expect(body, 'the messenger renders only in the browser').not.toContain('data-part');
     expect([get(intercom.isBooted), get(intercom.isOpen), get(intercom.unreadCount), get(intercom.visitorId)]).toEqual([false, false, 0, undefined]);
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(fetched).toEqual([]);
+    expect(fetched.urls).toEqual([]);
     intercom.destroy();
   });
 });

@@ -1,7 +1,14 @@
 import { clearPage, runAdapterSuite, type AdapterHarness } from '@confab/adapter-suite';
-import type { IntercomApi } from '@confab/core';
+import type { IntercomApi, TextSegment } from '@confab/core';
 import { createApp, defineComponent, h, nextTick } from 'vue';
 import { ConfabMessenger, createConfab, useIntercom, useMessengerView, type UseIntercom } from '../src';
+
+/** What the suite's `customized` mount draws, through Vue's slots. */
+const customSlots = {
+  launcher: ({ open, unreadCount }: { open: boolean; unreadCount: number }) => h('b', { class: 'my-launcher' }, `${open ? 'Close' : 'Chat'} (${unreadCount})`),
+  message: ({ author, segments }: { author: string; segments: TextSegment[] }) =>
+    h('p', { class: 'my-message' }, `${author}: ${segments.map((s) => (s.kind === 'link' ? `[${s.text}]` : s.text)).join('')}`),
+};
 
 /**
  * The Vue adapter as an app uses it: the plugin, `useIntercom()` in a component, and
@@ -9,7 +16,8 @@ import { ConfabMessenger, createConfab, useIntercom, useMessengerView, type UseI
  */
 const vueHarness: AdapterHarness = {
   name: 'vue',
-  mount({ boot, transport, clock, logger, random }) {
+  customizable: true,
+  mount({ boot, transport, clock, logger, random, customized }) {
     clearPage();
     let api: UseIntercom | undefined;
     let view: ReturnType<typeof useMessengerView> | undefined;
@@ -17,7 +25,7 @@ const vueHarness: AdapterHarness = {
       setup() {
         api = useIntercom();
         view = useMessengerView();
-        return () => h('main', [h('h1', 'Acme'), h(ConfabMessenger)]);
+        return () => h('main', [h('h1', 'Acme'), h(ConfabMessenger, null, customized ? customSlots : {})]);
       },
     });
     const element = document.createElement('div');
@@ -25,7 +33,8 @@ const vueHarness: AdapterHarness = {
     const app = createApp(App);
     app.use(createConfab({ ...(boot ?? {}), autoBoot: boot !== undefined, transport, clock, logger, random }));
     app.mount(element);
-    const commands = api as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const intercom = api!;
+    const commands = intercom as unknown as Record<string, (...args: unknown[]) => unknown>;
     return {
       // The suite speaks `Intercom(command, ...args)`; here every call goes through useIntercom()'s functions.
       Intercom: ((command: string, ...args: unknown[]) => commands[command]!(...args)) as IntercomApi,
@@ -34,6 +43,14 @@ const vueHarness: AdapterHarness = {
       activeElement: () => document.activeElement,
       flush: () => nextTick(),
       customProperty: (name) => element.querySelector<HTMLElement>('[data-part="root"]')?.style.getPropertyValue(name) || undefined,
+      state: () => ({
+        isBooted: intercom.isBooted.value,
+        isOpen: intercom.isOpen.value,
+        view: intercom.view.value,
+        unreadCount: intercom.unreadCount.value,
+        visitorId: intercom.visitorId.value,
+        isThrottled: intercom.isThrottled.value,
+      }),
       unmount() {
         app.unmount();
         element.remove();

@@ -1,5 +1,6 @@
 // @vitest-environment node
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordFetchDuringEachTest } from '@confab/adapter-suite/no-network';
+import { describe, expect, it } from 'vitest';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { ConfabMessenger, createConfab, useIntercom } from '../src';
@@ -8,18 +9,7 @@ import { ConfabMessenger, createConfab, useIntercom } from '../src';
  * A server render, in Node: no window, no document. The real HTTP transport would be used on a
  * page, so `fetch` here records instead of reaching anything: the render must not call it.
  */
-let fetched: string[] = [];
-const realFetch = globalThis.fetch;
-beforeEach(() => {
-  fetched = [];
-  globalThis.fetch = (async (input: string | URL | Request) => {
-    fetched.push(String(input));
-    throw new Error('no network during a server render');
-  }) as typeof fetch;
-});
-afterEach(() => {
-  globalThis.fetch = realFetch;
-});
+const fetched = recordFetchDuringEachTest();
 
 describe('server-side rendering', () => {
   it('using the plugin, the composable and the component does nothing to the network or the document, and renders no error', async () => {
@@ -45,7 +35,7 @@ describe('server-side rendering', () => {
     const html = await renderToString(app);
     expect(html).toContain('<h1>Acme shop</h1>');
     expect(html, 'the messenger renders only in the browser').not.toContain('data-part');
-    expect(fetched).toEqual([]);
+    expect(fetched.urls).toEqual([]);
     expect(warnings).toEqual([]);
     expect(seen).toEqual({ unsubscribe: 'function', state: { isBooted: false, isOpen: false, unreadCount: 0, visitorId: undefined } });
   });
