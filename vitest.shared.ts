@@ -7,7 +7,7 @@ const sourceFirst = (conditions: string[]) => ({
 });
 
 /** Packages that run in Node (core under the node environment, the server). */
-export const nodeResolution = sourceFirst(['node', 'import', 'module', 'development|production']);
+export const nodeResolution = sourceFirst(['node', 'module', 'development|production']);
 
 /** Packages rendered under happy-dom (the adapters). */
 export const browserResolution = sourceFirst(['browser', 'import', 'module', 'development|production']);

@@ -3,7 +3,7 @@
 // brings pnpm at the version package.json pins (corepack cannot verify the registry's signatures
 // here, see ../shared/TOOLCHAIN.md), installs the workspace, then does the asked-for task.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,12 +49,39 @@ function ensureChromium() {
     return 1;
   }
   console.log('confab: installing Chromium for the browser tests (apt-get install chromium)');
+  return aptInstall('chromium');
+}
+
+let aptUpdated = false;
+/** Installs Debian packages, as root or through sudo; the package lists are refreshed once. */
+function aptInstall(...packages) {
   const apt = (...args) =>
     process.getuid?.() === 0
       ? run('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
       : run('sudo', ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]);
-  const updated = apt('update', '-qq');
-  return updated !== 0 ? updated : apt('install', '-y', '-qq', 'chromium');
+  if (!aptUpdated) {
+    const updated = apt('update', '-qq');
+    if (updated !== 0) return updated;
+    aptUpdated = true;
+  }
+  return apt('install', '-y', '-qq', ...packages);
+}
+
+/**
+ * The server's suite also runs on PostgreSQL: its tests start a throwaway server from Debian's
+ * binaries (packages/server/test/postgres-server.ts), installed here when missing. With
+ * CONFAB_TEST_DATABASE_URL the tests use that server instead and nothing is installed.
+ */
+function ensurePostgres() {
+  if (process.env.CONFAB_TEST_DATABASE_URL) return 0;
+  const root = '/usr/lib/postgresql';
+  if (existsSync(root) && readdirSync(root).some((version) => existsSync(join(root, version, 'bin', 'initdb')))) return 0;
+  if (!existsSync('/usr/bin/apt-get')) {
+    console.error("confab: the server's PostgreSQL tests need PostgreSQL's binaries (initdb, pg_ctl) or CONFAB_TEST_DATABASE_URL");
+    return 1;
+  }
+  console.log("confab: installing PostgreSQL for the server's tests (apt-get install postgresql)");
+  return aptInstall('postgresql');
 }
 
 const [task, ...rest] = process.argv.slice(2);
@@ -63,6 +90,7 @@ const tasks = {
   test: () => {
     exitOnFailure(tasks.install());
     exitOnFailure(ensureChromium());
+    exitOnFailure(ensurePostgres());
     exitOnFailure(pnpm(['run', 'typecheck']));
     return pnpm(['exec', 'vitest', 'run', ...rest]);
   },

@@ -2,11 +2,16 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import { buildServer } from './app';
 import type { ServerConfig } from './config';
 import { migrate } from './db/migrations';
+import type { Database } from './db/schema';
+import { isPostgresUrl, openPostgres } from './db/postgres';
 import { openSqlite } from './db/sqlite';
-import { createLocalRealtimeHub } from './realtime';
+import { createPostgresRealtimeHub } from './postgres-realtime';
+import { postgresRateLimiters, type RateLimiters } from './rate-limits';
+import { createLocalRealtimeHub, type RealtimeHub } from './realtime';
 import { createStore, type Store } from './store';
 
 /** A folder of files served as they are (a demo's pages, the widget's built script). */
@@ -90,13 +95,30 @@ export interface RunningServer {
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const { db, close: closeDb } = openSqlite(config.db);
-  await migrate(db, 'sqlite');
-  const hub = createLocalRealtimeHub();
+  // SQLite for one process; PostgreSQL (a postgres:// URL) for several sharing one database,
+  // with realtime news over LISTEN/NOTIFY and the rate limits counted in the database.
+  let db: Kysely<Database>, closeDb: () => Promise<void>, hub: RealtimeHub, rateLimiters: RateLimiters | undefined;
+  if (isPostgresUrl(config.db)) {
+    const postgres = openPostgres(config.db);
+    ({ db, close: closeDb } = postgres);
+    try {
+      await migrate(db, 'postgres');
+      hub = await createPostgresRealtimeHub(postgres.pool);
+    } catch (error) {
+      await closeDb();
+      throw error;
+    }
+    rateLimiters = postgresRateLimiters(config.rateLimits, postgres.pool);
+  } else {
+    ({ db, close: closeDb } = openSqlite(config.db));
+    await migrate(db, 'sqlite');
+    hub = createLocalRealtimeHub();
+  }
   const store = createStore(db, (appId, personId) => hub.notify(appId, personId));
   const app = await buildServer({
     store,
     hub,
+    ...(rateLimiters ? { rateLimiters } : {}),
     ...(config.secret !== undefined ? { secret: config.secret } : {}),
     teamToken: config.teamToken,
     corsOrigins: config.corsOrigins,
@@ -109,6 +131,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     if (options.staticRoots?.length) await serveStatic(app, options.staticRoots);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
+    await hub.close();
     await closeDb();
     throw error;
   }

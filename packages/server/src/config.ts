@@ -35,7 +35,7 @@ export const USAGE = `confab-server [options]
 
   --port <n>             port to listen on            (CONFAB_PORT or PORT, default 8787)
   --host <addr>          address to listen on         (CONFAB_HOST, default 127.0.0.1)
-  --db <path>            SQLite file                  (CONFAB_DB, default ./confab.sqlite)
+  --db <path|url>        SQLite file, or postgres://… for PostgreSQL  (CONFAB_DB or DATABASE_URL, default ./confab.sqlite)
   --secret <s>           identity verification secret: user_hash required  (CONFAB_SECRET)
   --team-token <t>       bearer token of the team API (CONFAB_TEAM_TOKEN, default: made and printed)
   --cors-origin <o>      an origin allowed to call the messenger API, repeatable, * for any
@@ -108,7 +108,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
   return {
     port: integer('--port', values.port ?? env.CONFAB_PORT ?? env.PORT, 8787, 0, 65535),
     host: values.host ?? env.CONFAB_HOST ?? '127.0.0.1',
-    db: values.db ?? env.CONFAB_DB ?? 'confab.sqlite',
+    db: values.db ?? env.CONFAB_DB ?? env.DATABASE_URL ?? 'confab.sqlite',
     secret,
     teamToken: configuredToken ?? randomBytes(24).toString('base64url'),
     teamTokenGenerated: configuredToken === undefined,

@@ -2,7 +2,8 @@
 // independent limits (which @fastify/rate-limit runs at most once per request) and because the
 // same limiter API has a PostgreSQL store, so the limits can hold across server processes.
 import type { FastifyRequest } from 'fastify';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ApiError } from './errors';
 
 export interface RateLimits {
@@ -25,6 +26,16 @@ export function memoryRateLimiters(limits: RateLimits): RateLimiters {
   return {
     perIp: new RateLimiterMemory({ keyPrefix: 'ip', points: limits.perIp, duration }),
     perSession: new RateLimiterMemory({ keyPrefix: 'session', points: limits.perSession, duration }),
+  };
+}
+
+/** Limits that hold across every process on one PostgreSQL: the counters live in its `rate_limits` table. */
+export function postgresRateLimiters(limits: RateLimits, pool: pg.Pool): RateLimiters {
+  const duration = Math.max(1, Math.round(limits.windowMs / 1000));
+  const shared = { storeClient: pool, tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, duration };
+  return {
+    perIp: new RateLimiterPostgres({ ...shared, keyPrefix: 'ip', points: limits.perIp }),
+    perSession: new RateLimiterPostgres({ ...shared, keyPrefix: 'session', points: limits.perSession }),
   };
 }
 

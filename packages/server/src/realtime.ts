@@ -4,6 +4,8 @@
 export interface RealtimeHub {
   notify(appId: string, personId: string): void;
   listen(personId: string, onNews: () => void): () => void;
+  /** Every stream rereads from the database (after news may have been lost). */
+  notifyAll(): void;
   listenerCount(): number;
   close(): Promise<void>;
 }
@@ -26,6 +28,9 @@ export function createLocalRealtimeHub(): RealtimeHub {
         if (set.delete(entry)) count--;
         if (set.size === 0) listeners.delete(personId);
       };
+    },
+    notifyAll() {
+      for (const set of listeners.values()) for (const listener of set) listener();
     },
     listenerCount: () => count,
     close: async () => listeners.clear(),

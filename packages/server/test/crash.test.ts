@@ -1,13 +1,14 @@
-// Durability: a write the server acknowledged is on disk. The server runs as its own process and
+// Durability: a write the server acknowledged is stored. The server runs as its own process and
 // is killed with SIGKILL (no shutdown code runs) while clients write; after a restart on the same
-// SQLite file, every acknowledged event and message is there.
+// database (SQLite file or PostgreSQL), every acknowledged event and message is there.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabase, type TestDatabase } from './backend';
 import { boot, call, messenger, team, TEAM_TOKEN } from './server-harness';
 
 const require = createRequire(import.meta.url);
@@ -16,11 +17,18 @@ const require = createRequire(import.meta.url);
 const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 const main = join(import.meta.dirname, '..', 'src', 'main.ts');
 const folder = mkdtempSync(join(tmpdir(), 'confab-crash-'));
-const db = join(folder, 'confab.sqlite');
+// A SQLite file in the folder, or a PostgreSQL database of its own (backend.ts).
+let database: TestDatabase;
+let db: string;
 const children: ChildProcess[] = [];
 
-afterAll(() => {
+beforeAll(async () => {
+  database = await testDatabase(folder);
+  db = database.db;
+});
+afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
+  await database?.drop();
   rmSync(folder, { recursive: true, force: true });
 });
 

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BootRequest, BootResponse } from '@confab/core';
 import { DEFAULT_RATE_LIMITS, startServer, type RunningServer, type ServerConfig } from '../src';
+import { isPostgresUrl, openPostgres } from '../src/db/postgres';
+import { openSqlite } from '../src/db/sqlite';
+import { testDatabase } from './backend';
 
 export const TEAM_TOKEN = 'team-token-for-tests-0123456789';
 
@@ -24,10 +27,11 @@ export function testConfig(folder: string, overrides: Partial<ServerConfig> = {}
   };
 }
 
-/** A real Confab server on 127.0.0.1 with its own SQLite file in a fresh folder. */
+/** A real Confab server on 127.0.0.1 with a database of its own (see backend.ts) and a fresh folder. */
 export async function startTestServer(overrides: Partial<ServerConfig> = {}) {
   const folder = mkdtempSync(join(tmpdir(), 'confab-server-test-'));
-  const config = testConfig(folder, overrides);
+  const database = await testDatabase(folder);
+  const config = testConfig(folder, { db: database.db, ...overrides });
   const server = await startServer(config);
   return {
     ...server,
@@ -35,6 +39,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}) {
     folder,
     async stop() {
       await server.close();
+      await database.drop();
       rmSync(folder, { recursive: true, force: true });
     },
   };
@@ -84,17 +89,17 @@ export async function boot(server: Pick<RunningServer, 'url'>, overrides: Partia
   return answer.body;
 }
 
-/** Row counts of every table, read straight from the SQLite file: "nothing was written" is checkable. */
+/** Row counts of every table, read straight from the database: "nothing was written" is checkable. */
 export async function tableCounts(server: TestServer): Promise<Record<string, number>> {
-  const { default: SQLite } = await import('better-sqlite3');
-  const db = new SQLite(server.config.db, { readonly: true, fileMustExist: true });
+  const { db, close } = isPostgresUrl(server.config.db) ? openPostgres(server.config.db, { max: 1 }) : openSqlite(server.config.db);
   try {
     const counts: Record<string, number> = {};
-    for (const table of ['people', 'sessions', 'events', 'page_views', 'conversations', 'messages', 'realtime_events']) {
-      counts[table] = (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    for (const table of ['people', 'sessions', 'events', 'page_views', 'conversations', 'messages', 'realtime_events'] as const) {
+      const row = await db.selectFrom(table).select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      counts[table] = Number(row.n);
     }
     return counts;
   } finally {
-    db.close();
+    await close();
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src';
+import { testDatabase, type TestDatabase } from './backend';
 import { boot, call, messenger, team, TEAM_TOKEN, testConfig } from './server-harness';
 
 // Pages and the widget's script served by the same process as the API (what the demo does),
@@ -13,6 +14,7 @@ let folder: string;
 let site: string;
 let widget: string;
 let later: string;
+let database: TestDatabase;
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'confab-static-test-'));
@@ -32,8 +34,9 @@ beforeAll(async () => {
   writeFileSync(join(site, 'messenger', 'x.txt'), 'not served');
   writeFileSync(join(widget, 'confab.js'), 'window.Intercom = function () {};');
 
+  database = await testDatabase(folder);
   server = await startServer(
-    testConfig(folder, { corsOrigins: [] }),
+    testConfig(folder, { db: database.db, corsOrigins: [] }),
     {
       staticRoots: [
         { root: site },
@@ -56,6 +59,7 @@ function statusOf(url: string, headers: Record<string, string>): Promise<number 
 
 afterAll(async () => {
   await server.close();
+  await database.drop();
   rmSync(folder, { recursive: true, force: true });
 });
 

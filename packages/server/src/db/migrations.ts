@@ -118,6 +118,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('sessions').addColumn('stream_from', time, (c) => c.notNull().defaultTo(0)).execute();
       },
     },
+    '0003_rate_limits': {
+      // The shared counters behind the rate limits when several processes share PostgreSQL
+      // (rate-limiter-flexible's table, created here so no process races another to make it).
+      // One SQLite process counts in memory, so SQLite has the table but never uses it.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('rate_limits')
+          .addColumn('key', 'varchar(255)', (c) => c.primaryKey())
+          .addColumn('points', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('expire', 'bigint')
+          .execute();
+      },
+    },
   };
 }
 

@@ -1,0 +1,79 @@
+// The realtime hub for several server processes on one PostgreSQL: news of a commit goes out with
+// NOTIFY and every process (this one included) hears it on one LISTEN connection, then its
+// streams read the events from the database by id, as with one process. The ids come from the
+// database, so a client can resume with Last-Event-ID on any process.
+import type pg from 'pg';
+import type { RealtimeHub } from './realtime';
+import { createLocalRealtimeHub } from './realtime';
+
+export const REALTIME_CHANNEL = 'confab_realtime';
+
+/** How long to wait before listening again after the LISTEN connection broke. */
+const RELISTEN_MS = 1_000;
+
+export async function createPostgresRealtimeHub(pool: pg.Pool, log: (message: string, error?: unknown) => void = () => {}): Promise<RealtimeHub> {
+  const local = createLocalRealtimeHub();
+  let client: pg.PoolClient | null = null;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const onNotification = (message: pg.Notification) => {
+    if (message.channel !== REALTIME_CHANNEL || !message.payload) return;
+    const [appId, personId] = JSON.parse(message.payload) as [string, string];
+    local.notify(appId, personId);
+  };
+
+  async function listen(): Promise<void> {
+    const next = await pool.connect();
+    next.on('notification', onNotification);
+    next.on('error', (error) => {
+      log('realtime LISTEN connection lost; listening again', error);
+      next.release(true);
+      if (client === next) client = null;
+      schedule();
+    });
+    await next.query(`LISTEN ${REALTIME_CHANNEL}`);
+    client = next;
+  }
+
+  function schedule() {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      listen().then(
+        // NOTIFYs sent while nobody listened are gone: every stream reads what it may have missed.
+        () => local.notifyAll(),
+        (error: unknown) => {
+          log('realtime LISTEN failed; retrying', error);
+          schedule();
+        },
+      );
+    }, RELISTEN_MS);
+  }
+
+  await listen();
+
+  return {
+    notify(appId, personId) {
+      pool.query('SELECT pg_notify($1, $2)', [REALTIME_CHANNEL, JSON.stringify([appId, personId])]).catch((error: unknown) => {
+        // The events are committed; a lost notice only delays them until the stream's next news.
+        log('realtime NOTIFY failed', error);
+        local.notify(appId, personId);
+      });
+    },
+    listen: local.listen,
+    notifyAll: local.notifyAll,
+    listenerCount: local.listenerCount,
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      const current = client;
+      client = null;
+      if (current) {
+        await current.query(`UNLISTEN ${REALTIME_CHANNEL}`).catch(() => {});
+        current.release();
+      }
+      await local.close();
+    },
+  };
+}
