@@ -2,7 +2,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { buildServer } from './app';
 import type { ServerConfig } from './config';
 import { migrate } from './db/migrations';
@@ -12,7 +12,7 @@ import { openSqlite } from './db/sqlite';
 import { createPostgresRealtimeHub } from './postgres-realtime';
 import { postgresRateLimiters, type RateLimiters } from './rate-limits';
 import { createLocalRealtimeHub, type RealtimeHub } from './realtime';
-import { createStore, type Store } from './store';
+import { createStore, type Store, type StoreOptions } from './store';
 
 /** A folder of files served as they are (a demo's pages, the widget's built script). */
 export interface StaticRoot {
@@ -86,6 +86,12 @@ function isInside(folder: string, file: string): boolean {
   return path !== '' && !path.startsWith('..') && !isAbsolute(path);
 }
 
+/** Any number fixed for Confab: the advisory lock every process's write transactions take (StoreOptions). */
+const WRITE_LOCK = 7_263_001;
+const serializeWrites = async (trx: Transaction<Database>) => {
+  await sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
+};
+
 export interface RunningServer {
   app: FastifyInstance;
   store: Store;
@@ -98,6 +104,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   // SQLite for one process; PostgreSQL (a postgres:// URL) for several sharing one database,
   // with realtime news over LISTEN/NOTIFY and the rate limits counted in the database.
   let db: Kysely<Database>, closeDb: () => Promise<void>, hub: RealtimeHub, rateLimiters: RateLimiters | undefined;
+  let storeOptions: StoreOptions = {};
   if (isPostgresUrl(config.db)) {
     const postgres = openPostgres(config.db);
     ({ db, close: closeDb } = postgres);
@@ -109,12 +116,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       throw error;
     }
     rateLimiters = postgresRateLimiters(config.rateLimits, postgres.pool);
+    storeOptions = { beginWrite: serializeWrites };
   } else {
     ({ db, close: closeDb } = openSqlite(config.db));
     await migrate(db, 'sqlite');
     hub = createLocalRealtimeHub();
   }
-  const store = createStore(db, (appId, personId) => hub.notify(appId, personId));
+  const store = createStore(db, (appId, personId) => hub.notify(appId, personId), storeOptions);
   const app = await buildServer({
     store,
     hub,

@@ -14,6 +14,7 @@ const RELISTEN_MS = 1_000;
 export async function createPostgresRealtimeHub(pool: pg.Pool, log: (message: string, error?: unknown) => void = () => {}): Promise<RealtimeHub> {
   const local = createLocalRealtimeHub();
   let client: pg.PoolClient | null = null;
+  let releaseClient: (broken: boolean) => void = () => {};
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
 
@@ -25,15 +26,31 @@ export async function createPostgresRealtimeHub(pool: pg.Pool, log: (message: st
 
   async function listen(): Promise<void> {
     const next = await pool.connect();
+    let released = false;
+    const release = (broken: boolean) => {
+      if (released) return;
+      released = true;
+      next.removeListener('notification', onNotification);
+      next.release(broken);
+    };
     next.on('notification', onNotification);
+    // Errors of a connection already handed back (at close) are the pool's to handle.
     next.on('error', (error) => {
+      if (released) return;
+      release(true);
+      if (client !== next) return;
+      client = null;
       log('realtime LISTEN connection lost; listening again', error);
-      next.release(true);
-      if (client === next) client = null;
       schedule();
     });
-    await next.query(`LISTEN ${REALTIME_CHANNEL}`);
+    try {
+      await next.query(`LISTEN ${REALTIME_CHANNEL}`);
+    } catch (error) {
+      release(true);
+      throw error;
+    }
     client = next;
+    releaseClient = release;
   }
 
   function schedule() {
@@ -71,7 +88,7 @@ export async function createPostgresRealtimeHub(pool: pg.Pool, log: (message: st
       client = null;
       if (current) {
         await current.query(`UNLISTEN ${REALTIME_CHANNEL}`).catch(() => {});
-        current.release();
+        releaseClient(false);
       }
       await local.close();
     },

@@ -125,12 +125,25 @@ export interface Store {
   ping(): Promise<void>;
 }
 
-export function createStore(db: Kysely<Database>, onPublish: PublishHook): Store {
+export interface StoreOptions {
+  /**
+   * Runs first in every write transaction. On PostgreSQL it takes one transaction-scoped lock, so
+   * writes commit one at a time, as SQLite's do: realtime event ids then become visible in
+   * increasing order (a stream that has read id n never later finds a smaller one committed),
+   * and no two processes race to create the same person.
+   */
+  beginWrite?: (trx: Transaction<Database>) => Promise<void>;
+}
+
+export function createStore(db: Kysely<Database>, onPublish: PublishHook, options: StoreOptions = {}): Store {
   // Realtime events are written inside the transaction that causes them; subscribers hear of
   // them only after the commit, so a stream never announces what could still roll back.
   async function transaction<T>(work: (trx: Transaction<Database>, publish: (appId: string, personId: string) => void) => Promise<T>): Promise<T> {
     const touched = new Map<string, string>();
-    const result = await db.transaction().execute((trx) => work(trx, (appId, personId) => touched.set(personId, appId)));
+    const result = await db.transaction().execute(async (trx) => {
+      await options.beginWrite?.(trx);
+      return work(trx, (appId, personId) => touched.set(personId, appId));
+    });
     for (const [personId, appId] of touched) onPublish(appId, personId);
     return result;
   }
