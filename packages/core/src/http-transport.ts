@@ -216,7 +216,6 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   }
 
   function subscribe(session: Session, handlers: RealtimeHandlers, lastEventId?: string): () => void {
-    const streamUrl = url(session.app_id, '/stream');
     let closed = false;
     let attempt = 0;
     let lastId = lastEventId ?? '';
@@ -273,7 +272,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${session.token}` };
         if (lastId !== '') headers['last-event-id'] = lastId;
         armIdle(); // also bounds the wait for the answer's headers
-        const response = await doFetch(streamUrl, { method: 'GET', headers, signal: controller.signal });
+        // Asked at every connection: after a reconnect the server may be another (api_base changed, a process died).
+        const response = await doFetch(url(session.app_id, '/stream'), { method: 'GET', headers, signal: controller.signal });
         if (closed) {
           await response.body?.cancel().catch(() => {});
           return;

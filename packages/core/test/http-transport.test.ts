@@ -396,6 +396,21 @@ describe('the HTTP transport: realtime stream', () => {
     expect(warnings).toHaveLength(2);
   });
 
+  it('asks a function apiBase at every connection: a reconnect may go to another server', async () => {
+    route = (_req, res) => {
+      openStream(res);
+      res.end(); // the server goes away: the client reconnects
+    };
+    const asked: number[] = [];
+    const stop = createHttpTransport({ apiBase: () => (asked.push(asked.length), base), reconnect: fast }).subscribe(session, { onEvent: () => {}, onError: () => {} });
+    try {
+      await until(() => streamRequests().length >= 3);
+      expect(asked.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      stop();
+    }
+  });
+
   it('unsubscribing while the stream is being opened calls nothing afterwards', async () => {
     route = async (_req, res) => {
       await sleep(50);

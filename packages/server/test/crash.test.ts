@@ -1,21 +1,15 @@
 // Durability: a write the server acknowledged is stored. The server runs as its own process and
 // is killed with SIGKILL (no shutdown code runs) while clients write; after a restart on the same
 // database (SQLite file or PostgreSQL), every acknowledged event and message is there.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDatabase } from './backend';
 import { boot, call, messenger, team, TEAM_TOKEN } from './server-harness';
+import { startServerProcess } from './server-process';
 
-const require = createRequire(import.meta.url);
-// tsx as a loader inside the server's own Node process: tsx's CLI would run the server in a
-// grandchild, and SIGKILL would hit only the wrapper while the server lived on.
-const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
-const main = join(import.meta.dirname, '..', 'src', 'main.ts');
 const folder = mkdtempSync(join(tmpdir(), 'confab-crash-'));
 // A SQLite file in the folder, or a PostgreSQL database of its own (backend.ts).
 let database: TestDatabase;
@@ -32,28 +26,7 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** Starts `confab-server` as a child process on a free port; resolves with its URL. */
-function startProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', tsxLoader, main, '--port', '0', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1]!, child });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
-  });
-}
+const startProcess = () => startServerProcess(db, children);
 
 describe('SIGKILL while clients write', () => {
   it('every acknowledged write is there after a restart', async () => {
@@ -82,9 +55,7 @@ describe('SIGKILL while clients write', () => {
 
     // Let writes flow, then kill the process without warning, mid-write.
     while (acknowledgedEvents.size < 150) await new Promise((resolve) => setTimeout(resolve, 20));
-    const killed = new Promise<NodeJS.Signals | null>((resolve) => first.child.once('exit', (_code, signal) => resolve(signal)));
-    first.child.kill('SIGKILL');
-    expect(await killed).toBe('SIGKILL');
+    expect(await first.kill()).toBe('SIGKILL');
     await Promise.race([Promise.all(writers), new Promise((resolve) => setTimeout(resolve, 5_000))]);
     stop = true;
     // The server really is gone: nothing answers on its address any more.

@@ -1,0 +1,51 @@
+// `confab-server` as a process of its own (src/main.ts), so a test can SIGKILL it: no shutdown
+// code runs, as when a machine dies.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TEAM_TOKEN } from './server-harness';
+
+const require = createRequire(import.meta.url);
+// tsx as a loader inside the server's own Node process: tsx's CLI would run the server in a
+// grandchild, and SIGKILL would hit only the wrapper while the server lived on.
+const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
+const main = join(import.meta.dirname, '..', 'src', 'main.ts');
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** SIGKILL, resolved once the process is gone. */
+  kill(): Promise<NodeJS.Signals | null>;
+}
+
+/** Starts a server process on a free port on `db` (SQLite file or postgres:// URL); resolves with its URL. */
+export function startServerProcess(db: string, children: ChildProcess[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', tsxLoader, main, '--port', '0', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({
+          url: match[1]!,
+          child,
+          kill: () => {
+            child.kill('SIGKILL');
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+  });
+}
