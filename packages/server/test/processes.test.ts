@@ -35,6 +35,23 @@ interface Client {
 }
 
 describe.skipIf(BACKEND !== 'postgres')('two server processes, one PostgreSQL', () => {
+  it('applies pending migrations once when both start at once, and counts the rate limits across both', async () => {
+    // A database of its own, empty: the two processes race to migrate it.
+    const own = await testDatabase(folder);
+    try {
+      const limited = ['--rate-limit-ip', '10'];
+      const [a, b] = await Promise.all([startServerProcess(own.db, children, limited), startServerProcess(own.db, children, limited)]);
+      const statuses: number[] = [];
+      for (let i = 0; i < 14; i++) statuses.push((await call(i % 2 === 0 ? a : b, 'GET', '/health')).status);
+      // Ten requests from this address in the window, whichever process took them; then 429 on both.
+      expect(statuses.slice(0, 10).every((s) => s !== 429)).toBe(true);
+      expect(statuses.slice(10)).toEqual([429, 429, 429, 429]);
+      await Promise.all([a.kill(), b.kill()]);
+    } finally {
+      await own.drop();
+    }
+  }, 60_000);
+
   it('replies posted to either process reach every client once; after a SIGKILL its clients resume on the other and miss nothing', async () => {
     const [a, b] = await Promise.all([startServerProcess(database.db, children), startServerProcess(database.db, children)]);
     const alive = new Set([a, b]);

@@ -19,9 +19,10 @@ export interface ServerProcess {
   kill(): Promise<NodeJS.Signals | null>;
 }
 
-/** Starts a server process on a free port on `db` (SQLite file or postgres:// URL); resolves with its URL. */
-export function startServerProcess(db: string, children: ChildProcess[]): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', tsxLoader, main, '--port', '0', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000'], {
+/** Starts a server process on a free port on `db` (SQLite file or postgres:// URL); resolves with its URL. Later flags win. */
+export function startServerProcess(db: string, children: ChildProcess[], extraArgs: string[] = []): Promise<ServerProcess> {
+  const args = ['--port', '0', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', ...extraArgs];
+  const child = spawn(process.execPath, ['--conditions=source', '--import', tsxLoader, main, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
