@@ -14,6 +14,7 @@
 //
 // Client, Confab and the baseline share one Node process and event loop, as the figures are
 // meant to compare the two servers rather than measure the machine.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -30,8 +31,12 @@ import {
   type StartConversationResponse,
   type TrackedEvent,
 } from '@confab/core';
-import { parseConfig, startServer, type RunningServer, type ServerConfig } from '@confab/server';
+import { openPostgres, parseConfig, startServer, type RunningServer, type ServerConfig } from '@confab/server';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { startPostgres, type PostgresServer } from '../../packages/server/test/postgres-server';
+import { TEAM_TOKEN as PROCESS_TOKEN } from '../../packages/server/test/server-harness';
+import { startServerProcess } from '../../packages/server/test/server-process';
 
 // ---------------------------------------------------------------------------------------------
 // Options: flags (`pnpm run server -- --clients 200`) or environment variables.
@@ -43,21 +48,34 @@ const OPTIONS = {
   'ingest-requests': { env: 'BENCH_INGEST_REQUESTS', fallback: 500, help: 'measured POST /events requests' },
   'ingest-sessions': { env: 'BENCH_INGEST_SESSIONS', fallback: 10, help: 'sessions sending events, one request in flight each' },
 } as const;
+
+/** sqlite: one process on a file; postgres: one process; postgres-2: two processes on one database. */
+const DEPLOYMENT_KINDS = ['sqlite', 'postgres', 'postgres-2'] as const;
+type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
 type OptionName = keyof typeof OPTIONS;
 
 function readOptions(): Record<OptionName, number> {
   const args = process.argv.slice(2).filter((arg) => arg !== '--');
   const { values } = parseArgs({
     args,
-    options: { ...Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }])), help: { type: 'boolean' as const } },
+    options: {
+      ...Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }])),
+      deployments: { type: 'string' as const },
+      help: { type: 'boolean' as const },
+    },
     strict: true,
     allowPositionals: false,
   });
   if (values.help) {
     console.log('bench/server options (flag or environment variable):');
     for (const [name, option] of Object.entries(OPTIONS)) console.log(`  --${name} <n>  ${option.env}  ${option.help} (default ${option.fallback})`);
+    console.log(`  --deployments <list>  BENCH_DEPLOYMENTS  comma-separated, of ${DEPLOYMENT_KINDS.join(', ')} (default all; the first is measured beside the bare baseline)`);
     process.exit(0);
   }
+  const deployments = (values.deployments ?? process.env.BENCH_DEPLOYMENTS ?? DEPLOYMENT_KINDS.join(',')).split(',').map((d) => d.trim());
+  const unknown = deployments.filter((d) => !(DEPLOYMENT_KINDS as readonly string[]).includes(d));
+  if (unknown.length > 0 || deployments.length === 0) throw new Error(`--deployments takes ${DEPLOYMENT_KINDS.join(', ')}; got ${JSON.stringify(unknown)}`);
+  chosenDeployments = deployments as DeploymentKind[];
   const result = {} as Record<OptionName, number>;
   for (const [name, option] of Object.entries(OPTIONS) as Array<[OptionName, (typeof OPTIONS)[OptionName]]>) {
     const raw = (values as Record<string, string | undefined>)[name] ?? process.env[option.env];
@@ -68,7 +86,10 @@ function readOptions(): Record<OptionName, number> {
   return result;
 }
 
+let chosenDeployments: DeploymentKind[] = [...DEPLOYMENT_KINDS];
 const options = readOptions();
+const DEPLOYMENTS = chosenDeployments;
+const PROCESS_TEAM_TOKEN = PROCESS_TOKEN;
 const CLIENTS = options.clients;
 const ROUNDS = options.rounds;
 const CONCURRENCY = options.concurrency;
@@ -422,12 +443,99 @@ function rawInsertBaseline(file: string, warmup: TrackedEvent[][], measured: Tra
 }
 
 // ---------------------------------------------------------------------------------------------
+// Deployments: where the Confab servers run and how the bench counts what they stored.
+
+interface Deployment {
+  name: string;
+  /** One URL per server process; clients are spread over them. */
+  urls: URL[];
+  teamToken: string;
+  /** Events stored for the bench's app. */
+  storedEvents(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function sqliteDeployment(): Promise<Deployment> {
+  const folder = mkdtempSync(join(tmpdir(), 'confab-bench-server-'));
+  folders.push(folder);
+  const dbFile = join(folder, 'confab.sqlite');
+  const server = await startInProcess(dbFile);
+  return {
+    name: 'SQLite, 1 process',
+    urls: [new URL(server.url)],
+    teamToken: TEAM_TOKEN,
+    async storedEvents() {
+      const reader = new SQLite(dbFile, { readonly: true, fileMustExist: true });
+      try {
+        return (reader.prepare('select count(*) as n from events where app_id = ?').get(APP_ID) as { n: number }).n;
+      } finally {
+        reader.close();
+      }
+    },
+    close: () => server.close(),
+  };
+}
+
+async function postgresDeployment(postgres: PostgresServer, processes: 1 | 2): Promise<Deployment> {
+  const db = await createPostgresDatabase(postgres.url);
+  const count = async () => {
+    const { db: reader, close } = openPostgres(db, { max: 1 });
+    try {
+      const row = await reader.selectFrom('events').select(reader.fn.countAll<number>().as('n')).where('app_id', '=', APP_ID).executeTakeFirstOrThrow();
+      return Number(row.n);
+    } finally {
+      await close();
+    }
+  };
+  if (processes === 1) {
+    const server = await startInProcess(db);
+    return { name: 'PostgreSQL, 1 process', urls: [new URL(server.url)], teamToken: TEAM_TOKEN, storedEvents: count, close: () => server.close() };
+  }
+  // Two server processes of their own (the bench's process is the clients' and the baseline's).
+  const children: ChildProcess[] = [];
+  const started = await Promise.all([startServerProcess(db, children), startServerProcess(db, children)]);
+  return {
+    name: 'PostgreSQL, 2 processes',
+    urls: started.map((p) => new URL(p.url)),
+    teamToken: PROCESS_TEAM_TOKEN,
+    storedEvents: count,
+    close: async () => {
+      await Promise.all(started.map((p) => p.kill()));
+    },
+  };
+}
+
+async function startInProcess(db: string): Promise<RunningServer> {
+  // The rate limits cannot be switched off: set them to the largest values the config accepts.
+  const parsed = parseConfig(
+    ['--port', '0', '--host', '127.0.0.1', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', '--team-name', 'Bench'],
+    {},
+  );
+  if (parsed === 'help') throw new Error('parseConfig answered help');
+  const config: ServerConfig = parsed;
+  return startServer(config, { logger: false });
+}
+
+async function createPostgresDatabase(serverUrl: string): Promise<string> {
+  const name = `confab_bench_${randomBytes(6).toString('hex')}`;
+  const { db, close } = openPostgres(serverUrl, { max: 1 });
+  try {
+    await sql.raw(`CREATE DATABASE ${name}`).execute(db);
+  } finally {
+    await close();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+// ---------------------------------------------------------------------------------------------
 // The run.
 
 const folders: string[] = [];
 const streams: OpenStream[] = [];
 const agents: http.Agent[] = [];
-let confab: RunningServer | undefined;
+const cleanups: Array<() => Promise<void> | void> = [];
 let bare: Awaited<ReturnType<typeof startBareServer>> | undefined;
 
 function newAgent(): http.Agent {
@@ -436,132 +544,136 @@ function newAgent(): http.Agent {
   return agent;
 }
 
-async function cleanUp() {
+function closeConnections() {
   for (const stream of streams.splice(0)) stream.close();
   for (const agent of agents.splice(0)) agent.destroy();
-  await confab?.close();
+}
+
+async function cleanUp() {
+  closeConnections();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   await bare?.close();
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 }
 
-async function main() {
-  const folder = mkdtempSync(join(tmpdir(), 'confab-bench-server-'));
-  folders.push(folder);
-  const dbFile = join(folder, 'confab.sqlite');
-  // The rate limits cannot be switched off: set them to the largest values the config accepts.
-  const parsed = parseConfig(
-    ['--port', '0', '--host', '127.0.0.1', '--db', dbFile, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', '--team-name', 'Bench'],
-    {},
-  );
-  if (parsed === 'help') throw new Error('parseConfig answered help');
-  const config: ServerConfig = parsed;
-  confab = await startServer(config, { logger: false });
-  bare = await startBareServer();
-  const confabUrl = new URL(confab.url);
-  const bareUrl = bare.url;
+const rate = (n: number, elapsed: number) => `${format((n * 1000) / elapsed)}/s`;
+const count = (list: OpenStream[], key: 'ownMessages' | 'otherEvents' | 'endedEarly') => list.reduce((n, s) => n + Number(s[key]), 0);
 
-  console.log(
-    `server (${format(CLIENTS)} stream clients on loopback, ${ROUNDS} rounds × ${format(CLIENTS)} replies per server, ${CONCURRENCY} in flight; ` +
-      `node ${process.version}, ${availableParallelism()} cores)`,
-  );
+interface Figures {
+  name: string;
+  p50: number;
+  p99: number;
+  n: number;
+  lost: number;
+  eventsPerSecond: number;
+  problems: string[];
+}
 
-  // Setup: visitors (leads) boot, start a conversation each, open their streams.
+function merged(results: RoundResult[]) {
+  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const lost = results.reduce((n, r) => n + r.lost + [...r.failed.values()].reduce((a, b) => a + b, 0), 0);
+  return { latencies, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/**
+ * One deployment measured: visitors boot and open their streams (spread over its processes),
+ * reply rounds (each reply sent through a process chosen round-robin, so with two processes half
+ * of them are delivered by the other one), then the ingest. With `withBaseline`, the bare server's
+ * rounds alternate with these, on streams of the same visitors.
+ */
+async function measure(deployment: Deployment, withBaseline: boolean): Promise<{ figures: Figures; baseline?: ReturnType<typeof merged> }> {
+  const { urls } = deployment;
+  const at = (i: number) => urls[i % urls.length]!;
+  const label = deployment.name;
+  console.log(`${label}:`);
   const setupAgent = newAgent();
   const messenger = `/messenger/v1/apps/${APP_ID}`;
   const visitors: Array<{ token: string; conversationId: string }> = new Array(CLIENTS);
   const booted = await timed(() =>
     pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
       const request: BootRequest = { app_id: APP_ID, visitor_id: `bench-visitor-${i}`, device_id: `bench-device-${i}`, identity: {}, attributes: {}, page: { url: 'https://shop.example/' } };
-      const answer = await postJson<BootResponse>(setupAgent, confabUrl, `${messenger}/boot`, request);
+      const answer = await postJson<BootResponse>(setupAgent, at(i), `${messenger}/boot`, request);
       visitors[i] = { token: answer.session.token, conversationId: '' };
     }),
   );
   const started = await timed(() =>
     pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
       const visitor = visitors[i]!;
-      const answer = await postJson<StartConversationResponse>(setupAgent, confabUrl, `${messenger}/conversations`, { body: 'Hello, is anyone there?', client_id: `bench-start-${i}` }, {
+      const answer = await postJson<StartConversationResponse>(setupAgent, at(i), `${messenger}/conversations`, { body: 'Hello, is anyone there?', client_id: `bench-start-${i}` }, {
         authorization: `Bearer ${visitor.token}`,
       });
       visitor.conversationId = answer.conversation.id;
     }),
   );
   const confabStreamAgent = newAgent();
-  const bareStreamAgent = newAgent();
   const confabStreams: OpenStream[] = [];
-  const bareStreams: OpenStream[] = [];
   const confabOpened = await timed(() =>
     pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
-      const stream = await openStream(confabStreamAgent, confabUrl, `${messenger}/stream`, { authorization: `Bearer ${visitors[i]!.token}` }, (body, at) => onArrival(i, body, at));
+      const stream = await openStream(confabStreamAgent, at(i), `${messenger}/stream`, { authorization: `Bearer ${visitors[i]!.token}` }, (body, when) => onArrival(i, body, when));
       streams.push(stream);
       confabStreams.push(stream);
     }),
   );
-  const bareOpened = await timed(() =>
-    pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
-      const stream = await openStream(bareStreamAgent, bareUrl, `/stream/${i}`, { authorization: `Bearer ${visitors[i]!.token}` }, (body, at) => onArrival(i, body, at));
+  const bareStreams: OpenStream[] = [];
+  if (withBaseline) {
+    const bareStreamAgent = newAgent();
+    await pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
+      const stream = await openStream(bareStreamAgent, bare!.url, `/stream/${i}`, { authorization: `Bearer ${visitors[i]!.token}` }, (body, when) => onArrival(i, body, when));
       streams.push(stream);
       bareStreams.push(stream);
-    }),
-  );
-  const rate = (n: number, elapsed: number) => `${format((n * 1000) / elapsed)}/s`;
+    });
+  }
   console.log(
-    `setup: ${format(CLIENTS)} boots in ${seconds(booted.elapsed)} (${rate(CLIENTS, booted.elapsed)}), ` +
+    `  setup: ${format(CLIENTS)} boots in ${seconds(booted.elapsed)} (${rate(CLIENTS, booted.elapsed)}), ` +
       `${format(CLIENTS)} conversations started in ${seconds(started.elapsed)} (${rate(CLIENTS, started.elapsed)}), ` +
-      `streams open: Confab ${seconds(confabOpened.elapsed)}, bare ${seconds(bareOpened.elapsed)} (${SETUP_CONCURRENCY} in flight)`,
+      `streams open in ${seconds(confabOpened.elapsed)} (${SETUP_CONCURRENCY} in flight)`,
   );
 
-  // Reply → arrival: a warm-up round each, then measured rounds, alternating servers.
+  // Reply → arrival: a warm-up round each, then measured rounds, alternating with the baseline.
   const replyAgent = newAgent();
   const team = `/api/v1/apps/${APP_ID}`;
+  let round = 0;
   const confabTarget: Target = {
     name: 'Confab',
     send: async (i, body) =>
-      (await post(replyAgent, confabUrl, `${team}/conversations/${visitors[i]!.conversationId}/reply`, JSON.stringify({ body }), { authorization: `Bearer ${TEAM_TOKEN}` }))
-        .status,
+      (
+        await post(replyAgent, at(i + round), `${team}/conversations/${visitors[i]!.conversationId}/reply`, JSON.stringify({ body }), {
+          authorization: `Bearer ${deployment.teamToken}`,
+        })
+      ).status,
   };
   const bareTarget: Target = {
     name: 'bare node:http',
-    send: async (i, body) => (await post(replyAgent, bareUrl, `/send/${i}`, JSON.stringify({ body }), { authorization: `Bearer ${TEAM_TOKEN}` })).status,
+    send: async (i, body) => (await post(replyAgent, bare!.url, `/send/${i}`, JSON.stringify({ body }), { authorization: `Bearer ${TEAM_TOKEN}` })).status,
   };
-  const all = new Map<Target, RoundResult[]>([
-    [confabTarget, []],
-    [bareTarget, []],
-  ]);
-  for (let round = 0; round <= ROUNDS; round++) {
-    for (const target of [confabTarget, bareTarget]) {
-      const result = await latencyRound(target, `${target === confabTarget ? 'c' : 'b'}${round}`);
+  const targets = withBaseline ? [confabTarget, bareTarget] : [confabTarget];
+  const all = new Map<Target, RoundResult[]>(targets.map((t) => [t, []]));
+  for (round = 0; round <= ROUNDS; round++) {
+    for (const target of targets) {
+      const result = await latencyRound(target, `${target === confabTarget ? 'c' : 'b'}${round}-${urls.length}-${label.length}`);
       const name = round === 0 ? 'warm-up' : `round ${round}`;
       console.log(`  ${name.padEnd(8)} ${target.name.padEnd(15)} ${describeRound(result)}`);
       if (round > 0) all.get(target)!.push(result);
     }
   }
-  const count = (list: OpenStream[], key: 'ownMessages' | 'otherEvents' | 'endedEarly') => list.reduce((n, s) => n + Number(s[key]), 0);
   console.log(
-    `  besides the replies, the Confab streams carried ${count(confabStreams, 'ownMessages')} of the visitors' own messages and ${count(confabStreams, 'otherEvents')} other events, ` +
-      `the bare ones ${count(bareStreams, 'ownMessages') + count(bareStreams, 'otherEvents')}; ` +
+    `  besides the replies, the Confab streams carried ${count(confabStreams, 'ownMessages')} of the visitors' own messages and ${count(confabStreams, 'otherEvents')} other events; ` +
       `replies that arrived unawaited (late or twice): ${strays.unknown}, on the wrong stream: ${strays.wrongClient}; ` +
-      `streams ended early: Confab ${count(confabStreams, 'endedEarly')}, bare ${count(bareStreams, 'endedEarly')}`,
+      `streams ended early: Confab ${count(confabStreams, 'endedEarly')}${withBaseline ? `, bare ${count(bareStreams, 'endedEarly')}` : ''}`,
   );
-  const merged = (target: Target) => {
-    const results = all.get(target)!;
-    const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
-    const lost = results.reduce((n, r) => n + r.lost + [...r.failed.values()].reduce((a, b) => a + b, 0), 0);
-    return { latencies, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-  };
-  const confabLatency = merged(confabTarget);
-  const bareLatency = merged(bareTarget);
+  const latency = merged(all.get(confabTarget)!);
 
   // Ingest: batches through POST /events from several sessions, then counted in the database.
-  const ingestSessions: string[] = [];
+  const ingestSessions: Array<{ token: string; url: URL }> = [];
   await pool(INGEST_SESSIONS, INGEST_SESSIONS, async (s) => {
-    const answer = await postJson<BootResponse>(setupAgent, confabUrl, `${messenger}/boot`, {
+    const answer = await postJson<BootResponse>(setupAgent, at(s), `${messenger}/boot`, {
       app_id: APP_ID,
       visitor_id: `bench-ingest-${s}`,
       device_id: `bench-ingest-device-${s}`,
       identity: {},
       attributes: {},
     } satisfies BootRequest);
-    ingestSessions[s] = answer.session.token;
+    ingestSessions[s] = { token: answer.session.token, url: at(s) };
   });
   const warmupBatches = makeBatches(INGEST_WARMUP_REQUESTS, 'warm');
   const measuredBatches = makeBatches(INGEST_REQUESTS, 'ev');
@@ -570,8 +682,9 @@ async function main() {
   const sendBatches = (batches: TrackedEvent[][]) => {
     const bodies = batches.map((events) => JSON.stringify({ events }));
     return pool(bodies.length, INGEST_SESSIONS, async (r) => {
-      const answer = await post(ingestAgent, confabUrl, `${messenger}/events`, bodies[r]!, { authorization: `Bearer ${ingestSessions[r % INGEST_SESSIONS]}` });
-      const accepted = answer.status === 200 ? ((JSON.parse(answer.text) as { accepted: string[] }).accepted.length) : 0;
+      const session = ingestSessions[r % INGEST_SESSIONS]!;
+      const answer = await post(ingestAgent, session.url, `${messenger}/events`, bodies[r]!, { authorization: `Bearer ${session.token}` });
+      const accepted = answer.status === 200 ? (JSON.parse(answer.text) as { accepted: string[] }).accepted.length : 0;
       if (answer.status !== 200 || accepted !== EVENTS_PER_REQUEST_MAX) {
         const key = answer.status === 200 ? `200 with ${accepted} accepted` : `${answer.status} ${answer.text.slice(0, 120)}`;
         ingestFailures.set(key, (ingestFailures.get(key) ?? 0) + 1);
@@ -580,45 +693,76 @@ async function main() {
   };
   await sendBatches(warmupBatches);
   const ingested = await timed(() => sendBatches(measuredBatches));
-  const reader = new SQLite(dbFile, { readonly: true, fileMustExist: true });
-  const confabRows = (reader.prepare('select count(*) as n from events where app_id = ?').get(APP_ID) as { n: number }).n;
-  reader.close();
+  const rows = await deployment.storedEvents();
   const expectedRows = (INGEST_WARMUP_REQUESTS + INGEST_REQUESTS) * EVENTS_PER_REQUEST_MAX;
-  const confabEventsPerSecond = (INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX * 1000) / ingested.elapsed;
+  const eventsPerSecond = (INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX * 1000) / ingested.elapsed;
+  console.log(
+    `  ingest: ${format(INGEST_REQUESTS)} requests × ${EVENTS_PER_REQUEST_MAX} events from ${INGEST_SESSIONS} sessions in ${seconds(ingested.elapsed)} ` +
+      `(${format(eventsPerSecond)} events/s); ${format(rows)} of ${format(expectedRows)} expected rows in the database` +
+      [...ingestFailures].map(([what, n]) => `; FAILED ${n}× ${what}`).join(''),
+  );
 
+  const problems: string[] = [];
+  if (rows !== expectedRows) problems.push(`${label}: the database holds ${rows} events, ${expectedRows} were sent`);
+  if (ingestFailures.size > 0) problems.push(`${label}: some event batches failed`);
+  if (latency.lost) problems.push(`${label}: some messages were not delivered`);
+  closeConnections();
+  return {
+    figures: { name: label, p50: latency.p50, p99: latency.p99, n: latency.latencies.length, lost: latency.lost, eventsPerSecond, problems },
+    ...(withBaseline ? { baseline: merged(all.get(bareTarget)!) } : {}),
+  };
+}
+
+async function main() {
+  console.log(
+    `server (${format(CLIENTS)} stream clients on loopback, ${ROUNDS} rounds × ${format(CLIENTS)} replies per server, ${CONCURRENCY} in flight; ` +
+      `node ${process.version}, ${availableParallelism()} cores; deployments: ${DEPLOYMENTS.join(', ')})`,
+  );
+  bare = await startBareServer();
+
+  const results: Figures[] = [];
+  let baseline: ReturnType<typeof merged> | undefined;
+  let postgres: PostgresServer | undefined;
+  for (const [index, kind] of DEPLOYMENTS.entries()) {
+    if (kind !== 'sqlite' && !postgres) {
+      // PostgreSQL with its durable defaults (fsync, synchronous commit), as SQLite runs with synchronous=FULL.
+      postgres = await startPostgres({ durable: true });
+      const server = postgres;
+      cleanups.push(() => server.stop());
+    }
+    const deployment = kind === 'sqlite' ? await sqliteDeployment() : await postgresDeployment(postgres!, kind === 'postgres' ? 1 : 2);
+    cleanups.push(() => deployment.close());
+    const measured = await measure(deployment, index === 0);
+    results.push(measured.figures);
+    baseline ??= measured.baseline;
+  }
+
+  // The ingest baseline: raw better-sqlite3 inserts of the same rows.
+  const warmupBatches = makeBatches(INGEST_WARMUP_REQUESTS, 'warm');
+  const measuredBatches = makeBatches(INGEST_REQUESTS, 'ev');
   const baselineFolder = mkdtempSync(join(tmpdir(), 'confab-bench-sqlite-'));
   folders.push(baselineFolder);
   const raw = rawInsertBaseline(join(baselineFolder, 'raw.sqlite'), warmupBatches, measuredBatches, INGEST_SESSIONS);
   const rawEventsPerSecond = (INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX * 1000) / raw.elapsed;
-
-  console.log(
-    `ingest: ${format(INGEST_REQUESTS)} requests × ${EVENTS_PER_REQUEST_MAX} events from ${INGEST_SESSIONS} sessions (one request in flight each), after ${INGEST_WARMUP_REQUESTS} warm-up requests`,
-  );
-  console.log(
-    `  Confab POST /events: ${format(INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX)} events in ${seconds(ingested.elapsed)}; ` +
-      `${format(confabRows)} of ${format(expectedRows)} expected rows in the database${[...ingestFailures].map(([what, n]) => `; FAILED ${n}× ${what}`).join('')}`,
-  );
-  console.log(`  raw better-sqlite3:  ${format(INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX)} events in ${seconds(raw.elapsed)}; ${format(raw.rows)} rows (WAL, synchronous=FULL, a transaction per ${EVENTS_PER_REQUEST_MAX})`);
+  const expectedRows = (INGEST_WARMUP_REQUESTS + INGEST_REQUESTS) * EVENTS_PER_REQUEST_MAX;
+  console.log(`raw better-sqlite3 ingest: ${format(INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX)} events in ${seconds(raw.elapsed)} (${format(rawEventsPerSecond)} events/s; WAL, synchronous=FULL, a transaction per ${EVENTS_PER_REQUEST_MAX})`);
 
   const ratio = (a: number, b: number) => `${format(a / b, 2)}×`;
+  const first = results[0]!;
   console.log('');
-  console.log('summary');
-  console.log(
-    `  reply→arrival p50: confab ${ms(confabLatency.p50)}, bare node:http ${ms(bareLatency.p50)}, ratio ${ratio(confabLatency.p50, bareLatency.p50)}`,
-  );
-  console.log(
-    `  reply→arrival p99: confab ${ms(confabLatency.p99)}, bare node:http ${ms(bareLatency.p99)}, ratio ${ratio(confabLatency.p99, bareLatency.p99)}` +
-      `  (n=${format(confabLatency.latencies.length)} / ${format(bareLatency.latencies.length)}${confabLatency.lost || bareLatency.lost ? `; not delivered ${confabLatency.lost} / ${bareLatency.lost}` : ''})`,
-  );
-  console.log(
-    `  events ingested/s: confab ${format(confabEventsPerSecond)}, raw better-sqlite3 ${format(rawEventsPerSecond)}, ratio ${ratio(confabEventsPerSecond, rawEventsPerSecond)} of the baseline's throughput`,
-  );
+  console.log(`summary (ratios: against the bare node:http server for latency, raw better-sqlite3 for ingest, and against ${first.name}, all in this run)`);
+  if (baseline) console.log(`  bare node:http            reply→arrival p50 ${ms(baseline.p50)}, p99 ${ms(baseline.p99)} (n=${format(baseline.latencies.length)})`);
+  for (const r of results) {
+    console.log(
+      `  ${r.name.padEnd(25)} reply→arrival p50 ${ms(r.p50)} (${baseline ? ratio(r.p50, baseline.p50) : 'n/a'} bare, ${ratio(r.p50, first.p50)} ${first.name}), ` +
+        `p99 ${ms(r.p99)} (${baseline ? ratio(r.p99, baseline.p99) : 'n/a'} bare, ${ratio(r.p99, first.p99)} ${first.name}); ` +
+        `ingest ${format(r.eventsPerSecond)} events/s (${ratio(r.eventsPerSecond, rawEventsPerSecond)} raw, ${ratio(r.eventsPerSecond, first.eventsPerSecond)} ${first.name})`,
+    );
+  }
 
-  const problems: string[] = [];
-  if (confabRows !== expectedRows) problems.push(`the database holds ${confabRows} events, ${expectedRows} were sent`);
+  const problems = results.flatMap((r) => r.problems);
   if (raw.rows !== expectedRows) problems.push(`the baseline holds ${raw.rows} events, ${expectedRows} were inserted`);
-  if (ingestFailures.size > 0) problems.push('some event batches failed');
-  if (confabLatency.lost || bareLatency.lost) problems.push('some messages were not delivered');
+  if (baseline?.lost) problems.push('the baseline did not deliver some messages');
   if (problems.length > 0) throw new Error(`the figures are not trustworthy: ${problems.join('; ')}`);
 }
 

@@ -1,6 +1,6 @@
 export { buildServer } from './app';
 export type { ServerOptions } from './app';
-export { DEFAULT_RATE_LIMITS, memoryRateLimiters } from './rate-limits';
+export { DEFAULT_RATE_LIMITS, memoryRateLimiters, postgresRateLimiters } from './rate-limits';
 export type { RateLimiters, RateLimits } from './rate-limits';
 export { startServer } from './confab-server';
 export type { RunningServer, StartOptions, StaticRoot } from './confab-server';
@@ -9,6 +9,8 @@ export type { ServerConfig } from './config';
 export { migrate } from './db/migrations';
 export type { Dialect } from './db/migrations';
 export { openSqlite } from './db/sqlite';
+export { isPostgresUrl, openPostgres } from './db/postgres';
+export { createPostgresRealtimeHub, REALTIME_CHANNEL } from './postgres-realtime';
 export type { Database } from './db/schema';
 export { createStore, hashToken, NotFoundError } from './store';
 export type { Contact, PageView, Store, StoredEventView, TeamConversation } from './store';

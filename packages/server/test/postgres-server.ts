@@ -31,7 +31,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/**
+ * `durable`: keep PostgreSQL's defaults (fsync on, synchronous commit), for a benchmark that
+ * compares it with SQLite's `synchronous=FULL`; the tests turn fsync off, as nothing outlives them.
+ */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = binaries();
   if (!bin) throw new Error("PostgreSQL's binaries are not installed: `npm test` installs Debian's postgresql package; or set CONFAB_TEST_DATABASE_URL");
   const folder = mkdtempSync(join(tmpdir(), 'confab-postgres-'));
@@ -51,7 +55,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  run('pg_ctl', ['-D', data, '-l', join(folder, 'log'), '-w', '-o', `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`, 'start']);
+  const fsync = options.durable ? '' : ' -c fsync=off';
+  run('pg_ctl', ['-D', data, '-l', join(folder, 'log'), '-w', '-o', `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1${fsync} -c max_connections=300`, 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {
