@@ -118,6 +118,29 @@ export function uiSuite(harness: AdapterHarness) {
       expect(ui.part('launcher')!.hidden).toBe(false);
     });
 
+    it('custom_launcher_selector: any matching element toggles the panel, also one added later; a bad selector warns once', async () => {
+      const ui = await booted({ custom_launcher_selector: '.open-chat' });
+      const later = document.createElement('a');
+      later.className = 'open-chat';
+      const inner = document.createElement('span');
+      later.append(inner);
+      document.body.append(later);
+      try {
+        await ui.click(inner);
+        expect(ui.part('panel')!.hidden).toBe(false);
+        await ui.click(later);
+        expect(ui.part('panel')!.hidden).toBe(true);
+        ui.Intercom('update', { custom_launcher_selector: 'a[' });
+        await ui.settle();
+        await ui.click(inner);
+        await ui.click(inner);
+        expect(ui.part('panel')!.hidden, 'an invalid selector matches nothing').toBe(true);
+        expect(ui.warnings.filter((w) => w.includes('custom_launcher_selector'))).toHaveLength(1);
+      } finally {
+        later.remove();
+      }
+    });
+
     it('language_override selects the catalogue', async () => {
       const ui = await booted({ language_override: 'fr' });
       expect(ui.part('launcher')!.getAttribute('aria-label')).toBe('Ouvrir la messagerie');

@@ -1,4 +1,5 @@
 import { createBrowserPlatform, type BrowserWindow } from './browser-platform';
+import { watchCustomLauncher, type ClickSource } from './custom-launcher';
 import type { Clock } from './clock';
 import { consoleLogger, type Logger } from './logger';
 import { createMessenger, type Messenger } from './messenger';
@@ -27,7 +28,7 @@ interface EventTargetLike {
 }
 
 export type PageWindow = BrowserWindow &
-  EventTargetLike & { readonly document: BrowserWindow['document'] & EventTargetLike & { readonly visibilityState: string } };
+  EventTargetLike & { readonly document: BrowserWindow['document'] & EventTargetLike & ClickSource & { readonly visibilityState: string } };
 
 export interface BrowserMessenger {
   messenger: Messenger;
@@ -38,7 +39,8 @@ export interface BrowserMessenger {
 /**
  * The messenger as the Vue and Svelte adapters run it on a page: the browser platform, Intercom's
  * order for the server (the api_base a boot named, then the app's, then the page's origin), the
- * last events sent by beacon when the page is hidden, and the boot when asked for.
+ * last events sent by beacon when the page is hidden, `custom_launcher_selector`, and the boot
+ * when asked for.
  */
 export function startBrowserMessenger(win: PageWindow, options: AdapterOptions): BrowserMessenger {
   const logger = options.logger ?? consoleLogger;
@@ -63,6 +65,7 @@ export function startBrowserMessenger(win: PageWindow, options: AdapterOptions):
   };
   win.addEventListener('pagehide', onPageHide);
   win.document.addEventListener('visibilitychange', onVisibility);
+  const stopCustomLauncher = watchCustomLauncher(win.document, started, logger);
   if (options.autoBoot ?? settings.app_id !== undefined) started.commands.boot(settings);
 
   return {
@@ -70,6 +73,7 @@ export function startBrowserMessenger(win: PageWindow, options: AdapterOptions):
     stop() {
       win.removeEventListener('pagehide', onPageHide);
       win.document.removeEventListener('visibilitychange', onVisibility);
+      stopCustomLauncher();
       started.stop();
     },
   };

@@ -34,6 +34,8 @@ export { createCookieStorage } from './cookie-storage';
 export type { CookieDocument, CookieStorageOptions, WebStorage } from './cookie-storage';
 export { createBrowserPlatform } from './browser-platform';
 export { startBrowserMessenger, pageWindow } from './browser-messenger';
+export { watchCustomLauncher } from './custom-launcher';
+export type { ClickSource } from './custom-launcher';
 export type { AdapterOptions, BrowserMessenger, PageWindow } from './browser-messenger';
 export type { BrowserPlatform, BrowserWindow } from './browser-platform';
 export { createMemoryServer } from './memory-transport';

@@ -2,6 +2,7 @@ import {
   consoleLogger,
   createBrowserPlatform,
   createMessenger,
+  watchCustomLauncher,
   type Clock,
   type IntercomApi,
   type Logger,
@@ -9,7 +10,6 @@ import {
   type Storage,
   type Transport,
 } from '@confab/core';
-import { watchCustomLauncher } from './custom-launcher';
 import { mountMessenger, type MountedMessenger } from './renderer';
 import { readSnippetQueue } from './snippet-queue';
 

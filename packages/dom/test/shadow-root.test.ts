@@ -12,11 +12,6 @@ afterEach(() => {
   current = null;
 });
 
-const click = (element: HTMLElement | null | undefined) => {
-  if (!element) throw new Error('nothing to click');
-  element.click();
-};
-
 // What only the DOM adapter does; the behaviour every adapter shares is in @confab/adapter-suite.
 describe('the DOM adapter on a page', () => {
   it('renders into a shadow root: page styles do not reach in, its own do not leak out', async () => {
@@ -27,20 +22,5 @@ describe('the DOM adapter on a page', () => {
     expect(p.shadow().adoptedStyleSheets.length, 'constructed sheets, no <style> element').toBe(2);
     expect(p.shadow().querySelector('style')).toBeNull();
     expect(p.shadow().querySelector('[style]'), 'no inline style attribute anywhere').toBeNull();
-  });
-
-  it('custom_launcher_selector: any matching element toggles the panel, also one added later', async () => {
-    const p = await booted({ custom_launcher_selector: '.open-chat' });
-    const later = document.createElement('a');
-    later.className = 'open-chat';
-    const inner = document.createElement('span');
-    later.append(inner);
-    document.body.append(later);
-    inner.click();
-    await p.settle();
-    expect(p.part('panel')!.hidden).toBe(false);
-    later.click();
-    await p.settle();
-    expect(p.part('panel')!.hidden).toBe(true);
   });
 });
