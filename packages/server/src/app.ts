@@ -12,6 +12,7 @@ import { consume, memoryRateLimiters, type RateLimiters, type RateLimits } from 
 import type { RealtimeHub } from './realtime';
 import { bearerToken, MESSENGER_BODY_LIMIT, messengerRoutes } from './routes/messenger';
 import { streamRoutes } from './routes/stream';
+import { STREAM_BUFFER_LIMIT, STREAM_STALL_MS } from './routes/stream';
 import { teamRoutes } from './routes/team';
 import { hashToken, type Store } from './store';
 
@@ -31,6 +32,10 @@ export interface ServerOptions {
   trustProxy?: boolean | number | string;
   now?: () => number;
   logger?: boolean;
+  /** Bytes a stream may have waiting before it waits for the client to read them (default 1 MB). */
+  streamBufferLimit?: number;
+  /** How long a client may take to read them before it is disconnected (default 10 s). */
+  streamStallMs?: number;
 }
 
 export interface ServerContext {
@@ -42,6 +47,8 @@ export interface ServerContext {
   now: () => number;
   /** Open streams, ended first on shutdown so `close()` does not wait for them. */
   streams: Set<ServerResponse>;
+  streamBufferLimit: number;
+  streamStallMs: number;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -78,6 +85,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     messengerSettings: options.messengerSettings ?? { team_name: 'Confab' },
     now: options.now ?? Date.now,
     streams: new Set(),
+    streamBufferLimit: options.streamBufferLimit ?? STREAM_BUFFER_LIMIT,
+    streamStallMs: options.streamStallMs ?? STREAM_STALL_MS,
   };
 
   await app.register(

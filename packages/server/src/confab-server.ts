@@ -32,6 +32,10 @@ export interface StartOptions {
   logger?: boolean;
   /** Folders to serve beside the API; they never answer a path of the API (see API_PATHS). */
   staticRoots?: StaticRoot[];
+  /** Bytes a stream may have waiting before it waits for the client to read them (default 1 MB). */
+  streamBufferLimit?: number;
+  /** How long a client may take to read them before it is disconnected (default 10 s). */
+  streamStallMs?: number;
 }
 
 /** Paths the API owns: a file never answers under them, even where no API route matches. */
@@ -134,6 +138,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     rateLimits: config.rateLimits,
     messengerSettings: { team_name: config.teamName, ...(config.greeting !== undefined ? { greeting: config.greeting } : {}) },
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.streamBufferLimit !== undefined ? { streamBufferLimit: options.streamBufferLimit } : {}),
+    ...(options.streamStallMs !== undefined ? { streamStallMs: options.streamStallMs } : {}),
   });
   try {
     if (options.staticRoots?.length) await serveStatic(app, options.staticRoots);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BootRequest, BootResponse } from '@confab/core';
-import { DEFAULT_RATE_LIMITS, startServer, type RunningServer, type ServerConfig } from '../src';
+import { DEFAULT_RATE_LIMITS, startServer, type RunningServer, type ServerConfig, type StartOptions } from '../src';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
 import { testDatabase } from './backend';
@@ -28,11 +28,11 @@ export function testConfig(folder: string, overrides: Partial<ServerConfig> = {}
 }
 
 /** A real Confab server on 127.0.0.1 with a database of its own (see backend.ts) and a fresh folder. */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}) {
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: StartOptions = {}) {
   const folder = mkdtempSync(join(tmpdir(), 'confab-server-test-'));
   const database = await testDatabase(folder);
   const config = testConfig(folder, { db: database.db, ...overrides });
-  const server = await startServer(config);
+  const server = await startServer(config, options);
   return {
     ...server,
     config,

@@ -11,10 +11,30 @@ const KEEP_ALIVE_MS = 15_000;
 const REPLAY_PAGE = 500;
 /**
  * A client that reads slower than it is written to (a stalled tab, a congested link) would make
- * the server buffer without bound. Past this it is disconnected instead: it reconnects with its
- * Last-Event-ID and is replayed from the database, which already holds everything.
+ * the server buffer without bound. Past this many bytes waiting, the stream stops writing until
+ * the client has read them (a long replay is paced by the reader this way); a client that does
+ * not read them within STREAM_STALL_MS is disconnected: it reconnects with its Last-Event-ID
+ * and is replayed from the database, which already holds everything.
  */
-const STREAM_BUFFER_LIMIT = 1024 * 1024;
+export const STREAM_BUFFER_LIMIT = 1024 * 1024;
+export const STREAM_STALL_MS = 10_000;
+
+/** Resolves true once `raw` has written out its buffer, false if it has not within `ms` or closed. */
+function drained(raw: NodeJS.WritableStream & { writableLength: number }, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      raw.removeListener('drain', onDrain);
+      raw.removeListener('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), ms);
+    raw.on('drain', onDrain);
+    raw.on('close', onClose);
+  });
+}
 
 const StreamQuery = Type.Object({ last_event_id: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) }, { additionalProperties: false });
 
@@ -80,11 +100,15 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
             for (const event of events) {
               raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
               cursor = Number(event.id);
-            }
-            if (raw.writableLength > STREAM_BUFFER_LIMIT) {
-              request.log.warn({ buffered: raw.writableLength }, 'stream client too slow, disconnected');
-              raw.destroy();
-              return;
+              if (raw.writableLength > context.streamBufferLimit) {
+                const buffered = raw.writableLength;
+                if (!(await drained(raw, context.streamStallMs))) {
+                  if (!closed) request.log.warn({ buffered }, 'stream client stopped reading, disconnected');
+                  raw.destroy();
+                  return;
+                }
+                if (closed) return;
+              }
             }
             if (events.length < REPLAY_PAGE) break;
           }
