@@ -84,4 +84,30 @@ describe.each([
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-demo-badge.png`) });
     expect(problems).toEqual([]);
   });
+
+  it('works under a strict Content-Security-Policy, with no violation and its styles applied', async () => {
+    context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    // The demo serves no CSP: here the page's HTML gets a strict one on its way to the browser.
+    const csp = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'";
+    await page.route(url(), async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+    });
+    await page.addInitScript(() => {
+      const violations: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = violations;
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.goto(url());
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    // Constructed sheets and CSSOM custom properties are allowed by style-src 'self': the launcher is round.
+    expect(await part(page, 'launcher').evaluate((el) => getComputedStyle(el).borderRadius)).toBe('50%');
+    await part(page, 'launcher').click();
+    await expect.poll(() => part(page, 'panel').isVisible()).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    // The policy is in force: an inline style attribute, which the adapters never write, is refused.
+    await page.evaluate(() => document.body.setAttribute('style', 'color: red'));
+    await expect.poll(() => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations.join())).toMatch(/^style-src/);
+  });
 });
