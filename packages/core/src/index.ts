@@ -1,7 +1,7 @@
 export { createMessenger } from './messenger';
 export type { Messenger, MessengerCommands, MessengerOptions } from './messenger';
 export { connect, PANEL_ID } from './connect';
-export { adapterStateOf, INITIAL_ADAPTER_STATE } from './adapter-state';
+export { adapterCommands, adapterStateOf, INITIAL_ADAPTER_STATE } from './adapter-state';
 export type { AdapterState } from './adapter-state';
 export type { MessengerView } from './connect';
 export { createMessengerMachine } from './messenger.machine';

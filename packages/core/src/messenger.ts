@@ -59,7 +59,7 @@ export interface Messenger {
    * beacon where the transport has one. Safe to call in any state.
    */
   pageHidden(): void;
-  /** Stops the actor: closes the realtime stream and every timer. */
+  /** Stops the actor: closes the realtime stream and every timer; commands do nothing after. */
   stop(): void;
   readonly actor: Actor<MessengerMachine>;
   readonly effects: MessengerEffects;
@@ -99,7 +99,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
 
   const environment = { now: () => effects.clock.now(), newId: randomId, page: () => effects.page() };
 
+  // After stop() every command and intent does nothing: a stopped actor would only warn.
+  let stopped = false;
+
   function send(event: MessengerEvent) {
+    if (stopped) return;
     try {
       actor.send(event);
     } catch (error) {
@@ -108,6 +112,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
   }
 
   function intercom(command: unknown, ...args: unknown[]): unknown {
+    if (stopped) return typeof command === 'string' && command.startsWith('on') ? NOOP_UNSUBSCRIBE : undefined;
     try {
       const parsed = parseCommand(command, args, environment);
       if (!parsed.ok) {
@@ -185,7 +190,10 @@ export function createMessenger(options: MessengerOptions): Messenger {
         effects.logger.warn(`[Confab] sending events on page hide failed: ${describeError(error)}`);
       }
     },
-    stop: () => actor.stop(),
+    stop() {
+      stopped = true;
+      actor.stop();
+    },
     actor,
     effects,
     hooks,

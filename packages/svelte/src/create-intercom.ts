@@ -1,6 +1,6 @@
 import {
+  adapterCommands,
   adapterStateOf,
-  COMMAND_NAMES,
   INITIAL_ADAPTER_STATE,
   pageWindow,
   startBrowserMessenger,
@@ -25,8 +25,6 @@ export type ConfabIntercom = MessengerCommands &
     destroy(): void;
   };
 
-const HOOKS = new Set(['onShow', 'onHide', 'onUnreadCountChange', 'onUserEmailSupplied']);
-
 /**
  * Every command as a function and the state as readable stores, bound to the messenger through
  * its subscribe/getSnapshot seam only (a store subscribes while something reads it). Works from
@@ -38,7 +36,6 @@ export function createIntercom(options: IntercomOptions = {}): ConfabIntercom {
   const win = pageWindow();
   const running = win ? startBrowserMessenger(win, options) : null;
   const messenger: Messenger | null = running?.messenger ?? null;
-  let stopped = false;
 
   const follow = <T>(read: (m: Messenger) => T, fallback: T): Readable<T> =>
     readable(messenger ? read(messenger) : fallback, (set) => {
@@ -52,22 +49,13 @@ export function createIntercom(options: IntercomOptions = {}): ConfabIntercom {
     (Object.keys(INITIAL_ADAPTER_STATE) as Array<keyof AdapterState>).map((key) => [key, derived(state, (s) => s[key])]),
   ) as unknown as IntercomStores;
 
-  const source = messenger?.commands as Record<string, (...args: unknown[]) => unknown> | undefined;
-  const commands = Object.fromEntries(
-    COMMAND_NAMES.map((name) => [
-      name,
-      (...args: unknown[]) => (source && !stopped ? source[name]!(...args) : HOOKS.has(name) ? () => {} : undefined),
-    ]),
-  ) as unknown as MessengerCommands;
+  // After destroy() the messenger itself makes every command do nothing.
+  const commands = adapterCommands(messenger);
 
   return {
     ...commands,
     ...stores,
     messengerView: follow((m) => m.getView(), null),
-    destroy() {
-      if (stopped) return;
-      stopped = true;
-      running?.stop();
-    },
+    destroy: () => running?.stop(),
   };
 }

@@ -1,19 +1,16 @@
 import {
+  adapterCommands,
   adapterStateOf,
   consoleLogger,
-  COMMAND_NAMES,
   INITIAL_ADAPTER_STATE,
   type AdapterState,
   type MessengerCommands,
   type MessengerView,
-  type Unsubscribe,
 } from '@confab/core';
 import { computed, getCurrentScope, inject, onScopeDispose, readonly, shallowRef, type Ref, type ShallowRef } from 'vue';
 import { confabKey, type ConfabContext } from './plugin';
 
 export type UseIntercom = MessengerCommands & { [K in keyof AdapterState]: Readonly<Ref<AdapterState[K]>> };
-
-const HOOKS = new Set(['onShow', 'onHide', 'onUnreadCountChange', 'onUserEmailSupplied']);
 
 function useConfabContext(): ConfabContext {
   const context = inject(confabKey, null);
@@ -48,20 +45,14 @@ export function useIntercom(): UseIntercom {
   const { messenger } = context;
   const state = useSnapshot(context, () => adapterStateOf(messenger!), INITIAL_ADAPTER_STATE);
 
-  const commands = {} as Record<string, (...args: unknown[]) => unknown>;
-  const source = messenger?.commands as Record<string, (...args: unknown[]) => unknown> | undefined;
-  for (const name of COMMAND_NAMES) {
-    commands[name] = (...args: unknown[]) => {
-      if (!source) return HOOKS.has(name) ? () => {} : undefined;
-      const result = source[name]!(...args);
-      if (HOOKS.has(name) && typeof result === 'function' && getCurrentScope()) onScopeDispose(result as Unsubscribe);
-      return result;
-    };
-  }
+  // A hook registered while a component sets up ends with that component.
+  const commands = adapterCommands(messenger, (unsubscribe) => {
+    if (getCurrentScope()) onScopeDispose(unsubscribe);
+  });
   const refs = Object.fromEntries(
     (Object.keys(INITIAL_ADAPTER_STATE) as Array<keyof AdapterState>).map((key) => [key, readonly(computed(() => state.value[key]))]),
   );
-  return { ...(commands as unknown as MessengerCommands), ...(refs as unknown as UseIntercom) };
+  return { ...commands, ...(refs as unknown as { [K in keyof AdapterState]: Readonly<Ref<AdapterState[K]>> }) };
 }
 
 /** The view-model the components render, as a ref; null on a server render. */
