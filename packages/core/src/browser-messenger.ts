@@ -19,8 +19,6 @@ export interface AdapterOptions extends IntercomSettings {
   random?: () => number;
 }
 
-const ADAPTER_KEYS = new Set(['autoBoot', 'transport', 'storage', 'clock', 'logger', 'random']);
-
 /** The page events the messenger listens to; a window and its document both have them. */
 interface EventTargetLike {
   addEventListener(type: string, listener: () => void): void;
@@ -37,25 +35,31 @@ export interface BrowserMessenger {
 }
 
 /**
- * The messenger as the Vue and Svelte adapters run it on a page: the browser platform, Intercom's
+ * The messenger as every browser adapter (dom, vue, svelte) runs it on a page: the browser platform, Intercom's
  * order for the server (the api_base a boot named, then the app's, then the page's origin), the
  * last events sent by beacon when the page is hidden, `custom_launcher_selector`, and the boot
  * when asked for.
  */
-export function startBrowserMessenger(win: PageWindow, options: AdapterOptions): BrowserMessenger {
-  const logger = options.logger ?? consoleLogger;
-  const settings = Object.fromEntries(Object.entries(options).filter(([key]) => !ADAPTER_KEYS.has(key))) as IntercomSettings;
+export function startBrowserMessenger(
+  win: PageWindow,
+  options: AdapterOptions,
+  /** Where the server is when neither a boot nor these options name one, before the page's origin (the DOM adapter: intercomSettings, then its script's origin). */
+  fallbackApiBase: () => string | undefined = () => undefined,
+): BrowserMessenger {
+  // Everything but how it runs is Intercom's settings.
+  const { autoBoot, transport, storage, clock, logger: given, random, ...settings } = options;
+  const logger = given ?? consoleLogger;
   let messenger: Messenger | undefined;
-  const apiBase = () => messenger?.getSnapshot().context.settings?.api_base ?? settings.api_base ?? win.location.origin;
-  const platform = createBrowserPlatform({ window: win, apiBase, logger });
+  const apiBase = () => messenger?.getSnapshot().context.settings?.api_base ?? settings.api_base ?? fallbackApiBase() ?? win.location.origin;
+  const platform = createBrowserPlatform({ window: win, apiBase, logger, transport, storage });
   const started = createMessenger({
-    transport: options.transport ?? platform.transport,
-    storage: options.storage ?? platform.storage,
+    transport: platform.transport,
+    storage: platform.storage,
     logger,
     page: platform.page,
     ...(settings.app_id !== undefined ? { appId: settings.app_id } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.random ? { random: options.random } : {}),
+    ...(clock ? { clock } : {}),
+    ...(random ? { random } : {}),
   });
   messenger = started;
 
@@ -66,7 +70,7 @@ export function startBrowserMessenger(win: PageWindow, options: AdapterOptions):
   win.addEventListener('pagehide', onPageHide);
   win.document.addEventListener('visibilitychange', onVisibility);
   const stopCustomLauncher = watchCustomLauncher(win.document, started, logger);
-  if (options.autoBoot ?? settings.app_id !== undefined) started.commands.boot(settings);
+  if (autoBoot ?? settings.app_id !== undefined) started.commands.boot(settings);
 
   return {
     messenger: started,

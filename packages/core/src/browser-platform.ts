@@ -27,23 +27,34 @@ export interface BrowserPlatform {
 /**
  * The platform every browser adapter (dom, vue, svelte) gives the messenger: the HTTP transport
  * on the page's fetch (with sendBeacon for the last events of a page), Intercom's cookies with the
- * event queue in localStorage, and the page the visitor is on.
+ * event queue in localStorage, and the page the visitor is on. A transport or storage passed in
+ * (tests, runtimes with their own) is used as it is, and the page's is not made at all.
  */
-export function createBrowserPlatform(options: { window: BrowserWindow; apiBase: string | (() => string); logger: Logger }): BrowserPlatform {
+export function createBrowserPlatform(options: {
+  window: BrowserWindow;
+  apiBase: string | (() => string);
+  logger: Logger;
+  transport?: Transport | undefined;
+  storage?: Storage | undefined;
+}): BrowserPlatform {
   const { window: win, apiBase, logger } = options;
-  const sendBeacon = win.navigator?.sendBeacon;
   return {
-    transport: createHttpTransport({
-      apiBase,
-      fetch: win.fetch.bind(win) as typeof fetch,
-      logger,
-      ...(typeof sendBeacon === 'function'
-        ? { beacon: (url: string, body: string) => sendBeacon.call(win.navigator, url, new Blob([body], { type: 'text/plain' })) }
-        : {}),
-    }),
-    storage: createCookieStorage({ document: win.document, localStorage: localStorageOf(win) }),
+    transport: options.transport ?? pageTransport(win, apiBase, logger),
+    storage: options.storage ?? createCookieStorage({ document: win.document, localStorage: localStorageOf(win) }),
     page: () => ({ url: win.location.href, title: win.document.title }),
   };
+}
+
+function pageTransport(win: BrowserWindow, apiBase: string | (() => string), logger: Logger): Transport {
+  const sendBeacon = win.navigator?.sendBeacon;
+  return createHttpTransport({
+    apiBase,
+    fetch: win.fetch.bind(win) as typeof fetch,
+    logger,
+    ...(typeof sendBeacon === 'function'
+      ? { beacon: (url: string, body: string) => sendBeacon.call(win.navigator, url, new Blob([body], { type: 'text/plain' })) }
+      : {}),
+  });
 }
 
 function localStorageOf(win: BrowserWindow): WebStorage | undefined {

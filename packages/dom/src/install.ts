@@ -1,8 +1,5 @@
 import {
-  consoleLogger,
-  createBrowserPlatform,
-  createMessenger,
-  watchCustomLauncher,
+  startBrowserMessenger,
   type Clock,
   type IntercomApi,
   type Logger,
@@ -13,7 +10,7 @@ import {
 import { mountMessenger, type MountedMessenger } from './renderer';
 import { readSnippetQueue } from './snippet-queue';
 
-type PageWindow = Window & typeof globalThis & { Intercom?: unknown; intercomSettings?: unknown };
+type SiteWindow = Window & typeof globalThis & { Intercom?: unknown; intercomSettings?: unknown };
 
 export interface InstallOptions {
   window: Window & typeof globalThis;
@@ -45,34 +42,33 @@ export interface ConfabPage {
  * app_id boots at once, and `update` without arguments re-reads `window.intercomSettings`.
  */
 export function installIntercom(options: InstallOptions): ConfabPage {
-  const win = options.window as PageWindow;
+  const win = options.window as SiteWindow;
   const existing = win.Intercom;
   // Loaded twice (a page with two snippets): the first install stays, as Intercom's does.
   const installed = typeof existing === 'function' ? (existing as { confab?: ConfabPage }).confab : undefined;
   if (installed) return installed;
   const queued = readSnippetQueue(existing);
 
-  const logger = options.logger ?? consoleLogger;
   const settings = () => (isRecord(win.intercomSettings) ? win.intercomSettings : undefined);
   const scriptOrigin = originOf(options.scriptUrl);
-  let messenger: Messenger;
-  // Intercom's order: the server a boot named, then intercomSettings.api_base, then the script's origin.
-  const apiBase = () =>
-    messenger?.getSnapshot().context.settings?.api_base ??
-    (typeof settings()?.api_base === 'string' ? (settings()!.api_base as string) : undefined) ??
-    scriptOrigin ??
-    win.location.origin;
-
-  const platform = createBrowserPlatform({ window: win, apiBase, logger });
-  messenger = createMessenger({
-    transport: options.transport ?? platform.transport,
-    storage: options.storage ?? platform.storage,
-    logger,
-    appId: typeof settings()?.app_id === 'string' ? (settings()!.app_id as string) : undefined,
-    page: platform.page,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.random ? { random: options.random } : {}),
-  });
+  const appId = settings()?.app_id;
+  // The browser platform, page-hide beacons and custom_launcher_selector, as every browser
+  // adapter runs them; the boot is ours (below), after `window.Intercom` is in place. Intercom's
+  // order for the server: the one a boot named, then intercomSettings.api_base, then the script's origin.
+  const running = startBrowserMessenger(
+    win,
+    {
+      autoBoot: false,
+      app_id: typeof appId === 'string' ? appId : undefined,
+      transport: options.transport,
+      storage: options.storage,
+      clock: options.clock,
+      logger: options.logger,
+      random: options.random,
+    },
+    () => (typeof settings()?.api_base === 'string' ? (settings()!.api_base as string) : undefined) ?? scriptOrigin,
+  );
+  const { messenger } = running;
 
   const page: ConfabPage = {
     messenger,
@@ -101,25 +97,14 @@ export function installIntercom(options: InstallOptions): ConfabPage {
   if (win.document.body) mount();
   else win.document.addEventListener('DOMContentLoaded', mount, { once: true });
 
-  const stopCustomLauncher = watchCustomLauncher(win.document, messenger, logger);
-  const onPageHide = () => messenger.pageHidden();
-  const onVisibility = () => {
-    if (win.document.visibilityState === 'hidden') messenger.pageHidden();
-  };
-  win.addEventListener('pagehide', onPageHide);
-  win.document.addEventListener('visibilitychange', onVisibility);
-
   if (settings()?.app_id !== undefined) Intercom('boot', settings());
   for (const [command, ...args] of queued) Intercom(command, ...args);
 
   function destroy() {
-    win.removeEventListener('pagehide', onPageHide);
-    win.document.removeEventListener('visibilitychange', onVisibility);
     win.document.removeEventListener('DOMContentLoaded', mount);
-    stopCustomLauncher();
     mounted?.destroy();
     mounted = null;
-    messenger.stop();
+    running.stop();
     if (win.Intercom === Intercom) delete win.Intercom;
   }
 
