@@ -9,7 +9,7 @@ import { migrate } from './db/migrations';
 import type { Database } from './db/schema';
 import { isPostgresUrl, openPostgres } from './db/postgres';
 import { openSqlite } from './db/sqlite';
-import { createPostgresRealtimeHub } from './postgres-realtime';
+import { announceInTransaction, createPostgresRealtimeHub } from './postgres-realtime';
 import { postgresRateLimiters, type RateLimiters } from './rate-limits';
 import { createLocalRealtimeHub, type RealtimeHub } from './realtime';
 import { createStore, type Store, type StoreOptions } from './store';
@@ -120,7 +120,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       throw error;
     }
     rateLimiters = postgresRateLimiters(config.rateLimits, postgres.pool);
-    storeOptions = { beginWrite: serializeWrites };
+    storeOptions = { beginWrite: serializeWrites, announce: announceInTransaction };
   } else {
     ({ db, close: closeDb } = openSqlite(config.db));
     await migrate(db, 'sqlite');

@@ -2,11 +2,18 @@
 // NOTIFY and every process (this one included) hears it on one LISTEN connection, then its
 // streams read the events from the database by id, as with one process. The ids come from the
 // database, so a client can resume with Last-Event-ID on any process.
+import { sql, type Transaction } from 'kysely';
 import type pg from 'pg';
+import type { Database } from './db/schema';
 import type { RealtimeHub } from './realtime';
 import { createLocalRealtimeHub } from './realtime';
 
 export const REALTIME_CHANNEL = 'confab_realtime';
+
+/** The news of a commit, sent from inside its transaction (StoreOptions.announce): delivered at commit. */
+export async function announceInTransaction(trx: Transaction<Database>, appId: string, personId: string): Promise<void> {
+  await sql`SELECT pg_notify(${REALTIME_CHANNEL}, ${JSON.stringify([appId, personId])})`.execute(trx);
+}
 
 /** How long to wait before listening again after the LISTEN connection broke. */
 const RELISTEN_MS = 1_000;
@@ -71,6 +78,7 @@ export async function createPostgresRealtimeHub(pool: pg.Pool, log: (message: st
   await listen();
 
   return {
+    // For news from outside a write transaction; the store announces its own (announceInTransaction).
     notify(appId, personId) {
       pool.query('SELECT pg_notify($1, $2)', [REALTIME_CHANNEL, JSON.stringify([appId, personId])]).catch((error: unknown) => {
         // The events are committed; a lost notice only delays them until the stream's next news.

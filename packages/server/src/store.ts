@@ -133,6 +133,12 @@ export interface StoreOptions {
    * and no two processes race to create the same person.
    */
   beginWrite?: (trx: Transaction<Database>) => Promise<void>;
+  /**
+   * Announces a person's new realtime events inside the transaction that wrote them, instead of
+   * calling the publish hook after the commit: PostgreSQL's NOTIFY is delivered exactly at commit,
+   * to every process (this one included), and never for a transaction that rolled back.
+   */
+  announce?: (trx: Transaction<Database>, appId: string, personId: string) => Promise<void>;
 }
 
 export function createStore(db: Kysely<Database>, onPublish: PublishHook, options: StoreOptions = {}): Store {
@@ -140,11 +146,14 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
   // them only after the commit, so a stream never announces what could still roll back.
   async function transaction<T>(work: (trx: Transaction<Database>, publish: (appId: string, personId: string) => void) => Promise<T>): Promise<T> {
     const touched = new Map<string, string>();
+    const { announce } = options;
     const result = await db.transaction().execute(async (trx) => {
       await options.beginWrite?.(trx);
-      return work(trx, (appId, personId) => touched.set(personId, appId));
+      const value = await work(trx, (appId, personId) => touched.set(personId, appId));
+      if (announce) for (const [personId, appId] of touched) await announce(trx, appId, personId);
+      return value;
     });
-    for (const [personId, appId] of touched) onPublish(appId, personId);
+    if (!announce) for (const [personId, appId] of touched) onPublish(appId, personId);
     return result;
   }
 
