@@ -1,4 +1,4 @@
-import type { Messenger, MessengerView } from '@confab/core';
+import { panelTransition, type Messenger, type MessengerView, type PanelPlace } from '@confab/core';
 import { h, setAttrs } from './dom-helpers';
 import { createSheets, launcherCss } from './styles';
 import { renderView, viewKey } from './views';
@@ -78,8 +78,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   });
 
   let renderedKey: string | null = null;
-  let renderedView: MessengerView['view'] = null;
-  let wasOpen = false;
+  let placed: PanelPlace = { open: false, view: null };
   let focusBeforeOpen: Element | null = null;
   let lastLauncherCss = '';
 
@@ -108,8 +107,9 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
       lastLauncherCss = css;
     }
 
-    const viewChanged = view.view !== renderedView;
-    if (viewChanged && view.view === 'newMessage') input.value = view.draft;
+    const viewChanged = view.view !== placed.view;
+    const transition = panelTransition(placed, view);
+    if (transition.prefill) input.value = view.draft;
     const key = viewKey(view);
     if (key !== renderedKey) {
       const thread = content.querySelector('[data-part="thread"]');
@@ -119,18 +119,18 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
       const newThread = content.querySelector('[data-part="thread"]');
       if (newThread && (wasAtBottom || viewChanged)) newThread.scrollTop = newThread.scrollHeight;
     }
-    renderedView = view.view;
-    moveFocus(view, viewChanged);
+    placed = { open: view.open, view: view.view };
+    moveFocus(view, transition.focus);
   }
 
-  function moveFocus(view: MessengerView, viewChanged: boolean) {
-    if (view.open && !wasOpen) {
+  function moveFocus(view: MessengerView, focus: ReturnType<typeof panelTransition>['focus']) {
+    if (focus === 'open') {
       const active = document.activeElement;
       focusBeforeOpen = active === host ? launcher : active;
       focusInto(view);
-    } else if (view.open && viewChanged) {
+    } else if (focus === 'move') {
       focusInto(view);
-    } else if (!view.open && wasOpen) {
+    } else if (focus === 'close') {
       // Focus goes back where it came from, if that is still on the page; else to the launcher.
       const back = focusBeforeOpen instanceof HTMLElement && focusBeforeOpen.isConnected ? focusBeforeOpen : null;
       if (shadowRoot.activeElement || document.activeElement === document.body || document.activeElement === host) {
@@ -138,7 +138,6 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
       }
       focusBeforeOpen = null;
     }
-    wasOpen = view.open;
   }
 
   function focusInto(view: MessengerView) {

@@ -1,4 +1,4 @@
-import { adoptMessengerStylesheet, launcherCustomProperties, type MessengerView } from '@confab/core';
+import { adoptMessengerStylesheet, launcherCustomProperties, panelTransition, type MessengerView } from '@confab/core';
 import { defineComponent, h, onBeforeUnmount, onMounted, ref, watch, type SlotsType } from 'vue';
 import { useMessengerView } from './use-intercom';
 import { renderView, type MessageSlotProps } from './views';
@@ -41,19 +41,20 @@ export const ConfabMessenger = defineComponent({
 
     // Focus, after each render: into the panel as it opens or changes view, back where it came from as it closes.
     watch(
-      () => [current()?.open ?? false, current()?.view ?? null, current()?.focusPart ?? null] as const,
+      () => [current()?.open ?? false, current()?.view ?? null] as const,
       ([open, view], previous) => {
-        const [wasOpen, previousView] = previous ?? [false, null];
         const model = current();
         if (!model) return;
-        if (view === 'newMessage' && view !== previousView && input.value) input.value.value = model.draft;
+        const [wasOpen, previousView] = previous ?? [false, null];
+        const { focus, prefill } = panelTransition({ open: wasOpen, view: previousView }, { open, view });
+        if (prefill && input.value) input.value.value = model.draft;
         const focusTarget = () => (model.focusPart === 'input' ? input.value : closeButton.value);
-        if (open && !wasOpen) {
+        if (focus === 'open') {
           focusBeforeOpen = document.activeElement;
           focusTarget()?.focus();
-        } else if (open && view !== previousView) {
+        } else if (focus === 'move') {
           focusTarget()?.focus();
-        } else if (!open && wasOpen) {
+        } else if (focus === 'close') {
           const back = focusBeforeOpen instanceof HTMLElement && focusBeforeOpen.isConnected ? focusBeforeOpen : null;
           const focusInside = root.value?.contains(document.activeElement) || document.activeElement === document.body;
           if (focusInside) (back ?? (model.launcher.visible ? launcher.value : null))?.focus();
