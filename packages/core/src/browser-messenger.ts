@@ -82,9 +82,3 @@ export function startBrowserMessenger(
     },
   };
 }
-
-/** The page's window, or undefined on a server, in a worker, anywhere without a document. */
-export function pageWindow(): PageWindow | undefined {
-  const scope = globalThis as { window?: unknown; document?: unknown };
-  return scope.window !== undefined && scope.document !== undefined ? (scope.window as PageWindow) : undefined;
-}

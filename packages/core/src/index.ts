@@ -35,7 +35,7 @@ export { createMemoryStorage } from './memory-storage';
 export { createCookieStorage } from './cookie-storage';
 export type { CookieDocument, CookieStorageOptions, WebStorage } from './cookie-storage';
 export { createBrowserPlatform } from './browser-platform';
-export { startBrowserMessenger, pageWindow } from './browser-messenger';
+export { startBrowserMessenger } from './browser-messenger';
 export { watchCustomLauncher } from './custom-launcher';
 export type { ClickSource } from './custom-launcher';
 export type { AdapterOptions, BrowserMessenger, PageWindow } from './browser-messenger';

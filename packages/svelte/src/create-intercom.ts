@@ -2,13 +2,13 @@ import {
   adapterCommands,
   adapterStateOf,
   INITIAL_ADAPTER_STATE,
-  pageWindow,
   startBrowserMessenger,
   type AdapterOptions,
   type AdapterState,
   type Messenger,
   type MessengerCommands,
   type MessengerView,
+  type PageWindow,
 } from '@confab/core';
 import { derived, readable, type Readable } from 'svelte/store';
 
@@ -33,7 +33,8 @@ export type ConfabIntercom = MessengerCommands &
  * initial state, so a server render touches neither the network nor the document.
  */
 export function createIntercom(options: IntercomOptions = {}): ConfabIntercom {
-  const win = pageWindow();
+  // The page's window, read here: core never reaches for globals. None on a server.
+  const win = typeof window !== 'undefined' && typeof document !== 'undefined' ? (window as unknown as PageWindow) : undefined;
   const running = win ? startBrowserMessenger(win, options) : null;
   const messenger: Messenger | null = running?.messenger ?? null;
 

@@ -1,4 +1,4 @@
-import { consoleLogger, pageWindow, startBrowserMessenger, type AdapterOptions, type Logger, type Messenger } from '@confab/core';
+import { consoleLogger, startBrowserMessenger, type AdapterOptions, type Logger, type Messenger, type PageWindow } from '@confab/core';
 import type { App, InjectionKey, Plugin } from 'vue';
 
 /** Intercom's settings, plus `autoBoot` and, for tests, the injected transport, storage and clock. */
@@ -20,7 +20,8 @@ export function createConfab(options: ConfabOptions = {}): Plugin {
   return {
     install(app: App) {
       const logger = options.logger ?? consoleLogger;
-      const win = pageWindow();
+      // The page's window, read here: core never reaches for globals. None on a server.
+      const win = typeof window !== 'undefined' && typeof document !== 'undefined' ? (window as unknown as PageWindow) : undefined;
       if (!win) {
         app.provide(confabKey, { messenger: null, logger });
         return;
