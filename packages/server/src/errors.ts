@@ -1,6 +1,6 @@
 // Every error the API answers is JSON that names what is wrong: `{ error: { status, code, message, field? } }`.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { NotFoundError } from './store';
+import { NotFoundError, SessionEndedError } from './store';
 
 export type ErrorCode =
   | 'invalid_request'
@@ -77,6 +77,7 @@ export function errorHandler(error: FastifyError & { validationContext?: string 
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     return reply.status(error.status).send(errorBody(error.status, error.message, error.field));
   }
+  if (error instanceof SessionEndedError) return reply.status(401).send(errorBody(401, error.message, 'authorization'));
   if (error instanceof NotFoundError) return reply.status(404).send(errorBody(404, error.message));
   if (error.validation && error.validation.length > 0) {
     const { field, message } = describeValidation(error.validationContext, error.validation[0] as ValidationIssue);

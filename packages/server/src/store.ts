@@ -49,11 +49,21 @@ export interface PageView extends Page {
 }
 
 export interface SessionRecord {
+  /** Which session: the sha-256 of its token (the token itself is never stored). */
+  token_hash: string;
   app_id: string;
   person_id: string;
   expires_at: number;
   /** The realtime event id a fresh stream of this session starts after. */
   stream_from: number;
+}
+
+/** The session ended (logout, expiry) while a request of it was under way: nothing was written. */
+export class SessionEndedError extends Error {
+  constructor() {
+    super('the session is unknown, expired or revoked: boot again');
+    this.name = 'SessionEndedError';
+  }
 }
 
 export class NotFoundError extends Error {
@@ -103,8 +113,8 @@ export interface Store {
   endSession(appId: string, token: string, now: number): Promise<void>;
   update(session: SessionRecord, request: UpdateRequest, now: number): Promise<{ person: Person; unread_count: number }>;
   trackEvents(session: SessionRecord, events: TrackedEvent[], now: number): Promise<string[]>;
-  listConversations(session: SessionRecord): Promise<ConversationSummary[]>;
-  getConversation(session: SessionRecord, conversationId: string): Promise<ConversationThread>;
+  listConversations(session: SessionRecord, now: number): Promise<ConversationSummary[]>;
+  getConversation(session: SessionRecord, conversationId: string, now: number): Promise<ConversationThread>;
   startConversation(session: SessionRecord, body: string, clientId: string, now: number): Promise<{ conversation: ConversationSummary; message: Message }>;
   postMessage(session: SessionRecord, conversationId: string, body: string, clientId: string, now: number): Promise<Message>;
   markRead(session: SessionRecord, conversationId: string, now: number): Promise<number>;
@@ -161,6 +171,22 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     const row = await trx.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('contact');
     return row;
+  }
+
+  /**
+   * The session as it is now, read inside the caller's transaction. The request's session was read
+   * before its body arrived: meanwhile a lead may have logged in as an existing user (its session
+   * now names the user and the lead is gone), or the session may have ended. Writing with the
+   * stale person would fail or land on a deleted row.
+   */
+  async function currentSession(trx: Db, session: SessionRecord, now: number): Promise<SessionRecord> {
+    const row = await trx
+      .selectFrom('sessions')
+      .select(['person_id', 'revoked_at', 'expires_at'])
+      .where('token_hash', '=', session.token_hash)
+      .executeTakeFirst();
+    if (!row || row.revoked_at !== null || Number(row.expires_at) <= now) throw new SessionEndedError();
+    return row.person_id === session.person_id ? session : { ...session, person_id: row.person_id };
   }
 
   async function findUser(trx: Db, appId: string, identity: Identity): Promise<PersonRow | undefined> {
@@ -353,7 +379,15 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
         if (!identified) {
           // A lead keeps the person its previous session named, while that person is still a lead.
           if (request.session_token) {
-            const previous = await trx.selectFrom('sessions').select('person_id').where('token_hash', '=', hashToken(request.session_token)).where('app_id', '=', appId).executeTakeFirst();
+            // Only a live session: a logged-out or expired token opens nobody's conversations.
+            const previous = await trx
+              .selectFrom('sessions')
+              .select('person_id')
+              .where('token_hash', '=', hashToken(request.session_token))
+              .where('app_id', '=', appId)
+              .where('revoked_at', 'is', null)
+              .where('expires_at', '>', now)
+              .executeTakeFirst();
             const candidate = previous ? await trx.selectFrom('people').selectAll().where('id', '=', previous.person_id).executeTakeFirst() : undefined;
             if (candidate?.role === 'lead') person = candidate;
           }
@@ -396,7 +430,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     async session(appId, token, now) {
       const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
       if (!row || row.app_id !== appId || row.revoked_at !== null || Number(row.expires_at) <= now) return null;
-      return { app_id: row.app_id, person_id: row.person_id, expires_at: Number(row.expires_at), stream_from: Number(row.stream_from) };
+      return { token_hash: row.token_hash, app_id: row.app_id, person_id: row.person_id, expires_at: Number(row.expires_at), stream_from: Number(row.stream_from) };
     },
 
     endSession: (appId, token, now) =>
@@ -413,8 +447,9 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
         if (ended) publish(appId, ended.person_id);
       }),
 
-    update: (session, request, now) =>
+    update: (asked, request, now) =>
       transaction(async (trx, publish) => {
+        const session = await currentSession(trx, asked, now);
         let person = await personById(trx, session.person_id);
         const identity = request.identity;
         if (identity && (identity.user_id !== undefined || identity.email !== undefined) && person.role === 'lead' && identity.user_id !== undefined) {
@@ -426,8 +461,9 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
         return { person: toPerson(person), unread_count: await unreadOf(trx, person.id) };
       }),
 
-    trackEvents: (session, events, now) =>
+    trackEvents: (asked, events, now) =>
       transaction(async (trx) => {
+        const session = await currentSession(trx, asked, now);
         await trx
           .insertInto('events')
           .values(
@@ -446,17 +482,22 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
         return events.map((event) => event.id);
       }),
 
-    listConversations: (session) => conversationsOf(db, session.person_id),
+    async listConversations(asked, now) {
+      const session = await currentSession(db, asked, now);
+      return conversationsOf(db, session.person_id);
+    },
 
-    async getConversation(session, conversationId) {
+    async getConversation(asked, conversationId, now) {
+      const session = await currentSession(db, asked, now);
       const row = await ownConversation(db, session, conversationId);
       const messages = await db.selectFrom('messages').selectAll().where('conversation_id', '=', row.id).orderBy('seq').execute();
       const list = messages.map(toMessage);
       return { conversation: toSummary(row, list[list.length - 1]), messages: list };
     },
 
-    startConversation: (session, body, clientId, now) =>
+    startConversation: (asked, body, clientId, now) =>
       transaction(async (trx, publish) => {
+        const session = await currentSession(trx, asked, now);
         // A retried start (same client id) returns the conversation it already made.
         const earlier = await trx
           .selectFrom('messages')
@@ -477,16 +518,18 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
         return { conversation: toSummary(stored, message), message };
       }),
 
-    postMessage: (session, conversationId, body, clientId, now) =>
+    postMessage: (asked, conversationId, body, clientId, now) =>
       transaction(async (trx, publish) => {
+        const session = await currentSession(trx, asked, now);
         const conversation = await ownConversation(trx, session, conversationId);
         const earlier = await trx.selectFrom('messages').selectAll().where('conversation_id', '=', conversation.id).where('client_id', '=', clientId).executeTakeFirst();
         if (earlier) return toMessage(earlier);
         return addMessage(trx, publish, conversation, 'person', body, clientId, null, now);
       }),
 
-    markRead: (session, conversationId, now) =>
+    markRead: (asked, conversationId, now) =>
       transaction(async (trx, publish) => {
+        const session = await currentSession(trx, asked, now);
         const conversation = await ownConversation(trx, session, conversationId);
         if (Number(conversation.person_unread) > 0) {
           await trx.updateTable('conversations').set({ person_unread: 0 }).where('id', '=', conversation.id).execute();

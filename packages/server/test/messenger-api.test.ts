@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userHash } from '../src';
 import { boot, bootRequest, call, messenger, startTestServer, tableCounts, team, TEAM_TOKEN, type TestServer } from './server-harness';
@@ -108,6 +109,43 @@ describe('update, events and sessions', () => {
     const answer = await call(server, 'GET', `${messenger()}/conversations`, { token: session.token });
     expect(answer.status).toBe(401);
     expect(answer.body.error.message).toMatch(/revoked/);
+  });
+
+  it('a logged-out or expired session token resumes nobody at boot', async () => {
+    const request = bootRequest();
+    const lead = await boot(server, request);
+    await call(server, 'POST', `${messenger()}/conversations`, { token: lead.session.token, body: { body: 'my question', client_id: 'lo-1' } });
+    expect((await call(server, 'DELETE', `${messenger()}/session`, { token: lead.session.token })).status).toBe(204);
+    // Another visitor presenting the dead token gets a fresh lead, not the first one's conversations.
+    const other = await boot(server, { session_token: lead.session.token });
+    expect(other.person.id).not.toBe(lead.person.id);
+    expect(other.conversations).toEqual([]);
+  });
+
+  it('a request under way while its lead logs in as an existing user is applied to that user', async () => {
+    const userId = `racing-${Date.now()}`;
+    await boot(server, { identity: { user_id: userId } });
+    const leadRequest = bootRequest();
+    const lead = await boot(server, leadRequest);
+    const started = await call(server, 'POST', `${messenger()}/conversations`, { token: lead.session.token, body: { body: 'before login', client_id: 'race-0' } });
+    const conversationId = started.body.conversation.id as string;
+    // Each request's headers (and so its session) reach the server now; its body only after the
+    // lead has logged in and been merged into the user (the lead's row is gone by then).
+    const pending = [
+      ['/events', { events: [{ id: `race-event-${Date.now()}`, name: 'clicked', created_at: 1 }] }],
+      ['/conversations', { body: 'new after login', client_id: 'race-1' }],
+      ['/update', { attributes: { name: 'Racer' } }],
+      [`/conversations/${conversationId}/messages`, { body: 'more after login', client_id: 'race-2' }],
+      [`/conversations/${conversationId}/read`, undefined],
+    ].map(([path, body]) => slowPost(`${messenger()}${path}`, lead.session.token, body));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const user = await boot(server, { visitor_id: leadRequest.visitor_id, identity: { user_id: userId } });
+    const answers = await Promise.all(pending.map((request) => request.finish()));
+    expect(answers.map((answer) => [answer.status, answer.body.slice(0, 120)])).toEqual(answers.map((answer) => [200, answer.body.slice(0, 120)]));
+    const thread = await call(server, 'GET', `${messenger()}/conversations/${conversationId}`, { token: user.session.token });
+    expect(thread.body.messages.map((m: { body: string }) => m.body)).toEqual(['before login', 'more after login']);
+    const list = await call(server, 'GET', `${messenger()}/conversations`, { token: user.session.token });
+    expect(list.body.map((c: { last_message: { body: string } }) => c.last_message.body).sort()).toEqual(['more after login', 'new after login']);
   });
 
   it('a session of one app is not valid for another', async () => {
@@ -294,3 +332,30 @@ describe('CORS and rate limits', () => {
     }
   });
 });
+
+/** A POST whose headers go now and whose body goes when `finish()` is called. */
+function slowPost(path: string, token: string, body: unknown) {
+  const data = Buffer.from(JSON.stringify(body ?? {}));
+  let answer!: Promise<{ status: number; body: string }>;
+  const request = httpRequest(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: `Bearer ${token}` },
+  });
+  answer = new Promise((resolve, reject) => {
+    request.on('response', (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.on('error', reject);
+  });
+  request.flushHeaders();
+  request.write(data.subarray(0, 1));
+  return {
+    finish() {
+      request.end(data.subarray(1));
+      return answer;
+    },
+  };
+}

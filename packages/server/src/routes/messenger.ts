@@ -63,14 +63,14 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
       accepted: await store.trackEvents(request.session!, request.body.events, now()),
     }));
 
-    scoped.get('/conversations', { schema: { params: AppParams } }, async (request) => store.listConversations(request.session!));
+    scoped.get('/conversations', { schema: { params: AppParams } }, async (request) => store.listConversations(request.session!, now()));
 
     scoped.post('/conversations', { schema: { params: AppParams, body: MessageBody } }, async (request) =>
       store.startConversation(request.session!, request.body.body, request.body.client_id, now()),
     );
 
     scoped.get('/conversations/:conversation_id', { schema: { params: ConversationParams } }, async (request) =>
-      store.getConversation(request.session!, request.params.conversation_id),
+      store.getConversation(request.session!, request.params.conversation_id, now()),
     );
 
     scoped.post('/conversations/:conversation_id/messages', { schema: { params: ConversationParams, body: MessageBody } }, async (request) =>
