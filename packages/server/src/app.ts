@@ -7,7 +7,7 @@ import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { ServerMessengerSettings } from '@confab/core';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, type RawServerDefault } from 'fastify';
-import { errorBody, errorHandler } from './errors';
+import { ApiError, errorBody, errorHandler } from './errors';
 import { consume, memoryRateLimiters, type RateLimiters, type RateLimits } from './rate-limits';
 import type { RealtimeHub } from './realtime';
 import { bearerToken, MESSENGER_BODY_LIMIT, messengerRoutes } from './routes/messenger';
@@ -15,6 +15,8 @@ import { streamRoutes } from './routes/stream';
 import { STREAM_BUFFER_LIMIT, STREAM_STALL_MS } from './routes/stream';
 import { teamRoutes } from './routes/team';
 import { hashToken, type Store } from './store';
+import { parseJsonBody } from './json-body';
+import { findIllFormedText } from './well-formed-text';
 
 export interface ServerOptions {
   store: Store;
@@ -65,6 +67,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  // Bodies are JSON (the beacon's text/plain is parsed as JSON in its own route): text/plain
+  // anywhere else is a 415, not a string that fails validation as "must be object".
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+  app.addHook('preValidation', async (request) => {
+    const where =
+      findIllFormedText(request.params, 'params') ?? findIllFormedText(request.query, 'query') ?? findIllFormedText(request.body, 'body');
+    if (where) throw new ApiError(400, `${where}: must be well-formed text (no NUL character, no unpaired UTF-16 surrogate)`, where);
+  });
 
   const anyOrigin = options.corsOrigins.includes('*');
   await app.register(cors, {

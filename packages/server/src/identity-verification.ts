@@ -22,6 +22,11 @@ export function verifyIdentity(secret: string | undefined, identity: Identity | 
   if (identity.user_hash === undefined) {
     throw new ApiError(401, 'identity verification is on: user_hash is required with user_id or email', 'identity.user_hash');
   }
+  // Buffer.from(…, 'hex') stops at the first character that is not hex: the right hash with
+  // anything after it would compare equal. Only exactly 64 hex digits are a hash at all.
+  if (!/^[0-9a-f]{64}$/i.test(identity.user_hash)) {
+    throw new ApiError(401, 'user_hash must be the HMAC-SHA256 as 64 hex digits', 'identity.user_hash');
+  }
   const expected = Buffer.from(userHash(secret, value), 'hex');
   const given = Buffer.from(identity.user_hash.toLowerCase(), 'hex');
   const same = given.length === expected.length && timingSafeEqual(given, expected);

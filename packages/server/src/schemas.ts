@@ -79,7 +79,8 @@ const TrackedEvent = Type.Object(
   {
     id: Id,
     name: Type.String({ minLength: 1, maxLength: EVENT_NAME_MAX }),
-    created_at: Type.Number({ minimum: 0 }),
+    // Milliseconds, an integer that fits the database's bigint (PostgreSQL refuses 1.5 or 1e300).
+    created_at: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
     metadata: Type.Optional(Metadata),
   },
   strict,

@@ -209,6 +209,12 @@ describe('bad input: a 4xx that names what is wrong, and nothing written', () =>
     { name: 'an oversized body', path: '/update', body: { attributes: { custom_attributes: Object.fromEntries(Array.from({ length: 90 }, (_, i) => [`k${i}`, 'x'.repeat(250)])) }, page: { url: 'https://x/' + 'a'.repeat(50_000) } }, status: 413, message: /larger than/ },
     { name: 'a wrong content type', path: '/events', raw: 'events=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, message: /content-type/ },
     { name: 'a message body of only spaces', path: '/conversations', body: { body: '   ', client_id: 'c' }, status: 400, field: 'body.body', message: /.+/ },
+    { name: 'an unpaired surrogate in a client id', path: '/conversations', raw: '{"body":"hi","client_id":"m\\ud800"}', status: 400, field: 'body.client_id', message: /well-formed text/ },
+    { name: 'a NUL character in a message', path: '/conversations', body: { body: 'a\u0000b', client_id: 'nul' }, status: 400, field: 'body.body', message: /NUL/ },
+    { name: 'an unpaired surrogate in a metadata key', path: '/events', raw: '{"events":[{"id":"s","name":"a","created_at":1,"metadata":{"k\\udc00":1}}]}', status: 400, field: 'body.events.0.metadata.k\udc00', message: /well-formed text/ },
+    { name: 'a fractional event time', path: '/events', body: { events: [{ id: 'f', name: 'a', created_at: 1.5 }] }, status: 400, field: 'body.events.0.created_at', message: /integer/ },
+    { name: 'an event time past any date', path: '/events', body: { events: [{ id: 'f', name: 'a', created_at: 1e300 }] }, status: 400, field: 'body.events.0.created_at', message: /.+/ },
+    { name: 'JSON sent as text/plain', path: '/events', raw: '{"events":[{"id":"t","name":"a","created_at":1}]}', headers: { 'content-type': 'text/plain' }, status: 415, message: /application\/json/ },
     { name: 'a bad email in update', path: '/update', body: { identity: { email: 'not an email' }, attributes: {} }, status: 400, field: 'body.identity.email', message: /.+/ },
   ];
 
@@ -221,6 +227,23 @@ describe('bad input: a 4xx that names what is wrong, and nothing written', () =>
     expect(answer.body.error.status).toBe(status);
     expect(answer.body.error.message).toMatch(message);
     if (field) expect(answer.body.error.field).toBe(field);
+    expect(await tableCounts(server)).toEqual(before);
+  });
+
+  it('a NUL character in a path is a 400 naming the parameter, not a database error', async () => {
+    const { session } = await boot(server);
+    const answer = await call(server, 'GET', `${messenger()}/conversations/a%00b`, { token: session.token });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ field: 'params.conversation_id', message: expect.stringMatching(/NUL/) });
+  });
+
+  it('a beacon refuses a __proto__ key as the JSON routes do', async () => {
+    const { session } = await boot(server);
+    const before = await tableCounts(server);
+    const raw = `{"session_token":${JSON.stringify(session.token)},"events":[{"id":"p","name":"a","created_at":1,"metadata":{"__proto__":{"x":1}}}]}`;
+    const answer = await call(server, 'POST', `${messenger()}/events/beacon`, { raw, headers: { 'content-type': 'text/plain' } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toMatch(/__proto__|prototype/);
     expect(await tableCounts(server)).toEqual(before);
   });
 
@@ -257,7 +280,10 @@ describe('identity verification', () => {
     const forged = await call(verified, 'POST', `${messenger()}/boot`, { body: bootRequest({ identity: { user_id: 'u-42', user_hash: userHash('wrong-secret-000000', 'u-42') } }) });
     const missing = await call(verified, 'POST', `${messenger()}/boot`, { body: bootRequest({ identity: { user_id: 'u-43' } }) });
     const notHex = await call(verified, 'POST', `${messenger()}/boot`, { body: bootRequest({ identity: { user_id: 'u-44', user_hash: 'zz' } }) });
-    expect([forged.status, missing.status, notHex.status]).toEqual([401, 401, 401]);
+    // The right hash with anything after it: Buffer.from(hex) would have read only the hash.
+    const suffixed = await call(verified, 'POST', `${messenger()}/boot`, { body: bootRequest({ identity: { user_id: 'u-45', user_hash: `${userHash(SECRET, 'u-45')}-not-hex!!` } }) });
+    expect([forged.status, missing.status, notHex.status, suffixed.status]).toEqual([401, 401, 401, 401]);
+    expect(suffixed.body.error.message).toMatch(/64 hex digits/);
     expect(forged.body.error).toMatchObject({ code: 'unauthorized', field: 'identity.user_hash', message: expect.stringMatching(/does not match user_id/) });
     expect(missing.body.error.message).toMatch(/user_hash is required/);
     expect(await tableCounts(verified)).toEqual(before);

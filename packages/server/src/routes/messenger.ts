@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors';
 import { verifyIdentity } from '../identity-verification';
+import { parseJsonBody } from '../json-body';
 import { AppParams, BeaconBody, BootBody, ConversationParams, EventsBody, MessageBody, UpdateBody } from '../schemas';
 import type { SessionRecord } from '../store';
 import type { ServerContext } from '../app';
@@ -89,13 +90,7 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
 
   // sendBeacon can set no header and should not need a preflight: text/plain JSON with the token inside.
   app.register(async (beacon) => {
-    beacon.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
-      try {
-        done(null, JSON.parse(body as string));
-      } catch (error) {
-        done(Object.assign(error as Error, { statusCode: 400 }), undefined);
-      }
-    });
+    beacon.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJsonBody);
     beacon.withTypeProvider<TypeBoxTypeProvider>().post('/events/beacon', { schema: { params: AppParams, body: BeaconBody } }, async (request, reply) => {
       const session = await store.session(request.params.app_id, request.body.session_token, now());
       if (!session) throw new ApiError(401, 'the session is unknown, expired or revoked', 'body.session_token');
