@@ -40,35 +40,43 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
   const secure = document.location?.protocol === 'https:';
   const local = usableLocalStorage(options.localStorage);
   const memory = new Map<string, { value: string; expiresAt: number | undefined }>();
+  // A sandboxed frame (no allow-same-origin) throws SecurityError on any touch of document.cookie:
+  // there the ids live in memory for the page's life, like the queue without localStorage.
+  const cookiesWork = safely(() => typeof document.cookie === 'string') === true;
+  const inCookie = (key: string) => cookiesWork && COOKIE_KEY.test(key);
 
-  const cookies = () => parseCookie(document.cookie);
+  const cookies = () => safely(() => parseCookie(document.cookie)) ?? {};
 
   function writeCookie(name: string, value: string, expires: Date) {
-    document.cookie = stringifySetCookie({ name, value, expires, path: '/', sameSite: 'lax', secure });
+    safely(() => {
+      document.cookie = stringifySetCookie({ name, value, expires, path: '/', sameSite: 'lax', secure });
+    });
+  }
+
+  function fromMemory(key: string): string | undefined {
+    const entry = memory.get(key);
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= now()) {
+      memory.delete(key);
+      return undefined;
+    }
+    return entry?.value;
   }
 
   return {
     get(key) {
-      if (COOKIE_KEY.test(key)) return cookies()[key] || undefined;
-      const raw = local ? safely(() => local.getItem(key)) : memory.get(key)?.value;
+      if (inCookie(key)) return cookies()[key] || undefined;
+      if (!local || COOKIE_KEY.test(key)) return fromMemory(key);
+      const raw = safely(() => local.getItem(key));
       if (raw === null || raw === undefined) return undefined;
-      if (!local) {
-        const entry = memory.get(key)!;
-        if (entry.expiresAt !== undefined && entry.expiresAt <= now()) {
-          memory.delete(key);
-          return undefined;
-        }
-        return raw;
-      }
       return readExpiring(raw, now(), () => safely(() => local.removeItem(key)));
     },
     set(key, value, setOptions) {
       const expiresAt = setOptions?.expiresAt;
-      if (COOKIE_KEY.test(key)) {
+      if (inCookie(key)) {
         writeCookie(key, value, new Date(expiresAt ?? now() + LONG_LIVED_MS));
         return;
       }
-      if (!local) {
+      if (!local || COOKIE_KEY.test(key)) {
         memory.set(key, { value, expiresAt });
         return;
       }
@@ -76,12 +84,9 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
       safely(() => local.setItem(key, stored));
     },
     remove(key) {
-      if (COOKIE_KEY.test(key)) {
-        writeCookie(key, '', new Date(0));
-        return;
-      }
-      if (local) safely(() => local.removeItem(key));
-      else memory.delete(key);
+      if (inCookie(key)) writeCookie(key, '', new Date(0));
+      else if (!local || COOKIE_KEY.test(key)) memory.delete(key);
+      else safely(() => local.removeItem(key));
     },
     keys() {
       const cookieKeys = Object.keys(cookies()).filter((key) => COOKIE_KEY.test(key));
@@ -89,8 +94,8 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
         ? (safely(() => Array.from({ length: local.length }, (_, i) => local.key(i))) ?? []).filter(
             (key): key is string => key !== null && key.startsWith('confab-'),
           )
-        : [...memory.keys()];
-      return [...cookieKeys, ...localKeys];
+        : [];
+      return [...cookieKeys, ...localKeys, ...memory.keys()];
     },
   };
 }
@@ -115,7 +120,7 @@ function safely<T>(work: () => T): T | undefined {
   try {
     return work();
   } catch {
-    // Quota exceeded or storage disabled: the messenger goes on without persisting this.
+    // Quota exceeded, storage or cookies disabled: the messenger goes on without persisting this.
     return undefined;
   }
 }

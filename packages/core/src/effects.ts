@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from './clock';
 import { createEventQueue, type EventQueue } from './event-queue';
 import { randomId } from './ids';
-import { consoleLogger, type Logger } from './logger';
+import { consoleLogger, describeError, type Logger } from './logger';
 import { createMemoryStorage } from './memory-storage';
 import type { UpdatePatch } from './patch';
 import type { BootRequest, Page, Session, TrackedEvent, UpdateResponse } from './protocol';
@@ -54,6 +54,8 @@ export interface MessengerEffects {
   patchHeld(session: Session, patch: UpdatePatch | null): void;
   /** The patch a previous page held for the session this boot resumed, taken out of Storage. */
   takeCarriedPatch(session: Session): UpdatePatch | null;
+  /** Ends every retry under way (event batches, updates): the messenger was stopped. */
+  stop(): void;
 }
 
 export function createMessengerEffects(platform: MessengerPlatform): MessengerEffects {
@@ -86,12 +88,13 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
   function farewell(session: Session, events: TrackedEvent[], sender: UpdateSender | null) {
     const delivered: Promise<unknown>[] = [];
     if (sender) delivered.push(sender.idle());
+    let queue: EventQueue | undefined;
     if (events.length > 0) {
       // In memory only: after logout nothing of the person stays in the device's storage.
-      const queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'farewell', clock, logger, random });
+      queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'farewell', clock, logger, random });
       for (const event of events) queue.enqueue(event);
       queue.start((batch) => transport.trackEvents(session, batch));
-      delivered.push(queue.idle().finally(() => queue.stop()));
+      delivered.push(queue.idle());
     }
     let limit: unknown;
     const deadline = new Promise<void>((resolve) => {
@@ -100,6 +103,8 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
     void Promise.race([Promise.all(delivered), deadline])
       .then(() => {
         clock.clearTimeout(limit);
+        // Past the deadline (a server that is down) the farewell gives up: no retry outlives it.
+        queue?.stop();
         sender?.cancel();
         return transport.endSession(session);
       })
@@ -108,13 +113,26 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       });
   }
 
+  // An effect runs inside a machine step: if it threw (a storage the page broke, a bug), xstate
+  // would stop the messenger and rethrow into the page. It warns and the messenger goes on.
+  function guarded<A extends unknown[], R>(what: string, fallback: R, effect: (...args: A) => R): (...args: A) => R {
+    return (...args) => {
+      try {
+        return effect(...args);
+      } catch (error) {
+        logger.warn(`[Confab] ${what} failed: ${describeError(error)}`);
+        return fallback;
+      }
+    };
+  }
+
   return {
     clock,
     transport,
     logger,
     random,
     page: () => platform.page?.(),
-    visitorId: (appId) => storage.get(storageKeys(appId).visitorId),
+    visitorId: guarded('reading the visitor id', undefined, (appId: string) => storage.get(storageKeys(appId).visitorId)),
     bootRequest(appId, settings) {
       const keys = storageKeys(appId);
       const token = storage.get(keys.session);
@@ -130,14 +148,14 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
         ...(page ? { page } : {}),
       };
     },
-    sessionStarted(session) {
+    sessionStarted: guarded('saving the session', undefined, (session) => {
       const keys = storageKeys(session.app_id);
       storage.set(keys.session, session.token, {
         expiresAt: Math.min(session.expires_at, clock.now() + SESSION_LIFETIME_MS),
       });
       queueFor(session.app_id).start((batch) => transport.trackEvents(session, batch));
-    },
-    sessionEnded(session, appId) {
+    }),
+    sessionEnded: guarded('ending the session', undefined, (session, appId) => {
       const id = session?.app_id ?? appId;
       if (!id) return;
       const keys = storageKeys(id);
@@ -150,16 +168,14 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       storage.remove(keys.heldUpdate);
       storage.set(keys.visitorId, randomId());
       if (session) farewell(session, unsent, sender);
-    },
-    trackEvent(appId, event) {
-      queueFor(appId).enqueue(event);
-    },
-    patchHeld(session, patch) {
+    }),
+    trackEvent: guarded('queueing an event', undefined, (appId: string, event: TrackedEvent) => queueFor(appId).enqueue(event)),
+    patchHeld: guarded('keeping a held update', undefined, (session, patch) => {
       const key = storageKeys(session.app_id).heldUpdate;
       if (patch) storage.set(key, JSON.stringify({ token: session.token, patch }), { expiresAt: session.expires_at });
       else storage.remove(key);
-    },
-    takeCarriedPatch(session) {
+    }),
+    takeCarriedPatch: guarded('reading a held update', null, (session) => {
       const key = storageKeys(session.app_id).heldUpdate;
       const raw = storage.get(key);
       if (raw === undefined) return null;
@@ -172,12 +188,12 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       } catch {
         return null;
       }
-    },
-    pageHidden(session) {
+    }),
+    pageHidden: guarded('sending events on page hide', undefined, (session) => {
       const pending = queues.get(session.app_id)?.pending() ?? [];
       if (pending.length > 0) transport.beacon?.(session, [...pending]);
-    },
-    sendUpdate(session, patch, delivered) {
+    }),
+    sendUpdate: guarded('sending an update', undefined, (session, patch, delivered) => {
       if (!updates || updates.token !== session.token) {
         updates = {
           token: session.token,
@@ -185,6 +201,12 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
         };
       }
       updates.sender.send(patch);
+    }),
+    stop() {
+      // What is queued stays in storage for the next page; only the retries here end.
+      for (const queue of queues.values()) queue.stop();
+      updates?.sender.cancel();
+      updates = null;
     },
   };
 }

@@ -27,6 +27,21 @@ export interface MessengerInput {
 
 const BOOT_RETRY_LIMIT = 8;
 
+type DeferredType = (typeof DEFERRED_BEFORE_BOOT)[number];
+/** The call a deferred event came from, for warnings. */
+const COMMAND_OF: Record<DeferredType, string> = {
+  UPDATE: 'update',
+  SHOW: 'show',
+  HIDE: 'hide',
+  TOGGLE: 'custom_launcher_selector',
+  SHOW_HOME: 'showSpace',
+  SHOW_MESSAGES: 'showMessages',
+  SHOW_NEW_MESSAGE: 'showNewMessage',
+  SHOW_CONVERSATION: 'showConversation',
+  START_CONVERSATION: 'startConversation',
+  TRACK_EVENT: 'trackEvent',
+};
+
 function upsertConversation(list: ConversationSummary[], summary: ConversationSummary): ConversationSummary[] {
   const rest = list.filter((c) => c.id !== summary.id);
   return [summary, ...rest].sort((a, b) => b.updated_at - a.updated_at);
@@ -90,6 +105,12 @@ export function createMessengerMachine(effects: MessengerEffects) {
       forCurrentSession: ({ context, event }) =>
         event.type === 'PERSON_UPDATED' && context.session?.token === event.sessionToken,
       canAdmitUpdate: ({ context }) => canAdmitUpdate(context.updateWindow, clock.now()),
+      // Intercom changes users only through shutdown and boot: an update naming someone else
+      // would otherwise rename the person booted and carry the other's attributes to them.
+      updateNamesAnotherPerson: ({ context, event }) =>
+        event.type === 'UPDATE' &&
+        context.settings !== null &&
+        !isSamePerson(context.settings.identity, { ...context.settings.identity, ...event.patch.identity }),
       hasAppId: ({ context, event }) => event.type === 'BOOT' && (event.settings.app_id ?? appIdOf(context)) !== undefined,
     },
     delays: {
@@ -106,7 +127,9 @@ export function createMessengerMachine(effects: MessengerEffects) {
         return {
           settings,
           appId: settings.app_id,
-          launcher: applyLauncherSettings(context.launcher, event.settings.launcher),
+          // Launcher settings belong to a boot: the last person's (hidden launcher, custom
+          // selector) must not leave the next one without a way to open the messenger.
+          launcher: applyLauncherSettings(defaultLauncherSettings, event.settings.launcher),
           bootAttempt: 0,
           error: null,
         };
@@ -146,6 +169,25 @@ export function createMessengerMachine(effects: MessengerEffects) {
         enqueue.assign({ deferred: [] });
       }),
       endSession: ({ context }) => effects.sessionEnded(context.session, appIdOf(context)),
+      warnIgnoredAfterShutdown: ({ event }) =>
+        effects.logger.warn(
+          `[Confab] Intercom('${COMMAND_OF[event.type as DeferredType]}') after shutdown was ignored: it would have reached whoever boots next. Call boot first.`,
+        ),
+      // Calls waiting for one person's boot are not the next person's to receive.
+      dropDeferredOfAnotherPerson: enqueueActions(({ context, enqueue }) => {
+        if (context.deferred.length === 0) return;
+        effects.logger.warn(
+          `[Confab] Intercom('boot') as another person discarded ${context.deferred.length} call(s) that were waiting for the previous boot`,
+        );
+        enqueue.assign({ deferred: [] });
+      }),
+      warnUpdateOfAnotherPerson: ({ context, event }) => {
+        if (event.type !== 'UPDATE' || !context.settings) return;
+        const named = event.patch.identity.user_id ?? event.patch.identity.email;
+        effects.logger.warn(
+          `[Confab] Intercom('update') names ${JSON.stringify(named)}, not the person booted: the call was ignored. To change users, call shutdown, then boot.`,
+        );
+      },
       warnDroppedDeferred: ({ context }) => {
         if (context.deferred.length > 0) {
           effects.logger.warn(
@@ -155,6 +197,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
       },
       clearUserData: assign({
         settings: null,
+        launcher: defaultLauncherSettings,
         session: null,
         person: null,
         unreadCount: 0,
@@ -345,7 +388,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
           BOOT: [
             // The same person again while the first boot is in flight: it is an update.
             { guard: 'sameAppAndPerson', actions: ['updateAsBoot'] },
-            { target: '.', reenter: true, actions: 'assignBootSettings' },
+            { target: '.', reenter: true, actions: ['dropDeferredOfAnotherPerson', 'assignBootSettings'] },
           ],
           SHUTDOWN: { target: 'shutDown', actions: ['warnDroppedDeferred', 'endSession', 'clearUserData'] },
           ...Object.fromEntries(DEFERRED_BEFORE_BOOT.map((type) => [type, { actions: 'defer' }])),
@@ -501,6 +544,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
               ready: {
                 on: {
                   UPDATE: [
+                    { guard: 'updateNamesAnotherPerson', actions: 'warnUpdateOfAnotherPerson' },
                     { guard: 'canAdmitUpdate', actions: ['applyUpdateLocally', 'admitAndSendUpdate'] },
                     { target: 'throttled', actions: ['applyUpdateLocally', 'holdPatch'] },
                   ],
@@ -508,7 +552,12 @@ export function createMessengerMachine(effects: MessengerEffects) {
               },
               throttled: {
                 after: { untilWindowResets: { target: 'ready', actions: 'releasePendingPatch' } },
-                on: { UPDATE: { actions: ['applyUpdateLocally', 'holdPatch'] } },
+                on: {
+                  UPDATE: [
+                    { guard: 'updateNamesAnotherPerson', actions: 'warnUpdateOfAnotherPerson' },
+                    { actions: ['applyUpdateLocally', 'holdPatch'] },
+                  ],
+                },
               },
             },
           },
@@ -518,7 +567,9 @@ export function createMessengerMachine(effects: MessengerEffects) {
         on: {
           BOOT: [{ guard: 'hasAppId', target: 'booting', actions: 'assignBootSettings' }, { actions: 'warnNoAppId' }],
           SHUTDOWN: { actions: ['warnDroppedDeferred', 'endSession', 'clearUserData'] },
-          ...Object.fromEntries(DEFERRED_BEFORE_BOOT.map((type) => [type, { actions: 'defer' }])),
+          // Before the first boot calls wait for it (the loader snippet's queue); after a logout
+          // they are the last person's page still talking, and the next person must not get them.
+          ...Object.fromEntries(DEFERRED_BEFORE_BOOT.map((type) => [type, { actions: 'warnIgnoredAfterShutdown' }])),
         },
       },
     },

@@ -193,6 +193,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     stop() {
       stopped = true;
       actor.stop();
+      effects.stop();
     },
     actor,
     effects,

@@ -51,4 +51,20 @@ describe('cookie storage', () => {
     expect(storage.get('confab-events-acme')).toBe('[1]');
     expect(storage.keys().sort()).toEqual(['confab-events-acme', 'intercom-device-id-acme']);
   });
+
+  it('in a sandboxed frame (document.cookie throws SecurityError) keeps the ids in memory and never throws', () => {
+    const denied = () => {
+      throw new DOMException('The document is sandboxed and lacks the allow-same-origin flag.', 'SecurityError');
+    };
+    const document = { location: { protocol: 'https:' }, get cookie(): string { return denied(); }, set cookie(_line: string) { denied(); } };
+    const storage = createCookieStorage({ document });
+    storage.set('intercom-session-acme', 'token-1', { expiresAt: Date.now() + 60_000 });
+    storage.set('intercom-id-acme', 'visitor-1');
+    expect(storage.get('intercom-session-acme')).toBe('token-1');
+    expect(storage.keys().sort()).toEqual(['intercom-id-acme', 'intercom-session-acme']);
+    storage.remove('intercom-session-acme');
+    expect(storage.get('intercom-session-acme')).toBeUndefined();
+    storage.set('intercom-device-id-acme', 'gone', { expiresAt: Date.now() - 1 });
+    expect(storage.get('intercom-device-id-acme')).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storageKeys, userDataKeys } from '../src';
+import { storageKeys, TransportError, userDataKeys } from '../src';
 import { createHarness } from './harness';
 
 describe('calls before boot', () => {
@@ -154,16 +154,85 @@ describe('shutdown', () => {
     expect(h.server.streamCount()).toBe(0);
   });
 
-  it('boot starts again after shutdown', async () => {
+  it('boot starts again after shutdown; calls in between are ignored with a warning, never handed to the next person', async () => {
     const h = createHarness();
-    h.Intercom('boot', { app_id: 'acme' });
+    h.Intercom('boot', { app_id: 'acme', user_id: 'alice' });
     await h.clock.settle();
     h.Intercom('shutdown');
+    h.Intercom('trackEvent', 'alice-after-logout');
+    h.Intercom('update', { plan: 'alice-plan' });
+    h.Intercom('showNewMessage', 'alice draft');
+    expect(h.warnings.slice(-3)).toEqual([
+      expect.stringMatching(/Intercom\('trackEvent'\) after shutdown was ignored/),
+      expect.stringMatching(/Intercom\('update'\) after shutdown was ignored/),
+      expect.stringMatching(/Intercom\('showNewMessage'\) after shutdown was ignored/),
+    ]);
+    h.Intercom('boot', { app_id: 'acme', user_id: 'bob' });
+    await h.clock.advance(60_000);
+    expect(h.view()).toMatchObject({ lifecycle: 'booted', open: false });
+    const bob = h.server.people().find((person) => person.user_id === 'bob')!;
+    expect(bob.attributes.custom_attributes?.plan).toBeUndefined();
+    expect(h.server.events().filter((event) => event.personId === bob.id).map((event) => event.name)).toEqual([]);
+  });
+
+  it('a boot as another person while the first is booting drops what waited for the first', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'alice' });
+    h.Intercom('trackEvent', 'alice-clicked');
     h.Intercom('show');
+    h.Intercom('boot', { app_id: 'acme', user_id: 'bob' });
+    expect(h.warnings.at(-1)).toMatch(/discarded 2 call\(s\) that were waiting for the previous boot/);
+    await h.clock.advance(60_000);
+    expect(h.view()).toMatchObject({ lifecycle: 'booted', open: false });
+    const bob = h.server.people().find((person) => person.user_id === 'bob')!;
+    expect(h.server.events().filter((event) => event.personId === bob.id)).toEqual([]);
+  });
+
+  it("an update naming another user is ignored with a warning: the booted person is not renamed", async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1', name: 'One' });
+    await h.clock.settle();
+    h.Intercom('update', { user_id: 'u2', name: 'Two' });
+    expect(h.warnings.at(-1)).toMatch(/Intercom\('update'\) names "u2", not the person booted/);
+    await h.clock.advance(60_000);
+    const u1 = h.server.people().find((person) => person.user_id === 'u1')!;
+    expect(u1.name ?? u1.attributes.name).toBe('One');
+    expect(h.server.people().some((person) => person.user_id === 'u2')).toBe(false);
+    // The same person's email may change.
+    h.Intercom('update', { user_id: 'u1', email: 'one@example.com' });
+    await h.clock.advance(60_000);
+    expect(h.server.people().find((person) => person.user_id === 'u1')!.email).toBe('one@example.com');
+  });
+
+  it('launcher settings belong to a boot: the next person starts from the defaults', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'a', hide_default_launcher: true, custom_launcher_selector: '.chat', alignment: 'left' });
+    await h.clock.settle();
+    expect(h.view().launcher).toMatchObject({ visible: false, customLauncherSelector: '.chat', alignment: 'left' });
+    h.Intercom('shutdown');
     h.Intercom('boot', { app_id: 'acme' });
     await h.clock.settle();
-    expect(h.view()).toMatchObject({ lifecycle: 'booted', open: true, view: 'home' });
-    expect(h.server.people()).toHaveLength(2);
+    expect(h.view().launcher).toMatchObject({ visible: true, customLauncherSelector: undefined, alignment: 'right' });
+  });
+
+  it('stop() ends every retry under way: a stopped messenger makes no more requests', async () => {
+    let attempts = 0;
+    const down = () => {
+      attempts++;
+      return Promise.reject(new TransportError('503 from a server that is down', { status: 503, retryable: true }));
+    };
+    const h = createHarness({ transport: (base) => ({ ...base, trackEvents: down, update: down }) });
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('trackEvent', 'clicked');
+    h.Intercom('update', { plan: 'pro' });
+    await h.clock.advance(30_000);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    h.messenger.stop();
+    const before = attempts;
+    await h.clock.advance(10 * 60_000);
+    expect(attempts).toBe(before);
+    expect(h.clock.pendingTimers()).toBe(0);
   });
 
   it('a reload keeps the session: the next page load resumes the same person', async () => {

@@ -723,6 +723,15 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
       refused.set(name, 'was refused for a reserved metadata key');
       return;
     }
+    if (before === 'shutDown') {
+      // After a logout the page's calls must not reach whoever boots next: ignored, and said so.
+      check(
+        h.warnings.length === warnings + 1 && h.warnings[warnings]!.includes('after shutdown'),
+        `a trackEvent after shutdown must log one warning, logged ${describeValue(h.warnings.slice(warnings))}`,
+      );
+      refused.set(name, 'was tracked after shutdown');
+      return;
+    }
     check(h.warnings.length === warnings, `a valid trackEvent logged ${describeValue(h.warnings.slice(warnings))}`);
     if (before === 'booted') {
       expected.set(name, metadata);
@@ -765,8 +774,19 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
     const app = appId();
     const visitorBefore = intercom('getVisitorId', []);
     const farewell = app ? queued(app) : [];
+    const warningsBefore = h.warnings.length;
     const result = intercom(command, args);
     const after = lifecycle();
+    if (command === 'boot' && h.warnings.slice(warningsBefore).some((w) => w.includes('waiting for the previous boot'))) {
+      // A boot as someone else while the first was still booting: what waited for the first is not theirs.
+      for (const [name] of deferred) refused.set(name, 'was waiting for the boot of another person');
+      deferred = [];
+    }
+    if (command === 'update' && h.warnings.slice(warningsBefore).some((w) => w.includes('not the person booted'))) {
+      // An update naming another user is ignored (Intercom changes users only by shutdown and boot).
+      check(taggedUpdates.at(-1)?.index === index, 'an update naming another user was ignored, but it was not made while booted');
+      taggedUpdates.pop();
+    }
 
     if (before === 'booted' && after !== 'booted') {
       lastLogoutAt = h.clock.now();

@@ -214,7 +214,16 @@ export const lifecycleModel = setup({
     },
     shutDown: {
       on: {
-        ...keptUntilBoot,
+        // After a logout, calls are the last person's page still talking: ignored (with a
+        // warning), never kept for whoever boots next. Time still passes.
+        SHOW: { actions: [] },
+        HIDE: { actions: [] },
+        SHOW_HOME: { actions: [] },
+        SHOW_MESSAGES: { actions: [] },
+        SHOW_NEW_MESSAGE: { actions: [] },
+        START_CONVERSATION: { actions: [] },
+        UPDATE_BURST: { actions: [] },
+        WINDOW_PASSES: { actions: 'resetWindow' },
         BOOT: 'booting',
         SHUTDOWN: { actions: 'forgetQueue' },
       },
