@@ -42,6 +42,27 @@ export function uiSuite(harness: AdapterHarness) {
       expect(ui.activeElement()).toBe(launcher);
     });
 
+    it("opened by Intercom('show') with nothing focused, Escape returns focus to the launcher, not to the body", async () => {
+      const ui = await booted();
+      (document.activeElement as HTMLElement | null)?.blur();
+      ui.Intercom('show');
+      await ui.settle();
+      expect(ui.activeElement()).toBe(ui.part('closeButton'));
+      ui.part('closeButton')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      await ui.settle();
+      expect(ui.part('panel')!.hidden).toBe(true);
+      expect(ui.activeElement()).toBe(ui.part('launcher'));
+    });
+
+    it('Escape while an input method is composing does not close the panel', async () => {
+      const ui = await booted();
+      ui.Intercom('showNewMessage');
+      await ui.settle();
+      ui.part('input')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, isComposing: true }));
+      await ui.settle();
+      expect(ui.part('panel')!.hidden).toBe(false);
+    });
+
     it('home, messages, a thread, a new message: each view from its button', async () => {
       const ui = await booted();
       const id = await startConversation(ui, 'Is there a free plan?');
@@ -163,6 +184,21 @@ export function uiSuite(harness: AdapterHarness) {
       await ui.settle();
       expect(supplied).toEqual(['lead@example.com']);
       expect(ui.query('.confab-email-prompt'), 'asked once: the lead has an email now').toBeNull();
+    });
+
+    it('a half-typed email survives a reply arriving: its text and its focus stay', async () => {
+      const ui = await booted({ user_id: undefined });
+      const id = await startConversation(ui, 'Hi, no account yet');
+      const field = ui.query<HTMLInputElement>('.confab-email-prompt input')!;
+      field.focus();
+      field.value = 'ada@exam';
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      ui.server.team.reply(id, 'Happy to help!');
+      await ui.settle();
+      expect(ui.parts('message').map((m) => m.textContent)).toEqual([expect.stringContaining('Hi, no account yet'), expect.stringContaining('Happy to help!')]);
+      const after = ui.query<HTMLInputElement>('.confab-email-prompt input')!;
+      expect(after.value).toBe('ada@exam');
+      expect(ui.activeElement()).toBe(after);
     });
 
     it('message bodies are text: no payload of the XSS corpus creates an element, links only http(s)', async () => {

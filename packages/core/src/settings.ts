@@ -200,7 +200,15 @@ const settingsEntries = {
   vertical_padding: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
   action_color: v.optional(cssColor),
   background_color: v.optional(cssColor),
-  z_index: v.optional(v.pipe(v.number(), v.integer('must be an integer'))),
+  // A CSS z-index is a 32-bit integer: 1e30 would be written as "1e+30", which CSS drops silently.
+  z_index: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('must be an integer'),
+      v.minValue(-2147483648, 'must be at least -2147483648'),
+      v.maxValue(2147483647, 'must be at most 2147483647 (a CSS z-index is 32-bit)'),
+    ),
+  ),
   // Accepted and ignored (see IGNORED_KEYS): typed loosely so any value Intercom took still passes.
   installation_type: v.optional(v.unknown()),
   session_duration: v.optional(v.unknown()),

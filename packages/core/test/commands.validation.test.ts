@@ -18,6 +18,7 @@ const badCalls: Array<[string, unknown[], RegExp]> = [
   ['padding negative', ['update', { vertical_padding: -5 }], /settings\.vertical_padding is invalid/],
   ['colour', ['update', { action_color: 'red;}' }], /settings\.action_color must be a CSS colour/],
   ['z_index fractional', ['update', { z_index: 1.5 }], /settings\.z_index must be an integer/],
+  ['z_index past 32 bits', ['update', { z_index: 1e30 }], /settings\.z_index must be at most 2147483647/],
   ['custom attribute object', ['update', { plan: { tier: 1 } }], /settings\.plan a custom attribute must be a string/],
   ['custom attribute name with a dot', ['update', { 'a.b': 1 }], /custom attribute name "a\.b" must be 1 to 190 characters/],
   ['custom attribute too long', ['update', { bio: 'x'.repeat(256) }], /settings\.bio must be at most 255 characters/],

@@ -47,7 +47,6 @@ export function installIntercom(options: InstallOptions): ConfabPage {
   // Loaded twice (a page with two snippets): the first install stays, as Intercom's does.
   const installed = typeof existing === 'function' ? (existing as { confab?: ConfabPage }).confab : undefined;
   if (installed) return installed;
-  const queued = readSnippetQueue(existing);
 
   const settings = () => (isRecord(win.intercomSettings) ? win.intercomSettings : undefined);
   const scriptOrigin = originOf(options.scriptUrl);
@@ -69,6 +68,7 @@ export function installIntercom(options: InstallOptions): ConfabPage {
     () => (typeof settings()?.api_base === 'string' ? (settings()!.api_base as string) : undefined) ?? scriptOrigin,
   );
   const { messenger } = running;
+  const queued = readSnippetQueue(existing, (message) => messenger.effects.logger.warn(message));
 
   const page: ConfabPage = {
     messenger,

@@ -1,4 +1,4 @@
-import { panelTransition, type Messenger, type MessengerView, type PanelPlace } from '@confab/core';
+import { focusReturnTarget, isCloseKey, panelTransition, type Messenger, type MessengerView, type PanelPlace } from '@confab/core';
 import { h, setAttrs } from './dom-helpers';
 import { createSheets, launcherCss } from './styles';
 import { renderView, viewKey } from './views';
@@ -71,7 +71,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
     }
   });
   root.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && current().open) {
+    if (isCloseKey(event) && current().open) {
       event.stopPropagation();
       current().hide();
     }
@@ -114,7 +114,11 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
     if (key !== renderedKey) {
       const thread = content.querySelector('[data-part="thread"]');
       const wasAtBottom = !thread || thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
+      // The thread is drawn anew, but what the person is typing into it (the email prompt)
+      // is theirs: its text, caret and focus survive a message arriving.
+      const typing = keptInput(content, shadowRoot);
       content.replaceChildren(...renderView(document, view));
+      typing?.restore(content);
       renderedKey = key;
       const newThread = content.querySelector('[data-part="thread"]');
       if (newThread && (wasAtBottom || viewChanged)) newThread.scrollTop = newThread.scrollHeight;
@@ -132,9 +136,8 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
       focusInto(view);
     } else if (focus === 'close') {
       // Focus goes back where it came from, if that is still on the page; else to the launcher.
-      const back = focusBeforeOpen instanceof HTMLElement && focusBeforeOpen.isConnected ? focusBeforeOpen : null;
       if (shadowRoot.activeElement || document.activeElement === document.body || document.activeElement === host) {
-        (back && back !== host ? back : view.launcher.visible ? launcher : null)?.focus();
+        focusReturnTarget(focusBeforeOpen, document.body, view.launcher.visible ? launcher : null)?.focus();
       }
       focusBeforeOpen = null;
     }
@@ -153,6 +156,30 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
     destroy() {
       unsubscribe();
       host.remove();
+    },
+  };
+}
+
+/** A named input inside the view with text in it, to carry over when the view is drawn again. */
+function keptInput(content: HTMLElement, shadowRoot: ShadowRoot) {
+  const input = content.querySelector<HTMLInputElement>('input[name]');
+  if (!input || (input.value === '' && shadowRoot.activeElement !== input)) return null;
+  const { name, value, selectionStart, selectionEnd } = input;
+  const focused = shadowRoot.activeElement === input;
+  return {
+    restore(next: HTMLElement) {
+      const again = next.querySelector<HTMLInputElement>(`input[name="${name}"]`);
+      if (!again) return;
+      again.value = value;
+      if (focused) {
+        again.focus();
+        // Not every input type has a caret to place (type=email has none in the DOM's API).
+        try {
+          again.setSelectionRange(selectionStart, selectionEnd);
+        } catch {
+          // keep the browser's own caret
+        }
+      }
     },
   };
 }

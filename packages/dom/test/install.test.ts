@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPage, type Page } from './page-harness';
+import { clearPage } from '@confab/adapter-suite/page';
+import { createPage, snippetStub, type Page } from './page-harness';
 
 let current: Page | null = null;
 const open = (options: Parameters<typeof createPage>[0] = {}) => (current = createPage(options));
@@ -52,6 +53,39 @@ describe('installing window.Intercom', () => {
     expect(() => (p.Intercom as unknown as (...a: unknown[]) => unknown)({ toString: () => 'boot' })).not.toThrow();
     expect(p.warnings).toHaveLength(2);
     expect(p.warnings[0]).toMatch(/Intercom\('trackEvent'\): event name must not be empty/);
+  });
+
+  it("odd entries in the snippet's queue are skipped with a warning each; the good ones still run and the page gets its Intercom", async () => {
+    clearPage();
+    const stub = snippetStub([['boot', { app_id: 'acme' }], ['show']]);
+    stub.q.splice(1, 0, 'show', null, { length: 2 ** 32 }, {
+      get length() {
+        throw new Error('boom');
+      },
+    });
+    (window as unknown as { Intercom: unknown }).Intercom = stub;
+    let p!: ReturnType<typeof open>;
+    expect(() => (p = open({ keep: true }))).not.toThrow();
+    await p.settle();
+    expect(p.warnings).toEqual([1, 2, 3, 4].map((index) => expect.stringContaining(`Intercom.q[${index}] is not a call`)));
+    expect(p.Intercom).not.toBe(stub);
+    expect(p.page.messenger.getView()).toMatchObject({ booted: true, open: true });
+  });
+
+  it("a queue that throws when read is skipped with a warning, and the page still gets its Intercom", async () => {
+    clearPage();
+    const stub = snippetStub([]);
+    Object.defineProperty(stub, 'q', {
+      get() {
+        throw new Error('hostile');
+      },
+    });
+    (window as unknown as { Intercom: unknown }).Intercom = stub;
+    let p!: ReturnType<typeof open>;
+    expect(() => (p = open({ keep: true, settings: { app_id: 'acme' } }))).not.toThrow();
+    await p.settle();
+    expect(p.warnings).toEqual([expect.stringContaining('Intercom.q) could not be read')]);
+    expect(p.page.messenger.getView().booted).toBe(true);
   });
 
   it('a second copy of the script keeps the first install', async () => {

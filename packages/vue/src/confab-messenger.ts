@@ -1,4 +1,4 @@
-import { adoptMessengerStylesheet, launcherCustomProperties, panelTransition, type MessengerView } from '@confab/core';
+import { adoptMessengerStylesheet, focusReturnTarget, isCloseKey, launcherCustomProperties, panelTransition, type MessengerView } from '@confab/core';
 import { defineComponent, h, onBeforeUnmount, onMounted, ref, watch, type SlotsType } from 'vue';
 import { useMessengerView } from './use-intercom';
 import { renderView, type MessageSlotProps } from './views';
@@ -55,9 +55,8 @@ export const ConfabMessenger = defineComponent({
         } else if (focus === 'move') {
           focusTarget()?.focus();
         } else if (focus === 'close') {
-          const back = focusBeforeOpen instanceof HTMLElement && focusBeforeOpen.isConnected ? focusBeforeOpen : null;
           const focusInside = root.value?.contains(document.activeElement) || document.activeElement === document.body;
-          if (focusInside) (back ?? (model.launcher.visible ? launcher.value : null))?.focus();
+          if (focusInside) focusReturnTarget(focusBeforeOpen, document.body, model.launcher.visible ? (launcher.value ?? null) : null)?.focus();
           focusBeforeOpen = null;
         }
       },
@@ -95,7 +94,7 @@ export const ConfabMessenger = defineComponent({
           ref: root,
           style: launcherCustomProperties(view.launcher),
           onKeydown(event: KeyboardEvent) {
-            if (event.key === 'Escape' && current()?.open) {
+            if (isCloseKey(event) && current()?.open) {
               event.stopPropagation();
               current()!.hide();
             }

@@ -1,0 +1,22 @@
+/** What focus handling touches of an element (core reads no DOM globals: adapters pass their own). */
+export interface FocusableElement {
+  readonly isConnected: boolean;
+  focus(): void;
+}
+
+const isFocusable = (value: unknown): value is FocusableElement =>
+  typeof value === 'object' && value !== null && 'isConnected' in value && typeof (value as FocusableElement).focus === 'function';
+
+/**
+ * Where focus returns when the panel closes: to what had it when the panel opened, if that is
+ * still on the page and was not the page's body (the panel opened by `Intercom('show')` with
+ * nothing focused); else to the launcher, when one is drawn. Null: leave focus where it is.
+ */
+export function focusReturnTarget(opener: unknown, body: unknown, launcher: FocusableElement | null): FocusableElement | null {
+  return isFocusable(opener) && opener.isConnected && opener !== body ? opener : launcher;
+}
+
+/** Escape closes the panel, except while an input method composes (then it only cancels that). */
+export function isCloseKey(event: { key: string; isComposing: boolean }): boolean {
+  return event.key === 'Escape' && !event.isComposing;
+}
