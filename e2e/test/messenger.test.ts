@@ -12,10 +12,13 @@ let browser: Browser;
 let site: Site;
 let confab: Confab;
 let context: BrowserContext | null = null;
+// The site again under a name that is not localhost: plain http there is not a secure context.
+let insecureSite = '';
 
 beforeAll(async () => {
   site = await startSite();
-  confab = await startConfab([site.url]);
+  insecureSite = site.url.replace('127.0.0.1', 'shop.test');
+  confab = await startConfab([site.url, insecureSite]);
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -244,5 +247,79 @@ ${loaderSnippet('/confab.js')}`;
     const box = await part(page, 'panel').boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: 375, height: 667 });
     await shot(page, 'mobile-home');
+  });
+
+  it('on a plain-http site that is not localhost (no crypto.randomUUID there): boot, a message, shutdown, boot again, no error', async () => {
+    // shop.test resolves to 127.0.0.1, so the site and the server share an address space.
+    const named = await launchChromium(['--host-resolver-rules=MAP shop.test 127.0.0.1']);
+    try {
+      site.page({ html: sitePage({ app_id: 'acme', user_id: 'plain-http', api_base: confab.url.replace('127.0.0.1', 'shop.test') }) });
+      const page = await (await named.newContext()).newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('console', (message) => {
+        // The site serves no favicon: the browser's own request for it is not the widget's problem.
+        if ((message.type() === 'warning' || message.type() === 'error') && !message.location().url.endsWith('/favicon.ico')) problems.push(message.text());
+      });
+      await page.goto(`${insecureSite}/`);
+      expect(await page.evaluate(() => [window.isSecureContext, typeof crypto.randomUUID])).toEqual([false, 'undefined']);
+      await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+      await part(page, 'launcher').click();
+      await page.locator('[data-action="new-message"]').first().click();
+      await part(page, 'input').fill('Hello from a plain-http shop');
+      await part(page, 'input').press('Enter');
+      await expect.poll(async () => (await conversationsOf('plain-http')).length).toBe(1);
+      const visitor = await page.evaluate(() => (window as unknown as { Intercom: (c: string) => string }).Intercom('getVisitorId'));
+      expect(visitor).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      await page.evaluate(() => (window as unknown as { Intercom: (c: string, s?: object) => void }).Intercom('shutdown'));
+      await expect.poll(() => part(page, 'launcher').isVisible()).toBe(false);
+      await page.evaluate(() => (window as unknown as { Intercom: (c: string, s?: object) => void }).Intercom('boot', { app_id: 'acme', user_id: 'plain-http-2' }));
+      await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await named.close();
+    }
+  });
+
+  it('in a sandboxed frame (cookies and localStorage throw there): boots, tracks, shuts down and boots again, no error', async () => {
+    // The frame's origin is opaque ("null"): a Confab server of its own, open to any origin.
+    const open = await startConfab(['*']);
+    try {
+      const framed = `<!doctype html><html><head><meta charset="utf-8"></head><body><p>Embedded widget</p><script>
+window.problems = [];
+addEventListener('error', function (e) { problems.push('error: ' + e.message); });
+addEventListener('unhandledrejection', function (e) { problems.push('rejection: ' + (e.reason && e.reason.message)); });
+window.intercomSettings = ${JSON.stringify({ app_id: 'acme', user_id: 'sandboxed', api_base: open.url })};
+${loaderSnippet(`${open.url}/confab.js`)}
+</script></body></html>`;
+      const html = `<!doctype html><html><head><meta charset="utf-8"><title>Host</title></head><body>
+<iframe sandbox="allow-scripts" style="width:600px;height:700px" srcdoc="${framed.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"></iframe></body></html>`;
+      const page = await openPage(html);
+      await expect.poll(() => page.frames().length).toBe(2);
+      const frame = page.frames()[1]!;
+      const cookieAccess = () => {
+        try {
+          return document.cookie;
+        } catch (error) {
+          return (error as Error).name;
+        }
+      };
+      expect(await frame.evaluate(cookieAccess)).toBe('SecurityError');
+      await expect.poll(() => frame.locator('[data-part="launcher"]').isVisible()).toBe(true);
+      await frame.evaluate(() => {
+        const intercom = (window as unknown as { Intercom: (...args: unknown[]) => void }).Intercom;
+        intercom('trackEvent', 'framed-click');
+        intercom('shutdown');
+        intercom('boot', { app_id: 'acme', user_id: 'sandboxed-2' });
+      });
+      await expect.poll(() => frame.evaluate(() => (window as unknown as { Intercom: { booted: boolean } }).Intercom.booted)).toBe(true);
+      const { contacts } = await open.team<{ contacts: Array<{ id: string }> }>('GET', '/contacts?user_id=sandboxed');
+      await expect
+        .poll(async () => (await open.team<{ events: Array<{ name: string }> }>('GET', `/contacts/${contacts[0]!.id}/events`)).events.map((e) => e.name))
+        .toEqual(['framed-click']);
+      expect(await frame.evaluate(() => (window as unknown as { problems: string[] }).problems)).toEqual([]);
+    } finally {
+      await open.stop();
+    }
   });
 });
