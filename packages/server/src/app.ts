@@ -6,8 +6,8 @@ import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { ServerMessengerSettings } from '@confab/core';
-import Fastify, { type FastifyHttpOptions, type FastifyInstance, type RawServerDefault } from 'fastify';
-import { ApiError, errorBody, errorHandler } from './errors';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
+import { ApiError, clientErrorHandler, errorBody, errorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './errors';
 import { consume, memoryRateLimiters, type RateLimiters, type RateLimits } from './rate-limits';
 import type { RealtimeHub } from './realtime';
 import { bearerToken, MESSENGER_BODY_LIMIT, messengerRoutes } from './routes/messenger';
@@ -33,7 +33,8 @@ export interface ServerOptions {
   /** Fastify's trustProxy (see ServerConfig.trustProxy). */
   trustProxy?: boolean | number | string;
   now?: () => number;
-  logger?: boolean;
+  /** Fastify's logger: false (none), true, or pino options such as `{ level: 'warn' }`. */
+  logger?: FastifyHttpOptions<RawServerDefault>['logger'];
   /** Bytes a stream may have waiting before it waits for the client to read them (default 1 MB). */
   streamBufferLimit?: number;
   /** How long a client may take to read them before it is disconnected (default 10 s). */
@@ -53,6 +54,18 @@ export interface ServerContext {
   streamStallMs: number;
 }
 
+const MESSENGER_PREFIX = '/messenger/v1/apps/:app_id';
+
+/** @fastify/cors answers these with a plain-text 400; ours names the missing header. */
+async function refuseMalformedPreflight(request: FastifyRequest) {
+  if (request.method !== 'OPTIONS') return;
+  for (const header of ['origin', 'access-control-request-method']) {
+    if (!request.headers[header]) {
+      throw new ApiError(400, `a CORS preflight (OPTIONS) needs the ${header === 'origin' ? 'Origin' : 'Access-Control-Request-Method'} header`, header);
+    }
+  }
+}
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   // Fastify's overloads pick the server kind from the options' type; a widened trustProxy union
   // would select the HTTP/2 one, so the value goes in as the plain-HTTP options' own type.
@@ -63,6 +76,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Off unless configured: a forged X-Forwarded-For must not buy a fresh rate limit.
     trustProxy,
     return503OnClosing: true,
+    // Ids may be 128 characters (schemas.ts), percent-encoded longer still: Fastify's default is 100.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Fastify's own answers (a bad URL encoding, an overlong parameter, malformed HTTP) in our shape.
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.setErrorHandler(errorHandler);
@@ -78,16 +96,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (where) throw new ApiError(400, `${where}: must be well-formed text (no NUL character, no unpaired UTF-16 surrogate)`, where);
   });
 
-  const anyOrigin = options.corsOrigins.includes('*');
-  await app.register(cors, {
-    origin: anyOrigin ? true : options.corsOrigins,
-    methods: ['GET', 'POST', 'DELETE'],
-    allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
-    maxAge: 600,
-  });
-
   const limiters = options.rateLimiters ?? memoryRateLimiters(options.rateLimits);
-  app.addHook('onRequest', (request) => consume(limiters.perIp, request.ip, 'address', request));
+  const limitAddress = (request: FastifyRequest) => consume(limiters.perIp, request.ip, 'address', request);
+  // Messenger requests are counted inside their scope, after CORS, so a browser can read their 429.
+  app.addHook('onRequest', (request) => (request.routeOptions.url?.startsWith(MESSENGER_PREFIX) ? Promise.resolve() : limitAddress(request)));
 
   const context: ServerContext = {
     store: options.store,
@@ -101,8 +113,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     streamStallMs: options.streamStallMs ?? STREAM_STALL_MS,
   };
 
+  const anyOrigin = options.corsOrigins.includes('*');
   await app.register(
     async (messenger) => {
+      // CORS only here: the team API, authenticated by a secret token, is not for browsers.
+      messenger.addHook('onRequest', refuseMalformedPreflight);
+      await messenger.register(cors, {
+        origin: anyOrigin ? true : options.corsOrigins,
+        methods: ['GET', 'POST', 'DELETE'],
+        allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
+        maxAge: 600,
+      });
+      // The plugin's own OPTIONS route is `<prefix>*`, which after `:app_id` matches no route
+      // path; this one lets its hook see preflights (it answers them before any handler).
+      messenger.options('/*', (_request, reply) => reply.callNotFound());
+      messenger.addHook('onRequest', limitAddress);
       messenger.addHook('onRequest', (request) => {
         const token = bearerToken(request);
         return token ? consume(limiters.perSession, hashToken(token), 'session', request) : Promise.resolve();
@@ -110,7 +135,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await messenger.register(messengerRoutes, context);
       await messenger.register(streamRoutes, context);
     },
-    { prefix: '/messenger/v1/apps/:app_id' },
+    { prefix: MESSENGER_PREFIX },
   );
   await app.register(async (team) => teamRoutes(team, context), { prefix: '/api/v1/apps/:app_id' });
 

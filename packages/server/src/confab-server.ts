@@ -1,9 +1,9 @@
 // A running Confab server: database opened and migrated, HTTP listening, graceful close.
 import { isAbsolute, relative, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { buildServer } from './app';
+import { buildServer, type ServerOptions } from './app';
 import type { ServerConfig } from './config';
 import { migrate } from './db/migrations';
 import type { Database } from './db/schema';
@@ -29,7 +29,8 @@ export interface StaticRoot {
 }
 
 export interface StartOptions {
-  logger?: boolean;
+  /** Fastify's logger (none by default); the CLI logs warnings and errors to stderr. */
+  logger?: ServerOptions['logger'];
   /** Folders to serve beside the API; they never answer a path of the API (see API_PATHS). */
   staticRoots?: StaticRoot[];
   /** Bytes a stream may have waiting before it waits for the client to read them (default 1 MB). */
@@ -109,12 +110,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   // with realtime news over LISTEN/NOTIFY and the rate limits counted in the database.
   let db: Kysely<Database>, closeDb: () => Promise<void>, hub: RealtimeHub, rateLimiters: RateLimiters | undefined;
   let storeOptions: StoreOptions = {};
+  // The realtime hub starts before the app and its logger; its warnings go there once it exists.
+  let log: FastifyBaseLogger | undefined;
   if (isPostgresUrl(config.db)) {
     const postgres = openPostgres(config.db);
     ({ db, close: closeDb } = postgres);
     try {
       await migrate(db, 'postgres');
-      hub = await createPostgresRealtimeHub(postgres.pool);
+      hub = await createPostgresRealtimeHub(postgres.pool, (message, error) => log?.warn(error === undefined ? {} : { err: error }, message));
     } catch (error) {
       await closeDb();
       throw error;
@@ -141,6 +144,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...(options.streamBufferLimit !== undefined ? { streamBufferLimit: options.streamBufferLimit } : {}),
     ...(options.streamStallMs !== undefined ? { streamStallMs: options.streamStallMs } : {}),
   });
+  log = app.log;
   try {
     if (options.staticRoots?.length) await serveStatic(app, options.staticRoots);
     await app.listen({ port: config.port, host: config.host });

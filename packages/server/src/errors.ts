@@ -1,6 +1,8 @@
 // Every error the API answers is JSON that names what is wrong: `{ error: { status, code, message, field? } }`.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { NotFoundError, SessionEndedError } from './store';
+import { LimitError, NotFoundError, SessionEndedError } from './store';
 
 export type ErrorCode =
   | 'invalid_request'
@@ -72,6 +74,42 @@ function describeValidation(context: string | undefined, issue: ValidationIssue)
   return { field, message: `${field}: ${issue.message ?? 'is invalid'}` };
 }
 
+/** The longest path parameter the router accepts (Fastify's `maxParamLength`); longer is a 414. */
+export const MAX_PARAM_LENGTH = 256;
+
+/** Errors Fastify raises before routing (Fastify's `frameworkErrors` option). */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return reply.status(400).send(errorBody(400, `the URL's path has a malformed percent-encoding: ${request.url.split('?')[0]}`, 'url'));
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return reply.status(414).send(errorBody(414, `a path segment is longer than the ${MAX_PARAM_LENGTH} characters any parameter may have`, 'url'));
+  }
+  return errorHandler(error, request, reply);
+}
+
+/** Malformed HTTP, headers too large, a request that took too long (Fastify's `clientErrorHandler`). */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, "the request's headers are larger than the server accepts"]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request did not arrive in time']
+        : [400, `the request is not well-formed HTTP (${error.code ?? error.message})`];
+  const body = JSON.stringify(errorBody(status, message));
+  // As Node's own handler: never write into a response already under way on this connection.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (socket.writable && !inFlight) {
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  // The rest of the connection cannot be parsed: close it once the answer is out.
+  socket.destroySoon();
+}
+
 export function errorHandler(error: FastifyError & { validationContext?: string }, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof ApiError) {
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
@@ -79,6 +117,7 @@ export function errorHandler(error: FastifyError & { validationContext?: string 
   }
   if (error instanceof SessionEndedError) return reply.status(401).send(errorBody(401, error.message, 'authorization'));
   if (error instanceof NotFoundError) return reply.status(404).send(errorBody(404, error.message));
+  if (error instanceof LimitError) return reply.status(400).send(errorBody(400, error.message, error.field));
   if (error.validation && error.validation.length > 0) {
     const { field, message } = describeValidation(error.validationContext, error.validation[0] as ValidationIssue);
     return reply.status(400).send(errorBody(400, message, field));

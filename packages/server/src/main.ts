@@ -17,7 +17,9 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  const server = await startServer(config);
+  // Failures only (500s, broken streams, a lost database connection), as JSON lines on stderr;
+  // requests that succeed are not logged.
+  const server = await startServer(config, { logger: { level: 'warn', stream: process.stderr } });
   console.log(`confab-server listening on ${server.url} (database ${config.db})`);
   if (config.teamTokenGenerated) console.log(`team API token for this run: ${config.teamToken} (set --team-token or CONFAB_TEAM_TOKEN to keep one)`);
 

@@ -27,8 +27,19 @@ export async function createPostgresRealtimeHub(pool: pg.Pool, log: (message: st
 
   const onNotification = (message: pg.Notification) => {
     if (message.channel !== REALTIME_CHANNEL || !message.payload) return;
-    const [appId, personId] = JSON.parse(message.payload) as [string, string];
-    local.notify(appId, personId);
+    // Anyone with access to the database may NOTIFY on the channel: a throw here would escape
+    // into pg's connection handling.
+    let news: unknown;
+    try {
+      news = JSON.parse(message.payload);
+    } catch {
+      news = undefined;
+    }
+    if (!Array.isArray(news) || news.length !== 2 || typeof news[0] !== 'string' || typeof news[1] !== 'string') {
+      log(`realtime NOTIFY ignored: not [app_id, person_id]: ${message.payload.slice(0, 200)}`);
+      return;
+    }
+    local.notify(news[0], news[1]);
   };
 
   async function listen(): Promise<void> {

@@ -73,6 +73,30 @@ export class NotFoundError extends Error {
   }
 }
 
+/** A write would take a person past a limit on what they may hold: nothing was written. */
+export class LimitError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'LimitError';
+  }
+}
+
+/** Custom attributes one person (and one company) may hold; a call sends at most 100 (schemas.ts). */
+export const CUSTOM_ATTRIBUTES_MAX = 250;
+
+/** Refuses a merge that grows custom attributes past the cap. Only growth: a person already past it
+ *  (a lead merged into a user at login) can still change the values they hold. */
+function checkCustomAttributes(before: object | undefined, after: object | undefined, field: string, holder: string) {
+  const had = Object.keys(before ?? {}).length;
+  const has = Object.keys(after ?? {}).length;
+  if (has > CUSTOM_ATTRIBUTES_MAX && has > had) {
+    throw new LimitError(`${field}: a ${holder} may have at most ${CUSTOM_ATTRIBUTES_MAX} custom attributes; this call would make ${has}`, field);
+  }
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -120,8 +144,8 @@ export interface Store {
   markRead(session: SessionRecord, conversationId: string, now: number): Promise<number>;
   /** Realtime events of a person after an id, oldest first. */
   realtimeAfter(personId: string, afterId: number, limit: number): Promise<RealtimeEvent[]>;
-  /** The newest realtime event id of a person (0 when none): where a fresh stream starts. */
-  latestRealtimeId(personId: string): Promise<number>;
+  /** The newest realtime event id of a person, or of the whole database without one (0 when none). */
+  latestRealtimeId(personId?: string): Promise<number>;
 
   findContacts(appId: string, by: { user_id?: string; email?: string; visitor_id?: string }): Promise<Contact[]>;
   getContact(appId: string, contactId: string): Promise<Contact>;
@@ -234,7 +258,10 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
   }
 
   async function applyAttributes(trx: Db, person: PersonRow, attributes: PersonAttributes, page: Page | undefined, now: number): Promise<PersonRow> {
-    const merged = mergeAttributes(parse<PersonAttributes>(person.attributes) ?? {}, attributes);
+    const stored = parse<PersonAttributes>(person.attributes) ?? {};
+    const merged = mergeAttributes(stored, attributes);
+    checkCustomAttributes(stored.custom_attributes, merged.custom_attributes, 'body.attributes.custom_attributes', 'person');
+    checkCustomAttributes(stored.company?.custom_attributes, merged.company?.custom_attributes, 'body.attributes.company.custom_attributes', 'company');
     await trx
       .updateTable('people')
       .set({ attributes: JSON.stringify(merged), updated_at: now, ...(attributes.name !== undefined ? { name: attributes.name } : {}) })
@@ -498,20 +525,30 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     startConversation: (asked, body, clientId, now) =>
       transaction(async (trx, publish) => {
         const session = await currentSession(trx, asked, now);
-        // A retried start (same client id) returns the conversation it already made.
+        // A retried start (same client id) returns the conversation it already made. Only starts
+        // count: a later message elsewhere may reuse the id without hijacking a new conversation.
         const earlier = await trx
-          .selectFrom('messages')
-          .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-          .selectAll('messages')
-          .where('conversations.person_id', '=', session.person_id)
-          .where('messages.client_id', '=', clientId)
+          .selectFrom('conversations')
+          .selectAll()
+          .where('person_id', '=', session.person_id)
+          .where('start_client_id', '=', clientId)
+          .orderBy('created_at')
           .executeTakeFirst();
         if (earlier) {
-          const row = await trx.selectFrom('conversations').selectAll().where('id', '=', earlier.conversation_id).executeTakeFirstOrThrow();
-          const [summary] = await summaries(trx, [row]);
-          return { conversation: summary!, message: toMessage(earlier) };
+          const first = await trx.selectFrom('messages').selectAll().where('conversation_id', '=', earlier.id).orderBy('seq').executeTakeFirstOrThrow();
+          const [summary] = await summaries(trx, [earlier]);
+          return { conversation: summary!, message: toMessage(first) };
         }
-        const row: ConversationRow = { id: randomUUID(), app_id: session.app_id, person_id: session.person_id, state: 'open', created_at: now, updated_at: now, person_unread: 0 };
+        const row: ConversationRow = {
+          id: randomUUID(),
+          app_id: session.app_id,
+          person_id: session.person_id,
+          state: 'open',
+          created_at: now,
+          updated_at: now,
+          person_unread: 0,
+          start_client_id: clientId,
+        };
         await trx.insertInto('conversations').values(row).execute();
         const message = await addMessage(trx, publish, row, 'person', body, clientId, null, now);
         const stored = await trx.selectFrom('conversations').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
@@ -546,7 +583,9 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     },
 
     async latestRealtimeId(personId) {
-      const row = await db.selectFrom('realtime_events').select((eb) => eb.fn.max('id').as('id')).where('person_id', '=', personId).executeTakeFirst();
+      let query = db.selectFrom('realtime_events').select((eb) => eb.fn.max('id').as('id'));
+      if (personId !== undefined) query = query.where('person_id', '=', personId);
+      const row = await query.executeTakeFirst();
       return Number(row?.id ?? 0);
     },
 
@@ -606,6 +645,8 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     close: (appId, conversationId, now) =>
       transaction(async (trx, publish) => {
         const conversation = await teamConversationRow(trx, appId, conversationId);
+        // Already closed: nothing changes, so nothing is written or announced.
+        if (conversation.state === 'closed') return (await teamSummary(trx, [conversation]))[0]!;
         await trx.updateTable('conversations').set({ state: 'closed', updated_at: now }).where('id', '=', conversation.id).execute();
         const updated = await trx.selectFrom('conversations').selectAll().where('id', '=', conversation.id).executeTakeFirstOrThrow();
         const [summary] = await teamSummary(trx, [updated]);

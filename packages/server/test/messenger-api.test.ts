@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userHash } from '../src';
 import { boot, bootRequest, call, messenger, startTestServer, tableCounts, team, TEAM_TOKEN, type TestServer } from './server-harness';
@@ -75,6 +76,35 @@ describe('update, events and sessions', () => {
     expect(answer.body.person).toMatchObject({ name: 'Ada', attributes: { custom_attributes: { plan: 'pro', seats: 1 } } });
     const pages = await call(server, 'GET', `${team()}/contacts/${person.id}/page_views`, { token: TEAM_TOKEN });
     expect(pages.body.page_views).toEqual([expect.objectContaining({ url: 'https://shop.example/pricing', title: 'Pricing' })]);
+  });
+
+  it('custom attributes are capped at 250 keys per person: a call that would pass it is refused and writes nothing', async () => {
+    const keys = (from: number, count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`key${from + i}`, i]));
+    const request = bootRequest();
+    const { session, person } = await boot(server, request);
+    const update = (custom: Record<string, number>) => call(server, 'POST', `${messenger()}/update`, { token: session.token, body: { attributes: { custom_attributes: custom } } });
+    expect((await update(keys(0, 100))).status).toBe(200);
+    expect((await update(keys(100, 100))).status).toBe(200);
+    const before = await tableCounts(server);
+    const refused = await update(keys(200, 100));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'invalid_request', field: 'body.attributes.custom_attributes', message: expect.stringMatching(/250/) });
+    const rebooted = await call(server, 'POST', `${messenger()}/boot`, { body: { ...request, session_token: session.token, attributes: { custom_attributes: keys(300, 51) }, page: { url: 'https://shop.example/x' } } });
+    expect(rebooted.status).toBe(400);
+    expect(rebooted.body.error.field).toBe('body.attributes.custom_attributes');
+    expect(await tableCounts(server)).toEqual(before);
+    // Up to the cap is fine, and so is changing keys already held.
+    expect((await update(keys(200, 50))).status).toBe(200);
+    expect((await update(keys(0, 100))).status).toBe(200);
+    const contact = await call(server, 'GET', `${team()}/contacts/${person.id}`, { token: TEAM_TOKEN });
+    expect(Object.keys(contact.body.attributes.custom_attributes)).toHaveLength(250);
+    // A company's custom attributes merge key by key too, under the same cap.
+    const company = (custom: Record<string, number>) =>
+      call(server, 'POST', `${messenger()}/update`, { token: session.token, body: { attributes: { company: { company_id: 'co-1', custom_attributes: custom } } } });
+    expect([(await company(keys(0, 100))).status, (await company(keys(100, 100))).status]).toEqual([200, 200]);
+    const refusedCompany = await company(keys(200, 100));
+    expect(refusedCompany.status).toBe(400);
+    expect(refusedCompany.body.error.field).toBe('body.attributes.company.custom_attributes');
   });
 
   it('stores each event id once however often it is sent', async () => {
@@ -176,6 +206,24 @@ describe('conversations', () => {
     expect(read.body).toEqual({ unread_count: 0 });
   });
 
+  it('a new conversation whose client_id a message of another conversation used is still a new conversation', async () => {
+    const { session } = await boot(server);
+    const token = session.token;
+    const first = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: 'First topic', client_id: 'start-1' } });
+    const firstId = first.body.conversation.id as string;
+    await call(server, 'POST', `${messenger()}/conversations/${firstId}/messages`, { token, body: { body: 'a follow-up', client_id: 'shared-id' } });
+    const second = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: 'Second topic', client_id: 'shared-id' } });
+    expect(second.status).toBe(200);
+    expect(second.body.conversation.id).not.toBe(firstId);
+    expect(second.body.message).toMatchObject({ body: 'Second topic', client_id: 'shared-id' });
+    // A retried start still returns the conversation it made, with its first message.
+    const retried = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: 'Second topic', client_id: 'shared-id' } });
+    expect(retried.body.conversation.id).toBe(second.body.conversation.id);
+    expect(retried.body.message.id).toBe(second.body.message.id);
+    const list = await call(server, 'GET', `${messenger()}/conversations`, { token });
+    expect(list.body).toHaveLength(2);
+  });
+
   it("one person's session can neither read nor write another's conversation: 404, as if it did not exist", async () => {
     const a = await boot(server);
     const b = await boot(server);
@@ -258,6 +306,46 @@ describe('bad input: a 4xx that names what is wrong, and nothing written', () =>
     expect(answer.status).toBe(404);
     expect(answer.body.error.code).toBe('not_found');
   });
+
+  it('ids up to the 128 characters the schema allows reach the route; longer ones get a JSON 4xx', async () => {
+    const { session } = await boot(server);
+    const token = session.token;
+    const long = await call(server, 'GET', `${messenger()}/conversations/${'c'.repeat(120)}`, { token });
+    expect(long.status).toBe(404);
+    expect(long.body.error.code).toBe('not_found');
+    const tooLong = await call(server, 'GET', `${messenger()}/conversations/${'c'.repeat(129)}`, { token });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.field).toBe('params.conversation_id');
+    const huge = await call(server, 'GET', `${messenger()}/conversations/${'c'.repeat(300)}`, { token });
+    expect(huge.status).toBe(414);
+    expect(huge.body.error).toMatchObject({ status: 414, code: 'invalid_request', message: expect.stringMatching(/256 characters/) });
+  });
+
+  it('a malformed percent-encoding in the path is a JSON 400 naming the URL', async () => {
+    const answer = await rawHttp('POST', '/messenger/v1/apps/%E0%A4%A/boot', { 'content-type': 'application/json' }, '{}');
+    expect(answer.status).toBe(400);
+    expect(answer.headers['content-type']).toMatch(/application\/json/);
+    expect(JSON.parse(answer.body).error).toMatchObject({ status: 400, code: 'invalid_request', field: 'url', message: expect.stringMatching(/percent-encoding/) });
+  });
+
+  it('a preflight without Origin or Access-Control-Request-Method is a JSON 400 naming the header', async () => {
+    const noOrigin = await rawHttp('OPTIONS', `${messenger()}/boot`, { 'access-control-request-method': 'POST' });
+    expect(noOrigin.status).toBe(400);
+    expect(noOrigin.headers['content-type']).toMatch(/application\/json/);
+    expect(JSON.parse(noOrigin.body).error).toMatchObject({ status: 400, field: 'origin', message: expect.stringMatching(/Origin/) });
+    const noMethod = await rawHttp('OPTIONS', `${messenger()}/boot`, { origin: 'https://shop.example' });
+    expect(noMethod.status).toBe(400);
+    expect(JSON.parse(noMethod.body).error).toMatchObject({ status: 400, field: 'access-control-request-method' });
+  });
+
+  it('a request that is not well-formed HTTP, or whose headers are too large, gets a JSON 4xx', async () => {
+    const garbage = await rawSocket('NOT-A-METHOD / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(garbage.status).toBe(400);
+    expect(JSON.parse(garbage.body).error).toMatchObject({ status: 400, code: 'invalid_request', message: expect.stringMatching(/HTTP/) });
+    const huge = await rawSocket(`GET /health HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge.status).toBe(431);
+    expect(JSON.parse(huge.body).error).toMatchObject({ status: 431, code: 'invalid_request', message: expect.stringMatching(/headers/) });
+  });
 });
 
 describe('identity verification', () => {
@@ -314,6 +402,32 @@ describe('CORS and rate limits', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('the team API sends no CORS headers, to preflights or to requests', async () => {
+    const preflight = await fetch(`${server.url}${team()}/conversations`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-headers')).toBeNull();
+    const answer = await call(server, 'GET', `${team()}/conversations`, { token: TEAM_TOKEN, headers: { origin: 'https://shop.example' } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    const messengerAnswer = await call(server, 'GET', `${messenger()}/conversations`, { headers: { origin: 'https://shop.example' } });
+    expect(messengerAnswer.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+  });
+
+  it("a messenger call over the IP's limit still carries CORS headers, so the browser can read the 429", async () => {
+    const limited = await startTestServer({ rateLimits: { perIp: 2, perSession: 1000, windowMs: 60_000 } });
+    try {
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await call(limited, 'GET', `${messenger()}/conversations`, { headers: { origin: 'https://shop.example' } }));
+      expect(answers.map((a) => a.status)).toEqual([401, 401, 429]);
+      expect(answers[2]!.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    } finally {
+      await limited.stop();
+    }
   });
 
   it('a session over its limit gets 429 with Retry-After; another session is unaffected', async () => {
@@ -384,4 +498,35 @@ function slowPost(path: string, token: string, body: unknown) {
       return answer;
     },
   };
+}
+
+/** One HTTP request with the path and headers exactly as given (fetch would normalize them). */
+function rawHttp(method: string, path: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    const request = httpRequest(`${server.url}${path}`, { method, headers });
+    request.on('response', (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** Bytes written straight to a socket; the answer's status and body. */
+function rawSocket(data: string) {
+  const { hostname, port } = new URL(server.url);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(data));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', (error) => (text ? undefined : reject(error)));
+    socket.on('close', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1] ?? 0), body });
+    });
+  });
 }

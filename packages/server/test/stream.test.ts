@@ -1,7 +1,9 @@
 // The realtime stream over real HTTP: replay by Last-Event-ID, and a client whose stream is cut
 // again and again still ends with every message once, in order.
 import { createHttpTransport, createSseParser, readSseStream, type RealtimeEvent, type Session } from '@confab/core';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKEND } from './backend';
 import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
 
 let server: TestServer;
@@ -105,6 +107,44 @@ describe('the realtime stream', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('last-event-id');
   });
+
+  it('a Last-Event-ID past the newest event (a reset database, another server) starts where the session began', async () => {
+    const visitor = await boot(server);
+    const id = await conversationOf(visitor.session.token);
+    const reading = readEvents(visitor.session.token, 2, '999999999999');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await call(server, 'POST', `${team()}/conversations/${id}/reply`, { token: TEAM_TOKEN, body: { body: 'still heard' } });
+    const events = await reading;
+    expect(events.map((e) => (e.data.type === 'message' ? e.data.message.body : e.data.type))).toEqual(['Hello', 'still heard']);
+  }, 10_000);
+
+  it('a HEAD request of the stream is answered with headers and ends', async () => {
+    const visitor = await boot(server);
+    const head = await fetch(`${server.url}${messenger()}/stream`, { method: 'HEAD', headers: { authorization: `Bearer ${visitor.session.token}` }, signal: AbortSignal.timeout(5_000) });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(await head.text()).toBe('');
+    const none = await fetch(`${server.url}${messenger()}/stream`, { method: 'HEAD', signal: AbortSignal.timeout(5_000) });
+    expect(none.status).toBe(401);
+  });
+
+  it.skipIf(BACKEND !== 'postgres')('a malformed NOTIFY on the realtime channel is ignored: the next event still arrives', async () => {
+    const visitor = await boot(server);
+    const id = await conversationOf(visitor.session.token);
+    const reading = readEvents(visitor.session.token, 2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const client = new pg.Client({ connectionString: server.config.db });
+    await client.connect();
+    try {
+      for (const payload of ['garbage', 'null', '[1]']) await client.query('SELECT pg_notify($1, $2)', ['confab_realtime', payload]);
+    } finally {
+      await client.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await call(server, 'POST', `${team()}/conversations/${id}/reply`, { token: TEAM_TOKEN, body: { body: 'after garbage' } });
+    const events = await reading;
+    expect(events.map((e) => (e.data.type === 'message' ? e.data.message.body : e.data.type))).toEqual(['Hello', 'after garbage']);
+  }, 10_000);
 
   it('cut 12 times while the team posts 60 messages: the client ends with all 60, in order, none twice', async () => {
     const visitor = await boot(server);

@@ -68,6 +68,20 @@ describe('team API', () => {
     ]);
   });
 
+  it('closing a closed conversation changes nothing: the same answer, no new realtime event', async () => {
+    const visitor = await boot(server);
+    const started = await call(server, 'POST', `${messenger()}/conversations`, { token: visitor.session.token, body: { body: 'close me twice', client_id: 'twice' } });
+    const id = started.body.conversation.id as string;
+    const first = await call(server, 'POST', `${team()}/conversations/${id}/close`, { token: TEAM_TOKEN });
+    expect(first.body.state).toBe('closed');
+    const before = await tableCounts(server);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = await call(server, 'POST', `${team()}/conversations/${id}/close`, { token: TEAM_TOKEN });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await tableCounts(server)).toEqual(before);
+  });
+
   it('bad replies get a 4xx naming the field, and nothing is written', async () => {
     const visitor = await boot(server);
     const started = await call(server, 'POST', `${messenger()}/conversations`, { token: visitor.session.token, body: { body: 'hi', client_id: 't2' } });

@@ -131,6 +131,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0004_conversation_start_client_id': {
+      // A retried start matches only the message that started a conversation, not any message
+      // of the person's that reused its client_id.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('conversations').addColumn('start_client_id', 'text').execute();
+        await sql`UPDATE conversations SET start_client_id = (SELECT client_id FROM messages WHERE messages.conversation_id = conversations.id ORDER BY seq LIMIT 1)`.execute(db);
+        await db.schema.createIndex('conversations_person_start').on('conversations').columns(['person_id', 'start_client_id']).execute();
+      },
+    },
   };
 }
 
@@ -141,10 +150,10 @@ class InlineMigrations implements MigrationProvider {
   }
 }
 
-/** Brings the schema up to date; throws with the failing migration's name. */
-export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<void> {
+/** Brings the schema up to date (or to `target`, for tests); throws with the failing migration's name. */
+export async function migrate(db: Kysely<any>, dialect: Dialect, target?: string): Promise<void> {
   const migrator = new Migrator({ db, provider: new InlineMigrations(dialect) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -57,6 +57,8 @@ export interface ConversationsTable {
   updated_at: number;
   /** Team messages the person has not read. */
   person_unread: number;
+  /** The client_id of the message that started it: a retried start finds it by this. */
+  start_client_id: string | null;
 }
 
 export interface MessagesTable {

@@ -52,20 +52,26 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
     if (resumeFrom !== undefined && !/^[0-9]{1,18}$/.test(resumeFrom)) {
       throw new ApiError(400, 'Last-Event-ID must be an event id this stream sent (digits)', 'last-event-id');
     }
-    // A first connection starts where the session did, so nothing sent since boot is missed.
-    let cursor = resumeFrom !== undefined ? Number(resumeFrom) : session.stream_from;
+
+    const headers = {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    };
+    // Fastify's automatic HEAD of this GET: the headers only, as a stream would never end.
+    if (request.method === 'HEAD') return reply.headers(headers).send();
+
+    // A first connection starts where the session did, so nothing sent since boot is missed. An id
+    // past the newest in the database (a reset database, another server's id) would wait forever
+    // for ids above it: such a client starts where its session did too and drops what it has seen.
+    let cursor = session.stream_from;
+    if (resumeFrom !== undefined && Number(resumeFrom) <= (await store.latestRealtimeId())) cursor = Number(resumeFrom);
     let personId = session.person_id;
     const appId = request.params.app_id;
 
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...headers, connection: 'keep-alive' });
     raw.write(': confab stream\n\n');
 
     let closed = false;

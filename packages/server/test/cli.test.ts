@@ -1,0 +1,53 @@
+// The command line (src/main.ts) as its own process: what it writes to stderr.
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPostgresUrl, openPostgres } from '../src/db/postgres';
+import { openSqlite } from '../src/db/sqlite';
+import { testDatabase, type TestDatabase } from './backend';
+import { boot, call, messenger } from './server-harness';
+import { startServerProcess } from './server-process';
+
+const folder = mkdtempSync(join(tmpdir(), 'confab-cli-'));
+const children: ChildProcess[] = [];
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await testDatabase(folder);
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await database?.drop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe('confab-server', () => {
+  it('logs a failed request to stderr, and nothing for the requests that succeed', async () => {
+    const server = await startServerProcess(database.db, children);
+    let stderr = '';
+    server.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const { session } = await boot(server);
+    expect((await call(server, 'GET', '/health')).status).toBe(200);
+
+    // The database breaks under the running server (a table renamed away): the next write is a 500.
+    const { db, close } = isPostgresUrl(database.db) ? openPostgres(database.db, { max: 1 }) : openSqlite(database.db);
+    try {
+      await sql`ALTER TABLE events RENAME TO events_gone`.execute(db);
+    } finally {
+      await close();
+    }
+    const failed = await call(server, 'POST', `${messenger()}/events`, { token: session.token, body: { events: [{ id: 'e1', name: 'a', created_at: 1 }] } });
+    expect(failed.status).toBe(500);
+
+    await expect.poll(() => stderr, { timeout: 5_000 }).toMatch(/request failed/);
+    const logged = stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; msg: string; err?: { message: string } });
+    expect(logged).toEqual([expect.objectContaining({ level: 50, msg: 'request failed', err: expect.objectContaining({ message: expect.stringMatching(/events/) }) })]);
+    await server.kill();
+  });
+});
