@@ -162,6 +162,30 @@ export function uiSuite(harness: AdapterHarness) {
       }
     });
 
+    it('custom_launcher_selector: said at boot when invalid; matches inside a shadow root; never toggles twice through our own launcher', async () => {
+      const invalid = await booted({ custom_launcher_selector: 'a[' });
+      expect(invalid.warnings.filter((w) => w.includes('custom_launcher_selector')), 'warned before any click').toHaveLength(1);
+
+      const ui = await booted({ custom_launcher_selector: 'button, .web-chat' });
+      await ui.click(ui.part('launcher'));
+      expect(ui.part('panel')!.hidden, 'our launcher matches "button" too, yet opens the panel once').toBe(false);
+      await ui.click(ui.part('closeButton'));
+      expect(ui.part('panel')!.hidden).toBe(true);
+
+      const component = document.createElement('div');
+      const inside = component.attachShadow({ mode: 'open' });
+      const chat = document.createElement('span');
+      chat.className = 'web-chat';
+      inside.append(chat);
+      document.body.append(component);
+      try {
+        await ui.click(chat);
+        expect(ui.part('panel')!.hidden, 'an element in a web component').toBe(false);
+      } finally {
+        component.remove();
+      }
+    });
+
     it('language_override selects the catalogue', async () => {
       const ui = await booted({ language_override: 'fr' });
       expect(ui.part('launcher')!.getAttribute('aria-label')).toBe('Ouvrir la messagerie');

@@ -1,39 +1,83 @@
 import type { Logger } from './logger';
 import type { Messenger } from './messenger';
 
-/** The click events of a page's `document` (injected: core reads no globals). */
-export interface ClickSource {
-  addEventListener(type: 'click', listener: (event: { target: unknown; preventDefault(): void }) => void): void;
-  removeEventListener(type: 'click', listener: (event: { target: unknown; preventDefault(): void }) => void): void;
+/** A click as the page's `document` reports it (injected: core reads no globals). */
+export interface PageClick {
+  target: unknown;
+  preventDefault(): void;
+  /** Every node the click went through, inside shadow roots too (absent in old engines). */
+  composedPath?(): unknown[];
 }
 
+/** The click events of a page's `document`, and a query to check a selector with. */
+export interface ClickSource {
+  addEventListener(type: 'click', listener: (event: PageClick) => void): void;
+  removeEventListener(type: 'click', listener: (event: PageClick) => void): void;
+  querySelector?(selector: string): unknown;
+}
+
+interface PathElement {
+  matches?(selector: string): boolean;
+  getAttribute?(name: string): string | null;
+}
+
+/** Confab's own UI: its launcher toggles the panel itself, and must not toggle it twice. */
+const isOwnUi = (node: PathElement) =>
+  typeof node.getAttribute === 'function' && (node.getAttribute('data-scope') === 'confab' || node.getAttribute('data-confab-host') !== null);
+
 /**
- * `custom_launcher_selector` (every browser adapter): a click on any element matching it toggles the messenger, also on
- * elements the page adds later, so the listener is delegated from the document rather than
- * attached to the elements found at boot.
+ * `custom_launcher_selector` (every browser adapter): a click on any element matching it toggles
+ * the messenger, also on elements the page adds later, so the listener is delegated from the
+ * document rather than attached to the elements found at boot. The click's composed path is
+ * matched, so an element inside a web component's shadow root counts too.
  */
 export function watchCustomLauncher(document: ClickSource, messenger: Messenger, logger: Logger): () => void {
   let warnedFor: string | undefined;
-  const onClick = (event: { target: unknown; preventDefault(): void }) => {
+  const warnInvalid = (selector: string) => {
+    if (warnedFor === selector) return;
+    warnedFor = selector;
+    logger.warn(`[Confab] custom_launcher_selector ${JSON.stringify(selector)} is not a valid CSS selector`);
+  };
+
+  const onClick = (event: PageClick) => {
     const view = messenger.getView();
     const selector = view.launcher.customLauncherSelector;
     if (!selector || !view.booted) return;
-    const target = event.target as { closest?: (selector: string) => unknown } | null;
-    if (!target || typeof target.closest !== 'function') return;
-    let match: unknown;
+    const path = (typeof event.composedPath === 'function' ? event.composedPath() : [event.target]) as Array<PathElement | null>;
+    let match = false;
     try {
-      match = target.closest(selector);
-    } catch {
-      if (warnedFor !== selector) {
-        warnedFor = selector;
-        logger.warn(`[Confab] custom_launcher_selector ${JSON.stringify(selector)} is not a valid CSS selector`);
+      for (const node of path) {
+        if (!node || typeof node.matches !== 'function') continue;
+        if (isOwnUi(node)) return;
+        if (!match && node.matches(selector)) match = true;
       }
+    } catch {
+      warnInvalid(selector);
       return;
     }
     if (!match) return;
     event.preventDefault();
     view.toggle();
   };
+
+  // Said at boot (or at the update that sets it), not at the first click somewhere on the page.
+  let checked: string | undefined;
+  const checkSelector = () => {
+    const selector = messenger.getView().launcher.customLauncherSelector;
+    if (!selector || selector === checked || typeof document.querySelector !== 'function') return;
+    checked = selector;
+    try {
+      document.querySelector(selector);
+    } catch {
+      warnInvalid(selector);
+    }
+  };
+
   document.addEventListener('click', onClick);
-  return () => document.removeEventListener('click', onClick);
+  const unsubscribe = messenger.subscribe(checkSelector);
+  checkSelector();
+  return () => {
+    unsubscribe();
+    document.removeEventListener('click', onClick);
+  };
 }

@@ -97,6 +97,20 @@ export function createMessengerMachine(effects: MessengerEffects) {
     guards: {
       retryableBootFailure: ({ context, event }) =>
         toTransportError((event as { error?: unknown }).error).retryable && context.bootAttempt < BOOT_RETRY_LIMIT,
+      // The same settings again (intercomSettings booted on load, then the page's own
+      // `boot(intercomSettings)`): nothing to send, and no update spent from the window of 20.
+      bootRepeatsSettings: ({ context, event }) => {
+        if (event.type !== 'BOOT' || !context.settings) return false;
+        const next = event.settings;
+        const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+        return (
+          (next.app_id ?? appIdOf(context)) === appIdOf(context) &&
+          (next.api_base ?? context.settings.api_base) === context.settings.api_base &&
+          same(next.identity, context.settings.identity) &&
+          same(next.attributes, context.settings.attributes) &&
+          same(applyLauncherSettings(context.launcher, next.launcher), context.launcher)
+        );
+      },
       sameAppAndPerson: ({ context, event }) => {
         if (event.type !== 'BOOT' || !context.settings) return false;
         const nextApp = event.settings.app_id ?? appIdOf(context);
@@ -386,6 +400,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
         },
         on: {
           BOOT: [
+            { guard: 'bootRepeatsSettings' },
             // The same person again while the first boot is in flight: it is an update.
             { guard: 'sameAppAndPerson', actions: ['updateAsBoot'] },
             { target: '.', reenter: true, actions: ['dropDeferredOfAnotherPerson', 'assignBootSettings'] },
@@ -400,6 +415,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
         invoke: { src: 'realtime', input: ({ context }) => ({ session: context.session! }) },
         on: {
           BOOT: [
+            { guard: 'bootRepeatsSettings' },
             { guard: 'sameAppAndPerson', actions: 'updateAsBoot' },
             { guard: 'hasAppId', target: 'booting', actions: ['endSession', 'clearUserData', 'assignBootSettings'] },
           ],

@@ -48,12 +48,13 @@ export interface NormalizedSettings {
 export interface IntercomSettings {
   app_id?: string;
   api_base?: string;
-  user_id?: string | number;
-  email?: string;
-  user_hash?: string;
+  /** null or '' (a template's logged-out visitor) count as absent. */
+  user_id?: string | number | null;
+  email?: string | null;
+  user_hash?: string | null;
   name?: string | null;
   phone?: string | null;
-  created_at?: number | Date;
+  created_at?: number | Date | string;
   unsubscribed_from_emails?: boolean;
   language_override?: string;
   avatar?: { type: 'avatar'; image_url: string };
@@ -101,7 +102,12 @@ function toUnixSeconds(value: number | Date): number {
 
 const timestamp = v.pipe(
   v.union(
-    [v.pipe(v.number(), v.finite(), v.minValue(0)), v.pipe(v.date(), v.check((d) => !Number.isNaN(d.getTime())))],
+    [
+      v.pipe(v.number(), v.finite(), v.minValue(0)),
+      v.pipe(v.date(), v.check((d) => !Number.isNaN(d.getTime()))),
+      // Server templates print numbers into strings ("1700000000"); Intercom takes those too.
+      v.pipe(v.string(), v.regex(/^\d{1,13}$/), v.transform(Number)),
+    ],
     'must be unix seconds (a number) or a Date',
   ),
   v.transform(toUnixSeconds),
@@ -231,6 +237,19 @@ const settingsSchema = v.pipe(
   }),
 );
 
+const IDENTITY_KEYS = ['user_id', 'email', 'user_hash'] as const;
+
+/**
+ * A page's template prints `user_id: null` or `email: ''` for a visitor who is not logged in;
+ * Intercom boots them as a lead, so these count as absent rather than refusing the whole boot.
+ */
+function withoutBlankIdentity(input: Record<string, unknown>): Record<string, unknown> {
+  if (!IDENTITY_KEYS.some((key) => input[key] === null || input[key] === '')) return input;
+  const copy = { ...input };
+  for (const key of IDENTITY_KEYS) if (copy[key] === null || copy[key] === '') delete copy[key];
+  return copy;
+}
+
 /** Where the settings (or a company, or custom_attributes, within them) name a reserved key. */
 function reservedKeyPath(input: object, subject: string): string | undefined {
   const record = input as Record<string, unknown>;
@@ -299,7 +318,7 @@ export function parseSettings(input: unknown, subject = 'settings'): ParseResult
   }
   const reserved = reservedKeyPath(input, subject);
   if (reserved) return { ok: false, problem: `${reserved} is a reserved name and cannot be an attribute` };
-  const result = v.safeParse(settingsSchema, input);
+  const result = v.safeParse(settingsSchema, withoutBlankIdentity(input as Record<string, unknown>));
   if (!result.success) return { ok: false, problem: describeIssues(result.issues, subject) };
 
   const normalized: NormalizedSettings = {

@@ -132,6 +132,17 @@ describe('every bad call logs one warning naming the command and the rule, and c
     expect(h.view().launcher).toMatchObject({ alignment: 'left', horizontalPadding: 20 });
   });
 
+  it("takes what templates print for a visitor who is not logged in (user_id null, email ''), and numeric strings as times", async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: null, email: '', user_hash: null, created_at: '1700000000', name: 'Guest' });
+    await h.clock.settle();
+    expect(h.warnings).toEqual([]);
+    const [person] = h.server.people();
+    expect(person).toMatchObject({ role: 'lead', attributes: { created_at: 1700000000, name: 'Guest' } });
+    expect(person!.user_id).toBeUndefined();
+    expect(person!.email).toBeUndefined();
+  });
+
   it('boot with no app id anywhere is refused with a warning', async () => {
     const h = createHarness();
     h.Intercom('boot', { email: 'a@b.co' });

@@ -235,6 +235,22 @@ describe('shutdown', () => {
     expect(h.clock.pendingTimers()).toBe(0);
   });
 
+  it('the same settings booted twice (intercomSettings on load, then the page\'s own boot) send no update', async () => {
+    const h = createHarness();
+    const settings = { app_id: 'acme', user_id: 'ada', email: 'ada@example.com', plan: 'pro' };
+    h.Intercom('boot', settings);
+    h.Intercom('boot', settings);
+    await h.clock.settle();
+    h.Intercom('boot', settings);
+    await h.clock.advance(10_000);
+    expect(h.server.calls()).toMatchObject({ boot: 1 });
+    expect(h.server.calls().update ?? 0).toBe(0);
+    // Anything new is an update, as before.
+    h.Intercom('boot', { ...settings, plan: 'team' });
+    await h.clock.advance(10_000);
+    expect(h.server.calls().update).toBe(1);
+  });
+
   it('a reload keeps the session: the next page load resumes the same person', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme' });

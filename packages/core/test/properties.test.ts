@@ -132,6 +132,8 @@ const identity = fc.constantFrom<Record<string, unknown>>(
   { user_id: 'u1' },
   { user_id: 'u2' },
   { user_id: 7 },
+  // A template's logged-out visitor: absent, so a lead.
+  { user_id: '', email: null },
   { email: 'ada@example.com' },
   { user_id: 'u1', email: 'ada@example.com' },
   { email: 'BOB@example.com' },
@@ -192,7 +194,6 @@ const badSettings = fc.constantFrom<Spec>(
   hostile('map'),
   hostile('instance'),
   hostile('fn'),
-  { user_id: '' },
   { user_id: '   ' },
   { user_id: hostile('huge', { length: 256 }) },
   { email: 'not-an-email' },
