@@ -218,6 +218,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
         conversations: [],
         thread: null,
         draft: '',
+        draftClientId: null,
         deferred: [],
         pendingPatch: null,
         error: null,
@@ -274,7 +275,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
       // In the conversation on screen a team reply is read as it arrives (markRead confirms it).
       applyRealtimeOnScreen: assign(({ context, event }) => realtimeChanges(context, event, true)),
       markThreadReadIfTeamReplied: ({ context, event, self }) => {
-        if (event.type !== 'REALTIME' || event.event.type !== 'message' || !context.session || !context.thread) return;
+        if (event.type !== 'REALTIME' || event.event.type !== 'message' || !event.event.message || !context.session || !context.thread) return;
         const { message } = event.event;
         if (message.author !== 'team' || message.conversation_id !== context.thread.conversationId) return;
         transport.markRead(context.session, message.conversation_id).then(
@@ -287,6 +288,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
       assignDraft: assign({
         draft: ({ event }) =>
           event.type === 'SHOW_NEW_MESSAGE' ? event.prefill : event.type === 'START_CONVERSATION' ? event.body : '',
+        draftClientId: null,
       }),
       openThread: assign({
         thread: ({ context, event }) => {
@@ -365,6 +367,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
       conversations: [],
       thread: null,
       draft: '',
+      draftClientId: null,
       deferred: [],
       updateWindow: freshUpdateWindow,
       pendingPatch: null,
@@ -427,6 +430,10 @@ export function createMessengerMachine(effects: MessengerEffects) {
           PERSON_UPDATED: { guard: 'forCurrentSession', actions: 'assignPerson' },
           UNREAD_COUNT: { actions: 'assignUnread' },
           SUPPLY_EMAIL: { actions: 'supplyEmail' },
+          // Heard wherever the panel is: a send that ends after the panel closed or moved on
+          // must not stay "sending" in the thread kept for its return.
+          MESSAGE_SENT: { actions: 'confirmMessage' },
+          MESSAGE_FAILED: { actions: 'failMessage' },
         },
         states: {
           panel: {
@@ -503,8 +510,6 @@ export function createMessengerMachine(effects: MessengerEffects) {
                     on: {
                       SEND_MESSAGE: { actions: 'postMessage' },
                       RETRY_MESSAGE: { actions: 'postMessage' },
-                      MESSAGE_SENT: { actions: 'confirmMessage' },
-                      MESSAGE_FAILED: { actions: 'failMessage' },
                       REALTIME: { actions: ['applyRealtimeOnScreen', 'markThreadReadIfTeamReplied'] },
                       BACK: 'messages',
                     },
@@ -522,13 +527,15 @@ export function createMessengerMachine(effects: MessengerEffects) {
                         },
                       },
                       sending: {
+                        entry: assign({ draftClientId: ({ context }) => context.draftClientId ?? randomId() }),
                         invoke: {
                           src: 'startConversation',
-                          input: ({ context }) => ({ session: context.session!, body: context.draft, clientId: randomId() }),
+                          input: ({ context }) => ({ session: context.session!, body: context.draft, clientId: context.draftClientId! }),
                           onDone: {
                             target: '#messenger.booted.panel.open.conversation',
                             actions: assign(({ context, event }) => ({
                               draft: '',
+                              draftClientId: null,
                               error: null,
                               conversations: upsertConversation(context.conversations, event.output.conversation),
                               thread: {
@@ -601,10 +608,12 @@ export type MessengerMachine = ReturnType<typeof createMessengerMachine>;
 function realtimeChanges(context: MessengerContext, event: MessengerEvent, onScreen: boolean): Partial<MessengerContext> {
     if (event.type !== 'REALTIME') return {};
     const realtime = event.event;
-    if (realtime.type === 'unread') return { unreadCount: Math.max(0, realtime.unread_count) };
+    if (realtime.type === 'unread') return typeof realtime.unread_count === 'number' ? { unreadCount: Math.max(0, realtime.unread_count) } : {};
     if (realtime.type === 'conversation') {
-      return { conversations: upsertConversation(context.conversations, realtime.conversation) };
+      return realtime.conversation ? { conversations: upsertConversation(context.conversations, realtime.conversation) } : {};
     }
+    // A kind of news this version does not know (a newer server's): ignored, not taken for a message.
+    if (realtime.type !== 'message' || !realtime.message || !realtime.conversation) return {};
     const inThread = context.thread !== null && context.thread.conversationId === realtime.conversation.id;
     const thread = inThread ? { ...context.thread!, messages: appendMessage(context.thread!.messages, realtime.message) } : context.thread;
     const readNow = inThread && onScreen;

@@ -77,6 +77,11 @@ export interface MessengerContext {
   thread: Thread | null;
   /** What the composer opens with (`showNewMessage(text)`), and the draft kept when a send fails. */
   draft: string;
+  /**
+   * The client id the draft is started with, kept until the server has it: a retry after an
+   * answer that was lost finds the conversation already made instead of making a second.
+   */
+  draftClientId: string | null;
   deferred: MessengerEvent[];
   updateWindow: UpdateWindow;
   /** Throttled updates, merged, sent when the window reopens. */

@@ -364,4 +364,71 @@ describe('the panel', () => {
     expect(h.view().thread!.messages.at(-1)).toMatchObject({ body: 'are you there?', status: 'sent' });
     expect(h.server.messagesOf(h.view().thread!.conversationId)).toHaveLength(2);
   });
+
+  it('a send that fails after the panel was closed is marked failed (retryable) when the thread is opened again', async () => {
+    let fail = false;
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        postMessage: (...args) =>
+          new Promise<void>((resolve) => h.clock.setTimeout(resolve, 5)).then(() => (fail ? Promise.reject(new TypeError('offline')) : base.postMessage(...args))),
+      }),
+    });
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('startConversation', 'hello');
+    await h.clock.settle();
+    const id = h.view().thread!.conversationId;
+    fail = true;
+    h.view().sendMessage('second');
+    h.Intercom('hide');
+    await h.clock.advance(10);
+    h.Intercom('showConversation', id);
+    await h.clock.advance(10);
+    expect(h.view().thread!.messages.map((m) => `${m.body}:${m.status}`)).toEqual(['hello:sent', 'second:failed']);
+  });
+
+  it('sending a new conversation again after its answer was lost makes no second conversation', async () => {
+    let loseAnswer = true;
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        startConversation: async (...args) => {
+          const made = await base.startConversation(...args);
+          if (loseAnswer) {
+            loseAnswer = false;
+            throw new TypeError('connection reset');
+          }
+          return made;
+        },
+      }),
+    });
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('showNewMessage');
+    h.view().sendMessage('help me');
+    await h.clock.settle();
+    expect(h.view()).toMatchObject({ view: 'newMessage', draft: 'help me' });
+    h.view().sendMessage(h.view().draft);
+    await h.clock.settle();
+    expect(h.view().view).toBe('conversation');
+    expect(h.server.conversationsOf(h.server.people()[0]!.id)).toHaveLength(1);
+  });
+
+  it('news of a kind this version does not know is ignored: the messenger goes on', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('startConversation', 'hello');
+    await h.clock.settle();
+    const before = h.view();
+    h.messenger.send({ type: 'REALTIME', event: { id: '999', type: 'typing', conversation_id: 'x' } as never });
+    h.messenger.send({ type: 'REALTIME', event: { id: '1000', type: 'unread' } as never });
+    expect(h.messenger.actor.getSnapshot().status).toBe('active');
+    expect(h.view().unreadCount).toBe(before.unreadCount);
+    expect(h.view().conversations).toEqual(before.conversations);
+    h.server.team.reply(h.view().thread!.conversationId, 'still here');
+    await h.clock.settle();
+    expect(h.view().thread!.messages.map((m) => m.body)).toEqual(['hello', 'still here']);
+  });
 });
