@@ -26,6 +26,7 @@ export interface MessengerView {
   conversations: ConversationSummary[];
   recentConversation: ConversationSummary | null;
   thread: Thread | null;
+  /** What the composer holds in the new-message view (`showNewMessage(text)`, or a send that failed); '' elsewhere. */
   draft: string;
   sending: boolean;
   error: string | null;
@@ -114,7 +115,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
     conversations: context.conversations,
     recentConversation: context.conversations[0] ?? null,
     thread,
-    draft: context.draft,
+    draft: view === 'newMessage' ? context.draft : '',
     sending,
     error: context.error,
     title: titleOf(view, strings, teamName),

@@ -1,19 +1,28 @@
 import type { View } from './messenger.types';
 
-/** Where the panel stood at the last render. */
+/** Where the panel stood at the last render (the view model's fields of the same names). */
 export interface PanelPlace {
   open: boolean;
   view: View | null;
+  draft?: string;
+  sending?: boolean;
 }
 
 /**
  * What a render must do beyond drawing, from the panel's last place to its new one, the same for
  * every adapter: `open` (remember the focused element, focus into the panel at the view model's
  * `focusPart`), `move` (another view: focus there), `close` (focus back where it came from), and
- * `prefill` (the new-message view was entered: the composer takes the view model's `draft`).
+ * `prefill` (the composer takes the view model's `draft`): on entering the new-message view or
+ * leaving it (its text does not follow into a thread), when `showNewMessage(text)` changes the
+ * draft there, and when a send from it failed (the text the adapter cleared comes back).
  */
 export function panelTransition(previous: PanelPlace, next: PanelPlace): { focus: 'open' | 'move' | 'close' | null; prefill: boolean } {
   const viewChanged = next.view !== previous.view;
   const focus = next.open && !previous.open ? 'open' : next.open && viewChanged ? 'move' : !next.open && previous.open ? 'close' : null;
-  return { focus, prefill: viewChanged && next.view === 'newMessage' };
+  const composing = next.view === 'newMessage' && !next.sending;
+  const prefill =
+    (viewChanged && (next.view === 'newMessage' || previous.view === 'newMessage')) ||
+    // (An adapter that does not pass draft and sending gets the view changes only.)
+    (composing && !viewChanged && ((previous.draft !== undefined && next.draft !== previous.draft) || previous.sending === true));
+  return { focus, prefill };
 }

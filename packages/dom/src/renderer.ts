@@ -123,7 +123,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
       const newThread = content.querySelector('[data-part="thread"]');
       if (newThread && (wasAtBottom || viewChanged)) newThread.scrollTop = newThread.scrollHeight;
     }
-    placed = { open: view.open, view: view.view };
+    placed = { open: view.open, view: view.view, draft: view.draft, sending: view.sending };
     moveFocus(view, transition.focus);
   }
 
