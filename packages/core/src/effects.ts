@@ -51,9 +51,9 @@ export interface MessengerEffects {
    * The throttle holds `patch` for `session` (null: it was sent). Kept in Storage, so that when
    * the page changes before the window opens, the next page load (whose window is fresh) sends it.
    */
-  patchHeld(session: Session, patch: UpdatePatch | null): void;
+  patchHeld(session: Session, patch: UpdatePatch | null, personId?: string): void;
   /** The patch a previous page held for the session this boot resumed, taken out of Storage. */
-  takeCarriedPatch(session: Session): UpdatePatch | null;
+  takeCarriedPatch(session: Session, personId: string | undefined): UpdatePatch | null;
   /** Ends every retry under way (event batches, updates): the messenger was stopped. */
   stop(): void;
 }
@@ -170,21 +170,23 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       if (session) farewell(session, unsent, sender);
     }),
     trackEvent: guarded('queueing an event', undefined, (appId: string, event: TrackedEvent) => queueFor(appId).enqueue(event)),
-    patchHeld: guarded('keeping a held update', undefined, (session, patch) => {
+    patchHeld: guarded('keeping a held update', undefined, (session, patch, personId) => {
       const key = storageKeys(session.app_id).heldUpdate;
-      if (patch) storage.set(key, JSON.stringify({ token: session.token, patch }), { expiresAt: session.expires_at });
+      if (patch) storage.set(key, JSON.stringify({ token: session.token, person: personId, patch }), { expiresAt: session.expires_at });
       else storage.remove(key);
     }),
-    takeCarriedPatch: guarded('reading a held update', null, (session) => {
+    takeCarriedPatch: guarded('reading a held update', null, (session, personId) => {
       const key = storageKeys(session.app_id).heldUpdate;
       const raw = storage.get(key);
       if (raw === undefined) return null;
       storage.remove(key);
       try {
-        const held = JSON.parse(raw) as { token?: unknown; patch?: UpdatePatch };
-        // Only the same person's: the boot must have resumed the session that held it.
+        const held = JSON.parse(raw) as { token?: unknown; person?: unknown; patch?: UpdatePatch };
+        // Only the same person's: the boot resumed the session that held it, and the server
+        // answered with the person who held it (a boot naming someone else sends the old token
+        // too, and the server finds that other person by their identity).
         const resumed = resumedTokens.get(session.app_id);
-        return resumed !== undefined && held.token === resumed && held.patch ? held.patch : null;
+        return resumed !== undefined && held.token === resumed && held.person === personId && held.patch ? held.patch : null;
       } catch {
         return null;
       }

@@ -175,7 +175,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
         if (!context.session) return;
         effects.sessionStarted(context.session);
         // What the last page's throttle still held goes out now, through this page's window.
-        const carried = effects.takeCarriedPatch(context.session);
+        const carried = effects.takeCarriedPatch(context.session, context.person?.id);
         if (carried) enqueue.raise({ type: 'UPDATE', patch: carried, launcher: {} });
       }),
       replayDeferred: enqueueActions(({ context, enqueue }) => {
@@ -254,7 +254,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
         if (event.type !== 'UPDATE') return;
         const pendingPatch = mergePatch(context.pendingPatch, event.patch);
         enqueue.assign({ pendingPatch });
-        if (context.session) effects.patchHeld(context.session, pendingPatch);
+        if (context.session) effects.patchHeld(context.session, pendingPatch, context.person?.id);
       }),
       releasePendingPatch: enqueueActions(({ context, enqueue, self }) => {
         if (!context.pendingPatch || !context.session) return;

@@ -147,6 +147,27 @@ describe('throttling through Intercom()', () => {
     expect(server.people().find((p) => p.user_id === 'u2')!.attributes.custom_attributes).toBeUndefined();
   });
 
+  it("nor into the next page load's boot of someone else without a shutdown (the site logged the first out itself)", async () => {
+    const clock = createSimulatedClock();
+    const server = createMemoryServer({ clock });
+    const storage = createMemoryStorage(clock);
+    const pageLoad = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+    const first = pageLoad();
+    first.Intercom('boot', { app_id: 'acme', user_id: 'X' });
+    await clock.settle();
+    for (let i = 1; i <= 21; i++) first.Intercom('update', { name: 'Xavier', phone: '+1-555-0100', step: i });
+    await clock.settle();
+    first.stop();
+    // The next page boots Y: its boot request still carries X's session cookie.
+    const second = pageLoad();
+    second.Intercom('boot', { app_id: 'acme', user_id: 'Y' });
+    await clock.advance(100);
+    const y = server.people().find((p) => p.user_id === 'Y')!;
+    expect(y.name ?? y.attributes.name).toBeUndefined();
+    expect(y.attributes.phone).toBeUndefined();
+    expect(server.people().find((p) => p.user_id === 'X')!.attributes.custom_attributes).toEqual({ step: 20 });
+  });
+
   it('the window belongs to the page load: a shutdown and a new boot do not reset it', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
