@@ -104,7 +104,7 @@ type MetaSpec =
   | 'none'
   | 'undefined'
   | { entries: Array<[string, string | number | boolean | null]>; nullProto: boolean }
-  /** `{"a":"xx…"}` serialising to exactly this many bytes: valid up to 8192. */
+  /** Metadata serialising to exactly this many bytes: valid up to 8192. */
   | { jsonBytes: number }
   | { bad: Spec };
 
@@ -696,7 +696,15 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
         metadata = Object.fromEntries(meta.entries);
         args.push(object);
       } else if ('jsonBytes' in meta) {
-        metadata = { a: 'x'.repeat(meta.jsonBytes - 8) };
+        // 20 keys of 150 characters with values of up to 255 (the most each may hold), serialising
+        // to exactly this many bytes.
+        metadata = {};
+        let values = meta.jsonBytes - 2 - 19 - 20 * (150 + 5);
+        for (let i = 0; i < 20; i++) {
+          const length = Math.min(255, values);
+          metadata[`${String(i).padStart(2, '0')}${'k'.repeat(148)}`] = 'x'.repeat(length);
+          values -= length;
+        }
         metaValid = meta.jsonBytes <= 8192;
         args.push(metadata);
       } else {
