@@ -66,7 +66,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
   const events = new Map<string, StoredEvent>();
   const pages = new Map<string, Page[]>();
   const log: Array<{ personId: string; event: RealtimeEvent }> = [];
-  const streams = new Set<{ personId: string; handlers: RealtimeHandlers }>();
+  const streams = new Set<{ personId: string; token: string; handlers: RealtimeHandlers }>();
   const calls: Record<string, number> = {};
   let sequence = 0;
 
@@ -262,6 +262,12 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
     endSession: (session) =>
       answer('endSession', () => {
         sessions.delete(session.token);
+        // As the real server: the session's streams end, and reconnecting them is refused.
+        for (const stream of [...streams]) {
+          if (stream.token !== session.token) continue;
+          streams.delete(stream);
+          queueMicrotask(() => stream.handlers.onError?.(TransportError.fromStatus(401, 'the session is unknown, expired or revoked')));
+        }
       }),
     subscribe(session, handlers, lastEventId) {
       const stored = sessions.get(session.token);
@@ -269,7 +275,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
         queueMicrotask(() => handlers.onError?.(TransportError.fromStatus(401, 'the session is unknown, expired or revoked')));
         return () => {};
       }
-      const stream = { personId: stored.personId, handlers };
+      const stream = { personId: stored.personId, token: session.token, handlers };
       streams.add(stream);
       if (lastEventId !== undefined) {
         const after = Number(lastEventId);

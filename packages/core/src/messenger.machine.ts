@@ -78,7 +78,12 @@ export function createMessengerMachine(effects: MessengerEffects) {
         transport.boot(effects.bootRequest(input.appId, input.settings)),
       ),
       realtime: fromCallback<MessengerEvent, { session: Session }>(({ sendBack, input }) =>
-        transport.subscribe(input.session, { onEvent: (event) => sendBack({ type: 'REALTIME', event }) }),
+        transport.subscribe(input.session, {
+          onEvent: (event) => sendBack({ type: 'REALTIME', event }),
+          onError: (error) => {
+            if (toTransportError(error).status === 401) sendBack({ type: 'SESSION_LOST' });
+          },
+        }),
       ),
       listConversations: fromPromise<ConversationSummary[], { session: Session }>(({ input }) =>
         transport.listConversations(input.session),
@@ -424,6 +429,9 @@ export function createMessengerMachine(effects: MessengerEffects) {
           ],
           SHUTDOWN: { target: 'shutDown', actions: ['endSession', 'clearUserData'] },
           TRACK_EVENT: { actions: 'enqueueEvent' },
+          // A week-old tab, or a logout in another: the page still shows this person, so the
+          // messenger boots them again with the same settings rather than going silently deaf.
+          SESSION_LOST: { target: 'booting' },
           REALTIME: { actions: 'applyRealtime' },
           // An answer to an update of a session that has since ended (logout, another person) is
           // about someone who is no longer here.

@@ -44,6 +44,8 @@ export type MessengerEvent =
   | { type: 'RETRY_MESSAGE'; clientId: string }
   | { type: 'SUPPLY_EMAIL'; email: string }
   | { type: 'REALTIME'; event: RealtimeEvent }
+  /** The server refused the session (expired, or ended by a logout in another tab). */
+  | { type: 'SESSION_LOST' }
   | { type: 'PERSON_UPDATED'; sessionToken: string; person: Person; unreadCount: number }
   | { type: 'UNREAD_COUNT'; unreadCount: number }
   | { type: 'MESSAGE_SENT'; clientId: string; message: Message }

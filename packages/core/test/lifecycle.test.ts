@@ -251,6 +251,23 @@ describe('shutdown', () => {
     expect(h.server.calls().update).toBe(1);
   });
 
+  it('a session the server ends (expired, or a logout in another tab) is booted again: the messenger does not go deaf', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'ada' });
+    await h.clock.settle();
+    const first = h.messenger.getSnapshot().context.session!;
+    await h.server.transport.endSession(first);
+    await h.clock.advance(5_000);
+    expect(h.view().lifecycle).toBe('booted');
+    const second = h.messenger.getSnapshot().context.session!;
+    expect(second.token).not.toBe(first.token);
+    expect(h.server.people()).toHaveLength(1);
+    h.Intercom('trackEvent', 'after-expiry');
+    await h.clock.advance(5_000);
+    expect(h.server.events().map((event) => event.name)).toEqual(['after-expiry']);
+    expect(h.server.streamCount()).toBe(1);
+  });
+
   it('a reload keeps the session: the next page load resumes the same person', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme' });
