@@ -3,9 +3,13 @@ import type { Clock } from './clock';
 import type { Logger } from './logger';
 import type { EventsAck, TrackedEvent } from './protocol';
 import type { Storage } from './storage';
-import { toTransportError } from './transport';
+import { toTransportError, TransportError } from './transport';
 
 export type SendEvents = (batch: TrackedEvent[]) => Promise<EventsAck>;
+
+// The body is `{"events":[...]}`: 13 bytes around the events.
+const FRAME_BYTES = 13;
+const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
 
 export interface EventQueueOptions {
   storage: Storage;
@@ -16,6 +20,8 @@ export interface EventQueueOptions {
   random?: () => number;
   /** Events per request. */
   batchSize?: number;
+  /** Bytes per request body (the server caps bodies at 64 KB). */
+  maxBytes?: number;
   /** How long a lone event waits for company before it is sent. */
   flushDelayMs?: number;
   /** Beyond this many unsent events the oldest are dropped (and said so), so storage stays bounded. */
@@ -47,6 +53,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   const { storage, key, clock, logger } = options;
   const random = options.random ?? Math.random;
   const batchSize = options.batchSize ?? 20;
+  const maxBytes = options.maxBytes ?? 64_000;
   const flushDelayMs = options.flushDelayMs ?? 1_000;
   const maxQueued = options.maxQueued ?? 1_000;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -55,6 +62,8 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   let sender: SendEvents | null = null;
   let inFlight = false;
   let attempt = 0;
+  // How many events at the head hold one the server refused (400, 413): sent in halves until found.
+  let suspect = 0;
   let timer: unknown = null;
   let timerAt = Infinity;
   let idleWaiters: Array<() => void> = [];
@@ -101,43 +110,73 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     }, delayMs);
   }
 
+  /** The next batch: up to `batchSize` events (half the suspects while splitting) and `maxBytes`. */
+  function nextBatch(): TrackedEvent[] {
+    const limit = suspect > 1 ? Math.ceil(suspect / 2) : suspect || batchSize;
+    const batch: TrackedEvent[] = [];
+    let size = FRAME_BYTES - 1; // each event counts a comma; the first one has none
+    for (const event of events.slice()) {
+      const bytes = utf8Length(JSON.stringify(event));
+      if (FRAME_BYTES + bytes > maxBytes) {
+        // No request can carry it, and waiting would hold up every event behind it.
+        events = events.filter((e) => e !== event);
+        save();
+        logger.warn(`[Confab] the tracked event "${event.name}" (${bytes} bytes) is too large to send and was dropped`);
+        continue;
+      }
+      size += bytes + 1;
+      if (batch.length === limit || size > maxBytes) break;
+      batch.push(event);
+    }
+    return batch;
+  }
+
   function pump() {
     if (!sender || inFlight || events.length === 0) return;
     clearTimer();
-    const batch = events.slice(0, batchSize);
+    const batch = nextBatch();
+    if (batch.length === 0) return settleIdle();
     const send = sender;
     inFlight = true;
-    send(batch).then(
-      (ack) => {
-        inFlight = false;
-        const accepted = new Set(ack.accepted);
-        events = events.filter((event) => !accepted.has(event.id));
+    const failed = (error: unknown) => {
+      inFlight = false;
+      const failure = toTransportError(error);
+      if (failure.retryable) {
+        resume(send, backoffDelay(send === sender ? ++attempt : 1, backoff, random, failure.retryAfterMs));
+      } else if (failure.status === 401 || failure.status === 403) {
+        // The session is gone; the events wait for the next one.
+        if (send === sender) sender = null;
+        resume(send, 0);
+      } else if ((failure.status === 400 || failure.status === 413) && batch.length > 1) {
+        // Perhaps one event (or the size) is refused, not all: halve until only that is dropped.
+        suspect = batch.length;
+        resume(send, 0);
+      } else {
+        suspect = 0; // the refused one is found; any other starts a split of its own
+        const ids = new Set(batch.map((event) => event.id));
+        events = events.filter((event) => !ids.has(event.id));
         save();
-        // Anything in the batch the server did not accept is retried, but not hot.
-        const progressed = batch.some((event) => accepted.has(event.id));
-        if (send === sender) attempt = progressed ? 0 : attempt + 1;
-        resume(send, progressed ? 0 : backoffDelay(attempt, backoff, random));
-        settleIdle();
-      },
-      (error: unknown) => {
-        inFlight = false;
-        const failure = toTransportError(error);
-        if (failure.retryable) {
-          resume(send, backoffDelay(send === sender ? ++attempt : 1, backoff, random, failure.retryAfterMs));
-        } else if (failure.status === 401 || failure.status === 403) {
-          // The session is gone; the events wait for the next one.
-          if (send === sender) sender = null;
-          resume(send, 0);
-        } else {
-          const ids = new Set(batch.map((event) => event.id));
-          events = events.filter((event) => !ids.has(event.id));
-          save();
-          logger.warn(`[Confab] the server refused ${batch.length} tracked event(s): ${failure.message}`);
-          resume(send, 0);
-        }
-        settleIdle();
-      },
-    );
+        logger.warn(`[Confab] the server refused ${batch.length} tracked event(s): ${failure.message}`);
+        resume(send, 0);
+      }
+      settleIdle();
+    };
+    send(batch).then((ack) => {
+      // A 2xx without our acknowledgement (an empty body, a proxy's page): a resend is harmless.
+      if (!Array.isArray(ack?.accepted)) {
+        return failed(new TransportError('the events were answered without an acknowledgement', { retryable: true }));
+      }
+      inFlight = false;
+      suspect = Math.max(0, suspect - batch.length);
+      const accepted = new Set(ack.accepted);
+      events = events.filter((event) => !accepted.has(event.id));
+      save();
+      // Anything in the batch the server did not accept is retried, but not hot.
+      const progressed = batch.some((event) => accepted.has(event.id));
+      if (send === sender) attempt = progressed ? 0 : attempt + 1;
+      resume(send, progressed ? 0 : backoffDelay(attempt, backoff, random));
+      settleIdle();
+    }, failed);
   }
 
   /**
@@ -177,6 +216,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     drain() {
       const taken = events;
       events = [];
+      suspect = 0;
       storage.remove(key);
       clearTimer();
       settleIdle();

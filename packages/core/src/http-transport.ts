@@ -67,6 +67,8 @@ export const EVENTS_PER_REQUEST_MAX = 100;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
+/** A stream open this long (or that delivered an event) was healthy: its end restarts the backoff. */
+const STREAM_STABLE_MS = 30_000;
 
 function trimBase(apiBase: string): string {
   return apiBase.replace(/\/+$/, '');
@@ -257,6 +259,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       connection = controller;
       let parser: SseParser | undefined;
       let idle = false;
+      let healthy = false;
+      let openedAt = Infinity;
       const armIdle = () => {
         clearIdle();
         if (idleTimeoutMs > 0) {
@@ -287,7 +291,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
             retryable: true,
           });
         }
-        attempt = 0; // opened: the next break starts the backoff afresh
+        // Not yet healthy: a server that answers 200 and hangs up at once must still be backed off.
+        openedAt = clock.now();
         const opened = createSseParser({ lastEventId: lastId });
         parser = opened;
         await readSseStream(
@@ -296,6 +301,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           (message) => {
             if (closed) return;
             lastId = opened.lastEventId;
+            healthy = true;
             deliver(message.data, message.lastEventId);
           },
           armIdle,
@@ -315,9 +321,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       call('onError', () => handlers.onError?.(failure));
       // A refused stream (401 revoked session, 403, 404, any other final 4xx) will not get better by asking again.
       if (closed || !failure.retryable) return;
-      const floor = Math.max(failure.retryAfterMs ?? 0, Math.min(parser?.retry ?? 0, policy.maxMs));
-      const delay = backoffDelay(attempt, policy, random, floor);
-      attempt += 1;
+      if (healthy || clock.now() - openedAt >= STREAM_STABLE_MS) attempt = 0;
+      const delay = backoffDelay(attempt++, policy, random, Math.max(failure.retryAfterMs ?? 0, parser?.retry ?? 0));
       reconnectTimer = clock.setTimeout(() => void connect(), delay);
     }
 

@@ -8,10 +8,29 @@ import {
   storageKeys,
   TransportError,
   type TrackedEvent,
+  type Transport,
 } from '../src';
 import { createHarness } from './harness';
 
 const event = (n: number): TrackedEvent => ({ id: `id-${n}`, name: `e${n}`, created_at: n });
+const bodyBytes = (batch: TrackedEvent[]) => new TextEncoder().encode(JSON.stringify({ events: batch })).length;
+
+/**
+ * The memory server behind the real server's /events rules: a body over `limit` bytes is a 413,
+ * and a batch holding an event named `bad…` is a 400 naming it. Records each request's event names.
+ */
+function strictEvents(requests: string[][], limit = 64 * 1024) {
+  return (base: Transport): Transport => ({
+    ...base,
+    trackEvents: async (session, batch) => {
+      requests.push(batch.map((e) => e.name));
+      if (bodyBytes(batch) > limit) throw TransportError.fromStatus(413, `the body is larger than the ${limit} bytes this route accepts`);
+      const bad = batch.findIndex((e) => e.name.startsWith('bad'));
+      if (bad >= 0) throw TransportError.fromStatus(400, `body.events.${bad}.name: refused`);
+      return base.trackEvents(session, batch);
+    },
+  });
+}
 
 describe('the durable event queue', () => {
   it('persists before sending and batches (up to 20 per request, or after a second)', async () => {
@@ -108,6 +127,66 @@ describe('the durable event queue', () => {
     await clock.advance(100);
     expect(queue.pending()).toHaveLength(0);
     expect(warnings).toEqual(['[Confab] the server refused 1 tracked event(s): metadata.a is invalid']);
+  });
+
+  it('caps each batch below 64,000 bytes, so events of a few KB are not refused as too large (413)', async () => {
+    const requests: string[][] = [];
+    const h = createHarness({ transport: strictEvents(requests) });
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await h.clock.settle();
+    const metadata = Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`k${k}`, 'x'.repeat(250)]));
+    h.Intercom('trackEvent', 'small');
+    for (let i = 0; i < 14; i++) h.Intercom('trackEvent', `big-${i}`, metadata);
+    await h.clock.advance(5_000);
+    expect(h.server.events().map((e) => e.name)).toEqual(['small', ...Array.from({ length: 14 }, (_, i) => `big-${i}`)]);
+    expect(requests.length).toBe(2); // no 413, no split
+    expect(h.warnings).toEqual([]);
+  });
+
+  it('splits a batch refused as too large (413) and drops only an event no request can carry', async () => {
+    const clock = createSimulatedClock();
+    const warnings: string[] = [];
+    const sent: TrackedEvent[][] = [];
+    const huge: TrackedEvent = { id: 'id-huge', name: 'huge', created_at: 0, metadata: { blob: 'é'.repeat(33_000) } };
+    const fat = (n: number): TrackedEvent => ({ ...event(n), metadata: { blob: 'x'.repeat(6_000) } });
+    // A proxy in front of the server that caps bodies at 16 KB.
+    const queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'q', clock, logger: { warn: (m) => warnings.push(m) }, flushDelayMs: 0 });
+    queue.start(async (batch) => {
+      sent.push(batch);
+      if (bodyBytes(batch) > 16 * 1024) throw TransportError.fromStatus(413, 'too large');
+      return { accepted: batch.map((e) => e.id) };
+    });
+    for (const e of [fat(1), fat(2), huge, fat(3), fat(4), { ...event(5), metadata: { blob: 'y'.repeat(20_000) } }]) queue.enqueue(e);
+    await clock.advance(1_000);
+    expect(queue.pending()).toEqual([]);
+    const delivered = sent.filter((b) => bodyBytes(b) <= 16 * 1024).flatMap((b) => b.map((e) => e.id));
+    expect(delivered).toEqual(['id-1', 'id-2', 'id-3', 'id-4']);
+    expect(sent.some((b) => b.includes(huge))).toBe(false);
+    expect(sent.every((b) => bodyBytes(b) < 64_000)).toBe(true);
+    expect(warnings).toEqual([
+      `[Confab] the tracked event "huge" (${bodyBytes([huge]) - 13} bytes) is too large to send and was dropped`,
+      '[Confab] the server refused 1 tracked event(s): too large',
+    ]);
+  });
+
+  it('splits a batch the server refuses (400) so that only the refused event is dropped, in a few requests', async () => {
+    const requests: string[][] = [];
+    const h = createHarness({ transport: strictEvents(requests) });
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await h.clock.settle();
+    for (const name of ['good-1', 'good-2', 'bad', 'good-3']) h.Intercom('trackEvent', name);
+    await h.clock.advance(5_000);
+    expect(h.server.events().map((e) => e.name)).toEqual(['good-1', 'good-2', 'good-3']);
+    expect(h.warnings).toEqual(['[Confab] the server refused 1 tracked event(s): body.events.0.name: refused']);
+    expect(requests).toEqual([['good-1', 'good-2', 'bad', 'good-3'], ['good-1', 'good-2'], ['bad'], ['good-3']]);
+
+    // Sixteen events with one refused: a binary search, about log2(16) requests more than two.
+    requests.length = 0;
+    const names = Array.from({ length: 16 }, (_, i) => (i === 12 ? 'bad-12' : `ok-${i}`));
+    for (const name of names) h.Intercom('trackEvent', name);
+    await h.clock.advance(5_000);
+    expect(h.server.events().map((e) => e.name).slice(3)).toEqual(names.filter((n) => n !== 'bad-12'));
+    expect(requests.length).toBeLessThanOrEqual(2 + Math.log2(16));
   });
 
   it('is kept across a reload until acknowledged, and each event is stored once', async () => {

@@ -306,7 +306,8 @@ describe('the HTTP transport: realtime stream', () => {
     };
     const events: string[] = [];
     const errors: TransportError[] = [];
-    const stop = createHttpTransport({ apiBase: base, reconnect: fast }).subscribe(session, {
+    // maxMs above the Retry-After: a delay never exceeds maxMs.
+    const stop = createHttpTransport({ apiBase: base, reconnect: { baseMs: 20, maxMs: 1_000 } }).subscribe(session, {
       onEvent: (e) => events.push(e.id),
       onError: (e) => errors.push(e),
     });
