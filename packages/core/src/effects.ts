@@ -36,7 +36,7 @@ export interface MessengerEffects {
   page(): Page | undefined;
   visitorId(appId: string): string | undefined;
   bootRequest(appId: string, settings: NormalizedSettings): BootRequest;
-  sessionStarted(session: Session): void;
+  sessionStarted(session: Session, personId?: string): void;
   /** Logout: deliver what the person left, revoke the session, wipe their data, new visitor id. */
   sessionEnded(session: Session | null, appId: string | undefined): void;
   trackEvent(appId: string, event: TrackedEvent): void;
@@ -148,12 +148,27 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
         ...(page ? { page } : {}),
       };
     },
-    sessionStarted: guarded('saving the session', undefined, (session) => {
+    sessionStarted: guarded('saving the session', undefined, (session, personId) => {
       const keys = storageKeys(session.app_id);
       storage.set(keys.session, session.token, {
         expiresAt: Math.min(session.expires_at, clock.now() + SESSION_LIFETIME_MS),
       });
-      queueFor(session.app_id).start((batch) => transport.trackEvents(session, batch));
+      const queue = queueFor(session.app_id);
+      // Events a page load left unsent belong to the person who tracked them: when this boot is
+      // someone else's (a site that logged out without shutdown), they go out under that
+      // person's own session, the one the boot resumed, never under this one.
+      const owner = storage.get(keys.eventOwner);
+      if (owner !== undefined && personId !== undefined && owner !== personId) {
+        const theirs = queue.drain();
+        const theirToken = resumedTokens.get(session.app_id);
+        if (theirs.length > 0 && theirToken && theirToken !== session.token) {
+          farewell({ app_id: session.app_id, token: theirToken, expires_at: 0 }, theirs, null);
+        } else if (theirs.length > 0) {
+          logger.warn(`[Confab] ${theirs.length} unsent event(s) of the previous person were discarded: their session is gone`);
+        }
+      }
+      if (personId !== undefined) storage.set(keys.eventOwner, personId);
+      queue.start((batch) => transport.trackEvents(session, batch));
     }),
     sessionEnded: guarded('ending the session', undefined, (session, appId) => {
       const id = session?.app_id ?? appId;
@@ -165,6 +180,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       const sender = updates && session && updates.token === session.token ? updates.sender : null;
       updates = null;
       storage.remove(keys.session);
+      storage.remove(keys.eventOwner);
       storage.remove(keys.heldUpdate);
       storage.set(keys.visitorId, randomId());
       if (session) farewell(session, unsent, sender);

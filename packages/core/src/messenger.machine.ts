@@ -178,7 +178,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
       }),
       startSession: enqueueActions(({ context, enqueue }) => {
         if (!context.session) return;
-        effects.sessionStarted(context.session);
+        effects.sessionStarted(context.session, context.person?.id);
         // What the last page's throttle still held goes out now, through this page's window.
         const carried = effects.takeCarriedPatch(context.session, context.person?.id);
         if (carried) enqueue.raise({ type: 'UPDATE', patch: carried, launcher: {} });

@@ -23,6 +23,8 @@ export function storageKeys(appId: string) {
     deviceId: `intercom-device-id-${appId}`,
     /** Tracked events not yet acknowledged by the server. */
     eventQueue: `confab-events-${appId}`,
+    /** Whose those events are (a person id): the next page load may boot someone else. */
+    eventOwner: `confab-events-owner-${appId}`,
     /** Updates held by the throttle, so a page change does not lose them: sent after the next boot. */
     heldUpdate: `confab-held-update-${appId}`,
   } as const;
@@ -33,5 +35,5 @@ export const SESSION_LIFETIME_MS = WEEK_MS;
 /** The keys that hold a person's data (as opposed to the anonymous device). */
 export function userDataKeys(appId: string): string[] {
   const keys = storageKeys(appId);
-  return [keys.session, keys.eventQueue, keys.heldUpdate];
+  return [keys.session, keys.eventQueue, keys.eventOwner, keys.heldUpdate];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storageKeys, TransportError, userDataKeys } from '../src';
+import { createMemoryServer, createMemoryStorage, createMessenger, createSimulatedClock, storageKeys, TransportError, userDataKeys } from '../src';
 import { createHarness } from './harness';
 
 describe('calls before boot', () => {
@@ -266,6 +266,28 @@ describe('shutdown', () => {
     await h.clock.advance(5_000);
     expect(h.server.events().map((event) => event.name)).toEqual(['after-expiry']);
     expect(h.server.streamCount()).toBe(1);
+  });
+
+  it("events the last page left unsent go out as the person who tracked them, even when the next page boots someone else", async () => {
+    const clock = createSimulatedClock();
+    const server = createMemoryServer({ clock });
+    const storage = createMemoryStorage(clock);
+    const pageLoad = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+    const first = pageLoad();
+    first.Intercom('boot', { app_id: 'acme', user_id: 'X' });
+    await clock.settle();
+    first.Intercom('trackEvent', 'x-viewed-invoice');
+    await clock.advance(200); // the page is left before the batch goes, and no beacon made it
+    first.stop();
+    const second = pageLoad();
+    second.Intercom('boot', { app_id: 'acme', user_id: 'Y' });
+    second.Intercom('trackEvent', 'y-opened-settings');
+    await clock.advance(5_000);
+    const userOf = new Map(server.people().map((person) => [person.id, person.user_id]));
+    expect(server.events().map((event) => `${event.name} by ${userOf.get(event.personId)}`).sort()).toEqual([
+      'x-viewed-invoice by X',
+      'y-opened-settings by Y',
+    ]);
   });
 
   it('a reload keeps the session: the next page load resumes the same person', async () => {
