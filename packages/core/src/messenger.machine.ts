@@ -91,8 +91,10 @@ export function createMessengerMachine(effects: MessengerEffects) {
       loadThread: fromPromise<ConversationThread & { unread_count: number }, { session: Session; id: string }>(
         async ({ input }) => {
           const thread = await transport.getConversation(input.session, input.id);
-          const { unread_count } = await transport.markRead(input.session, input.id);
-          return { ...thread, unread_count };
+          // The thread is there even if marking it read failed: it stays unread on the server
+          // (the next open marks it), and the count is the one the server gave last (-1: keep it).
+          const read = await transport.markRead(input.session, input.id).catch(() => ({ unread_count: -1 }));
+          return { ...thread, unread_count: read.unread_count };
         },
       ),
       startConversation: fromPromise<StartConversationResponse, { session: Session; body: string; clientId: string }>(
@@ -503,8 +505,11 @@ export function createMessengerMachine(effects: MessengerEffects) {
                           );
                           return {
                             thread: { conversationId: event.output.conversation.id, messages, loading: false },
-                            conversations: upsertConversation(context.conversations, { ...event.output.conversation, unread_count: 0 }),
-                            unreadCount: Math.max(0, event.output.unread_count),
+                            conversations: upsertConversation(context.conversations, {
+                              ...event.output.conversation,
+                              unread_count: event.output.unread_count < 0 ? event.output.conversation.unread_count : 0,
+                            }),
+                            unreadCount: event.output.unread_count < 0 ? context.unreadCount : event.output.unread_count,
                           };
                         }),
                       },

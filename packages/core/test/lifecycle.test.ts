@@ -470,4 +470,26 @@ describe('the panel', () => {
     await h.clock.settle();
     expect(h.view().thread!.messages.map((m) => m.body)).toEqual(['hello', 'still here']);
   });
+
+  it('a thread opens even when marking it read fails: it stays unread, as the server counts it', async () => {
+    let markReadWorks = false;
+    const h = createHarness({
+      transport: (base) => ({ ...base, markRead: (...args) => (markReadWorks ? base.markRead(...args) : Promise.reject(new TypeError('offline'))) }),
+    });
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('startConversation', 'hello');
+    await h.clock.settle();
+    const id = h.view().thread!.conversationId;
+    h.Intercom('hide');
+    h.server.team.reply(id, 'an answer');
+    await h.clock.settle();
+    expect(h.view().unreadCount).toBe(1);
+    h.Intercom('showConversation', id);
+    await h.clock.advance(1_000);
+    expect(h.view().thread).toMatchObject({ loading: false });
+    expect(h.view().thread!.messages.map((m) => m.body)).toEqual(['hello', 'an answer']);
+    expect(h.view().error).toBeNull();
+    expect(h.view().unreadCount).toBe(1);
+  });
 });
