@@ -225,6 +225,33 @@ export function uiSuite(harness: AdapterHarness) {
       expect(ui.activeElement()).toBe(after);
     });
 
+    it('a new message that fails to send stays in the composer; showNewMessage(text) again replaces what it holds', async () => {
+      let offline = true;
+      const ui = (current = await mountUI(harness, {
+        boot: { app_id: 'acme', user_id: 'u1' },
+        transport: (base) => ({ ...base, startConversation: (...args) => (offline ? Promise.reject(new TypeError('offline')) : base.startConversation(...args)) }),
+      }));
+      await ui.settle();
+      ui.Intercom('showNewMessage', 'About order #1');
+      await ui.settle();
+      const input = () => ui.part<HTMLTextAreaElement>('input')!;
+      expect(input().value).toBe('About order #1');
+      ui.Intercom('showNewMessage', 'About order #2');
+      await ui.settle();
+      expect(input().value, 'the second prefill replaces the first').toBe('About order #2');
+      input().value = 'A long message I typed';
+      input().dispatchEvent(new Event('input', { bubbles: true }));
+      ui.part<HTMLFormElement>('composer')!.requestSubmit();
+      await ui.settle();
+      expect(ui.query('[role="alert"]')?.textContent).toContain('offline');
+      expect(input().value, 'nothing typed is lost').toBe('A long message I typed');
+      offline = false;
+      ui.part<HTMLFormElement>('composer')!.requestSubmit();
+      await ui.settle();
+      expect(ui.part('view')!.getAttribute('data-view')).toBe('conversation');
+      expect(input().value, 'the thread starts with an empty composer').toBe('');
+    });
+
     it('message bodies are text: no payload of the XSS corpus creates an element, links only http(s)', async () => {
       const ui = await booted();
       const id = await startConversation(ui, 'XSS corpus follows');

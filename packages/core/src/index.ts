@@ -3,6 +3,7 @@ export type { Messenger, MessengerCommands, MessengerOptions } from './messenger
 export { connect, PANEL_ID } from './connect';
 export { panelTransition } from './panel-transition';
 export { focusReturnTarget, isCloseKey, type FocusableElement } from './focus-return';
+export { activeElementAt, adoptStylesheetAt, type DrawnNode } from './root-node';
 export type { PanelPlace } from './panel-transition';
 export { adapterCommands, adapterStateOf, INITIAL_ADAPTER_STATE } from './adapter-state';
 export type { AdapterState } from './adapter-state';

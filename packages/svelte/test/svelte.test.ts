@@ -1,10 +1,11 @@
 import { clearPage } from '@confab/adapter-suite/page';
 import { createMemoryServer, createSimulatedClock, type MemoryServer, type SimulatedClock } from '@confab/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { get } from 'svelte/store';
 import { createIntercom, type ConfabIntercom } from '../src';
 import App from './App.svelte';
+import NoIntercom from './NoIntercom.svelte';
 
 interface Running {
   intercom: ConfabIntercom;
@@ -23,7 +24,7 @@ afterEach(() => {
   current = null;
 });
 
-function start(options: { boot?: Record<string, unknown>; custom?: boolean; render?: boolean } = {}): Running {
+function start(options: { boot?: Record<string, unknown>; custom?: boolean; render?: boolean; target?: () => HTMLElement } = {}): Running {
   clearPage();
   const clock = createSimulatedClock(Date.now());
   const server = createMemoryServer({ clock });
@@ -36,8 +37,7 @@ function start(options: { boot?: Record<string, unknown>; custom?: boolean; rend
     logger: { warn: (message) => warnings.push(message) },
     random: () => 0.5,
   });
-  const target = document.createElement('div');
-  document.body.append(target);
+  const target = options.target?.() ?? document.body.appendChild(document.createElement('div'));
   const component = options.render === false ? null : mount(App, { target, props: { intercom, custom: options.custom ?? false } });
   flushSync();
   current = {
@@ -54,6 +54,24 @@ function start(options: { boot?: Record<string, unknown>; custom?: boolean; rend
     },
   };
   return current;
+}
+
+/** Layout happy-dom lacks: a thread's messages are 100px tall (300 with TALL), its viewport 500px; scrollTop clamps. */
+function fakeThreadLayout(): () => void {
+  const proto = HTMLElement.prototype;
+  const keys = ['scrollHeight', 'clientHeight', 'scrollTop'] as const;
+  const saved = keys.map((key) => Object.getOwnPropertyDescriptor(proto, key));
+  const tops = new WeakMap<Element, number>();
+  const isThread = (e: Element) => e.getAttribute('data-part') === 'thread';
+  const height = (e: Element) => (isThread(e) ? [...e.children].reduce((sum, c) => sum + (c.textContent!.includes('TALL') ? 300 : 100), 0) : 0);
+  Object.defineProperty(proto, 'scrollHeight', { configurable: true, get: function (this: Element) { return height(this); } });
+  Object.defineProperty(proto, 'clientHeight', { configurable: true, get: function (this: Element) { return isThread(this) ? 500 : 0; } });
+  Object.defineProperty(proto, 'scrollTop', {
+    configurable: true,
+    get: function (this: Element) { return tops.get(this) ?? 0; },
+    set: function (this: Element, value: number) { tops.set(this, Math.max(0, Math.min(value, height(this) - (isThread(this) ? 500 : 0)))); },
+  });
+  return () => keys.forEach((key, i) => (saved[i] ? Object.defineProperty(proto, key, saved[i]) : delete (proto as unknown as Record<string, unknown>)[key]));
 }
 
 const part = (r: Running, name: string) => r.target.querySelector<HTMLElement>(`[data-scope="confab"][data-part="${name}"]`);
@@ -113,5 +131,82 @@ describe('createIntercom()', () => {
     await r.settle();
     expect(r.server.calls()).toEqual(calls);
     expect(typeof r.intercom.onShow(() => {})).toBe('function');
+  });
+});
+
+describe('<ConfabMessenger>', () => {
+  it('in a thread, keeps the newest message in sight as the DOM widget does: at the bottom, on a tall reply, on reopening; not when the reader scrolled up', async () => {
+    const restoreLayout = fakeThreadLayout();
+    try {
+      const r = start({ boot: { app_id: 'acme', user_id: 'u1' } });
+      await r.settle();
+      r.intercom.startConversation('first');
+      await r.settle();
+      const id = r.server.conversationsOf(r.server.people()[0]!.id)[0]!.id;
+      for (let i = 0; i < 19; i++) {
+        r.server.team.reply(id, `reply ${i}`);
+        await r.settle();
+      }
+      const thread = part(r, 'thread')!;
+      const bottom = () => thread.scrollHeight - thread.clientHeight;
+      expect(thread.scrollTop).toBe(bottom());
+      r.server.team.reply(id, 'TALL reply');
+      await r.settle();
+      expect(thread.scrollTop, 'a reply taller than 200px').toBe(bottom());
+      thread.scrollTop = 300;
+      r.server.team.reply(id, 'while reading');
+      await r.settle();
+      expect(thread.scrollTop, 'the reader scrolled up: left there').toBe(300);
+      r.intercom.showMessages();
+      await r.settle();
+      r.intercom.showConversation(id);
+      await r.settle();
+      const reopened = part(r, 'thread')!;
+      expect(reopened.scrollTop, 'reopened at its newest message').toBe(reopened.scrollHeight - reopened.clientHeight);
+    } finally {
+      restoreLayout();
+    }
+  });
+
+  it('in a shadow root: adopts the stylesheet there, removed with the component, and returns focus inside it', async () => {
+    const help = document.createElement('button');
+    let shadow!: ShadowRoot;
+    const target = () => {
+      shadow = document.body.appendChild(document.createElement('my-widget')).attachShadow({ mode: 'open' });
+      const element = document.createElement('div');
+      shadow.append(element, help);
+      return element;
+    };
+    const r = start({ boot: { app_id: 'acme', user_id: 'u1' }, target });
+    await r.settle();
+    expect(shadow.adoptedStyleSheets).toHaveLength(1);
+    expect(document.adoptedStyleSheets).toHaveLength(0);
+    expect(getComputedStyle(part(r, 'launcher')!).position).toBe('fixed');
+
+    help.focus();
+    r.intercom.show();
+    await r.settle();
+    expect(shadow.activeElement?.getAttribute('data-part')).toBe('closeButton');
+    shadow.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await r.settle();
+    expect(shadow.activeElement, 'back where it came from').toBe(help);
+
+    unmount(r.component!);
+    r.component = null;
+    expect(shadow.adoptedStyleSheets, 'removed with the last component').toHaveLength(0);
+  });
+
+  it('without its intercom prop: one warning naming it, nothing rendered, the page renders', () => {
+    clearPage();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const target = document.createElement('div');
+    document.body.append(target);
+    const component = mount(NoIntercom, { target });
+    flushSync();
+    expect(warn.mock.calls).toEqual([[expect.stringContaining('intercom')]]);
+    warn.mockRestore();
+    expect(target.querySelector('.page')!.textContent).toBe('page content');
+    expect(target.querySelector('[data-scope="confab"]')).toBeNull();
+    unmount(component);
   });
 });

@@ -1,5 +1,5 @@
-import { adoptMessengerStylesheet, focusReturnTarget, isCloseKey, launcherCustomProperties, panelTransition, type MessengerView } from '@confab/core';
-import { defineComponent, h, onBeforeUnmount, onMounted, ref, watch, type SlotsType } from 'vue';
+import { activeElementAt, adoptStylesheetAt, focusReturnTarget, isCloseKey, launcherCustomProperties, panelTransition, type MessengerView } from '@confab/core';
+import { defineComponent, h, onMounted, ref, watch, type SlotsType } from 'vue';
 import { useMessengerView } from './use-intercom';
 import { renderView, type MessageSlotProps } from './views';
 
@@ -28,34 +28,35 @@ export const ConfabMessenger = defineComponent({
     const launcher = ref<HTMLButtonElement | null>(null);
     const closeButton = ref<HTMLButtonElement | null>(null);
     const input = ref<HTMLTextAreaElement | null>(null);
-    let releaseStylesheet = () => {};
     let focusBeforeOpen: Element | null = null;
 
-    onMounted(() => {
-      releaseStylesheet = adoptMessengerStylesheet(document);
-      mounted.value = true;
-    });
-    onBeforeUnmount(() => releaseStylesheet());
+    onMounted(() => (mounted.value = true));
+    // The stylesheet goes where the root is drawn: the document, or a shadow root.
+    watch(root, (element, _, onCleanup) => element && onCleanup(adoptStylesheetAt(element)), { flush: 'post' });
 
     const current = () => viewRef.value;
+    const activeElement = () => (root.value ? (activeElementAt(root.value) as Element | null) : document.activeElement);
 
     // Focus, after each render: into the panel as it opens or changes view, back where it came from as it closes.
     watch(
-      () => [current()?.open ?? false, current()?.view ?? null] as const,
-      ([open, view], previous) => {
+      () => [current()?.open ?? false, current()?.view ?? null, current()?.draft ?? '', current()?.sending ?? false] as const,
+      ([open, view, draft, sending], previous) => {
         const model = current();
         if (!model) return;
-        const [wasOpen, previousView] = previous ?? [false, null];
-        const { focus, prefill } = panelTransition({ open: wasOpen, view: previousView }, { open, view });
+        const [wasOpen, previousView, previousDraft, wasSending] = previous ?? [false, null, '', false];
+        const { focus, prefill } = panelTransition(
+          { open: wasOpen, view: previousView, draft: previousDraft, sending: wasSending },
+          { open, view, draft, sending },
+        );
         if (prefill && input.value) input.value.value = model.draft;
         const focusTarget = () => (model.focusPart === 'input' ? input.value : closeButton.value);
         if (focus === 'open') {
-          focusBeforeOpen = document.activeElement;
+          focusBeforeOpen = activeElement();
           focusTarget()?.focus();
         } else if (focus === 'move') {
           focusTarget()?.focus();
         } else if (focus === 'close') {
-          const focusInside = root.value?.contains(document.activeElement) || document.activeElement === document.body;
+          const focusInside = root.value?.contains(activeElement()) || document.activeElement === document.body;
           if (focusInside) focusReturnTarget(focusBeforeOpen, document.body, model.launcher.visible ? (launcher.value ?? null) : null)?.focus();
           focusBeforeOpen = null;
         }
@@ -63,12 +64,25 @@ export const ConfabMessenger = defineComponent({
       { flush: 'post' },
     );
 
-    // A thread stays scrolled to its newest message, unless the reader scrolled up.
+    // A thread stays scrolled to its newest message, unless the reader scrolled up (the DOM
+    // widget's rule): "at the bottom" is measured before the update, the scroll made after it.
+    const thread = () => root.value?.querySelector('[data-part="thread"]');
+    const shown = () => (mounted.value ? current() : null);
+    let follow = false;
     watch(
-      () => current()?.thread?.messages.length ?? 0,
+      shown,
+      (view, previous) => {
+        const before = thread();
+        const moved = view?.view !== previous?.view || view?.thread?.conversationId !== previous?.thread?.conversationId;
+        follow = moved || !before || before.scrollHeight - before.scrollTop - before.clientHeight < 40;
+      },
+      { flush: 'pre' },
+    );
+    watch(
+      shown,
       () => {
-        const thread = root.value?.querySelector('[data-part="thread"]');
-        if (thread && thread.scrollHeight - thread.scrollTop - thread.clientHeight < 200) thread.scrollTop = thread.scrollHeight;
+        const after = thread();
+        if (follow && after) after.scrollTop = after.scrollHeight;
       },
       { flush: 'post' },
     );

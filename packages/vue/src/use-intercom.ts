@@ -1,62 +1,36 @@
-import {
-  adapterCommands,
-  adapterStateOf,
-  consoleLogger,
-  INITIAL_ADAPTER_STATE,
-  type AdapterState,
-  type MessengerCommands,
-  type MessengerView,
-} from '@confab/core';
-import { computed, getCurrentScope, inject, onScopeDispose, readonly, shallowRef, type Ref, type ShallowRef } from 'vue';
-import { confabKey, type ConfabContext } from './plugin';
+import { adapterCommands, consoleLogger, INITIAL_ADAPTER_STATE, type MessengerCommands, type MessengerView } from '@confab/core';
+import { getCurrentInstance, getCurrentScope, inject, onMounted, onScopeDispose, shallowRef, type ShallowRef } from 'vue';
+import { confabKey, inertContext, stateRefs, type ConfabContext, type StateRefs } from './plugin';
 
-export type UseIntercom = MessengerCommands & { [K in keyof AdapterState]: Readonly<Ref<AdapterState[K]>> };
+export type UseIntercom = MessengerCommands & StateRefs;
 
 function useConfabContext(): ConfabContext {
   const context = inject(confabKey, null);
   if (context) return context;
   // Never thrown into the app: said once per call site, and the commands do nothing.
   consoleLogger.warn('[Confab] useIntercom() found no Confab plugin: add app.use(createConfab({ app_id })) before mounting. Its commands do nothing.');
-  return { messenger: null, logger: consoleLogger };
+  return inertContext();
 }
 
 /**
- * Binds to the messenger through its subscribe/getSnapshot seam and nothing else (TanStack's
- * way): one shallowRef follows the snapshot for the life of the calling scope.
- */
-function useSnapshot<T>(context: ConfabContext, read: () => T, fallback: T): ShallowRef<T> {
-  const { messenger } = context;
-  const value = shallowRef(messenger ? read() : fallback);
-  if (messenger) {
-    const unsubscribe = messenger.subscribe(() => {
-      value.value = read();
-    });
-    if (getCurrentScope()) onScopeDispose(unsubscribe);
-  }
-  return value;
-}
-
-/**
- * Every command as a function, and the state as read-only refs. Hook registrations made inside a
- * component end with it; on a server render the commands do nothing (the page will run them).
+ * Every command as a function, and the state as read-only refs over the app's one shared state.
+ * Hook registrations made inside a component end with it; on a server render the commands do
+ * nothing (the page will run them).
  */
 export function useIntercom(): UseIntercom {
   const context = useConfabContext();
-  const { messenger } = context;
-  const state = useSnapshot(context, () => adapterStateOf(messenger!), INITIAL_ADAPTER_STATE);
-
   // A hook registered while a component sets up ends with that component.
-  const commands = adapterCommands(messenger, (unsubscribe) => {
+  const commands = adapterCommands(context.messenger, (unsubscribe) => {
     if (getCurrentScope()) onScopeDispose(unsubscribe);
   });
-  const refs = Object.fromEntries(
-    (Object.keys(INITIAL_ADAPTER_STATE) as Array<keyof AdapterState>).map((key) => [key, readonly(computed(() => state.value[key]))]),
-  );
-  return { ...commands, ...(refs as unknown as { [K in keyof AdapterState]: Readonly<Ref<AdapterState[K]>> }) };
+  // In a component, the server's state until it is mounted: hydration sees what the server rendered.
+  if (!getCurrentInstance()) return { ...commands, ...context.refs };
+  const mounted = shallowRef(false);
+  onMounted(() => (mounted.value = true));
+  return { ...commands, ...stateRefs(() => (mounted.value ? context.state.value : INITIAL_ADAPTER_STATE)) };
 }
 
 /** The view-model the components render, as a ref; null on a server render. */
 export function useMessengerView(): Readonly<ShallowRef<MessengerView | null>> {
-  const context = useConfabContext();
-  return useSnapshot<MessengerView | null>(context, () => context.messenger!.getView(), null);
+  return useConfabContext().view as Readonly<ShallowRef<MessengerView | null>>;
 }

@@ -1,7 +1,7 @@
 import { clearPage } from '@confab/adapter-suite/page';
 import { createMemoryServer, createSimulatedClock } from '@confab/core';
 import { describe, expect, it, vi } from 'vitest';
-import { createSSRApp, defineComponent, h, nextTick } from 'vue';
+import { createApp, createSSRApp, defineComponent, h, nextTick } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { ConfabMessenger, createConfab, useIntercom } from '../src';
 
@@ -47,6 +47,53 @@ describe('hydration', () => {
     const launcher = container.querySelector<HTMLElement>('[data-scope="confab"][data-part="launcher"]');
     expect(launcher?.hidden).toBe(false);
     expect(server.people()).toHaveLength(1);
+    app.unmount();
+  });
+});
+
+describe('hydration of the state refs', () => {
+  it('every ref renders the server value while hydrating (a returning visitor), then follows the messenger', async () => {
+    const Refs = defineComponent({
+      setup() {
+        const { isBooted, isOpen, view, unreadCount, visitorId, isThrottled } = useIntercom();
+        const text = () => JSON.stringify([isBooted.value, isOpen.value, view.value, unreadCount.value, visitorId.value ?? null, isThrottled.value]);
+        return () => h('main', [h('p', { class: 'refs' }, text()), h(ConfabMessenger)]);
+      },
+    });
+    clearPage();
+    const clock = createSimulatedClock(Date.now());
+    const server = createMemoryServer({ clock });
+    // A lead's first visit: the visitor id is in the page's cookie when the next page hydrates.
+    const first = createApp(Refs).use(createConfab({ app_id: 'acme', transport: server.transport, clock, logger: { warn() {} } }));
+    first.mount(document.createElement('div'));
+    await clock.settle();
+    first.unmount();
+    expect(document.cookie).toContain('acme');
+
+    vi.stubGlobal('window', undefined);
+    vi.stubGlobal('document', undefined);
+    let html: string;
+    try {
+      html = await renderToString(createSSRApp(Refs).use(createConfab({ app_id: 'acme' })));
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    const container = document.createElement('div');
+    container.innerHTML = html;
+    document.body.append(container);
+    const warnings: string[] = [];
+    const app = createSSRApp(Refs).use(createConfab({ app_id: 'acme', transport: server.transport, clock, logger: { warn: (m) => warnings.push(m) } }));
+    app.config.warnHandler = (message) => warnings.push(message);
+    const mismatch = vi.spyOn(console, 'error').mockImplementation(() => {});
+    app.mount(container);
+    await nextTick();
+    expect(mismatch).not.toHaveBeenCalled();
+    mismatch.mockRestore();
+    expect(warnings).toEqual([]);
+    await clock.settle();
+    await nextTick();
+    const [isBooted, , , , visitorId] = JSON.parse(container.querySelector('.refs')!.textContent!);
+    expect([isBooted, visitorId]).toEqual([true, expect.stringMatching(/^[0-9a-f-]{36}$/)]);
     app.unmount();
   });
 });

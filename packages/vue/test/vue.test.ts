@@ -4,6 +4,48 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp, defineComponent, h, nextTick, ref, type App, type Component } from 'vue';
 import { ConfabMessenger, createConfab, useIntercom, type UseIntercom } from '../src';
 
+// The messengers' subscriptions, counted while they last: the plugin's own is made as it installs.
+const subscriptions = vi.hoisted(() => ({ live: 0 }));
+vi.mock('@confab/core', async (importOriginal) => {
+  const core = await importOriginal<typeof import('@confab/core')>();
+  return {
+    ...core,
+    startBrowserMessenger(...args: Parameters<typeof core.startBrowserMessenger>) {
+      const running = core.startBrowserMessenger(...args);
+      const subscribe = running.messenger.subscribe.bind(running.messenger);
+      running.messenger.subscribe = (listener) => {
+        subscriptions.live += 1;
+        const unsubscribe = subscribe(listener);
+        let done = false;
+        return () => {
+          if (!done) subscriptions.live -= 1;
+          done = true;
+          unsubscribe();
+        };
+      };
+      return running;
+    },
+  };
+});
+
+/** Layout happy-dom lacks: a thread's messages are 100px tall (300 with TALL), its viewport 500px; scrollTop clamps. */
+function fakeThreadLayout(): () => void {
+  const proto = HTMLElement.prototype;
+  const keys = ['scrollHeight', 'clientHeight', 'scrollTop'] as const;
+  const saved = keys.map((key) => Object.getOwnPropertyDescriptor(proto, key));
+  const tops = new WeakMap<Element, number>();
+  const isThread = (e: Element) => e.getAttribute('data-part') === 'thread';
+  const height = (e: Element) => (isThread(e) ? [...e.children].reduce((sum, c) => sum + (c.textContent!.includes('TALL') ? 300 : 100), 0) : 0);
+  Object.defineProperty(proto, 'scrollHeight', { configurable: true, get: function (this: Element) { return height(this); } });
+  Object.defineProperty(proto, 'clientHeight', { configurable: true, get: function (this: Element) { return isThread(this) ? 500 : 0; } });
+  Object.defineProperty(proto, 'scrollTop', {
+    configurable: true,
+    get: function (this: Element) { return tops.get(this) ?? 0; },
+    set: function (this: Element, value: number) { tops.set(this, Math.max(0, Math.min(value, height(this) - (isThread(this) ? 500 : 0)))); },
+  });
+  return () => keys.forEach((key, i) => (saved[i] ? Object.defineProperty(proto, key, saved[i]) : delete (proto as unknown as Record<string, unknown>)[key]));
+}
+
 interface Mounted {
   app: App;
   element: HTMLElement;
@@ -113,6 +155,111 @@ describe('useIntercom()', () => {
     expect(() => api!.boot({ app_id: 'acme' })).not.toThrow();
     expect(api!.isBooted.value).toBe(false);
     expect(typeof api!.onShow(() => {})).toBe('function');
+    app.unmount();
+  });
+});
+
+describe('one shared state per app', () => {
+  it('useIntercom() outside a component (a router guard) adds no subscription; the app has one, ended as it unmounts', async () => {
+    const before = subscriptions.live;
+    const m = mountApp({ boot: { app_id: 'acme', user_id: 'u1' }, child: defineComponent({ setup: () => (useIntercom(), () => h(ConfabMessenger)) }) });
+    await m.settle();
+    expect(subscriptions.live - before, 'the app, its components and the messenger share one').toBe(1);
+    for (let i = 0; i < 50; i++) m.app.runWithContext(() => useIntercom().update({ last_page: `/p${i}` }));
+    const outside = m.app.runWithContext(() => useIntercom());
+    await m.settle();
+    expect(subscriptions.live - before).toBe(1);
+    m.api.show();
+    await m.settle();
+    expect(outside.isOpen.value, 'refs taken outside a component follow too').toBe(true);
+    m.app.unmount();
+    current = null;
+    expect(subscriptions.live - before).toBe(0);
+  });
+});
+
+describe('<ConfabMessenger> in a thread', () => {
+  it('keeps the newest message in sight as the DOM widget does: at the bottom, on a tall reply, on reopening; not when the reader scrolled up', async () => {
+    const restoreLayout = fakeThreadLayout();
+    try {
+      const m = mountApp({ boot: { app_id: 'acme', user_id: 'u1' } });
+      await m.settle();
+      m.api.startConversation('first');
+      await m.settle();
+      const id = m.server.conversationsOf(m.server.people()[0]!.id)[0]!.id;
+      for (let i = 0; i < 19; i++) {
+        m.server.team.reply(id, `reply ${i}`);
+        await m.settle();
+      }
+      const thread = part(m, 'thread')!;
+      const bottom = () => thread.scrollHeight - thread.clientHeight;
+      expect(thread.scrollTop).toBe(bottom());
+      m.server.team.reply(id, 'TALL reply');
+      await m.settle();
+      expect(thread.scrollTop, 'a reply taller than 200px').toBe(bottom());
+      thread.scrollTop = 300;
+      m.server.team.reply(id, 'while reading');
+      await m.settle();
+      expect(thread.scrollTop, 'the reader scrolled up: left there').toBe(300);
+      m.api.showMessages();
+      await m.settle();
+      m.api.showConversation(id);
+      await m.settle();
+      const reopened = part(m, 'thread')!;
+      expect(reopened.scrollTop, 'reopened at its newest message').toBe(reopened.scrollHeight - reopened.clientHeight);
+    } finally {
+      restoreLayout();
+    }
+  });
+});
+
+describe('in a shadow root (a custom element, a micro-frontend)', () => {
+  it('adopts the stylesheet on the shadow root, removed with the last component, and returns focus inside it', async () => {
+    clearPage();
+    const clock = createSimulatedClock(Date.now());
+    const server = createMemoryServer({ clock });
+    const host = document.createElement('my-widget');
+    document.body.append(host);
+    const shadow = host.attachShadow({ mode: 'open' });
+    const element = document.createElement('div');
+    const help = document.createElement('button');
+    shadow.append(element, help);
+    const count = ref(2);
+    let api!: UseIntercom;
+    const app = createApp(
+      defineComponent({
+        setup() {
+          api = useIntercom();
+          return () => Array.from({ length: count.value }, () => h(ConfabMessenger));
+        },
+      }),
+    );
+    app.use(createConfab({ app_id: 'acme', user_id: 'u1', transport: server.transport, clock, logger: { warn() {} } }));
+    app.mount(element);
+    const settle = async () => {
+      await clock.settle();
+      await nextTick();
+    };
+    await settle();
+    expect(shadow.adoptedStyleSheets).toHaveLength(1);
+    expect(document.adoptedStyleSheets).toHaveLength(0);
+    const launcher = shadow.querySelector<HTMLElement>('[data-part="launcher"]')!;
+    expect(getComputedStyle(launcher).position).toBe('fixed');
+    count.value = 1;
+    await nextTick();
+    expect(shadow.adoptedStyleSheets, 'kept while a component uses it').toHaveLength(1);
+
+    help.focus();
+    api.show();
+    await settle();
+    expect(shadow.activeElement?.getAttribute('data-part')).toBe('closeButton');
+    shadow.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await settle();
+    expect(shadow.activeElement, 'back where it came from').toBe(help);
+
+    count.value = 0;
+    await nextTick();
+    expect(shadow.adoptedStyleSheets, 'removed with the last one').toHaveLength(0);
     app.unmount();
   });
 });
