@@ -89,8 +89,10 @@ export function createMessengerMachine(effects: MessengerEffects) {
         transport.listConversations(input.session),
       ),
       loadThread: fromPromise<ConversationThread & { unread_count: number }, { session: Session; id: string }>(
-        async ({ input }) => {
+        async ({ input, signal }) => {
           const thread = await transport.getConversation(input.session, input.id);
+          // Left meanwhile (another thread, a logout): marking read would use a session that may be gone.
+          if (signal.aborted) throw new Error('the thread was left before it loaded');
           // The thread is there even if marking it read failed: it stays unread on the server
           // (the next open marks it), and the count is the one the server gave last (-1: keep it).
           const read = await transport.markRead(input.session, input.id).catch(() => ({ unread_count: -1 }));
