@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mountUI, type AdapterHarness, type MountedUI } from './harness';
+import { fakeThreadLayout } from './thread-layout';
 import { xssCorpus } from './xss-corpus';
 
 /** What a visitor does and sees in the messenger, the same for every adapter. */
@@ -250,6 +251,36 @@ export function uiSuite(harness: AdapterHarness) {
       await ui.settle();
       expect(ui.part('view')!.getAttribute('data-view')).toBe('conversation');
       expect(input().value, 'the thread starts with an empty composer').toBe('');
+    });
+
+    it('a thread keeps its newest message in sight: at the bottom, on a tall reply, on reopening; not when the reader scrolled up', async () => {
+      const restoreLayout = fakeThreadLayout();
+      try {
+        const ui = await booted();
+        const id = await startConversation(ui, 'first');
+        for (let i = 0; i < 19; i++) {
+          ui.server.team.reply(id, `reply ${i}`);
+          await ui.settle();
+        }
+        const thread = ui.part('thread')!;
+        const bottom = () => thread.scrollHeight - thread.clientHeight;
+        expect(thread.scrollTop).toBe(bottom());
+        ui.server.team.reply(id, 'TALL reply');
+        await ui.settle();
+        expect(thread.scrollTop, 'a reply taller than 200px').toBe(bottom());
+        thread.scrollTop = 300;
+        ui.server.team.reply(id, 'while reading');
+        await ui.settle();
+        expect(thread.scrollTop, 'the reader scrolled up: left there').toBe(300);
+        ui.Intercom('showMessages');
+        await ui.settle();
+        ui.Intercom('showConversation', id);
+        await ui.settle();
+        const reopened = ui.part('thread')!;
+        expect(reopened.scrollTop, 'reopened at its newest message').toBe(reopened.scrollHeight - reopened.clientHeight);
+      } finally {
+        restoreLayout();
+      }
     });
 
     it('message bodies are text: no payload of the XSS corpus creates an element, links only http(s)', async () => {

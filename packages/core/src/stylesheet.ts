@@ -82,30 +82,34 @@ export interface StylesheetDocument {
   createElement(tag: 'style'): { textContent: string | null; remove(): void };
 }
 
-// One sheet per document, however many components mount: counted, removed with the last one.
-const adopted = new WeakMap<StylesheetDocument, { count: number; remove(): void }>();
+// One sheet per document (or shadow root), however many components mount: counted, removed with the last one.
+const adopted = new WeakMap<object, { count: number; remove(): void }>();
 
 /**
- * The stylesheet for a page's own DOM (the Vue and Svelte components; every rule is scoped under
- * the root part). Adopted as a constructed sheet, so a strict CSP allows it; a `<style>` element
- * where that is missing. Returns the release: the sheet goes with the last component using it.
+ * Adopts the stylesheet on `target`, a document or a shadow root (each has its own sheets), as a
+ * constructed sheet, so a strict CSP allows it; where those are missing, a `<style>` element that
+ * `append` places. Returns the release: the sheet goes with the last component using it.
  */
-export function adoptMessengerStylesheet(document: StylesheetDocument): () => void {
-  let entry = adopted.get(document);
+export function adoptStylesheetOn(
+  target: { adoptedStyleSheets?: unknown[] },
+  document: StylesheetDocument,
+  append: (style: { textContent: string | null; remove(): void }) => void,
+): () => void {
+  let entry = adopted.get(target);
   if (!entry) {
     const Sheet = document.defaultView?.CSSStyleSheet;
-    if (Sheet && 'replaceSync' in Sheet.prototype && Array.isArray(document.adoptedStyleSheets)) {
+    if (Sheet && 'replaceSync' in Sheet.prototype && Array.isArray(target.adoptedStyleSheets)) {
       const sheet = new Sheet();
       sheet.replaceSync(MESSENGER_CSS);
-      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-      entry = { count: 0, remove: () => (document.adoptedStyleSheets = document.adoptedStyleSheets!.filter((s) => s !== sheet)) };
+      target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
+      entry = { count: 0, remove: () => (target.adoptedStyleSheets = target.adoptedStyleSheets!.filter((s) => s !== sheet)) };
     } else {
       const style = document.createElement('style');
       style.textContent = MESSENGER_CSS;
-      document.head.append(style);
+      append(style);
       entry = { count: 0, remove: () => style.remove() };
     }
-    adopted.set(document, entry);
+    adopted.set(target, entry);
   }
   entry.count += 1;
   const current = entry;
@@ -116,7 +120,12 @@ export function adoptMessengerStylesheet(document: StylesheetDocument): () => vo
     current.count -= 1;
     if (current.count === 0) {
       current.remove();
-      adopted.delete(document);
+      adopted.delete(target);
     }
   };
+}
+
+/** The stylesheet for a page's own DOM (the Vue and Svelte components; every rule is scoped under the root part). */
+export function adoptMessengerStylesheet(document: StylesheetDocument): () => void {
+  return adoptStylesheetOn(document, document, (style) => document.head.append(style));
 }

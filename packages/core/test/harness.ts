@@ -28,3 +28,12 @@ export function createHarness(options: { appId?: string; transport?: (base: Tran
 }
 
 export type Harness = ReturnType<typeof createHarness>;
+
+/** Page loads on one device: each a new messenger on the same cookies and storage, one server. */
+export function createPageLoads() {
+  const clock = createSimulatedClock();
+  const server = createMemoryServer({ clock });
+  const storage = createMemoryStorage(clock);
+  const pageLoad = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+  return { clock, server, storage, pageLoad };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryServer, createMemoryStorage, createMessenger, createSimulatedClock, storageKeys, TransportError, userDataKeys } from '../src';
-import { createHarness } from './harness';
+import { storageKeys, TransportError, userDataKeys } from '../src';
+import { createHarness, createPageLoads } from './harness';
 
 describe('calls before boot', () => {
   it('are kept in order and run after boot', async () => {
@@ -269,10 +269,7 @@ describe('shutdown', () => {
   });
 
   it("events the last page left unsent go out as the person who tracked them, even when the next page boots someone else", async () => {
-    const clock = createSimulatedClock();
-    const server = createMemoryServer({ clock });
-    const storage = createMemoryStorage(clock);
-    const pageLoad = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+    const { clock, server, storage, pageLoad } = createPageLoads();
     const first = pageLoad();
     first.Intercom('boot', { app_id: 'acme', user_id: 'X' });
     await clock.settle();

@@ -8,13 +8,9 @@ import {
   UPDATE_WINDOW_MS,
   type UpdatePatch,
   type UpdateWindow,
-  createMemoryServer,
-  createMemoryStorage,
-  createMessenger,
-  createSimulatedClock,
   storageKeys,
 } from '../src';
-import { createHarness } from './harness';
+import { createHarness, createPageLoads } from './harness';
 
 const T0 = 1_000_000;
 
@@ -108,10 +104,7 @@ describe('throttling through Intercom()', () => {
   });
 
   it('held updates outlive a page change: the next page load, with a fresh window, sends them', async () => {
-    const clock = createSimulatedClock();
-    const server = createMemoryServer({ clock });
-    const storage = createMemoryStorage(clock);
-    const pageLoad = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+    const { clock, server, storage, pageLoad } = createPageLoads();
     const first = pageLoad();
     first.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
     await clock.settle();
@@ -128,10 +121,7 @@ describe('throttling through Intercom()', () => {
   });
 
   it("a held update is not carried into another person's session", async () => {
-    const clock = createSimulatedClock();
-    const server = createMemoryServer({ clock });
-    const storage = createMemoryStorage(clock);
-    const pageLoad = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+    const { clock, server, storage, pageLoad } = createPageLoads();
     const first = pageLoad();
     first.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
     await clock.settle();
@@ -148,10 +138,7 @@ describe('throttling through Intercom()', () => {
   });
 
   it("nor into the next page load's boot of someone else without a shutdown (the site logged the first out itself)", async () => {
-    const clock = createSimulatedClock();
-    const server = createMemoryServer({ clock });
-    const storage = createMemoryStorage(clock);
-    const pageLoad = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+    const { clock, server, storage, pageLoad } = createPageLoads();
     const first = pageLoad();
     first.Intercom('boot', { app_id: 'acme', user_id: 'X' });
     await clock.settle();
