@@ -18,7 +18,7 @@ let insecureSite = '';
 beforeAll(async () => {
   site = await startSite();
   insecureSite = site.url.replace('127.0.0.1', 'shop.test');
-  confab = await startConfab([site.url, insecureSite]);
+  confab = await startConfab([site.url, insecureSite, insecureSite.replace('shop.test', 'www.shop.test')]);
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -320,6 +320,35 @@ ${loaderSnippet(`${open.url}/confab.js`)}
       expect(await frame.evaluate(() => (window as unknown as { problems: string[] }).problems)).toEqual([]);
     } finally {
       await open.stop();
+    }
+  });
+
+  it("on a site that used Intercom before: its cookies on the top domain neither shadow ours nor survive a shutdown", async () => {
+    const named = await launchChromium(['--host-resolver-rules=MAP shop.test 127.0.0.1, MAP www.shop.test 127.0.0.1']);
+    try {
+      const context = await named.newContext();
+      // What Intercom's own script left: the same names as domain cookies of the top domain.
+      await context.addCookies(
+        ['intercom-id-acme', 'intercom-session-acme', 'intercom-device-id-acme'].map((name) => ({ name, value: `left-by-intercom`, domain: '.shop.test', path: '/' })),
+      );
+      site.page({ html: sitePage({ app_id: 'acme', api_base: confab.url.replace('127.0.0.1', 'shop.test') }) });
+      const page = await context.newPage();
+      const www = insecureSite.replace('shop.test', 'www.shop.test');
+      await page.goto(`${www}/`);
+      await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+      const intercom = (command: string) => page.evaluate((c) => (window as unknown as { Intercom: (c: string) => unknown }).Intercom(c), command);
+      const before = await intercom('getVisitorId');
+      await intercom('shutdown');
+      await expect.poll(() => part(page, 'launcher').isVisible()).toBe(false);
+      const after = await intercom('getVisitorId');
+      expect(after).not.toBe(before);
+      expect(after).toMatch(/^[0-9a-f]{8}-/);
+      const cookies = await context.cookies(www);
+      // The device id is the device's, not the person's: read, kept, never rewritten.
+      expect(cookies.filter((c) => c.value === 'left-by-intercom').map((c) => c.name)).toEqual(['intercom-device-id-acme']);
+      expect(cookies.filter((c) => c.name === 'intercom-id-acme')).toHaveLength(1);
+    } finally {
+      await named.close();
     }
   });
 });

@@ -10,7 +10,7 @@ const COOKIE_KEY = /^intercom-(id|session|device-id)-/;
 /** What cookie storage needs of a page's `document` (injected: core never reaches for globals). */
 export interface CookieDocument {
   cookie: string;
-  readonly location?: { readonly protocol: string } | null;
+  readonly location?: { readonly protocol: string; readonly hostname?: string } | null;
 }
 
 /** The Web Storage calls used here (`window.localStorage`). */
@@ -47,8 +47,20 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
 
   const cookies = () => safely(() => parseCookie(document.cookie)) ?? {};
 
+  // Intercom's own script set these names as domain cookies of the site's top domain
+  // (Domain=example.com). A site moving to Confab keeps them: the browser lists the older first,
+  // so they would shadow our host-only ones, and a shutdown could not replace the visitor id.
+  // Each write clears the name as a domain cookie of this host and of its parents (a public
+  // suffix such as co.uk is refused by the browser: harmless).
+  const hostname = document.location?.hostname ?? '';
+  const labels = hostname.split('.');
+  const domains = /^[\d.]+$|^\[/.test(hostname) || labels.length < 2 ? [] : labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
+
   function writeCookie(name: string, value: string, expires: Date) {
     safely(() => {
+      for (const domain of domains) {
+        document.cookie = stringifySetCookie({ name, value: '', expires: new Date(0), path: '/', domain, sameSite: 'lax', secure });
+      }
       document.cookie = stringifySetCookie({ name, value, expires, path: '/', sameSite: 'lax', secure });
     });
   }
