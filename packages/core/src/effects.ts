@@ -51,7 +51,7 @@ export interface MessengerEffects {
    * The throttle holds `patch` for `session` (null: it was sent). Kept in Storage, so that when
    * the page changes before the window opens, the next page load (whose window is fresh) sends it.
    */
-  patchHeld(session: Session, patch: UpdatePatch | null, personId?: string): void;
+  patchHeld(session: Session, patch: UpdatePatch | null, personId?: string, lead?: boolean): void;
   /** The patch a previous page held for the session this boot resumed, taken out of Storage. */
   takeCarriedPatch(session: Session, personId: string | undefined): UpdatePatch | null;
   /** Ends every retry under way (event batches, updates): the messenger was stopped. */
@@ -85,7 +85,8 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
     return id;
   }
 
-  function farewell(session: Session, events: TrackedEvent[], sender: UpdateSender | null) {
+  /** Sends a person's last events and updates, then (`end`) ends their session on the server. */
+  function farewell(session: Session, events: TrackedEvent[], sender: UpdateSender | null, end = true) {
     const delivered: Promise<unknown>[] = [];
     if (sender) delivered.push(sender.idle());
     let queue: EventQueue | undefined;
@@ -106,7 +107,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
         // Past the deadline (a server that is down) the farewell gives up: no retry outlives it.
         queue?.stop();
         sender?.cancel();
-        return transport.endSession(session);
+        return end ? transport.endSession(session) : undefined;
       })
       .catch(() => {
         // The session expires on the server by itself; the device holds nothing of it already.
@@ -162,7 +163,8 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
         const theirs = queue.drain();
         const theirToken = resumedTokens.get(session.app_id);
         if (theirs.length > 0 && theirToken && theirToken !== session.token) {
-          farewell({ app_id: session.app_id, token: theirToken, expires_at: 0 }, theirs, null);
+          // Sent only: that session may be alive in another tab of the site, so it is not ended.
+          farewell({ app_id: session.app_id, token: theirToken, expires_at: 0 }, theirs, null, false);
         } else if (theirs.length > 0) {
           logger.warn(`[Confab] ${theirs.length} unsent event(s) of the previous person were discarded: their session is gone`);
         }
@@ -186,9 +188,9 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       if (session) farewell(session, unsent, sender);
     }),
     trackEvent: guarded('queueing an event', undefined, (appId: string, event: TrackedEvent) => queueFor(appId).enqueue(event)),
-    patchHeld: guarded('keeping a held update', undefined, (session, patch, personId) => {
+    patchHeld: guarded('keeping a held update', undefined, (session, patch, personId, lead) => {
       const key = storageKeys(session.app_id).heldUpdate;
-      if (patch) storage.set(key, JSON.stringify({ token: session.token, person: personId, patch }), { expiresAt: session.expires_at });
+      if (patch) storage.set(key, JSON.stringify({ token: session.token, person: personId, lead, patch }), { expiresAt: session.expires_at });
       else storage.remove(key);
     }),
     takeCarriedPatch: guarded('reading a held update', null, (session, personId) => {
@@ -197,12 +199,14 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       if (raw === undefined) return null;
       storage.remove(key);
       try {
-        const held = JSON.parse(raw) as { token?: unknown; person?: unknown; patch?: UpdatePatch };
+        const held = JSON.parse(raw) as { token?: unknown; person?: unknown; lead?: unknown; patch?: UpdatePatch };
         // Only the same person's: the boot resumed the session that held it, and the server
         // answered with the person who held it (a boot naming someone else sends the old token
-        // too, and the server finds that other person by their identity).
+        // too, and the server finds that other person by their identity). A lead's goes to whoever
+        // that visitor logs in as: the server merges the lead into them as well.
         const resumed = resumedTokens.get(session.app_id);
-        return resumed !== undefined && held.token === resumed && held.person === personId && held.patch ? held.patch : null;
+        const samePerson = held.person === personId || held.lead === true;
+        return resumed !== undefined && held.token === resumed && samePerson && held.patch ? held.patch : null;
       } catch {
         return null;
       }

@@ -130,10 +130,14 @@ export function createMessengerMachine(effects: MessengerEffects) {
       canAdmitUpdate: ({ context }) => canAdmitUpdate(context.updateWindow, clock.now()),
       // Intercom changes users only through shutdown and boot: an update naming someone else
       // would otherwise rename the person booted and carry the other's attributes to them.
-      updateNamesAnotherPerson: ({ context, event }) =>
-        event.type === 'UPDATE' &&
-        context.settings !== null &&
-        !isSamePerson(context.settings.identity, { ...context.settings.identity, ...event.patch.identity }),
+      // Only two different user_ids prove it: an email may change, and a lead (even one who gave
+      // an email in the prompt) logging in is who they were all along.
+      updateNamesAnotherPerson: ({ context, event }) => {
+        if (event.type !== 'UPDATE' || !context.settings) return false;
+        const current = context.settings.identity.user_id;
+        const named = event.patch.identity.user_id;
+        return current !== undefined && named !== undefined && named !== current;
+      },
       hasAppId: ({ context, event }) => event.type === 'BOOT' && (event.settings.app_id ?? appIdOf(context)) !== undefined,
     },
     delays: {
@@ -263,7 +267,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
         if (event.type !== 'UPDATE') return;
         const pendingPatch = mergePatch(context.pendingPatch, event.patch);
         enqueue.assign({ pendingPatch });
-        if (context.session) effects.patchHeld(context.session, pendingPatch, context.person?.id);
+        if (context.session) effects.patchHeld(context.session, pendingPatch, context.person?.id, context.person?.role === 'lead');
       }),
       releasePendingPatch: enqueueActions(({ context, enqueue, self }) => {
         if (!context.pendingPatch || !context.session) return;
@@ -537,7 +541,11 @@ export function createMessengerMachine(effects: MessengerEffects) {
                           SEND_MESSAGE: {
                             guard: ({ event }) => event.type === 'SEND_MESSAGE' && event.body.trim().length > 0,
                             target: 'sending',
-                            actions: assign({ draft: ({ event }) => (event.type === 'SEND_MESSAGE' ? event.body.trim() : '') }),
+                            actions: assign(({ context, event }) => {
+                              const draft = event.type === 'SEND_MESSAGE' ? event.body.trim() : '';
+                              // Edited after a failed send: another message, so another client id.
+                              return { draft, draftClientId: draft === context.draft ? context.draftClientId : null };
+                            }),
                           },
                         },
                       },

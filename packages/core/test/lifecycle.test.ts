@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storageKeys, TransportError, userDataKeys } from '../src';
+import { createMessenger, storageKeys, TransportError, userDataKeys } from '../src';
 import { createHarness, createPageLoads } from './harness';
 
 describe('calls before boot', () => {
@@ -285,6 +285,60 @@ describe('shutdown', () => {
       'x-viewed-invoice by X',
       'y-opened-settings by Y',
     ]);
+  });
+
+  it("a page load in another tab, as someone else, sends that tab's queued events without ending its session", async () => {
+    const { clock, server, storage } = createPageLoads();
+    const tab = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+    const b = tab();
+    b.Intercom('boot', { app_id: 'acme', user_id: 'U' });
+    await clock.settle();
+    b.Intercom('trackEvent', 'queued-in-b');
+    const a = tab();
+    a.Intercom('boot', { app_id: 'acme' });
+    await clock.advance(5_000);
+    expect(server.calls().endSession ?? 0, "tab B's session is alive").toBe(0);
+    expect(b.getView().lifecycle).toBe('booted');
+    expect(server.calls().boot).toBe(2);
+    expect(server.events().map((event) => event.name)).toEqual(['queued-in-b']);
+  });
+
+  it('a lead who gave an email in the prompt may log in with update(user_id): not refused as another person', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.view().supplyEmail('lead@example.com');
+    await h.clock.advance(5_000);
+    h.Intercom('update', { user_id: 'U', email: 'real@example.com' });
+    await h.clock.advance(5_000);
+    expect(h.warnings.filter((w) => w.includes('not the person booted'))).toEqual([]);
+    expect(h.server.people()).toEqual([expect.objectContaining({ email: 'real@example.com' })]);
+  });
+
+  it('a new message edited after a failed send is sent as a new one (its own client id)', async () => {
+    let loseAnswer = true;
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        startConversation: async (...args) => {
+          const made = await base.startConversation(...args);
+          if (loseAnswer) {
+            loseAnswer = false;
+            throw new TypeError('connection reset');
+          }
+          return made;
+        },
+      }),
+    });
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('showNewMessage');
+    h.view().sendMessage('first words');
+    await h.clock.settle();
+    h.view().sendMessage('first words, better put');
+    await h.clock.settle();
+    const conversations = h.server.conversationsOf(h.server.people()[0]!.id);
+    expect(conversations.map((c) => h.server.messagesOf(c.id)[0]!.body).sort()).toEqual(['first words', 'first words, better put']);
   });
 
   it('a reload keeps the session: the next page load resumes the same person', async () => {

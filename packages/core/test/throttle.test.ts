@@ -155,6 +155,26 @@ describe('throttling through Intercom()', () => {
     expect(server.people().find((p) => p.user_id === 'X')!.attributes.custom_attributes).toEqual({ step: 20 });
   });
 
+  it("a lead's held update goes with them when the next page logs them in as an existing user", async () => {
+    const { clock, server, pageLoad } = createPageLoads();
+    const existing = pageLoad();
+    existing.Intercom('boot', { app_id: 'acme', user_id: 'U' });
+    await clock.settle();
+    existing.Intercom('shutdown');
+    await clock.settle();
+    existing.stop();
+    const first = pageLoad();
+    first.Intercom('boot', { app_id: 'acme' });
+    await clock.settle();
+    for (let i = 1; i <= 21; i++) first.Intercom('update', { step: i });
+    await clock.settle();
+    first.stop();
+    const second = pageLoad();
+    second.Intercom('boot', { app_id: 'acme', user_id: 'U' });
+    await clock.advance(100);
+    expect(server.people().find((p) => p.user_id === 'U')!.attributes.custom_attributes).toEqual({ step: 21 });
+  });
+
   it('the window belongs to the page load: a shutdown and a new boot do not reset it', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
