@@ -7,7 +7,7 @@ import type { UpdatePatch } from './patch';
 import type { BootRequest, Page, Session, TrackedEvent, UpdateResponse } from './protocol';
 import type { NormalizedSettings } from './settings';
 import { SESSION_LIFETIME_MS, storageKeys, type Storage } from './storage';
-import type { Transport } from './transport';
+import { toTransportError, type Transport } from './transport';
 import { createUpdateSender, type UpdateSender } from './update-sender';
 
 /** Everything the messenger needs from its runtime, injected (floating-ui's "platform"). */
@@ -36,7 +36,8 @@ export interface MessengerEffects {
   page(): Page | undefined;
   visitorId(appId: string): string | undefined;
   bootRequest(appId: string, settings: NormalizedSettings): BootRequest;
-  sessionStarted(session: Session, personId?: string): void;
+  /** `refused`: called when the server answers this session's events or updates with 401. */
+  sessionStarted(session: Session, personId?: string, refused?: () => void): void;
   /** Logout: deliver what the person left, revoke the session, wipe their data, new visitor id. */
   sessionEnded(session: Session | null, appId: string | undefined): void;
   trackEvent(appId: string, event: TrackedEvent): void;
@@ -114,6 +115,15 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       });
   }
 
+  // Who hears that the server refused the current session (a 401 on its events or updates).
+  let refusal: { token: string; refused: () => void } | null = null;
+  function watched<T>(session: Session, request: Promise<T>): Promise<T> {
+    return request.catch((error: unknown) => {
+      if (toTransportError(error).status === 401 && refusal?.token === session.token) refusal.refused();
+      throw error;
+    });
+  }
+
   // An effect runs inside a machine step: if it threw (a storage the page broke, a bug), xstate
   // would stop the messenger and rethrow into the page. It warns and the messenger goes on.
   function guarded<A extends unknown[], R>(what: string, fallback: R, effect: (...args: A) => R): (...args: A) => R {
@@ -149,7 +159,8 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
         ...(page ? { page } : {}),
       };
     },
-    sessionStarted: guarded('saving the session', undefined, (session, personId) => {
+    sessionStarted: guarded('saving the session', undefined, (session, personId, refused) => {
+      refusal = refused ? { token: session.token, refused } : null;
       const keys = storageKeys(session.app_id);
       storage.set(keys.session, session.token, {
         expiresAt: Math.min(session.expires_at, clock.now() + SESSION_LIFETIME_MS),
@@ -170,7 +181,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
         }
       }
       if (personId !== undefined) storage.set(keys.eventOwner, personId);
-      queue.start((batch) => transport.trackEvents(session, batch));
+      queue.start((batch) => watched(session, transport.trackEvents(session, batch)));
     }),
     sessionEnded: guarded('ending the session', undefined, (session, appId) => {
       const id = session?.app_id ?? appId;
@@ -219,7 +230,14 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       if (!updates || updates.token !== session.token) {
         updates = {
           token: session.token,
-          sender: createUpdateSender({ session, transport, clock, logger, random, onDelivered: delivered }),
+          sender: createUpdateSender({
+            session,
+            transport: { ...transport, update: (s, body) => watched(s, transport.update(s, body)) },
+            clock,
+            logger,
+            random,
+            onDelivered: delivered,
+          }),
         };
       }
       updates.sender.send(patch);

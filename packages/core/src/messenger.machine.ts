@@ -81,7 +81,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
         transport.subscribe(input.session, {
           onEvent: (event) => sendBack({ type: 'REALTIME', event }),
           onError: (error) => {
-            if (toTransportError(error).status === 401) sendBack({ type: 'SESSION_LOST' });
+            if (toTransportError(error).status === 401) sendBack({ type: 'SESSION_LOST', sessionToken: input.session.token });
           },
         }),
       ),
@@ -128,6 +128,10 @@ export function createMessengerMachine(effects: MessengerEffects) {
       forCurrentSession: ({ context, event }) =>
         event.type === 'PERSON_UPDATED' && context.session?.token === event.sessionToken,
       canAdmitUpdate: ({ context }) => canAdmitUpdate(context.updateWindow, clock.now()),
+      // The session of now, and not refused three times already (a proxy that strips
+      // Authorization would otherwise have every new session refused, in a loop).
+      mayBootAgain: ({ context, event }) =>
+        event.type === 'SESSION_LOST' && context.session?.token === event.sessionToken && context.sessionLosses < 3,
       // Intercom changes users only through shutdown and boot: an update naming someone else
       // would otherwise rename the person booted and carry the other's attributes to them.
       // Only two different user_ids prove it: an email may change, and a lead (even one who gave
@@ -162,6 +166,12 @@ export function createMessengerMachine(effects: MessengerEffects) {
         };
       }),
       countBootAttempt: assign({ bootAttempt: ({ context }) => context.bootAttempt + 1 }),
+      countSessionLoss: assign(({ context }) => ({ sessionLosses: context.sessionLosses + 1, bootAttempt: context.sessionLosses + 1 })),
+      warnSessionRefused: ({ context, event }) => {
+        if (event.type === 'SESSION_LOST' && context.session?.token === event.sessionToken) {
+          effects.logger.warn('[Confab] the server keeps refusing new sessions; the messenger stops booting again until the page is reloaded');
+        }
+      },
       reportBootFailure: enqueueActions(({ enqueue, event }) => {
         const failure = toTransportError((event as { error?: unknown }).error);
         const message = `[Confab] Intercom('boot') failed${failure.status ? ` (${failure.status})` : ''}: ${failure.message}`;
@@ -184,9 +194,10 @@ export function createMessengerMachine(effects: MessengerEffects) {
           bootAttempt: 0,
         };
       }),
-      startSession: enqueueActions(({ context, enqueue }) => {
+      startSession: enqueueActions(({ context, enqueue, self }) => {
         if (!context.session) return;
-        effects.sessionStarted(context.session, context.person?.id);
+        const { token } = context.session;
+        effects.sessionStarted(context.session, context.person?.id, () => self.send({ type: 'SESSION_LOST', sessionToken: token }));
         // What the last page's throttle still held goes out now, through this page's window.
         const carried = effects.takeCarriedPatch(context.session, context.person?.id);
         if (carried) enqueue.raise({ type: 'UPDATE', patch: carried, launcher: {} });
@@ -284,9 +295,10 @@ export function createMessengerMachine(effects: MessengerEffects) {
       assignUnread: assign(({ event }) =>
         event.type === 'UNREAD_COUNT' ? { unreadCount: Math.max(0, event.unreadCount) } : {},
       ),
-      applyRealtime: assign(({ context, event }) => realtimeChanges(context, event, false)),
+      // News came through, so the session works: a later refusal starts the count of losses afresh.
+      applyRealtime: assign(({ context, event }) => ({ ...realtimeChanges(context, event, false), sessionLosses: 0 })),
       // In the conversation on screen a team reply is read as it arrives (markRead confirms it).
-      applyRealtimeOnScreen: assign(({ context, event }) => realtimeChanges(context, event, true)),
+      applyRealtimeOnScreen: assign(({ context, event }) => ({ ...realtimeChanges(context, event, true), sessionLosses: 0 })),
       markThreadReadIfTeamReplied: ({ context, event, self }) => {
         if (event.type !== 'REALTIME' || event.event.type !== 'message' || !event.event.message || !context.session || !context.thread) return;
         const { message } = event.event;
@@ -385,6 +397,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
       updateWindow: freshUpdateWindow,
       pendingPatch: null,
       bootAttempt: 0,
+      sessionLosses: 0,
       error: null,
     }),
     initial: 'unbooted',
@@ -439,7 +452,10 @@ export function createMessengerMachine(effects: MessengerEffects) {
           TRACK_EVENT: { actions: 'enqueueEvent' },
           // A week-old tab, or a logout in another: the page still shows this person, so the
           // messenger boots them again with the same settings rather than going silently deaf.
-          SESSION_LOST: { target: 'booting' },
+          SESSION_LOST: [
+            { guard: 'mayBootAgain', target: '#messenger.booting.waiting', actions: 'countSessionLoss' },
+            { actions: 'warnSessionRefused' },
+          ],
           REALTIME: { actions: 'applyRealtime' },
           // An answer to an update of a session that has since ended (logout, another person) is
           // about someone who is no longer here.

@@ -45,7 +45,7 @@ export type MessengerEvent =
   | { type: 'SUPPLY_EMAIL'; email: string }
   | { type: 'REALTIME'; event: RealtimeEvent }
   /** The server refused the session (expired, or ended by a logout in another tab). */
-  | { type: 'SESSION_LOST' }
+  | { type: 'SESSION_LOST'; sessionToken: string }
   | { type: 'PERSON_UPDATED'; sessionToken: string; person: Person; unreadCount: number }
   | { type: 'UNREAD_COUNT'; unreadCount: number }
   | { type: 'MESSAGE_SENT'; clientId: string; message: Message }
@@ -89,6 +89,8 @@ export interface MessengerContext {
   /** Throttled updates, merged, sent when the window reopens. */
   pendingPatch: UpdatePatch | null;
   bootAttempt: number;
+  /** Sessions the server refused since news last came through: past 3, no more boots (see SESSION_LOST). */
+  sessionLosses: number;
   /** The last failure worth showing (boot refused, a send that failed). */
   error: string | null;
 }

@@ -341,6 +341,46 @@ describe('shutdown', () => {
     expect(conversations.map((c) => h.server.messagesOf(c.id)[0]!.body).sort()).toEqual(['first words', 'first words, better put']);
   });
 
+  it('a session refused on its events (a tab left open past the week) is booted again, and the events then go', async () => {
+    let refuse = false;
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        trackEvents: (session, events) =>
+          refuse && session.token === firstToken ? Promise.reject(TransportError.fromStatus(401, 'the session is unknown, expired or revoked')) : base.trackEvents(session, events),
+      }),
+    });
+    let firstToken = '';
+    h.Intercom('boot', { app_id: 'acme', user_id: 'ada' });
+    await h.clock.settle();
+    firstToken = h.messenger.getSnapshot().context.session!.token;
+    refuse = true;
+    h.Intercom('trackEvent', 'late');
+    await h.clock.advance(10_000);
+    expect(h.messenger.getSnapshot().context.session!.token).not.toBe(firstToken);
+    expect(h.server.events().map((event) => event.name)).toEqual(['late']);
+  });
+
+  it('a server that refuses every new session is not booted again in a loop: three tries, then one warning', async () => {
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        subscribe: (_session, handlers) => {
+          const timer = setTimeout(() => handlers.onError?.(TransportError.fromStatus(401, 'refused')), 0);
+          return () => clearTimeout(timer);
+        },
+      }),
+    });
+    h.Intercom('boot', { app_id: 'acme' });
+    for (let i = 0; i < 20; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      await h.clock.advance(60_000);
+    }
+    expect(h.server.calls().boot).toBe(4);
+    expect(h.warnings.filter((w) => w.includes('keeps refusing'))).toHaveLength(1);
+    expect(h.view().lifecycle).toBe('booted');
+  });
+
   it('a reload keeps the session: the next page load resumes the same person', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme' });

@@ -89,6 +89,16 @@ export async function boot(server: Pick<RunningServer, 'url'>, overrides: Partia
   return answer.body;
 }
 
+/** Runs `work` on a connection of its own to the test server's database. */
+export async function withDatabase<T>(server: TestServer, work: (db: ReturnType<typeof openSqlite>['db']) => Promise<T>): Promise<T> {
+  const { db, close } = isPostgresUrl(server.config.db) ? openPostgres(server.config.db, { max: 1 }) : openSqlite(server.config.db);
+  try {
+    return await work(db);
+  } finally {
+    await close();
+  }
+}
+
 /** Row counts of every table, read straight from the database: "nothing was written" is checkable. */
 export async function tableCounts(server: TestServer): Promise<Record<string, number>> {
   const { db, close } = isPostgresUrl(server.config.db) ? openPostgres(server.config.db, { max: 1 }) : openSqlite(server.config.db);

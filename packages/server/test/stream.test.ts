@@ -4,7 +4,8 @@ import { createHttpTransport, createSseParser, readSseStream, type RealtimeEvent
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND } from './backend';
-import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
+import { hashToken } from '../src/store';
+import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, withDatabase, type TestServer } from './server-harness';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -37,6 +38,21 @@ async function readEvents(token: string, count: number, lastEventId?: string): P
 }
 
 describe('the realtime stream', () => {
+  it('a quiet stream ends when its session expires, and reconnecting is refused: the client boots again', async () => {
+    const visitor = await boot(server);
+    // The session expires in 400 ms (as a week-old one would), written straight into the database.
+    await withDatabase(server, (db) =>
+      db.updateTable('sessions').set({ expires_at: Date.now() + 400 }).where('token_hash', '=', hashToken(visitor.session.token)).execute(),
+    );
+    const response = await fetch(`${server.url}${messenger()}/stream`, { headers: { authorization: `Bearer ${visitor.session.token}` } });
+    expect(response.status).toBe(200);
+    // Resolves only when the server ends the stream (without that, the test times out).
+    expect(await response.text()).toContain(': confab stream');
+    const again = await fetch(`${server.url}${messenger()}/stream`, { headers: { authorization: `Bearer ${visitor.session.token}` } });
+    expect(again.status).toBe(401);
+    await again.body?.cancel();
+  });
+
   it('without Last-Event-ID starts where the session began; with it replays what came after, in order', async () => {
     const visitor = await boot(server);
     const id = await conversationOf(visitor.session.token);

@@ -129,11 +129,15 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
 
     let stopListening = hub.listen(personId, () => void pump());
     const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    // The session is checked when there is news; a quiet stream ends when the session expires, so
+    // the client's reconnect hears the 401 and boots again rather than listening to nothing.
+    const expiry = setTimeout(() => raw.end(), Math.min(Math.max(0, session.expires_at - now()), 2 ** 31 - 1));
     context.streams.add(raw);
     raw.on('close', () => {
       closed = true;
       stopListening();
       clearInterval(keepAlive);
+      clearTimeout(expiry);
       context.streams.delete(raw);
     });
     void pump();
