@@ -64,6 +64,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   let attempt = 0;
   // How many events at the head hold one the server refused (400, 413): sent in halves until found.
   let suspect = 0;
+  let refusedInARow = 0;
   let timer: unknown = null;
   let timerAt = Infinity;
   let idleWaiters: Array<() => void> = [];
@@ -147,17 +148,25 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
         // The session is gone; the events wait for the next one.
         if (send === sender) sender = null;
         resume(send, 0);
-      } else if ((failure.status === 400 || failure.status === 413) && batch.length > 1) {
-        // Perhaps one event (or the size) is refused, not all: halve until only that is dropped.
-        suspect = batch.length;
-        resume(send, 0);
       } else {
-        suspect = 0; // the refused one is found; any other starts a split of its own
-        const ids = new Set(batch.map((event) => event.id));
-        events = events.filter((event) => !ids.has(event.id));
-        save();
-        logger.warn(`[Confab] the server refused ${batch.length} tracked event(s): ${failure.message}`);
-        resume(send, 0);
+        // Refusals in a row wait longer each time: a server that refuses everything is not
+        // asked again at once for each event (or each half of a batch).
+        const pause = backoffDelay(refusedInARow++, backoff, random);
+        // The server names the event it refuses (`body.events.3.name: …`): that one is dropped.
+        const named = failure.status === 400 ? /^body\.events\.(\d+)\./.exec(failure.message) : null;
+        const refused = named && batch.length > 1 ? batch[Number(named[1])] : undefined;
+        if (!refused && (failure.status === 400 || failure.status === 413) && batch.length > 1) {
+          // Perhaps one event (or the size) is refused, not all: halve until only that is dropped.
+          suspect = batch.length;
+        } else {
+          const dropped = refused ? [refused] : batch;
+          suspect = refused ? Math.max(0, suspect - 1) : 0; // the refused one is found; any other starts a split of its own
+          const ids = new Set(dropped.map((event) => event.id));
+          events = events.filter((event) => !ids.has(event.id));
+          save();
+          logger.warn(`[Confab] the server refused ${dropped.length} tracked event(s): ${failure.message}`);
+        }
+        resume(send, pause);
       }
       settleIdle();
     };
@@ -167,6 +176,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
         return failed(new TransportError('the events were answered without an acknowledgement', { retryable: true }));
       }
       inFlight = false;
+      refusedInARow = 0;
       suspect = Math.max(0, suspect - batch.length);
       const accepted = new Set(ack.accepted);
       events = events.filter((event) => !accepted.has(event.id));

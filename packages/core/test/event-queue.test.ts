@@ -157,7 +157,8 @@ describe('the durable event queue', () => {
       return { accepted: batch.map((e) => e.id) };
     });
     for (const e of [fat(1), fat(2), huge, fat(3), fat(4), { ...event(5), metadata: { blob: 'y'.repeat(20_000) } }]) queue.enqueue(e);
-    await clock.advance(1_000);
+    // Refusals in a row wait longer each time (backoff): a minute covers them.
+    await clock.advance(60_000);
     expect(queue.pending()).toEqual([]);
     const delivered = sent.filter((b) => bodyBytes(b) <= 16 * 1024).flatMap((b) => b.map((e) => e.id));
     expect(delivered).toEqual(['id-1', 'id-2', 'id-3', 'id-4']);
@@ -177,16 +178,37 @@ describe('the durable event queue', () => {
     for (const name of ['good-1', 'good-2', 'bad', 'good-3']) h.Intercom('trackEvent', name);
     await h.clock.advance(5_000);
     expect(h.server.events().map((e) => e.name)).toEqual(['good-1', 'good-2', 'good-3']);
-    expect(h.warnings).toEqual(['[Confab] the server refused 1 tracked event(s): body.events.0.name: refused']);
-    expect(requests).toEqual([['good-1', 'good-2', 'bad', 'good-3'], ['good-1', 'good-2'], ['bad'], ['good-3']]);
+    // The server names the event it refuses (body.events.2): that one goes, the rest are sent again.
+    expect(h.warnings).toEqual(['[Confab] the server refused 1 tracked event(s): body.events.2.name: refused']);
+    expect(requests).toEqual([['good-1', 'good-2', 'bad', 'good-3'], ['good-1', 'good-2', 'good-3']]);
+  });
 
-    // Sixteen events with one refused: a binary search, about log2(16) requests more than two.
-    requests.length = 0;
+  it('a refusal that names no event is found by halving the batch; refusals in a row wait longer and longer', async () => {
+    const requests: string[][] = [];
+    const h = createHarness({
+      transport: (base) => ({
+        ...base,
+        trackEvents: async (session, batch) => {
+          requests.push(batch.map((e) => e.name));
+          if (batch.some((e) => e.name.startsWith('bad'))) throw TransportError.fromStatus(400, 'refused');
+          return base.trackEvents(session, batch);
+        },
+      }),
+    });
+    h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
+    await h.clock.settle();
+    // Sixteen events with one refused: a binary search, about log2(16) requests more than one.
     const names = Array.from({ length: 16 }, (_, i) => (i === 12 ? 'bad-12' : `ok-${i}`));
     for (const name of names) h.Intercom('trackEvent', name);
-    await h.clock.advance(5_000);
-    expect(h.server.events().map((e) => e.name).slice(3)).toEqual(names.filter((n) => n !== 'bad-12'));
+    await h.clock.advance(60_000);
+    expect(h.server.events().map((e) => e.name)).toEqual(names.filter((n) => n !== 'bad-12'));
     expect(requests.length).toBeLessThanOrEqual(2 + Math.log2(16));
+
+    // A server that refuses everything: not asked again at once for each event.
+    requests.length = 0;
+    for (let i = 0; i < 40; i++) h.Intercom('trackEvent', `bad-${i}`);
+    await h.clock.advance(60_000);
+    expect(requests.length).toBeLessThan(40);
   });
 
   it('is kept across a reload until acknowledged, and each event is stored once', async () => {
