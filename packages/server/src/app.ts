@@ -55,10 +55,11 @@ export interface ServerContext {
 }
 
 const MESSENGER_PREFIX = '/messenger/v1/apps/:app_id';
+const MESSENGER_PATH = '/messenger/';
 
 /** @fastify/cors answers these with a plain-text 400; ours names the missing header. */
 async function refuseMalformedPreflight(request: FastifyRequest) {
-  if (request.method !== 'OPTIONS') return;
+  if (request.method !== 'OPTIONS' || !request.url.startsWith(MESSENGER_PATH)) return;
   for (const header of ['origin', 'access-control-request-method']) {
     if (!request.headers[header]) {
       throw new ApiError(400, `a CORS preflight (OPTIONS) needs the ${header === 'origin' ? 'Origin' : 'Access-Control-Request-Method'} header`, header);
@@ -96,10 +97,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (where) throw new ApiError(400, `${where}: must be well-formed text (no NUL character, no unpaired UTF-16 surrogate)`, where);
   });
 
+  // Browsers may call the messenger API only: the team API, behind a secret token, gets no CORS
+  // headers. Registered for the whole app (not in the messenger's scope) so the messenger's 404s,
+  // 429s and preflights carry them too, and a browser reads them as answers, not network errors.
+  app.addHook('onRequest', refuseMalformedPreflight);
+  const messengerCors = {
+    origin: options.corsOrigins.includes('*') ? true : options.corsOrigins,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
+    maxAge: 600,
+  };
+  await app.register(cors, {
+    delegator: (request, callback) => callback(null, request.url.startsWith(MESSENGER_PATH) ? messengerCors : { origin: false }),
+  });
+
   const limiters = options.rateLimiters ?? memoryRateLimiters(options.rateLimits);
-  const limitAddress = (request: FastifyRequest) => consume(limiters.perIp, request.ip, 'address', request);
-  // Messenger requests are counted inside their scope, after CORS, so a browser can read their 429.
-  app.addHook('onRequest', (request) => (request.routeOptions.url?.startsWith(MESSENGER_PREFIX) ? Promise.resolve() : limitAddress(request)));
+  app.addHook('onRequest', (request) => consume(limiters.perIp, request.ip, 'address', request));
 
   const context: ServerContext = {
     store: options.store,
@@ -113,21 +126,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     streamStallMs: options.streamStallMs ?? STREAM_STALL_MS,
   };
 
-  const anyOrigin = options.corsOrigins.includes('*');
   await app.register(
     async (messenger) => {
-      // CORS only here: the team API, authenticated by a secret token, is not for browsers.
-      messenger.addHook('onRequest', refuseMalformedPreflight);
-      await messenger.register(cors, {
-        origin: anyOrigin ? true : options.corsOrigins,
-        methods: ['GET', 'POST', 'DELETE'],
-        allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
-        maxAge: 600,
-      });
-      // The plugin's own OPTIONS route is `<prefix>*`, which after `:app_id` matches no route
-      // path; this one lets its hook see preflights (it answers them before any handler).
-      messenger.options('/*', (_request, reply) => reply.callNotFound());
-      messenger.addHook('onRequest', limitAddress);
       messenger.addHook('onRequest', (request) => {
         const token = bearerToken(request);
         return token ? consume(limiters.perSession, hashToken(token), 'session', request) : Promise.resolve();

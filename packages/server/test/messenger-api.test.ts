@@ -404,6 +404,18 @@ describe('CORS and rate limits', () => {
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it("the messenger's error answers carry CORS headers too, so a browser reads a 404 as a 404, not as a network error", async () => {
+    const { session } = await boot(server);
+    const headers = { origin: 'https://shop.example', authorization: `Bearer ${session.token}` };
+    const unknownRoute = await fetch(`${server.url}${messenger()}/no-such-route`, { headers });
+    const unknownConversation = await fetch(`${server.url}${messenger()}/conversations/${'x'.repeat(120)}`, { headers });
+    expect([unknownRoute.status, unknownConversation.status]).toEqual([404, 404]);
+    expect([unknownRoute, unknownConversation].map((answer) => answer.headers.get('access-control-allow-origin'))).toEqual([
+      'https://shop.example',
+      'https://shop.example',
+    ]);
+  });
+
   it('the team API sends no CORS headers, to preflights or to requests', async () => {
     const preflight = await fetch(`${server.url}${team()}/conversations`, {
       method: 'OPTIONS',
