@@ -28,6 +28,8 @@ export interface ConfabContext {
   state: Readonly<Ref<AdapterState>>;
   refs: StateRefs;
   view: Readonly<Ref<MessengerView | null>>;
+  /** Set once the app's first component using it has mounted: hydration is over, state is live. */
+  hydrated: { value: boolean };
 }
 
 /** One read-only ref per state key, read from `state`. */
@@ -40,7 +42,7 @@ export const confabKey: InjectionKey<ConfabContext> = Symbol('confab');
 
 /** The context of a page with no messenger (a server render, or no plugin): the initial state, for good. */
 export function inertContext(logger: Logger = consoleLogger): ConfabContext {
-  return { messenger: null, logger, state: shallowRef(INITIAL_ADAPTER_STATE), refs: stateRefs(() => INITIAL_ADAPTER_STATE), view: shallowRef(null) };
+  return { messenger: null, logger, state: shallowRef(INITIAL_ADAPTER_STATE), refs: stateRefs(() => INITIAL_ADAPTER_STATE), view: shallowRef(null), hydrated: { value: false } };
 }
 
 /** `app.use(createConfab({ app_id, api_base, autoBoot, ...settings }))`. */
@@ -62,7 +64,7 @@ export function createConfab(options: ConfabOptions = {}): Plugin {
       const unsubscribe = messenger.subscribe(() => changes.value++);
       const state = computed(() => (changes.value, adapterStateOf(messenger)));
       const view = computed(() => (changes.value, messenger.getView()));
-      app.provide(confabKey, { messenger, logger, state, refs: stateRefs(() => state.value), view });
+      app.provide(confabKey, { messenger, logger, state, refs: stateRefs(() => state.value), view, hydrated: { value: false } });
       // Unmounting the app stops the actor: the realtime stream closes and every timer ends.
       app.onUnmount(() => {
         unsubscribe();

@@ -23,10 +23,14 @@ export function useIntercom(): UseIntercom {
   const commands = adapterCommands(context.messenger, (unsubscribe) => {
     if (getCurrentScope()) onScopeDispose(unsubscribe);
   });
-  // In a component, the server's state until it is mounted: hydration sees what the server rendered.
-  if (!getCurrentInstance()) return { ...commands, ...context.refs };
+  // While the app hydrates, a component shows the server's state until it is mounted, so
+  // hydration sees what the server rendered; components mounted later show the live state at once.
+  if (!getCurrentInstance() || context.hydrated.value) return { ...commands, ...context.refs };
   const mounted = shallowRef(false);
-  onMounted(() => (mounted.value = true));
+  onMounted(() => {
+    mounted.value = true;
+    context.hydrated.value = true;
+  });
   return { ...commands, ...stateRefs(() => (mounted.value ? context.state.value : INITIAL_ADAPTER_STATE)) };
 }
 

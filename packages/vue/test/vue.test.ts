@@ -1,7 +1,7 @@
 import { clearPage } from '@confab/adapter-suite/page';
 import { createMemoryServer, createSimulatedClock, type MemoryServer, type SimulatedClock } from '@confab/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createApp, defineComponent, h, nextTick, ref, type App, type Component } from 'vue';
+import { createApp, defineComponent, h, nextTick, ref, shallowRef, watch, type App, type Component } from 'vue';
 import { ConfabMessenger, createConfab, useIntercom, type UseIntercom } from '../src';
 
 // The messengers' subscriptions, counted while they last: the plugin's own is made as it installs.
@@ -138,6 +138,27 @@ describe('useIntercom()', () => {
     expect(api!.isBooted.value).toBe(false);
     expect(typeof api!.onShow(() => {})).toBe('function');
     app.unmount();
+  });
+});
+
+describe('a component mounted after the app (a route change, a client-only app)', () => {
+  it('shows the live state from its first render: no false change from the initial state', async () => {
+    const show = shallowRef(false);
+    const seen: Array<[string, unknown]> = [];
+    const Late = defineComponent({
+      setup() {
+        const { isBooted, unreadCount } = useIntercom();
+        seen.push(['setup', isBooted.value]);
+        watch(unreadCount, (count, before) => seen.push(['unread', `${before} -> ${count}`]));
+        return () => h('p', String(isBooted.value));
+      },
+    });
+    const Parent = defineComponent({ setup: () => () => (show.value ? h(Late) : null) });
+    const m = mountApp({ boot: { app_id: 'acme', user_id: 'u1' }, child: Parent });
+    await m.settle();
+    show.value = true;
+    await m.settle();
+    expect(seen).toEqual([['setup', true]]);
   });
 });
 
