@@ -9,11 +9,15 @@ const isFocusable = (value: unknown): value is FocusableElement =>
 
 /**
  * Where focus returns when the panel closes: to what had it when the panel opened, if that is
- * still on the page and was not the page's body (the panel opened by `Intercom('show')` with
- * nothing focused); else to the launcher, when one is drawn. Null: leave focus where it is.
+ * still on the page, was not the page's body (the panel opened by `Intercom('show')` with
+ * nothing focused) and is not part of a messenger; else to the launcher, when one is drawn.
+ * Null: leave focus where it is.
  */
 export function focusReturnTarget(opener: unknown, body: unknown, launcher: FocusableElement | null): FocusableElement | null {
-  return isFocusable(opener) && opener.isConnected && opener !== body ? opener : launcher;
+  // Inside a messenger (this one's launcher, or another component's panel on the same page): its
+  // own launcher is the place, not a button that may be hidden by now.
+  const inMessenger = (opener as { closest?: (selector: string) => unknown } | null)?.closest?.('[data-scope="confab"]');
+  return isFocusable(opener) && opener.isConnected && opener !== body && !inMessenger ? opener : launcher;
 }
 
 /** Escape closes the panel, except while an input method composes (then it only cancels that). */
