@@ -81,9 +81,18 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     }
   }
 
-  function save() {
-    if (events.length === 0) storage.remove(key);
-    else storage.set(key, JSON.stringify(events));
+  // Every tab of the site keeps its queue under the same key. A save keeps what other tabs saved
+  // there and removes only what this one wrote last and no longer holds (sent, or dropped):
+  // writing this tab's list alone would erase events another tab has not sent yet.
+  // What this queue loaded at start counts as written by it: it sends those now.
+  let written = new Set(events.map((event) => event.id));
+  function save(drop: ReadonlySet<string> = written) {
+    const ours = new Set(events.map((event) => event.id));
+    const others = load().filter((event) => !ours.has(event.id) && !drop.has(event.id));
+    const all = [...others, ...events];
+    written = ours;
+    if (all.length === 0) storage.remove(key);
+    else storage.set(key, JSON.stringify(all));
   }
 
   function settleIdle() {
@@ -227,7 +236,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       const taken = events;
       events = [];
       suspect = 0;
-      storage.remove(key);
+      save(new Set(taken.map((event) => event.id)));
       clearTimer();
       settleIdle();
       return taken;

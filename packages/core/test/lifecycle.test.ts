@@ -381,6 +381,33 @@ describe('shutdown', () => {
     expect(h.view().lifecycle).toBe('booted');
   });
 
+  it("two tabs of the site share the saved queue: one tab's save does not erase events the other has not sent", async () => {
+    const { clock, server, storage, pageLoad } = createPageLoads();
+    let aOnline = false;
+    const tabA = createMessenger({
+      transport: { ...server.transport, trackEvents: (...args) => (aOnline ? server.transport.trackEvents(...args) : Promise.reject(new TypeError('offline'))) },
+      storage,
+      clock,
+      logger: { warn: () => {} },
+      random: () => 0.5,
+    });
+    const tabB = pageLoad();
+    tabA.Intercom('boot', { app_id: 'acme', user_id: 'X' });
+    tabB.Intercom('boot', { app_id: 'acme', user_id: 'X' });
+    await clock.settle();
+    tabA.Intercom('trackEvent', 'from-a'); // tab A is offline: it keeps retrying
+    await clock.advance(1_500);
+    tabB.Intercom('trackEvent', 'from-b'); // tab B sends, is acknowledged, saves
+    await clock.advance(1_500);
+    expect(server.events().map((event) => event.name)).toEqual(['from-b']);
+    tabA.stop(); // tab A is closed before it got through
+    const next = pageLoad();
+    next.Intercom('boot', { app_id: 'acme', user_id: 'X' });
+    await clock.advance(5_000);
+    expect(server.events().map((event) => event.name).sort()).toEqual(['from-a', 'from-b']);
+    expect(storage.get(storageKeys('acme').eventQueue)).toBeUndefined();
+  });
+
   it('a reload keeps the session: the next page load resumes the same person', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme' });
