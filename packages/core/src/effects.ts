@@ -59,6 +59,15 @@ export interface MessengerEffects {
   stop(): void;
 }
 
+/** The session token a held update was saved by (undefined when none or unreadable). */
+function heldBy(raw: string | undefined): unknown {
+  try {
+    return raw === undefined ? undefined : (JSON.parse(raw) as { token?: unknown }).token;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createMessengerEffects(platform: MessengerPlatform): MessengerEffects {
   const clock = platform.clock ?? systemClock;
   const logger = platform.logger ?? consoleLogger;
@@ -202,7 +211,8 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
     patchHeld: guarded('keeping a held update', undefined, (session, patch, personId, lead) => {
       const key = storageKeys(session.app_id).heldUpdate;
       if (patch) storage.set(key, JSON.stringify({ token: session.token, person: personId, lead, patch }), { expiresAt: session.expires_at });
-      else storage.remove(key);
+      // Released: removed only if it is still this session's (another tab may have held one since).
+      else if (heldBy(storage.get(key)) === session.token) storage.remove(key);
     }),
     takeCarriedPatch: guarded('reading a held update', null, (session, personId) => {
       const key = storageKeys(session.app_id).heldUpdate;

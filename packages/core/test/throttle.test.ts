@@ -175,6 +175,31 @@ describe('throttling through Intercom()', () => {
     expect(server.people().find((p) => p.user_id === 'U')!.attributes.custom_attributes).toEqual({ step: 21 });
   });
 
+  it("a tab releasing its held update leaves the one another tab holds since", async () => {
+    const { clock, server, storage, pageLoad } = createPageLoads();
+    const a = pageLoad();
+    a.Intercom('boot', { app_id: 'acme', user_id: 'X' });
+    await clock.settle();
+    for (let i = 1; i <= 21; i++) a.Intercom('update', { a_step: i });
+    await clock.settle();
+    await clock.advance(10 * 60_000);
+    // Ten minutes later a second tab fills its own window; its 21st update is held.
+    const b = pageLoad();
+    b.Intercom('boot', { app_id: 'acme', user_id: 'X' });
+    await clock.settle();
+    for (let i = 1; i <= 21; i++) b.Intercom('update', { b_step: i });
+    await clock.settle();
+    // Tab A's window resets: it sends its held update; B's stays held for B.
+    await clock.advance(21 * 60_000);
+    expect(storage.get(storageKeys('acme').heldUpdate)).toContain('b_step');
+    b.stop(); // tab B navigates before its window resets: the next page load sends what B held
+    a.stop();
+    const next = pageLoad();
+    next.Intercom('boot', { app_id: 'acme', user_id: 'X' });
+    await clock.advance(1_000);
+    expect(server.people()[0]!.attributes.custom_attributes).toMatchObject({ a_step: 21, b_step: 21 });
+  });
+
   it('the window belongs to the page load: a shutdown and a new boot do not reset it', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
