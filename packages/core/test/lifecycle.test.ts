@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMessenger, storageKeys, TransportError, userDataKeys } from '../src';
+import { createMessenger, storageKeys, TransportError, userDataKeys, type Transport } from '../src';
 import { createHarness, createPageLoads } from './harness';
 
 describe('calls before boot', () => {
@@ -316,20 +316,7 @@ describe('shutdown', () => {
   });
 
   it('a new message edited after a failed send is sent as a new one (its own client id)', async () => {
-    let loseAnswer = true;
-    const h = createHarness({
-      transport: (base) => ({
-        ...base,
-        startConversation: async (...args) => {
-          const made = await base.startConversation(...args);
-          if (loseAnswer) {
-            loseAnswer = false;
-            throw new TypeError('connection reset');
-          }
-          return made;
-        },
-      }),
-    });
+    const h = createHarness({ transport: losingFirstStartAnswer });
     h.Intercom('boot', { app_id: 'acme' });
     await h.clock.settle();
     h.Intercom('showNewMessage');
@@ -546,20 +533,7 @@ describe('the panel', () => {
   });
 
   it('sending a new conversation again after its answer was lost makes no second conversation', async () => {
-    let loseAnswer = true;
-    const h = createHarness({
-      transport: (base) => ({
-        ...base,
-        startConversation: async (...args) => {
-          const made = await base.startConversation(...args);
-          if (loseAnswer) {
-            loseAnswer = false;
-            throw new TypeError('connection reset');
-          }
-          return made;
-        },
-      }),
-    });
+    const h = createHarness({ transport: losingFirstStartAnswer });
     h.Intercom('boot', { app_id: 'acme' });
     await h.clock.settle();
     h.Intercom('showNewMessage');
@@ -611,3 +585,19 @@ describe('the panel', () => {
     expect(h.view().unreadCount).toBe(1);
   });
 });
+
+/** A network where the first new conversation reaches the server but its answer is lost. */
+function losingFirstStartAnswer(base: Transport): Transport {
+  let loseAnswer = true;
+  return {
+    ...base,
+    startConversation: async (...args) => {
+      const made = await base.startConversation(...args);
+      if (loseAnswer) {
+        loseAnswer = false;
+        throw new TypeError('connection reset');
+      }
+      return made;
+    },
+  };
+}
