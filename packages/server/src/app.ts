@@ -52,6 +52,8 @@ export interface ServerContext {
   streams: Set<ServerResponse>;
   streamBufferLimit: number;
   streamStallMs: number;
+  /** Counts a request against its session's rate limit (the beacon carries its token in the body). */
+  limitSession(token: string, request: FastifyRequest): Promise<void>;
 }
 
 const MESSENGER_PREFIX = '/messenger/v1/apps/:app_id';
@@ -124,6 +126,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     streams: new Set(),
     streamBufferLimit: options.streamBufferLimit ?? STREAM_BUFFER_LIMIT,
     streamStallMs: options.streamStallMs ?? STREAM_STALL_MS,
+    limitSession: (token, request) => consume(limiters.perSession, hashToken(token), 'session', request),
   };
 
   await app.register(

@@ -454,6 +454,9 @@ describe('CORS and rate limits', () => {
       expect(refused.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/too many requests from this session/) });
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await call(limited, 'GET', `${messenger()}/conversations`, { token: b.session.token })).status).toBe(200);
+      // The beacon (its token in the body) counts against the same session.
+      const raw = JSON.stringify({ session_token: a.session.token, events: [{ id: `late-${Date.now()}`, name: 'left', created_at: 1 }] });
+      expect((await call(limited, 'POST', `${messenger()}/events/beacon`, { raw, headers: { 'content-type': 'text/plain' } })).status).toBe(429);
     } finally {
       await limited.stop();
     }

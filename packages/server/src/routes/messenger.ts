@@ -92,6 +92,8 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
   app.register(async (beacon) => {
     beacon.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJsonBody);
     beacon.withTypeProvider<TypeBoxTypeProvider>().post('/events/beacon', { schema: { params: AppParams, body: BeaconBody } }, async (request, reply) => {
+      // Its token is in the body, out of reach of the session limit's hook: counted here.
+      await context.limitSession(request.body.session_token, request);
       const session = await store.session(request.params.app_id, request.body.session_token, now());
       if (!session) throw new ApiError(401, 'the session is unknown, expired or revoked', 'body.session_token');
       await store.trackEvents(session, request.body.events, now());
