@@ -74,9 +74,13 @@ export function createMessengerMachine(effects: MessengerEffects) {
       emitted: {} as MessengerEmitted,
     },
     actors: {
-      boot: fromPromise<BootResponse, { appId: string; settings: NormalizedSettings }>(({ input }) =>
-        transport.boot(effects.bootRequest(input.appId, input.settings)),
-      ),
+      boot: fromPromise<BootResponse, { appId: string; settings: NormalizedSettings }>(async ({ input, signal }) => {
+        const response = await transport.boot(effects.bootRequest(input.appId, input.settings));
+        // Replaced while in flight (another person booted, a shutdown): the session it made is
+        // nobody's, and is ended rather than left valid for a week.
+        if (signal.aborted) transport.endSession(response.session).catch(() => {});
+        return response;
+      }),
       realtime: fromCallback<MessengerEvent, { session: Session }>(({ sendBack, input }) =>
         transport.subscribe(input.session, {
           onEvent: (event) => sendBack({ type: 'REALTIME', event }),

@@ -175,6 +175,16 @@ describe('shutdown', () => {
     expect(h.server.events().filter((event) => event.personId === bob.id).map((event) => event.name)).toEqual([]);
   });
 
+  it('a boot replaced while in flight does not leave its session valid on the server', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'alice' });
+    h.Intercom('boot', { app_id: 'acme', user_id: 'bob' });
+    await h.clock.advance(1_000);
+    expect(h.view().lifecycle).toBe('booted');
+    expect(h.server.calls().boot).toBe(2);
+    expect(h.server.sessionCount()).toBe(1);
+  });
+
   it('a boot as another person while the first is booting drops what waited for the first', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme', user_id: 'alice' });
