@@ -108,8 +108,10 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     timerAt = Infinity;
   }
 
+  // A backoff after a failure is not cut short by events the page tracks meanwhile.
+  let notBefore = 0;
   function schedule(delayMs: number) {
-    const at = clock.now() + delayMs;
+    const at = Math.max(clock.now() + delayMs, notBefore);
     if (timer !== null && timerAt <= at) return;
     clearTimer();
     timerAt = at;
@@ -117,7 +119,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       timer = null;
       timerAt = Infinity;
       pump();
-    }, delayMs);
+    }, at - clock.now());
   }
 
   /** The next batch: up to `batchSize` events (half the suspects while splitting) and `maxBytes`. */
@@ -160,10 +162,11 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       } else {
         // Refusals in a row wait longer each time: a server that refuses everything is not
         // asked again at once for each event (or each half of a batch).
-        const pause = backoffDelay(refusedInARow++, backoff, random);
-        // The server names the event it refuses (`body.events.3.name: …`): that one is dropped.
+        // The server names the event it refuses (`body.events.3.name: …`): that one is dropped,
+        // which is progress, so the next try goes at once.
         const named = failure.status === 400 ? /^body\.events\.(\d+)\./.exec(failure.message) : null;
         const refused = named && batch.length > 1 ? batch[Number(named[1])] : undefined;
+        const pause = refused ? 0 : backoffDelay(refusedInARow++, backoff, random);
         if (!refused && (failure.status === 400 || failure.status === 413) && batch.length > 1) {
           // Perhaps one event (or the size) is refused, not all: halve until only that is dropped.
           suspect = batch.length;
@@ -203,8 +206,10 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
    * changed while the request was out, the new session's events were held back by it and go now.
    */
   function resume(finished: SendEvents, delayMs: number) {
+    const delay = finished === sender ? delayMs : 0;
+    notBefore = clock.now() + delay;
     if (!sender || events.length === 0) return;
-    schedule(finished === sender ? delayMs : 0);
+    schedule(delay);
   }
 
   return {
@@ -236,7 +241,10 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       const taken = events;
       events = [];
       suspect = 0;
-      save(new Set(taken.map((event) => event.id)));
+      // A logout (or another person's boot) takes the whole saved queue, other tabs' too: nothing
+      // of the person may stay on the device, and what is left would go out as the next person.
+      storage.remove(key);
+      written = new Set();
       clearTimer();
       settleIdle();
       return taken;

@@ -436,7 +436,8 @@ export function createMessengerMachine(effects: MessengerEffects) {
             { guard: 'bootRepeatsSettings' },
             // The same person again while the first boot is in flight: it is an update.
             { guard: 'sameAppAndPerson', actions: ['updateAsBoot'] },
-            { target: '.', reenter: true, actions: ['dropDeferredOfAnotherPerson', 'assignBootSettings'] },
+            // Another person: as in booted, a logout first (a session may be held while waiting to boot again).
+            { target: '.', reenter: true, actions: ['dropDeferredOfAnotherPerson', 'endSession', 'clearUserData', 'assignBootSettings'] },
           ],
           SHUTDOWN: { target: 'shutDown', actions: ['warnDroppedDeferred', 'endSession', 'clearUserData'] },
           ...Object.fromEntries(DEFERRED_BEFORE_BOOT.map((type) => [type, { actions: 'defer' }])),

@@ -67,4 +67,17 @@ describe('cookie storage', () => {
     storage.set('intercom-device-id-acme', 'gone', { expiresAt: Date.now() - 1 });
     expect(storage.get('intercom-device-id-acme')).toBeUndefined();
   });
+
+  it("clears Intercom's old cookies on the parent domains, and still writes its own on a host the cookie library refuses as a domain", () => {
+    for (const hostname of ['app.shop.example', 'my_app.corp.example', 'shop.example.']) {
+      const { document, written } = recordingDocument('https:');
+      const storage = createCookieStorage({ document: Object.assign(document, { location: { protocol: 'https:', hostname } }) });
+      storage.set('intercom-id-acme', 'visitor-1');
+      expect(storage.get('intercom-id-acme'), hostname).toBe('visitor-1');
+      expect(written.at(-1), hostname).toMatch(/^intercom-id-acme=visitor-1; Path=\/; Expires=[^;]+; Secure; SameSite=Lax$/);
+    }
+    const { document, written } = recordingDocument('https:');
+    createCookieStorage({ document: Object.assign(document, { location: { protocol: 'https:', hostname: 'app.shop.example' } }) }).set('intercom-id-acme', 'v');
+    expect(written.slice(0, -1).map((line) => /Domain=([^;]+)/.exec(line)?.[1])).toEqual(['app.shop.example', 'shop.example']);
+  });
 });

@@ -405,6 +405,39 @@ describe('shutdown', () => {
     expect(storage.get(storageKeys('acme').eventQueue)).toBeUndefined();
   });
 
+  it("a logout takes the whole saved queue, other tabs' events too: nothing of the person is left to go out as the next one", async () => {
+    const { clock, server, storage, pageLoad } = createPageLoads();
+    const a = pageLoad();
+    const b = pageLoad();
+    a.Intercom('boot', { app_id: 'acme', user_id: 'X' });
+    b.Intercom('boot', { app_id: 'acme', user_id: 'X' });
+    await clock.settle();
+    b.Intercom('trackEvent', 'x-private');
+    await clock.advance(200);
+    b.stop(); // closed before its batch went
+    a.Intercom('shutdown');
+    await clock.advance(1_000);
+    expect(storage.get(storageKeys('acme').eventQueue)).toBeUndefined();
+    a.Intercom('boot', { app_id: 'acme', user_id: 'Y' });
+    await clock.advance(5_000);
+    const userOf = new Map(server.people().map((person) => [person.id, person.user_id]));
+    expect(server.events().filter((event) => userOf.get(event.personId) === 'Y')).toEqual([]);
+  });
+
+  it('a boot as someone else while waiting to boot again (the session was refused) logs the first person out first', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'alice' });
+    await h.clock.settle();
+    const visitor = h.Intercom('getVisitorId');
+    await h.server.transport.endSession(h.messenger.getSnapshot().context.session!);
+    await h.clock.settle(); // the stream's 401: waiting to boot alice again
+    expect(h.view().lifecycle).toBe('booting');
+    h.Intercom('boot', { app_id: 'acme', user_id: 'bob' });
+    await h.clock.advance(10_000);
+    expect(h.messenger.getSnapshot().context.person).toMatchObject({ user_id: 'bob' });
+    expect(h.Intercom('getVisitorId')).not.toBe(visitor);
+  });
+
   it('a reload keeps the session: the next page load resumes the same person', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme' });
