@@ -27,6 +27,14 @@ export interface MessengerInput {
 
 const BOOT_RETRY_LIMIT = 8;
 
+/**
+ * Sessions refused in a row: the count starts afresh after an hour without one (a quiet tab open
+ * for weeks loses its session once a week, legitimately), as it does when news comes through.
+ */
+const SESSION_LOSS_MEMORY_MS = 60 * 60 * 1000;
+const lossesSince = (context: MessengerContext, now: number) =>
+  now - context.sessionLostAt > SESSION_LOSS_MEMORY_MS ? 0 : context.sessionLosses;
+
 type DeferredType = (typeof DEFERRED_BEFORE_BOOT)[number];
 /** The call a deferred event came from, for warnings. */
 const COMMAND_OF: Record<DeferredType, string> = {
@@ -135,7 +143,9 @@ export function createMessengerMachine(effects: MessengerEffects) {
       // The session of now, and not refused three times already (a proxy that strips
       // Authorization would otherwise have every new session refused, in a loop).
       mayBootAgain: ({ context, event }) =>
-        event.type === 'SESSION_LOST' && context.session?.token === event.sessionToken && context.sessionLosses < 3,
+        event.type === 'SESSION_LOST' &&
+        context.session?.token === event.sessionToken &&
+        (lossesSince(context, clock.now()) < 3),
       // Intercom changes users only through shutdown and boot: an update naming someone else
       // would otherwise rename the person booted and carry the other's attributes to them.
       // Only two different user_ids prove it: an email may change, and a lead (even one who gave
@@ -170,7 +180,10 @@ export function createMessengerMachine(effects: MessengerEffects) {
         };
       }),
       countBootAttempt: assign({ bootAttempt: ({ context }) => context.bootAttempt + 1 }),
-      countSessionLoss: assign(({ context }) => ({ sessionLosses: context.sessionLosses + 1, bootAttempt: context.sessionLosses + 1 })),
+      countSessionLoss: assign(({ context }) => {
+        const losses = lossesSince(context, clock.now()) + 1;
+        return { sessionLosses: losses, sessionLostAt: clock.now(), bootAttempt: losses };
+      }),
       warnSessionRefused: ({ context, event }) => {
         if (event.type === 'SESSION_LOST' && context.session?.token === event.sessionToken) {
           effects.logger.warn('[Confab] the server keeps refusing new sessions; the messenger stops booting again until the page is reloaded');
@@ -402,6 +415,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
       pendingPatch: null,
       bootAttempt: 0,
       sessionLosses: 0,
+      sessionLostAt: 0,
       error: null,
     }),
     initial: 'unbooted',

@@ -91,6 +91,8 @@ export interface MessengerContext {
   bootAttempt: number;
   /** Sessions the server refused since news last came through: past 3, no more boots (see SESSION_LOST). */
   sessionLosses: number;
+  /** When the last one was refused (see SESSION_LOST). */
+  sessionLostAt: number;
   /** The last failure worth showing (boot refused, a send that failed). */
   error: string | null;
 }

@@ -438,6 +438,19 @@ describe('shutdown', () => {
     expect(h.Intercom('getVisitorId')).not.toBe(visitor);
   });
 
+  it('a quiet tab whose session is refused once a week keeps booting again, week after week', async () => {
+    const h = createHarness();
+    h.Intercom('boot', { app_id: 'acme', user_id: 'ada' });
+    await h.clock.settle();
+    for (let week = 0; week < 5; week++) {
+      await h.server.transport.endSession(h.messenger.getSnapshot().context.session!);
+      await h.clock.advance(7 * 24 * 3600 * 1000);
+    }
+    expect(h.server.calls().boot).toBe(6);
+    expect(h.view().lifecycle).toBe('booted');
+    expect(h.warnings.filter((w) => w.includes('keeps refusing'))).toEqual([]);
+  });
+
   it('a reload keeps the session: the next page load resumes the same person', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme' });
