@@ -67,19 +67,31 @@ export interface MountedUI extends MountedAdapter {
   settle(): Promise<void>;
 }
 
+/**
+ * What every adapter test runs a messenger with: core's in-memory server (optionally behind a
+ * transport of the test's), a simulated clock, a logger that records, a fixed random.
+ */
+export function createTestWorld(transport?: (base: Transport) => Transport) {
+  const clock = createSimulatedClock(Date.now());
+  const server = createMemoryServer({ clock });
+  const warnings: string[] = [];
+  const options = {
+    transport: transport ? transport(server.transport) : server.transport,
+    clock,
+    logger: { warn: (message: string) => warnings.push(message) } satisfies Logger,
+    random: () => 0.5,
+  };
+  return { clock, server, warnings, options };
+}
+
 export async function mountUI(
   harness: AdapterHarness,
   options: { boot?: Record<string, unknown>; transport?: (base: Transport) => Transport; customized?: boolean } = {},
 ): Promise<MountedUI> {
-  const clock = createSimulatedClock(Date.now());
-  const server = createMemoryServer({ clock });
-  const warnings: string[] = [];
+  const { clock, server, warnings, options: world } = createTestWorld(options.transport);
   const mounted = await harness.mount({
     ...(options.boot ? { boot: options.boot } : {}),
-    transport: options.transport ? options.transport(server.transport) : server.transport,
-    clock,
-    logger: { warn: (message) => warnings.push(message) },
-    random: () => 0.5,
+    ...world,
     ...(options.customized ? { customized: true } : {}),
   });
   const settle = async () => {

@@ -4,7 +4,7 @@ import { lifecycleSuite } from './lifecycle.suite';
 import { uiSuite } from './ui.suite';
 
 export type { AdapterHarness, AdapterMountOptions, MountedAdapter, MountedUI } from './harness';
-export { mountUI } from './harness';
+export { createTestWorld, mountUI } from './harness';
 export { xssCorpus } from './xss-corpus';
 export { clearPage } from './page';
 

@@ -1,5 +1,6 @@
 import { clearPage } from '@confab/adapter-suite/page';
-import { createMemoryServer, createSimulatedClock, type MemoryServer, type SimulatedClock } from '@confab/core';
+import { createTestWorld } from '@confab/adapter-suite';
+import type { MemoryServer, SimulatedClock } from '@confab/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { get } from 'svelte/store';
@@ -26,17 +27,8 @@ afterEach(() => {
 
 function start(options: { boot?: Record<string, unknown>; custom?: boolean; render?: boolean; target?: () => HTMLElement } = {}): Running {
   clearPage();
-  const clock = createSimulatedClock(Date.now());
-  const server = createMemoryServer({ clock });
-  const warnings: string[] = [];
-  const intercom = createIntercom({
-    ...(options.boot ?? {}),
-    autoBoot: options.boot !== undefined,
-    transport: server.transport,
-    clock,
-    logger: { warn: (message) => warnings.push(message) },
-    random: () => 0.5,
-  });
+  const { clock, server, warnings, options: world } = createTestWorld();
+  const intercom = createIntercom({ ...(options.boot ?? {}), autoBoot: options.boot !== undefined, ...world });
   const target = options.target?.() ?? document.body.appendChild(document.createElement('div'));
   const component = options.render === false ? null : mount(App, { target, props: { intercom, custom: options.custom ?? false } });
   flushSync();

@@ -1,5 +1,6 @@
 import { clearPage } from '@confab/adapter-suite/page';
-import { createMemoryServer, createSimulatedClock, type MemoryServer, type SimulatedClock } from '@confab/core';
+import { createTestWorld } from '@confab/adapter-suite';
+import type { MemoryServer, SimulatedClock } from '@confab/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp, defineComponent, h, nextTick, ref, shallowRef, watch, type App, type Component } from 'vue';
 import { ConfabMessenger, createConfab, useIntercom, type UseIntercom } from '../src';
@@ -47,9 +48,7 @@ afterEach(() => {
 /** An app with the plugin (the in-memory server in place of the network) and a component of the caller's. */
 function mountApp(options: { boot?: Record<string, unknown>; child?: Component; slots?: Record<string, (props: never) => unknown> } = {}): Mounted {
   clearPage();
-  const clock = createSimulatedClock(Date.now());
-  const server = createMemoryServer({ clock });
-  const warnings: string[] = [];
+  const { clock, server, warnings, options: world } = createTestWorld();
   let api: UseIntercom | undefined;
   const App = defineComponent({
     setup() {
@@ -61,14 +60,7 @@ function mountApp(options: { boot?: Record<string, unknown>; child?: Component; 
   document.body.append(element);
   const app = createApp(App);
   app.use(
-    createConfab({
-      ...(options.boot ?? {}),
-      autoBoot: options.boot !== undefined,
-      transport: server.transport,
-      clock,
-      logger: { warn: (message) => warnings.push(message) },
-      random: () => 0.5,
-    }),
+    createConfab({ ...(options.boot ?? {}), autoBoot: options.boot !== undefined, ...world }),
   );
   app.mount(element);
   const mounted: Mounted = {
@@ -184,8 +176,7 @@ describe('one shared state per app', () => {
 describe('in a shadow root (a custom element, a micro-frontend)', () => {
   it('adopts the stylesheet on the shadow root, removed with the last component, and returns focus inside it', async () => {
     clearPage();
-    const clock = createSimulatedClock(Date.now());
-    const server = createMemoryServer({ clock });
+    const { clock, options: world } = createTestWorld();
     const host = document.createElement('my-widget');
     document.body.append(host);
     const shadow = host.attachShadow({ mode: 'open' });
@@ -202,7 +193,7 @@ describe('in a shadow root (a custom element, a micro-frontend)', () => {
         },
       }),
     );
-    app.use(createConfab({ app_id: 'acme', user_id: 'u1', transport: server.transport, clock, logger: { warn() {} } }));
+    app.use(createConfab({ app_id: 'acme', user_id: 'u1', ...world }));
     app.mount(element);
     const settle = async () => {
       await clock.settle();
