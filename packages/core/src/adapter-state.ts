@@ -1,4 +1,4 @@
-import { COMMAND_NAMES, type HookName, type Unsubscribe } from './commands';
+import { COMMAND_NAMES, HOOKS, type HookName, type Unsubscribe } from './commands';
 import type { Messenger, MessengerCommands } from './messenger';
 import type { View } from './messenger.types';
 import type { MessengerSnapshot } from './selectors';
@@ -55,7 +55,7 @@ export function adapterStateOf(messenger: Messenger): AdapterState {
   return state;
 }
 
-const HOOK_NAMES = new Set<string>(['onShow', 'onHide', 'onUnreadCountChange', 'onUserEmailSupplied'] satisfies HookName[]);
+const HOOK_NAMES = new Set<string>(HOOKS);
 
 /**
  * The commands an adapter hands its users: the messenger's, or, where there is none (a server

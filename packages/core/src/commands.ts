@@ -141,7 +141,7 @@ function parseArg<T>(schema: v.GenericSchema<unknown, T>, value: unknown, subjec
     : ({ ok: false, problem: describeIssues(result.issues, subject) } as const);
 }
 
-const HOOKS: readonly HookName[] = ['onShow', 'onHide', 'onUnreadCountChange', 'onUserEmailSupplied'];
+export const HOOKS: readonly HookName[] = ['onShow', 'onHide', 'onUnreadCountChange', 'onUserEmailSupplied'];
 
 /**
  * Turns one `Intercom(command, ...args)` call into what it means: a machine event, a hook

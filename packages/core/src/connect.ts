@@ -85,6 +85,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
   const open = isOpen(snapshot);
   const view = viewOf(snapshot);
   const sending = isSending(snapshot);
+  const composerShown = view === 'newMessage' || view === 'conversation';
   const state = open ? 'open' : 'closed';
   const { language, strings } = catalogueFor(context.settings?.attributes.language_override);
   const name = context.person?.name ?? context.settings?.attributes.name ?? undefined;
@@ -119,9 +120,9 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
     sending,
     error: context.error,
     title: titleOf(view, strings, teamName),
-    composerShown: view === 'newMessage' || view === 'conversation',
+    composerShown,
     emailPromptShown: view === 'conversation' && context.person?.role === 'lead' && !context.person.email,
-    focusPart: open ? (view === 'newMessage' || view === 'conversation' ? 'input' : 'closeButton') : null,
+    focusPart: open ? (composerShown ? 'input' : 'closeButton') : null,
     badgeText: unreadCount > 99 ? '99+' : String(unreadCount),
     previewOf: (conversation) => conversation.last_message?.body.replace(/\s+/g, ' ').slice(0, 140) ?? '',
     authorOf: (message) => (message.author === 'person' ? strings.you : (message.author_name ?? strings.team)),

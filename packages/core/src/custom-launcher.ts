@@ -1,3 +1,4 @@
+import { OWN_UI_SELECTOR } from './anatomy';
 import type { Logger } from './logger';
 import type { Messenger } from './messenger';
 
@@ -18,12 +19,7 @@ export interface ClickSource {
 
 interface PathElement {
   matches?(selector: string): boolean;
-  getAttribute?(name: string): string | null;
 }
-
-/** Confab's own UI: its launcher toggles the panel itself, and must not toggle it twice. */
-const isOwnUi = (node: PathElement) =>
-  typeof node.getAttribute === 'function' && (node.getAttribute('data-scope') === 'confab' || node.getAttribute('data-confab-host') !== null);
 
 /**
  * `custom_launcher_selector` (every browser adapter): a click on any element matching it toggles
@@ -48,7 +44,8 @@ export function watchCustomLauncher(document: ClickSource, messenger: Messenger,
     try {
       for (const node of path) {
         if (!node || typeof node.matches !== 'function') continue;
-        if (isOwnUi(node)) return;
+        // Confab's own UI: its launcher toggles the panel itself, and must not toggle it twice.
+        if (node.matches(OWN_UI_SELECTOR)) return;
         if (!match && node.matches(selector)) match = true;
       }
     } catch {

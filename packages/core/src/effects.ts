@@ -133,6 +133,13 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
     });
   }
 
+  // The current session's requests, with the server's refusal of it heard (the farewell of an ended one uses `transport`).
+  const watchedTransport: Transport = {
+    ...transport,
+    trackEvents: (session, events) => watched(session, transport.trackEvents(session, events)),
+    update: (session, body) => watched(session, transport.update(session, body)),
+  };
+
   // An effect runs inside a machine step: if it threw (a storage the page broke, a bug), xstate
   // would stop the messenger and rethrow into the page. It warns and the messenger goes on.
   function guarded<A extends unknown[], R>(what: string, fallback: R, effect: (...args: A) => R): (...args: A) => R {
@@ -189,8 +196,8 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
           logger.warn(`[Confab] ${theirs.length} unsent event(s) of the previous person were discarded: their session is gone`);
         }
       }
-      if (personId !== undefined) storage.set(keys.eventOwner, personId);
-      queue.start((batch) => watched(session, transport.trackEvents(session, batch)));
+      if (personId !== undefined && personId !== owner) storage.set(keys.eventOwner, personId);
+      queue.start((batch) => watchedTransport.trackEvents(session, batch));
     }),
     sessionEnded: guarded('ending the session', undefined, (session, appId) => {
       const id = session?.app_id ?? appId;
@@ -242,7 +249,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
           token: session.token,
           sender: createUpdateSender({
             session,
-            transport: { ...transport, update: (s, body) => watched(s, transport.update(s, body)) },
+            transport: watchedTransport,
             clock,
             logger,
             random,

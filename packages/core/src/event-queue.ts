@@ -3,13 +3,13 @@ import type { Clock } from './clock';
 import type { Logger } from './logger';
 import type { EventsAck, TrackedEvent } from './protocol';
 import type { Storage } from './storage';
-import { toTransportError, TransportError } from './transport';
+import { toTransportError, TransportError, utf8Length } from './transport';
+import { BEACON_MAX_BYTES } from './http-transport';
 
 export type SendEvents = (batch: TrackedEvent[]) => Promise<EventsAck>;
 
 // The body is `{"events":[...]}`: 13 bytes around the events.
 const FRAME_BYTES = 13;
-const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
 
 export interface EventQueueOptions {
   storage: Storage;
@@ -53,7 +53,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   const { storage, key, clock, logger } = options;
   const random = options.random ?? Math.random;
   const batchSize = options.batchSize ?? 20;
-  const maxBytes = options.maxBytes ?? 64_000;
+  const maxBytes = options.maxBytes ?? BEACON_MAX_BYTES;
   const flushDelayMs = options.flushDelayMs ?? 1_000;
   const maxQueued = options.maxQueued ?? 1_000;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -86,9 +86,9 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   // writing this tab's list alone would erase events another tab has not sent yet.
   // What this queue loaded at start counts as written by it: it sends those now.
   let written = new Set(events.map((event) => event.id));
-  function save(drop: ReadonlySet<string> = written) {
+  function save() {
     const ours = new Set(events.map((event) => event.id));
-    const others = load().filter((event) => !ours.has(event.id) && !drop.has(event.id));
+    const others = load().filter((event) => !ours.has(event.id) && !written.has(event.id));
     const all = [...others, ...events];
     written = ours;
     if (all.length === 0) storage.remove(key);
@@ -127,18 +127,22 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     const limit = suspect > 1 ? Math.ceil(suspect / 2) : suspect || batchSize;
     const batch: TrackedEvent[] = [];
     let size = FRAME_BYTES - 1; // each event counts a comma; the first one has none
-    for (const event of events.slice()) {
+    const tooLarge = new Set<TrackedEvent>();
+    for (const event of events) {
       const bytes = utf8Length(JSON.stringify(event));
       if (FRAME_BYTES + bytes > maxBytes) {
         // No request can carry it, and waiting would hold up every event behind it.
-        events = events.filter((e) => e !== event);
-        save();
+        tooLarge.add(event);
         logger.warn(`[Confab] the tracked event "${event.name}" (${bytes} bytes) is too large to send and was dropped`);
         continue;
       }
       size += bytes + 1;
       if (batch.length === limit || size > maxBytes) break;
       batch.push(event);
+    }
+    if (tooLarge.size > 0) {
+      events = events.filter((event) => !tooLarge.has(event));
+      save();
     }
     return batch;
   }

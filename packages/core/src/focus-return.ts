@@ -1,3 +1,5 @@
+import { OWN_UI_SELECTOR } from './anatomy';
+
 /** What focus handling touches of an element (core reads no DOM globals: adapters pass their own). */
 export interface FocusableElement {
   readonly isConnected: boolean;
@@ -16,11 +18,16 @@ const isFocusable = (value: unknown): value is FocusableElement =>
 export function focusReturnTarget(opener: unknown, body: unknown, launcher: FocusableElement | null): FocusableElement | null {
   // Inside a messenger (this one's launcher, or another component's panel on the same page): its
   // own launcher is the place, not a button that may be hidden by now.
-  const inMessenger = (opener as { closest?: (selector: string) => unknown } | null)?.closest?.('[data-scope="confab"]');
+  const inMessenger = (opener as { closest?: (selector: string) => unknown } | null)?.closest?.(OWN_UI_SELECTOR);
   return isFocusable(opener) && opener.isConnected && opener !== body && !inMessenger ? opener : launcher;
 }
 
 /** Escape closes the panel, except while an input method composes (then it only cancels that). */
 export function isCloseKey(event: { key: string; isComposing: boolean }): boolean {
   return event.key === 'Escape' && !event.isComposing;
+}
+
+/** Enter sends, Shift+Enter is a new line, as in every messenger; never while an input method composes. */
+export function isSendKey(event: { key: string; shiftKey: boolean; isComposing: boolean }): boolean {
+  return event.key === 'Enter' && !event.shiftKey && !event.isComposing;
 }

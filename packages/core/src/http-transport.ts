@@ -23,7 +23,7 @@ import type {
   UpdateResponse,
 } from './protocol';
 import { createSseParser, readSseStream, type SseParser } from './sse-reader';
-import { toTransportError, TransportError, type RealtimeHandlers, type Transport } from './transport';
+import { toTransportError, TransportError, utf8Length, type RealtimeHandlers, type Transport } from './transport';
 
 /** Queues one request that outlives the page; in a browser, `navigator.sendBeacon` with a text/plain Blob. */
 export type BeaconSender = (url: string, body: string) => boolean;
@@ -100,7 +100,6 @@ async function errorFromResponse(response: Response, what: string, now: number):
   return TransportError.fromStatus(response.status, message, parseRetryAfter(response.headers.get('retry-after'), now));
 }
 
-const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
 
 /**
  * Sends events through a beacon in bodies under 64 KB and 100 events each: text/plain JSON

@@ -26,3 +26,8 @@ export function panelTransition(previous: PanelPlace, next: PanelPlace): { focus
     (composing && !viewChanged && ((previous.draft !== undefined && next.draft !== previous.draft) || previous.sending === true));
   return { focus, prefill };
 }
+
+/** Whether a thread's reader is at its newest message (within 40px): then a new one scrolls into sight. */
+export function isAtThreadEnd(thread: { scrollHeight: number; scrollTop: number; clientHeight: number }): boolean {
+  return thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
+}

@@ -78,3 +78,7 @@ export function toTransportError(error: unknown): TransportError {
   const message = describeError(error);
   return new TransportError(message, { retryable: true, cause: error });
 }
+
+const encoder = new TextEncoder();
+/** Bytes of a text as UTF-8: what a request body weighs against the server's limit. */
+export const utf8Length = (text: string): number => encoder.encode(text).length;

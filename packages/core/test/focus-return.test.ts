@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { focusReturnTarget, isCloseKey } from '../src';
+import { focusReturnTarget, isCloseKey, OWN_UI_SELECTOR } from '../src';
 
 /** An element as focus handling sees it: connected or not, inside a messenger's root or not. */
 const element = (name: string, options: { connected?: boolean; inMessenger?: boolean } = {}) => ({
   name,
   isConnected: options.connected ?? true,
   focus() {},
-  closest: (selector: string) => (selector === '[data-scope="confab"]' && options.inMessenger ? {} : null),
+  closest: (selector: string) => (selector === OWN_UI_SELECTOR && options.inMessenger ? {} : null),
 });
 
 describe('where focus returns when the panel closes', () => {

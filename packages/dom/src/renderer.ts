@@ -1,10 +1,8 @@
-import { focusReturnTarget, isCloseKey, panelTransition, type Messenger, type MessengerView, type PanelPlace } from '@confab/core';
+import { CHAT_ICON_PATH, focusReturnTarget, HOST_ATTRIBUTE, isAtThreadEnd, isCloseKey, isSendKey, panelTransition, type Messenger, type MessengerView, type PanelPlace } from '@confab/core';
 import { h, setAttrs } from './dom-helpers';
 import { createSheets, launcherCss } from './styles';
 import { renderView, viewKey } from './views';
 
-const CHAT_ICON_PATH =
-  'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z';
 const SVG = 'http://www.w3.org/2000/svg';
 
 export interface MountedMessenger {
@@ -21,7 +19,7 @@ export interface MountedMessenger {
  */
 export function mountMessenger(messenger: Messenger, parent: HTMLElement): MountedMessenger {
   const document = parent.ownerDocument;
-  const host = h(document, 'div', { 'data-confab-host': '' });
+  const host = h(document, 'div', { [HOST_ATTRIBUTE]: '' });
   const shadowRoot = host.attachShadow({ mode: 'open' });
   const sheets = createSheets(shadowRoot);
 
@@ -65,7 +63,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   });
   input.addEventListener('keydown', (event) => {
     // Enter sends, Shift+Enter is a new line, as in every messenger.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    if (isSendKey(event)) {
       event.preventDefault();
       composer.requestSubmit();
     }
@@ -113,7 +111,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
     const key = viewKey(view);
     if (key !== renderedKey) {
       const thread = content.querySelector('[data-part="thread"]');
-      const wasAtBottom = !thread || thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
+      const wasAtBottom = !thread || isAtThreadEnd(thread);
       // The thread is drawn anew, but what the person is typing into it (the email prompt)
       // is theirs: its text, caret and focus survive a message arriving.
       const typing = keptInput(content, shadowRoot);
@@ -123,14 +121,14 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
       const newThread = content.querySelector('[data-part="thread"]');
       if (newThread && (wasAtBottom || viewChanged)) newThread.scrollTop = newThread.scrollHeight;
     }
-    placed = { open: view.open, view: view.view, draft: view.draft, sending: view.sending };
+    placed = view; // the view model is a PanelPlace, one object per snapshot, never changed
     moveFocus(view, transition.focus);
   }
 
   function moveFocus(view: MessengerView, focus: ReturnType<typeof panelTransition>['focus']) {
     if (focus === 'open') {
       const active = document.activeElement;
-      focusBeforeOpen = active === host ? launcher : active;
+      focusBeforeOpen = active;
       focusInto(view);
     } else if (focus === 'move') {
       focusInto(view);

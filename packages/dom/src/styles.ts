@@ -1,4 +1,4 @@
-import { launcherCustomProperties, MESSENGER_CSS, type LauncherSettings } from '@confab/core';
+import { adoptStylesheetOn, launcherCustomProperties, type LauncherSettings } from '@confab/core';
 
 /**
  * The launcher settings as custom properties on the shadow host: core's stylesheet reads them.
@@ -11,19 +11,17 @@ export function launcherCss(launcher: LauncherSettings): string {
 
 /** Adopted sheets where the browser has them; a `<style>` element otherwise (older engines). */
 export function createSheets(root: ShadowRoot): { setLauncherCss(css: string): void } {
+  // The messenger's own sheet as every adapter adopts it; the launcher's settings in a second one after it.
+  adoptStylesheetOn(root, root.ownerDocument, (style) => root.append(style as HTMLStyleElement));
   const view = root.ownerDocument.defaultView as (Window & typeof globalThis) | null;
   const Sheet = view?.CSSStyleSheet;
   if (Sheet && 'replaceSync' in Sheet.prototype && 'adoptedStyleSheets' in root) {
-    const base = new Sheet();
-    base.replaceSync(MESSENGER_CSS);
     const dynamic = new Sheet();
-    root.adoptedStyleSheets = [base, dynamic];
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, dynamic];
     return { setLauncherCss: (css) => dynamic.replaceSync(css) };
   }
-  const base = root.ownerDocument.createElement('style');
-  base.textContent = MESSENGER_CSS;
   const dynamic = root.ownerDocument.createElement('style');
-  root.append(base, dynamic);
+  root.append(dynamic);
   return {
     setLauncherCss: (css) => {
       dynamic.textContent = css;

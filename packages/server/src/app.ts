@@ -133,7 +133,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     async (messenger) => {
       messenger.addHook('onRequest', (request) => {
         const token = bearerToken(request);
-        return token ? consume(limiters.perSession, hashToken(token), 'session', request) : Promise.resolve();
+        return token ? context.limitSession(token, request) : Promise.resolve();
       });
       await messenger.register(messengerRoutes, context);
       await messenger.register(streamRoutes, context);

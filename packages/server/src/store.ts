@@ -137,8 +137,8 @@ export interface Store {
   endSession(appId: string, token: string, now: number): Promise<void>;
   update(session: SessionRecord, request: UpdateRequest, now: number): Promise<{ person: Person; unread_count: number }>;
   trackEvents(session: SessionRecord, events: TrackedEvent[], now: number): Promise<string[]>;
-  listConversations(session: SessionRecord, now: number): Promise<ConversationSummary[]>;
-  getConversation(session: SessionRecord, conversationId: string, now: number): Promise<ConversationThread>;
+  listConversations(session: SessionRecord): Promise<ConversationSummary[]>;
+  getConversation(session: SessionRecord, conversationId: string): Promise<ConversationThread>;
   startConversation(session: SessionRecord, body: string, clientId: string, now: number): Promise<{ conversation: ConversationSummary; message: Message }>;
   postMessage(session: SessionRecord, conversationId: string, body: string, clientId: string, now: number): Promise<Message>;
   markRead(session: SessionRecord, conversationId: string, now: number): Promise<number>;
@@ -509,13 +509,10 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
         return events.map((event) => event.id);
       }),
 
-    async listConversations(asked, now) {
-      const session = await currentSession(db, asked, now);
-      return conversationsOf(db, session.person_id);
-    },
+    // Reads: the session was read as the request arrived, with no body to wait for since.
+    listConversations: (session) => conversationsOf(db, session.person_id),
 
-    async getConversation(asked, conversationId, now) {
-      const session = await currentSession(db, asked, now);
+    async getConversation(session, conversationId) {
       const row = await ownConversation(db, session, conversationId);
       const messages = await db.selectFrom('messages').selectAll().where('conversation_id', '=', row.id).orderBy('seq').execute();
       const list = messages.map(toMessage);

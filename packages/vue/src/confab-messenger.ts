@@ -1,10 +1,8 @@
-import { activeElementAt, adoptStylesheetAt, focusReturnTarget, isCloseKey, launcherCustomProperties, panelTransition, type MessengerView } from '@confab/core';
+import { activeElementAt, adoptStylesheetAt, CHAT_ICON_PATH, focusReturnTarget, isAtThreadEnd, isCloseKey, isSendKey, launcherCustomProperties, panelTransition, type MessengerView } from '@confab/core';
 import { defineComponent, h, onMounted, ref, watch, type SlotsType } from 'vue';
 import { useMessengerView } from './use-intercom';
 import { renderView, type MessageSlotProps } from './views';
 
-const CHAT_ICON_PATH =
-  'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z';
 
 /** Slot props for the launcher's content (the button itself, its label and badge stay). */
 export interface LauncherSlotProps {
@@ -74,7 +72,7 @@ export const ConfabMessenger = defineComponent({
       (view, previous) => {
         const before = thread();
         const moved = view?.view !== previous?.view || view?.thread?.conversationId !== previous?.thread?.conversationId;
-        follow = moved || !before || before.scrollHeight - before.scrollTop - before.clientHeight < 40;
+        follow = moved || !before || isAtThreadEnd(before);
       },
       { flush: 'pre' },
     );
@@ -142,7 +140,7 @@ export const ConfabMessenger = defineComponent({
             rows: 1,
             onKeydown(event: KeyboardEvent) {
               // Enter sends, Shift+Enter is a new line, as in every messenger.
-              if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+              if (isSendKey(event)) {
                 event.preventDefault();
                 (event.currentTarget as HTMLTextAreaElement).form?.requestSubmit();
               }

@@ -5,7 +5,7 @@ import { ApiError } from '../errors';
 import { verifyIdentity } from '../identity-verification';
 import { parseJsonBody } from '../json-body';
 import { AppParams, BeaconBody, BootBody, ConversationParams, EventsBody, MessageBody, UpdateBody } from '../schemas';
-import type { SessionRecord } from '../store';
+import { SessionEndedError, type SessionRecord } from '../store';
 import type { ServerContext } from '../app';
 
 declare module 'fastify' {
@@ -31,7 +31,7 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
     const token = bearerToken(request);
     if (!token) throw new ApiError(401, 'a session token is required: send Authorization: Bearer <session.token> from boot', 'authorization');
     const session = await store.session(request.params.app_id, token, now());
-    if (!session) throw new ApiError(401, 'the session is unknown, expired or revoked: boot again', 'authorization');
+    if (!session) throw new SessionEndedError();
     request.session = session;
   }
 
@@ -64,14 +64,14 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
       accepted: await store.trackEvents(request.session!, request.body.events, now()),
     }));
 
-    scoped.get('/conversations', { schema: { params: AppParams } }, async (request) => store.listConversations(request.session!, now()));
+    scoped.get('/conversations', { schema: { params: AppParams } }, async (request) => store.listConversations(request.session!));
 
     scoped.post('/conversations', { schema: { params: AppParams, body: MessageBody } }, async (request) =>
       store.startConversation(request.session!, request.body.body, request.body.client_id, now()),
     );
 
     scoped.get('/conversations/:conversation_id', { schema: { params: ConversationParams } }, async (request) =>
-      store.getConversation(request.session!, request.params.conversation_id, now()),
+      store.getConversation(request.session!, request.params.conversation_id),
     );
 
     scoped.post('/conversations/:conversation_id/messages', { schema: { params: ConversationParams, body: MessageBody } }, async (request) =>

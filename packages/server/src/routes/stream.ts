@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { ApiError } from '../errors';
+import { SessionEndedError } from '../store';
 import { AppParams } from '../schemas';
 import type { ServerContext } from '../app';
 import { bearerToken } from './messenger';
@@ -45,7 +46,7 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
     const token = bearerToken(request);
     if (!token) throw new ApiError(401, 'a session token is required: send Authorization: Bearer <session.token>', 'authorization');
     const session = await store.session(request.params.app_id, token, now());
-    if (!session) throw new ApiError(401, 'the session is unknown, expired or revoked: boot again', 'authorization');
+    if (!session) throw new SessionEndedError();
 
     const header = request.headers['last-event-id'];
     const resumeFrom = (Array.isArray(header) ? header[0] : header) ?? request.query.last_event_id;
