@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The one entry behind `npm start` and `npm test`. A fresh machine has only Node and npm, so this
-// brings pnpm at the version package.json pins (corepack cannot verify the registry's signatures
-// here, see ../shared/TOOLCHAIN.md), installs the workspace, then does the asked-for task.
+// brings pnpm at the version package.json pins (corepack cannot verify the signatures of the
+// registry these machines reach), installs the workspace, then does the asked-for task.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -157,6 +157,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
     };
     c.messages.push(message);
     c.updated_at = message.created_at;
+    c.state = 'open'; // as the real server: any new message reopens a closed conversation
     if (author === 'team') c.unread += 1;
     publish(c.personId, { type: 'message', message, conversation: summary(c), unread_count: unreadOf(c.personId) });
     return message;

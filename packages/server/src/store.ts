@@ -357,9 +357,12 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     await trx.insertInto('messages').values(values).execute();
     await trx
       .updateTable('conversations')
+      // Any new message reopens a closed conversation: a visitor writing again is waiting for an
+      // answer, and the team's "open" list is where it is seen (as in Intercom and Chatwoot).
       .set((eb) => ({
         updated_at: now,
-        ...(author === 'team' ? { person_unread: eb('person_unread', '+', 1), state: 'open' as const } : {}),
+        state: 'open' as const,
+        ...(author === 'team' ? { person_unread: eb('person_unread', '+', 1) } : {}),
       }))
       .where('id', '=', conversation.id)
       .execute();

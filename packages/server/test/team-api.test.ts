@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boot, call, messenger, startTestServer, tableCounts, team, TEAM_TOKEN, type TestServer } from './server-harness';
+import { boot, call, messenger, startTestServer, tableCounts, team, TEAM_TOKEN, withDatabase, type TestServer } from './server-harness';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -66,6 +66,30 @@ describe('team API', () => {
       ['On its way!', 'Sam'],
       ['One more thing', 'Acme Support'],
     ]);
+  });
+
+  it("a visitor's message to a closed conversation reopens it: state, updated_at, the open list and the stream", async () => {
+    const visitor = await boot(server);
+    const started = await call(server, 'POST', `${messenger()}/conversations`, { token: visitor.session.token, body: { body: 'Still broken', client_id: 'reopen-1' } });
+    const id = started.body.conversation.id as string;
+    const closed = await call(server, 'POST', `${team()}/conversations/${id}/close`, { token: TEAM_TOKEN });
+    expect(closed.body.state).toBe('closed');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const message = await call(server, 'POST', `${messenger()}/conversations/${id}/messages`, { token: visitor.session.token, body: { body: 'Hello? It is still broken', client_id: 'reopen-2' } });
+    expect(message.status).toBe(200);
+    const thread = await call(server, 'GET', `${team()}/conversations/${id}`, { token: TEAM_TOKEN });
+    expect(thread.body.conversation.state).toBe('open');
+    expect(thread.body.conversation.updated_at).toBeGreaterThan(closed.body.updated_at);
+    const open = await call(server, 'GET', `${team()}/conversations?state=open`, { token: TEAM_TOKEN });
+    expect(open.body.conversations.map((c: { id: string }) => c.id)).toContain(id);
+    const own = await call(server, 'GET', `${messenger()}/conversations`, { token: visitor.session.token });
+    expect(own.body.find((c: { id: string }) => c.id === id)?.state).toBe('open');
+    // The realtime event of the message carries the reopened conversation.
+    const news = await withDatabase(server, (db) =>
+      db.selectFrom('realtime_events').select('payload').where('person_id', '=', visitor.person.id).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow(),
+    );
+    expect(JSON.parse(news.payload)).toMatchObject({ type: 'message', message: { body: 'Hello? It is still broken' }, conversation: { id, state: 'open' } });
   });
 
   it('closing a closed conversation changes nothing: the same answer, no new realtime event', async () => {
