@@ -38,8 +38,8 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
   api.post('/boot', { schema: { params: AppParams, body: BootBody } }, async (request) => {
     const body = request.body;
     if (body.app_id !== request.params.app_id) throw new ApiError(400, `body.app_id ${JSON.stringify(body.app_id)} differs from the app in the path`, 'body.app_id');
-    verifyIdentity(context.secret, body.identity);
-    const result = await store.boot(body, now());
+    const verified = verifyIdentity(context.secret, body.identity);
+    const result = await store.boot({ ...body, identity: verified.identity }, now(), verified.emailTrust);
     return {
       session: { app_id: body.app_id, token: result.token, expires_at: result.expires_at },
       person: result.person,
@@ -56,8 +56,8 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
     authed.addHook('onRequest', requireSession);
 
     scoped.post('/update', { schema: { params: AppParams, body: UpdateBody } }, async (request) => {
-      verifyIdentity(context.secret, request.body.identity);
-      return store.update(request.session!, request.body, now());
+      const verified = verifyIdentity(context.secret, request.body.identity);
+      return store.update(request.session!, { ...request.body, identity: verified.identity }, now(), verified.emailTrust);
     });
 
     scoped.post('/events', { schema: { params: AppParams, body: EventsBody } }, async (request) => ({
