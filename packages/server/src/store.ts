@@ -87,6 +87,14 @@ export class LimitError extends Error {
   }
 }
 
+/** An update named a user other than the session's: it would write one person's proof on another. */
+export class IdentityConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IdentityConflictError';
+  }
+}
+
 /** Custom attributes one person (and one company) may hold; a call sends at most 100 (schemas.ts). */
 export const CUSTOM_ATTRIBUTES_MAX = 250;
 
@@ -488,6 +496,9 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
         const session = await currentSession(trx, asked, now);
         let person = await personById(trx, session.person_id);
         const identity = request.identity;
+        if (identity?.user_id !== undefined && person.user_id !== null && identity.user_id !== person.user_id) {
+          throw new IdentityConflictError(`this session is user ${JSON.stringify(person.user_id)}; an update cannot name user ${JSON.stringify(identity.user_id)}: shut down, then boot as them`);
+        }
         // A lead becomes a user by a user_id only: an email alone is a lead telling us how to reach them.
         if (identity?.user_id !== undefined && person.role === 'lead') person = await identify(trx, publish, person, identity, emailTrust, now);
         person = await recordEmail(trx, person, identity?.email, emailTrust);
