@@ -37,7 +37,7 @@ export function userHash(secret: string, value: string): string {
  * user_hash over the user_id (or over the email when there is no user_id). Without a secret
  * nothing is checked and nothing is proven.
  */
-export async function verifyIdentity(secret: string | undefined, identity: Identity | undefined, now: number): Promise<VerifiedIdentity> {
+export async function verifyIdentity(secret: string | undefined, identity: Identity | undefined, now: number, call: 'boot' | 'update'): Promise<VerifiedIdentity> {
   const { user_hash, intercom_user_jwt, ...named } = identity ?? {};
   if (!secret) return { identity: named, emailTrust: 'unchecked' };
   if (intercom_user_jwt !== undefined) {
@@ -51,6 +51,9 @@ export async function verifyIdentity(secret: string | undefined, identity: Ident
   }
   const value = signedValue(named);
   if (value === undefined) return { identity: named, emailTrust: 'unsigned' };
+  // An update's session already says who is asking: an email alone, unsigned, is that person
+  // saying how to reach them (a lead answering the messenger's email prompt), kept unproven.
+  if (call === 'update' && named.user_id === undefined && user_hash === undefined) return { identity: named, emailTrust: 'unsigned' };
   if (user_hash === undefined) {
     throw new ApiError(401, 'identity verification is on: user_hash is required with user_id or email (or sign them in an intercom_user_jwt)', 'identity.user_hash');
   }

@@ -2,7 +2,7 @@
 // an email nobody signed is stored for the team to see, and never matched by an email lookup.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userHash } from '../src';
-import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
+import { boot, bootRequest, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
 
 const SECRET = 'identity-secret-0123456789';
 const signed = (value: string) => userHash(SECRET, value);
@@ -91,6 +91,29 @@ describe('an email no signature proves, with a secret', () => {
     ]);
     const again = await boot(verified, { identity: { email: 'dana@example.com', user_hash: signed('dana@example.com') } });
     expect(again.person.id).toBe(byEmail.person.id);
+  });
+});
+
+describe("a lead's email, with a secret", () => {
+  it('a lead answering the email prompt (update with an email alone, unsigned) is kept as a lead with an unproven email', async () => {
+    const carol = await boot(verified, { identity: { email: 'carol4@example.com', user_hash: signed('carol4@example.com') } });
+    const lead = await boot(verified);
+    const supplied = await call(verified, 'POST', `${messenger()}/update`, { token: lead.session.token, body: { identity: { email: 'carol4@example.com' }, attributes: {} } });
+    expect(supplied.status).toBe(200);
+    expect(supplied.body.person).toMatchObject({ id: lead.person.id, role: 'lead', email: 'carol4@example.com' });
+    const again = await boot(verified, { identity: { email: 'carol4@example.com', user_hash: signed('carol4@example.com') } });
+    expect(again.person.id).toBe(carol.person.id);
+  });
+
+  it('a boot naming an email alone still needs its user_hash, and a wrong one on update is refused', async () => {
+    const unsigned = await call(verified, 'POST', `${messenger()}/boot`, { body: bootRequest({ identity: { email: 'fay@example.com' } }) });
+    expect(unsigned.status).toBe(401);
+    const lead = await boot(verified);
+    const wrong = await call(verified, 'POST', `${messenger()}/update`, {
+      token: lead.session.token,
+      body: { identity: { email: 'fay@example.com', user_hash: signed('other@example.com') }, attributes: {} },
+    });
+    expect(wrong.status).toBe(401);
   });
 });
 

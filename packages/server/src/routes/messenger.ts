@@ -44,7 +44,7 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
   api.post('/boot', { schema: { params: AppParams, body: BootBody } }, async (request) => {
     const body = request.body;
     if (body.app_id !== request.params.app_id) throw new ApiError(400, `body.app_id ${JSON.stringify(body.app_id)} differs from the app in the path`, 'body.app_id');
-    const verified = await verifyIdentity(context.secret, body.identity, now());
+    const verified = await verifyIdentity(context.secret, body.identity, now(), 'boot');
     const result = await store.boot({ ...body, identity: verified.identity, attributes: withSignedName(body.attributes, verified) }, now(), verified.emailTrust);
     return {
       session: { app_id: body.app_id, token: result.token, expires_at: result.expires_at },
@@ -63,7 +63,7 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
 
     scoped.post('/update', { schema: { params: AppParams, body: UpdateBody } }, async (request) => {
       const body = request.body;
-      const verified = await verifyIdentity(context.secret, body.identity, now());
+      const verified = await verifyIdentity(context.secret, body.identity, now(), 'update');
       return store.update(request.session!, { ...body, identity: verified.identity, attributes: withSignedName(body.attributes, verified) }, now(), verified.emailTrust);
     });
 
