@@ -85,6 +85,24 @@ describe.each([
     expect(problems).toEqual([]);
   });
 
+  it("boots a user signed by the demo's stand-in site backend: a user_id as an intercom_user_jwt, an email alone by user_hash", async () => {
+    context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(url());
+    await expect.poll(() => state(page, 'isBooted')).toBe('true');
+    const contacts = async (query: string) => (await team<{ contacts: Array<{ role: string; user_id?: string; email_verified: boolean }> }>('GET', `/contacts?${query}`)).contacts;
+
+    await page.fill('input[name="user_id"]', `${name}-jwt-user`);
+    await page.fill('input[name="email"]', `${name}@example.com`);
+    await page.locator('[data-command="boot"]').click();
+    await expect.poll(() => contacts(`user_id=${name}-jwt-user`)).toEqual([expect.objectContaining({ role: 'user', email_verified: true })]);
+
+    await page.fill('input[name="user_id"]', '');
+    await page.fill('input[name="email"]', `${name}-only@example.com`);
+    await page.locator('[data-command="boot"]').click();
+    await expect.poll(() => contacts(`email=${name}-only@example.com`)).toEqual([expect.objectContaining({ role: 'user', email_verified: true })]);
+  });
+
   it('works under a strict Content-Security-Policy, with no violation and its styles applied', async () => {
     context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     const page = await context.newPage();

@@ -94,6 +94,9 @@
     bootForm.querySelector('.user-fields').classList.toggle('disabled', !asUser);
     bootForm.elements.user_id.disabled = !asUser;
     bootForm.elements.email.disabled = !asUser;
+    Array.prototype.forEach.call(bootForm.elements.proof, function (input) {
+      input.disabled = !asUser;
+    });
   }
   bootForm.addEventListener('change', syncBootKind);
   syncBootKind();
@@ -115,8 +118,40 @@
     }
     var name = fields.name.value.trim();
     if (name) settings.name = name;
-    call('boot', settings);
+    var proof = fields.kind.value === 'user' ? fields.proof.value : 'none';
+    if (proof === 'none') {
+      call('boot', settings);
+      return;
+    }
+    signedBySite(proof, settings).then(
+      function (signed) {
+        call('boot', Object.assign(settings, signed));
+      },
+      function (error) {
+        log('error', 'POST ' + SIGN_PATH + ' failed', error.message);
+      },
+    );
   });
+
+  // What a site's backend prints into its page after login: here asked of the demo's stand-in.
+  var SIGN_PATH = '/demo/sign';
+  function signedBySite(proof, settings) {
+    var request = { proof: proof };
+    ['user_id', 'email', 'name'].forEach(function (key) {
+      if (settings[key] !== undefined) request[key] = settings[key];
+    });
+    return fetch(SIGN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) throw new Error(body.error ? body.error.message : 'HTTP ' + response.status);
+          return body;
+        });
+      })
+      .then(function (signed) {
+        log('page', 'the site backend signed ' + show(request), proof);
+        return signed;
+      });
+  }
 
   // ---- update ----
   var updateForm = $('update-form');

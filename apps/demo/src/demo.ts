@@ -1,9 +1,11 @@
 // The demo as a function: a Confab server that also serves the demo pages and the widget script
 // from one origin, so the pages need no api_base and the browser makes no cross-origin call.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, startServer, type RunningServer, type ServerConfig } from '@confab/server';
+import { siteBackend } from './site-backend';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,6 +39,8 @@ export interface DemoOptions {
   pagesBuildDir?: string;
   /** The team API's token; made for this run when absent. At least 16 characters. */
   teamToken?: string;
+  /** The identity verification secret; made for this run when absent. At least 16 characters. */
+  secret?: string;
   logger?: boolean;
 }
 
@@ -69,9 +73,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const pagesBuildDir = resolve(options.pagesBuildDir ?? paths.pagesBuildDir);
 
   // The server's own parser validates and fills the defaults (rate limits, a generated token).
-  // The environment is deliberately not read here: a CONFAB_SECRET left in a shell would turn on
-  // identity verification and the demo's "boot as a user" would be refused.
-  const argv = ['--port', String(options.port ?? 8787), '--host', options.host ?? '127.0.0.1', '--db', db, '--team-name', 'Confab demo'];
+  // The environment is deliberately not read here: the secret is the demo's own, known only to
+  // the server and to its stand-in site backend (site-backend.ts), which signs the page's users.
+  const secret = options.secret ?? randomBytes(24).toString('base64url');
+  const argv = ['--port', String(options.port ?? 8787), '--host', options.host ?? '127.0.0.1', '--db', db, '--team-name', 'Confab demo', '--secret', secret];
   argv.push('--greeting', 'Hi! Send a message here, then answer it from the team page.');
   if (options.teamToken !== undefined) argv.push('--team-token', options.teamToken);
   const config = parseConfig(argv, {});
@@ -79,6 +84,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   const server = await startServer(config, {
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    routes: siteBackend(secret),
     // The pages first, then the widget's build (/confab.js from packages/dom/dist), then the
     // bundled framework pages (/vue/app.js, /svelte/app.js).
     staticRoots: [{ root: publicDir }, { root: widgetDir }, { root: pagesBuildDir }],

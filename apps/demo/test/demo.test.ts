@@ -52,7 +52,8 @@ describe('the demo server', () => {
     expect(demo.db).toBe(join(folder, 'db', 'demo.sqlite'));
     expect(demo.widget).toEqual({ file: join(folder, 'dist', 'confab.js'), built: true });
     expect(demo.config.teamName).toBe('Confab demo');
-    expect(demo.config.secret).toBeUndefined();
+    // Identity verification is on, as in production; the stand-in site backend signs (/demo/sign).
+    expect(demo.config.secret).toEqual(expect.any(String));
   });
 
   it('serves the site page, installed with the standard Intercom loader snippet pointed at /confab.js', async () => {
@@ -108,10 +109,41 @@ describe('the demo server', () => {
     }
   });
 
+  it('boots a user both ways: the site backend signs an intercom_user_jwt or a user_hash; unsigned is refused', async () => {
+    const base = '/messenger/v1/apps/demo';
+    const bootAs = (identity: object) =>
+      json('POST', `${base}/boot`, { body: { app_id: 'demo', visitor_id: `demo-visitor-${Math.random()}`, device_id: 'demo-device', identity, attributes: {} } });
+
+    const jwt = await json('POST', '/demo/sign', { body: { proof: 'intercom_user_jwt', user_id: 'demo-u1', email: 'grace@example.com', name: 'Grace' } });
+    expect(jwt.body.intercom_user_jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const byJwt = await bootAs({ intercom_user_jwt: jwt.body.intercom_user_jwt });
+    expect(byJwt.status).toBe(200);
+    expect(byJwt.body.person).toMatchObject({ role: 'user', user_id: 'demo-u1', email: 'grace@example.com', name: 'Grace' });
+
+    const hash = await json('POST', '/demo/sign', { body: { proof: 'user_hash', user_id: 'demo-u2' } });
+    const byHash = await bootAs({ user_id: 'demo-u2', user_hash: hash.body.user_hash });
+    expect(byHash.status).toBe(200);
+    expect(byHash.body.person).toMatchObject({ role: 'user', user_id: 'demo-u2' });
+
+    const unsigned = await bootAs({ user_id: 'demo-u3' });
+    expect(unsigned.status).toBe(401);
+    const noUserId = await json('POST', '/demo/sign', { body: { proof: 'intercom_user_jwt', email: 'x@example.com' } });
+    expect(noUserId.status).toBe(400);
+    expect(noUserId.body.error.field).toBe('body.user_id');
+  });
+
+  it('the site page offers both proofs and asks the stand-in backend for them', () => {
+    const page = readFileSync(join(paths.publicDir, 'index.html'), 'utf8');
+    expect(page).toMatch(/name="proof" value="intercom_user_jwt"/);
+    expect(page).toMatch(/name="proof" value="user_hash"/);
+    expect(readFileSync(join(paths.publicDir, 'demo.js'), 'utf8')).toMatch(/\/demo\/sign/);
+  });
+
   it('a visitor booted over the messenger API writes; the team lists it with the token, reads, replies and closes', async () => {
     const base = '/messenger/v1/apps/demo';
+    const signed = await json('POST', '/demo/sign', { body: { proof: 'user_hash', email: 'ada@example.com' } });
     const booted = await json('POST', `${base}/boot`, {
-      body: { app_id: 'demo', visitor_id: `demo-visitor-${Date.now()}`, device_id: 'demo-device', identity: { email: 'ada@example.com' }, attributes: { name: 'Ada' } },
+      body: { app_id: 'demo', visitor_id: `demo-visitor-${Date.now()}`, device_id: 'demo-device', identity: { email: 'ada@example.com', user_hash: signed.body.user_hash }, attributes: { name: 'Ada' } },
     });
     expect(booted.status).toBe(200);
     const session = booted.body.session.token as string;

@@ -3,6 +3,7 @@
 // <ConfabMessenger> renders the launcher and panel in this page's own DOM.
 import { ConfabMessenger, createConfab, useIntercom } from '@confab/vue';
 import { createApp, defineComponent, h, reactive, ref } from 'vue';
+import { signedIdentity } from '../shared/signed-identity';
 
 const APP_ID = 'demo';
 
@@ -42,7 +43,7 @@ const App = defineComponent({
             h('h2', 'Who is visiting'),
             h('div', { class: 'stack' }, [field('user_id', 'user_id'), field('email', 'email')]),
             h('div', { class: 'row' }, [
-              button('boot', () => intercom.boot({ app_id: APP_ID, ...(form.user_id ? { user_id: form.user_id } : {}), ...(form.email ? { email: form.email } : {}) }), { 'data-command': 'boot' }),
+              button('boot', () => void signedIdentity(form.user_id, form.email).then((identity) => intercom.boot({ app_id: APP_ID, ...identity }), (error: Error) => record(`signing failed: ${error.message}`)), { 'data-command': 'boot' }),
               button('shutdown', () => intercom.shutdown(), { 'data-command': 'shutdown' }),
             ]),
           ]),

@@ -2,7 +2,7 @@ import { assign, enqueueActions, fromCallback, fromPromise, raise, setup } from 
 import { backoffDelay } from './backoff';
 import type { MessengerEffects } from './effects';
 import { randomId } from './ids';
-import { isSamePerson } from './identity';
+import { isSamePerson, withClaimedUserId } from './identity';
 import type { MessengerContext, MessengerEvent, ThreadMessage } from './messenger.types';
 import { DEFERRED_BEFORE_BOOT } from './messenger.types';
 import { mergeAttributes, mergePatch } from './patch';
@@ -152,8 +152,8 @@ export function createMessengerMachine(effects: MessengerEffects) {
       // an email in the prompt) logging in is who they were all along.
       updateNamesAnotherPerson: ({ context, event }) => {
         if (event.type !== 'UPDATE' || !context.settings) return false;
-        const current = context.settings.identity.user_id;
-        const named = event.patch.identity.user_id;
+        const current = withClaimedUserId(context.settings.identity).user_id;
+        const named = withClaimedUserId(event.patch.identity).user_id;
         return current !== undefined && named !== undefined && named !== current;
       },
       hasAppId: ({ context, event }) => event.type === 'BOOT' && (event.settings.app_id ?? appIdOf(context)) !== undefined,

@@ -36,8 +36,10 @@ export interface PersonAttributes {
 export interface Identity {
   user_id?: string;
   email?: string;
-  /** HMAC-SHA256(secret, user_id or email), required where the app has a secret. */
+  /** HMAC-SHA256(secret, user_id or email), required where the app has a secret (or a JWT). */
   user_hash?: string;
+  /** A JWT (HS256, the app's secret) the site's backend signs; its claims win over the fields above. */
+  intercom_user_jwt?: string;
 }
 
 export interface Page {

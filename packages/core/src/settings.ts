@@ -52,6 +52,8 @@ export interface IntercomSettings {
   user_id?: string | number | null;
   email?: string | null;
   user_hash?: string | null;
+  /** A JWT the site's backend signs (HS256, the app's secret): Intercom's recommended proof. */
+  intercom_user_jwt?: string | null;
   name?: string | null;
   phone?: string | null;
   created_at?: number | Date | string;
@@ -190,6 +192,8 @@ const settingsEntries = {
   user_id: v.optional(idValue),
   email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_STRING), v.email('must be an email address'))),
   user_hash: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (HMAC-SHA256)'))),
+  // Checked by the server (signature, algorithm, expiry); here only its shape: three dot-separated parts.
+  intercom_user_jwt: v.optional(v.pipe(v.string(), v.maxLength(4096), v.regex(/^[\w-]+\.[\w-]+\.[\w-]*$/, 'must be a JWT (header.payload.signature)'))),
   name: v.optional(v.nullable(shortString)),
   phone: v.optional(v.nullable(shortString)),
   created_at: v.optional(timestamp),
@@ -237,7 +241,7 @@ const settingsSchema = v.pipe(
   }),
 );
 
-const IDENTITY_KEYS = ['user_id', 'email', 'user_hash'] as const;
+const IDENTITY_KEYS = ['user_id', 'email', 'user_hash', 'intercom_user_jwt'] as const;
 
 /**
  * A page's template prints `user_id: null` or `email: ''` for a visitor who is not logged in;
@@ -332,7 +336,7 @@ export function parseSettings(input: unknown, subject = 'settings'): ParseResult
   for (const [key, value] of Object.entries(result.output)) {
     if (value === undefined || IGNORED_KEYS.has(key)) continue;
     if (key === 'app_id' || key === 'api_base') normalized[key] = value as string;
-    else if (key === 'user_id' || key === 'email' || key === 'user_hash') normalized.identity[key] = value as string;
+    else if ((IDENTITY_KEYS as readonly string[]).includes(key)) normalized.identity[key as (typeof IDENTITY_KEYS)[number]] = value as string;
     else if (key in LAUNCHER_KEYS) {
       const name = LAUNCHER_KEYS[key]!;
       const padded = name === 'horizontalPadding' || name === 'verticalPadding';

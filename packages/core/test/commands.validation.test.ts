@@ -13,6 +13,8 @@ const badCalls: Array<[string, unknown[], RegExp]> = [
   ['email not a string', ['boot', { app_id: 'acme', email: 5 }], /settings\.email is invalid \(Invalid type: Expected string but received 5\)/],
   ['empty user_id', ['boot', { app_id: 'acme', user_id: '  ' }], /settings\.user_id must be a non-empty string or a number/],
   ['user_hash not hex', ['boot', { app_id: 'acme', user_hash: 'xyz' }], /settings\.user_hash must be 64 hex digits/],
+  ['intercom_user_jwt not a string', ['boot', { app_id: 'acme', intercom_user_jwt: 42 }], /settings\.intercom_user_jwt is invalid \(Invalid type: Expected string/],
+  ['intercom_user_jwt not a JWT', ['update', { intercom_user_jwt: 'secret' }], /settings\.intercom_user_jwt must be a JWT \(header\.payload\.signature\)/],
   ['created_at a string', ['boot', { app_id: 'acme', created_at: 'yesterday' }], /settings\.created_at must be unix seconds/],
   ['alignment', ['boot', { app_id: 'acme', alignment: 'center' }], /settings\.alignment must be "left" or "right"/],
   ['padding negative', ['update', { vertical_padding: -5 }], /settings\.vertical_padding is invalid/],

@@ -37,6 +37,8 @@ export interface StartOptions {
   streamBufferLimit?: number;
   /** How long a client may take to read them before it is disconnected (default 10 s). */
   streamStallMs?: number;
+  /** Routes of the embedding app, added before the server listens (the demo's stand-in for a site's backend). */
+  routes?: (app: FastifyInstance) => void | Promise<void>;
 }
 
 /** Paths the API owns: a file never answers under them, even where no API route matches. */
@@ -146,6 +148,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   });
   log = app.log;
   try {
+    await options.routes?.(app);
     if (options.staticRoots?.length) await serveStatic(app, options.staticRoots);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

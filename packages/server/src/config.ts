@@ -36,7 +36,7 @@ export const USAGE = `confab-server [options]
   --port <n>             port to listen on            (CONFAB_PORT or PORT, default 8787)
   --host <addr>          address to listen on         (CONFAB_HOST, default 127.0.0.1)
   --db <path|url>        SQLite file, or postgres://… for PostgreSQL  (CONFAB_DB or DATABASE_URL, default ./confab.sqlite)
-  --secret <s>           identity verification secret: user_hash required  (CONFAB_SECRET)
+  --secret <s>           identity verification secret: intercom_user_jwt or user_hash required  (CONFAB_SECRET)
   --team-token <t>       bearer token of the team API (CONFAB_TEAM_TOKEN, default: made and printed)
   --cors-origin <o>      an origin allowed to call the messenger API, repeatable, * for any
                                                       (CONFAB_CORS_ORIGINS, comma-separated)

@@ -2,7 +2,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { LimitError, NotFoundError, SessionEndedError } from './store';
+import { IdentityConflictError, LimitError, NotFoundError, SessionEndedError } from './store';
 
 export type ErrorCode =
   | 'invalid_request'
@@ -118,6 +118,7 @@ export function errorHandler(error: FastifyError & { validationContext?: string 
   if (error instanceof SessionEndedError) return reply.status(401).send(errorBody(401, error.message, 'authorization'));
   if (error instanceof NotFoundError) return reply.status(404).send(errorBody(404, error.message));
   if (error instanceof LimitError) return reply.status(400).send(errorBody(400, error.message, error.field));
+  if (error instanceof IdentityConflictError) return reply.status(403).send(errorBody(403, error.message, 'identity.user_id'));
   if (error.validation && error.validation.length > 0) {
     const { field, message } = describeValidation(error.validationContext, error.validation[0] as ValidationIssue);
     return reply.status(400).send(errorBody(400, message, field));

@@ -50,6 +50,7 @@ const Identity = Type.Object(
     user_id: Type.Optional(Type.String({ minLength: 1, maxLength: STRING_MAX })),
     email: Type.Optional(Type.String({ minLength: 3, maxLength: STRING_MAX, pattern: '^[^\\s@]+@[^\\s@]+$' })),
     user_hash: Type.Optional(Type.String({ maxLength: 128 })),
+    intercom_user_jwt: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
   },
   strict,
 );

@@ -18,6 +18,7 @@ import type {
 } from '@confab/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { ConversationRow, Database, MessageRow, PersonRow } from './db/schema';
+import type { EmailTrust } from './identity-verification';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type RealtimeEventBody = RealtimeEvent extends infer E ? (E extends RealtimeEvent ? Omit<E, 'id'> : never) : never;
@@ -28,6 +29,8 @@ type Publish = PublishHook;
 
 export interface Contact extends Person {
   app_id: string;
+  /** Whether a signature proved the email (see EmailTrust); an unproven one is never a key. */
+  email_verified: boolean;
   created_at: number;
   updated_at: number;
 }
@@ -84,6 +87,14 @@ export class LimitError extends Error {
   }
 }
 
+/** An update named a user other than the session's: it would write one person's proof on another. */
+export class IdentityConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IdentityConflictError';
+  }
+}
+
 /** Custom attributes one person (and one company) may hold; a call sends at most 100 (schemas.ts). */
 export const CUSTOM_ATTRIBUTES_MAX = 250;
 
@@ -116,7 +127,7 @@ function toPerson(row: PersonRow): Person {
 }
 
 function toContact(row: PersonRow): Contact {
-  return { ...toPerson(row), app_id: row.app_id, created_at: Number(row.created_at), updated_at: Number(row.updated_at) };
+  return { ...toPerson(row), app_id: row.app_id, email_verified: row.email !== null && Number(row.email_verified) === 1, created_at: Number(row.created_at), updated_at: Number(row.updated_at) };
 }
 
 function toMessage(row: MessageRow): Message {
@@ -132,10 +143,11 @@ function toMessage(row: MessageRow): Message {
 }
 
 export interface Store {
-  boot(request: BootRequest, now: number): Promise<{ token: string; expires_at: number; person: Person; unread_count: number; conversations: ConversationSummary[] }>;
+  /** `emailTrust` says whether the identity's email may be a key (identity-verification.ts). */
+  boot(request: BootRequest, now: number, emailTrust?: EmailTrust): Promise<{ token: string; expires_at: number; person: Person; unread_count: number; conversations: ConversationSummary[] }>;
   session(appId: string, token: string, now: number): Promise<SessionRecord | null>;
   endSession(appId: string, token: string, now: number): Promise<void>;
-  update(session: SessionRecord, request: UpdateRequest, now: number): Promise<{ person: Person; unread_count: number }>;
+  update(session: SessionRecord, request: UpdateRequest, now: number, emailTrust?: EmailTrust): Promise<{ person: Person; unread_count: number }>;
   trackEvents(session: SessionRecord, events: TrackedEvent[], now: number): Promise<string[]>;
   listConversations(session: SessionRecord): Promise<ConversationSummary[]>;
   getConversation(session: SessionRecord, conversationId: string): Promise<ConversationThread>;
@@ -213,26 +225,35 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     return row.person_id === session.person_id ? session : { ...session, person_id: row.person_id };
   }
 
-  async function findUser(trx: Db, appId: string, identity: Identity): Promise<PersonRow | undefined> {
+  /**
+   * The user an identity names. The user_id decides when there is one; an email only when it may
+   * be a key: with a secret, a signed email finds only a record whose email was signed too, so an
+   * email someone stored unsigned beside their own user_id never hands them another's requests.
+   */
+  async function findUser(trx: Db, appId: string, identity: Identity, emailTrust: EmailTrust): Promise<PersonRow | undefined> {
     if (identity.user_id !== undefined) {
       return trx.selectFrom('people').selectAll().where('app_id', '=', appId).where('user_id', '=', identity.user_id).executeTakeFirst();
     }
-    if (identity.email !== undefined) {
-      return trx
-        .selectFrom('people')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .where('role', '=', 'user')
-        .where('email', '=', identity.email)
-        .orderBy('created_at')
-        .executeTakeFirst();
+    if (identity.email !== undefined && emailTrust !== 'unsigned') {
+      let query = trx.selectFrom('people').selectAll().where('app_id', '=', appId).where('role', '=', 'user').where('email', '=', identity.email);
+      if (emailTrust === 'signed') query = query.where('email_verified', '=', 1);
+      return query.orderBy('created_at').executeTakeFirst();
     }
     return undefined;
   }
 
+  /** Stores the email a request names with whether it was proven; the same email again keeps its proof. */
+  async function recordEmail(trx: Db, person: PersonRow, email: string | undefined, emailTrust: EmailTrust): Promise<PersonRow> {
+    if (email === undefined) return person;
+    const verified = emailTrust === 'signed' || (person.email === email && Number(person.email_verified) === 1) ? 1 : 0;
+    if (person.email === email && Number(person.email_verified) === verified) return person;
+    await trx.updateTable('people').set({ email, email_verified: verified }).where('id', '=', person.id).execute();
+    return personById(trx, person.id);
+  }
+
   /** A lead who identifies becomes the user, or joins the existing one with everything they have. */
-  async function identify(trx: Db, publish: Publish, lead: PersonRow, identity: Identity, now: number): Promise<PersonRow> {
-    const existing = await findUser(trx, lead.app_id, identity);
+  async function identify(trx: Db, publish: Publish, lead: PersonRow, identity: Identity, emailTrust: EmailTrust, now: number): Promise<PersonRow> {
+    const existing = await findUser(trx, lead.app_id, identity, emailTrust);
     if (existing && existing.id !== lead.id) {
       // The lead's open streams hear of it, and follow their session to the user.
       publish(lead.app_id, lead.id);
@@ -246,12 +267,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     }
     await trx
       .updateTable('people')
-      .set({
-        role: 'user',
-        ...(identity.user_id !== undefined ? { user_id: identity.user_id } : {}),
-        ...(identity.email !== undefined ? { email: identity.email } : {}),
-        updated_at: now,
-      })
+      .set({ role: 'user', ...(identity.user_id !== undefined ? { user_id: identity.user_id } : {}), updated_at: now })
       .where('id', '=', lead.id)
       .execute();
     return personById(trx, lead.id);
@@ -394,7 +410,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
   }
 
   return {
-    boot: (request, now) =>
+    boot: (request, now, emailTrust = 'unchecked') =>
       transaction(async (trx, publish) => {
         const appId = request.app_id;
         const identified = request.identity.user_id !== undefined || request.identity.email !== undefined;
@@ -423,7 +439,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
           }
           person ??= lead;
         } else {
-          person = lead ? await identify(trx, publish, lead, request.identity, now) : await findUser(trx, appId, request.identity);
+          person = lead ? await identify(trx, publish, lead, request.identity, emailTrust, now) : await findUser(trx, appId, request.identity, emailTrust);
         }
         if (!person) {
           const id = randomUUID();
@@ -436,6 +452,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
               visitor_id: request.visitor_id,
               user_id: request.identity.user_id ?? null,
               email: request.identity.email ?? null,
+              email_verified: request.identity.email !== undefined && emailTrust === 'signed' ? 1 : 0,
               name: null,
               attributes: '{}',
               created_at: now,
@@ -443,8 +460,8 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
             })
             .execute();
           person = await personById(trx, id);
-        } else if (identified && request.identity.email !== undefined && person.email !== request.identity.email) {
-          await trx.updateTable('people').set({ email: request.identity.email }).where('id', '=', person.id).execute();
+        } else if (identified) {
+          person = await recordEmail(trx, person, request.identity.email, emailTrust);
         }
         person = await applyAttributes(trx, person, request.attributes, request.page, now);
         const token = randomBytes(32).toString('base64url');
@@ -477,16 +494,17 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
         if (ended) publish(appId, ended.person_id);
       }),
 
-    update: (asked, request, now) =>
+    update: (asked, request, now, emailTrust = 'unchecked') =>
       transaction(async (trx, publish) => {
         const session = await currentSession(trx, asked, now);
         let person = await personById(trx, session.person_id);
         const identity = request.identity;
-        if (identity && (identity.user_id !== undefined || identity.email !== undefined) && person.role === 'lead' && identity.user_id !== undefined) {
-          person = await identify(trx, publish, person, identity, now);
-        } else if (identity?.email !== undefined && identity.email !== person.email) {
-          await trx.updateTable('people').set({ email: identity.email }).where('id', '=', person.id).execute();
+        if (identity?.user_id !== undefined && person.user_id !== null && identity.user_id !== person.user_id) {
+          throw new IdentityConflictError(`this session is user ${JSON.stringify(person.user_id)}; an update cannot name user ${JSON.stringify(identity.user_id)}: shut down, then boot as them`);
         }
+        // A lead becomes a user by a user_id only: an email alone is a lead telling us how to reach them.
+        if (identity?.user_id !== undefined && person.role === 'lead') person = await identify(trx, publish, person, identity, emailTrust, now);
+        person = await recordEmail(trx, person, identity?.email, emailTrust);
         person = await applyAttributes(trx, person, request.attributes, request.page, now);
         return { person: toPerson(person), unread_count: await unreadOf(trx, person.id) };
       }),

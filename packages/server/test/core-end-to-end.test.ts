@@ -1,5 +1,6 @@
 // Core in Node against the real server: the messenger a browser would run, minus the DOM.
 import { createHttpTransport, createMemoryStorage, createMessenger, type Messenger } from '@confab/core';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
 
@@ -86,4 +87,50 @@ describe('core in Node, end to end over HTTP', () => {
     expect(conversations.find((c: { id: string }) => c.id === conversationId).contact.id).toBe(user.id);
     expect(warnings.filter((w) => !/retry|failed|reset/i.test(w))).toEqual([]);
   }, 60_000);
+});
+
+describe('core in Node against a server with a secret', () => {
+  const SECRET = 'identity-secret-0123456789';
+  let verified: TestServer;
+  beforeAll(async () => {
+    verified = await startTestServer({ secret: SECRET });
+  });
+  afterAll(() => verified.stop());
+
+  const sign = (claims: Record<string, unknown>, exp: number | string = '1h') =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(exp).sign(new TextEncoder().encode(SECRET));
+
+  function messengerOn(server: TestServer, warnings: string[]) {
+    return createMessenger({
+      transport: createHttpTransport({ apiBase: server.url, random: () => 0 }),
+      storage: createMemoryStorage(),
+      random: () => 0,
+      logger: { warn: (message) => warnings.push(message) },
+      page: () => ({ url: 'https://shop.example/', title: 'Shop' }),
+    });
+  }
+
+  it("boots with intercom_user_jwt, the claims winning; a renewed token in update; an expired one is the server's 401, told once", async () => {
+    const warnings: string[] = [];
+    const messenger = messengerOn(verified, warnings);
+    try {
+      messenger.Intercom('boot', { app_id: 'acme', name: 'Unsigned', intercom_user_jwt: await sign({ user_id: 'e2e-jwt-1', email: 'jo@example.com', name: 'Jo' }) });
+      await expect.poll(() => messenger.getView().lifecycle).toBe('booted');
+      expect(messenger.getSnapshot().context.person).toMatchObject({ user_id: 'e2e-jwt-1', email: 'jo@example.com', name: 'Jo' });
+      messenger.Intercom('update', { intercom_user_jwt: await sign({ user_id: 'e2e-jwt-1', name: 'Jo Renewed' }) });
+      await expect.poll(async () => (await call(verified, 'GET', `${team()}/contacts?user_id=e2e-jwt-1`, { token: TEAM_TOKEN })).body.contacts[0]?.name).toBe('Jo Renewed');
+      expect(warnings).toEqual([]);
+    } finally {
+      messenger.stop();
+    }
+
+    const expired = messengerOn(verified, warnings);
+    try {
+      expired.Intercom('boot', { app_id: 'acme', intercom_user_jwt: await sign({ user_id: 'e2e-jwt-2' }, Math.floor(Date.now() / 1000) - 60) });
+      await expect.poll(() => warnings).toEqual([expect.stringMatching(/\[Confab\] Intercom\('boot'\) failed \(401\): intercom_user_jwt has expired/)]);
+      expect(expired.getView().lifecycle).not.toBe('booted');
+    } finally {
+      expired.stop();
+    }
+  });
 });

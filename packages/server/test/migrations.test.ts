@@ -8,7 +8,8 @@ import { migrate } from '../src/db/migrations';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
 import { BACKEND, testDatabase } from './backend';
-import { boot, call, messenger, testConfig } from './server-harness';
+import { userHash } from '../src';
+import { boot, call, messenger, team, TEAM_TOKEN, testConfig } from './server-harness';
 
 describe('migrations', () => {
   it('0004: a conversation started before the upgrade is still found by a retried start, and only by its first message', async () => {
@@ -43,6 +44,44 @@ describe('migrations', () => {
         const fresh = await call(server, 'POST', `${messenger()}/conversations`, { token: session.token, body: { body: 'new topic', client_id: 'old-more' } });
         expect(fresh.body.conversation.id).not.toBe('conv-old');
         expect(fresh.body.message.body).toBe('new topic');
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await database.drop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('0005: an email-only user is still found by their signed email; an email stored beside a user_id is no longer a key', async () => {
+    const secret = 'identity-secret-0123456789';
+    const folder = mkdtempSync(join(tmpdir(), 'confab-migrations-'));
+    const database = await testDatabase(folder);
+    try {
+      const { db, close } = isPostgresUrl(database.db) ? openPostgres(database.db, { max: 1 }) : openSqlite(database.db);
+      try {
+        await migrate(db, BACKEND, '0004_conversation_start_client_id');
+        const person = { app_id: 'acme', role: 'user' as const, name: null, attributes: '{}', created_at: 1, updated_at: 1 };
+        await db
+          .insertInto('people')
+          .values([
+            { ...person, id: 'p-planted', visitor_id: 'v-1', user_id: 'att-1', email: 'carol@example.com' },
+            { ...person, id: 'p-carol', visitor_id: 'v-2', user_id: null, email: 'carol@example.com', created_at: 2 },
+          ])
+          .execute();
+      } finally {
+        await close();
+      }
+
+      const server = await startServer(testConfig(folder, { db: database.db, secret }));
+      try {
+        const carol = await boot(server, { identity: { email: 'carol@example.com', user_hash: userHash(secret, 'carol@example.com') } });
+        expect(carol.person.id).toBe('p-carol');
+        const contacts = await call(server, 'GET', `${team()}/contacts?email=carol@example.com`, { token: TEAM_TOKEN });
+        expect(contacts.body.contacts.map((c: { id: string; email_verified: boolean }) => [c.id, c.email_verified])).toEqual([
+          ['p-planted', false],
+          ['p-carol', true],
+        ]);
       } finally {
         await server.close();
       }

@@ -140,6 +140,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('conversations_person_start').on('conversations').columns(['person_id', 'start_client_id']).execute();
       },
     },
+    '0005_people_email_verified': {
+      // With a secret, an email is a key to someone's record only where a signature proved it.
+      // Before this, the proof was not kept: an email-only user was found by that email all along
+      // (with a secret, it was the value their user_hash signed); any other stored email may be
+      // one a page sent unsigned beside a user_id, so it stops being a key.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('people').addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await sql`UPDATE people SET email_verified = 1 WHERE role = 'user' AND user_id IS NULL AND email IS NOT NULL`.execute(db);
+      },
+    },
   };
 }
 

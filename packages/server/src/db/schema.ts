@@ -9,6 +9,8 @@ export interface PeopleTable {
   visitor_id: string;
   user_id: string | null;
   email: string | null;
+  /** 1 when the stored email was signed (user_hash over it, or a JWT claim): only then is it a key. */
+  email_verified: Generated<number>;
   name: string | null;
   /** PersonAttributes as JSON. */
   attributes: string;

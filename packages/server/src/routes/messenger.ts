@@ -2,7 +2,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors';
-import { verifyIdentity } from '../identity-verification';
+import type { PersonAttributes } from '@confab/core';
+import { verifyIdentity, type VerifiedIdentity } from '../identity-verification';
 import { parseJsonBody } from '../json-body';
 import { AppParams, BeaconBody, BootBody, ConversationParams, EventsBody, MessageBody, UpdateBody } from '../schemas';
 import { SessionEndedError, type SessionRecord } from '../store';
@@ -15,6 +16,11 @@ declare module 'fastify' {
 }
 
 export const MESSENGER_BODY_LIMIT = 64 * 1024;
+
+/** A signed name claim wins over the name the page sent unsigned. */
+function withSignedName(attributes: PersonAttributes, verified: VerifiedIdentity): PersonAttributes {
+  return verified.name === undefined ? attributes : { ...attributes, name: verified.name };
+}
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -38,8 +44,8 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
   api.post('/boot', { schema: { params: AppParams, body: BootBody } }, async (request) => {
     const body = request.body;
     if (body.app_id !== request.params.app_id) throw new ApiError(400, `body.app_id ${JSON.stringify(body.app_id)} differs from the app in the path`, 'body.app_id');
-    verifyIdentity(context.secret, body.identity);
-    const result = await store.boot(body, now());
+    const verified = await verifyIdentity(context.secret, body.identity, now(), 'boot');
+    const result = await store.boot({ ...body, identity: verified.identity, attributes: withSignedName(body.attributes, verified) }, now(), verified.emailTrust);
     return {
       session: { app_id: body.app_id, token: result.token, expires_at: result.expires_at },
       person: result.person,
@@ -56,8 +62,9 @@ export async function messengerRoutes(app: FastifyInstance, context: ServerConte
     authed.addHook('onRequest', requireSession);
 
     scoped.post('/update', { schema: { params: AppParams, body: UpdateBody } }, async (request) => {
-      verifyIdentity(context.secret, request.body.identity);
-      return store.update(request.session!, request.body, now());
+      const body = request.body;
+      const verified = await verifyIdentity(context.secret, body.identity, now(), 'update');
+      return store.update(request.session!, { ...body, identity: verified.identity, attributes: withSignedName(body.attributes, verified) }, now(), verified.emailTrust);
     });
 
     scoped.post('/events', { schema: { params: AppParams, body: EventsBody } }, async (request) => ({
