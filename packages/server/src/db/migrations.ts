@@ -140,6 +140,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('conversations_person_start').on('conversations').columns(['person_id', 'start_client_id']).execute();
       },
     },
+    '0006_lead_device': {
+      // A lead is bound to the browser that made it: the sha-256 of the device id that browser
+      // sent (its intercom-device-id cookie). The visitor id alone no longer resumes a lead.
+      // Leads made before have none: a live session token of theirs binds them at their next boot.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('people').addColumn('device_hash', 'text').execute();
+      },
+    },
   };
 }
 
