@@ -102,7 +102,7 @@ export function hashToken(token: string): string {
 }
 
 /** A shut-down lead's device_hash: no sha-256 in hex equals it, so no device resumes that lead. */
-export const LEAD_DEVICE_REVOKED = 'revoked';
+const LEAD_DEVICE_REVOKED = 'revoked';
 
 const parse = <T>(json: string | null): T | undefined => (json === null ? undefined : (JSON.parse(json) as T));
 
