@@ -183,6 +183,40 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
     expect(await part(page, 'conversationItem').count()).toBe(0);
   });
 
+  it("a lead's conversation is there after a reload and after its session cookie expired; another browser given its visitor id sees none of it", async () => {
+    const page = await openPage(sitePage({ app_id: 'acme' }));
+    await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
+    await page.evaluate(() => (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom('startConversation', 'A lead asks'));
+    const conversationsOnScreen = async (on: Page) => {
+      await expect.poll(() => part(on, 'launcher').isVisible()).toBe(true);
+      await on.evaluate(() => (window as unknown as { Intercom: (c: string) => void }).Intercom('showMessages'));
+      await expect.poll(() => part(on, 'view').getAttribute('data-view')).toBe('messages');
+      return part(on, 'conversationItem').allTextContents();
+    };
+    await expect.poll(() => conversationsOnScreen(page)).toEqual([expect.stringContaining('A lead asks')]);
+
+    await page.reload();
+    await expect.poll(() => conversationsOnScreen(page)).toEqual([expect.stringContaining('A lead asks')]);
+    await context!.clearCookies({ name: 'intercom-session-acme' });
+    await page.reload();
+    await expect.poll(() => conversationsOnScreen(page)).toEqual([expect.stringContaining('A lead asks')]);
+
+    const visitorId = (await context!.cookies()).find((c) => c.name === 'intercom-id-acme')!;
+    const other = await browser.newContext();
+    try {
+      await other.addCookies([{ name: visitorId.name, value: visitorId.value, domain: visitorId.domain, path: '/' }]);
+      const stranger = await other.newPage();
+      await stranger.goto(site.url);
+      await conversationsOnScreen(stranger);
+      expect(await stranger.evaluate(() => (window as unknown as { Intercom: (c: string) => string }).Intercom('getVisitorId'))).toBe(visitorId.value);
+      await expect.poll(() => stranger.locator('.confab-empty').count()).toBe(1);
+      expect(await stranger.locator('.confab-empty').textContent()).toBe('No conversations yet');
+      expect(await part(stranger, 'conversationItem').count()).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('the custom launcher: clicking an element added later toggles the messenger', async () => {
     const page = await openPage(sitePage({ app_id: 'acme', user_id: 'custom', custom_launcher_selector: '.open-chat', hide_default_launcher: true }));
     await expect.poll(() => page.evaluate(() => (window as unknown as { Intercom: { booted: boolean } }).Intercom.booted)).toBe(true);

@@ -3,6 +3,7 @@ import { randomId } from './ids';
 import { isLead } from './identity';
 import { mergeAttributes } from './patch';
 import type {
+  BootRequest,
   ConversationSummary,
   Identity,
   Message,
@@ -62,6 +63,8 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
   const clock = options.clock ?? systemClock;
   const people = new Map<string, Person>();
   const sessions = new Map<string, { personId: string; app_id: string; expires_at: number }>();
+  // A lead's proof of its browser: the device id that made it; none once the lead shut down.
+  const leadDevices = new Map<string, string>();
   const conversations = new Map<string, StoredConversation>();
   const events = new Map<string, StoredEvent>();
   const pages = new Map<string, Page[]>();
@@ -83,6 +86,35 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
       throw TransportError.fromStatus(401, 'the session is unknown, expired or revoked');
     }
     return people.get(stored.personId)!;
+  }
+
+  function liveSession(token: string | undefined, appId: string) {
+    const stored = token === undefined ? undefined : sessions.get(token);
+    return stored && stored.expires_at > clock.now() && stored.app_id === appId ? stored : undefined;
+  }
+
+  /** As the real server: the lead this browser proves it holds (live token, or visitor id with the device that made it). */
+  function provenLead(request: BootRequest): { lead: Person; token?: string } | undefined {
+    const previous = liveSession(request.session_token, request.app_id);
+    const byToken = previous ? people.get(previous.personId) : undefined;
+    if (byToken?.role === 'lead') return { lead: byToken, ...(request.session_token ? { token: request.session_token } : {}) };
+    const lead = find((p) => p.role === 'lead' && p.visitor_id === request.visitor_id && leadDevices.get(p.id) === request.device_id);
+    return lead ? { lead } : undefined;
+  }
+
+  /** Ends a session, and its streams: reconnecting them is refused. */
+  function revoke(token: string) {
+    sessions.delete(token);
+    for (const stream of [...streams]) {
+      if (stream.token !== token) continue;
+      streams.delete(stream);
+      queueMicrotask(() => stream.handlers.onError?.(TransportError.fromStatus(401, 'the session is unknown, expired or revoked')));
+    }
+  }
+
+  /** A lead logging in: every session of it ends but the one making the login. */
+  function endOtherLeadSessions(lead: Person, keep: string | undefined) {
+    for (const [token, stored] of [...sessions]) if (stored.personId === lead.id && token !== keep) revoke(token);
   }
 
   function find(predicate: (p: Person) => boolean): Person | undefined {
@@ -166,14 +198,15 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
   const transport: Transport = {
     boot: (request) =>
       answer('boot', () => {
-        const previous = request.session_token ? sessions.get(request.session_token) : undefined;
+        const proven = provenLead(request);
         let person: Person | undefined;
-        const lead = find((p) => p.role === 'lead' && p.visitor_id === request.visitor_id);
         if (isLead(request.identity)) {
-          person = previous ? people.get(previous.personId) : undefined;
-          if (person?.role !== 'lead') person = lead;
+          person = proven?.lead;
+        } else if (proven) {
+          endOtherLeadSessions(proven.lead, proven.token);
+          person = identify(proven.lead, request.identity);
         } else {
-          person = lead ? identify(lead, request.identity) : findUser(request.identity);
+          person = findUser(request.identity);
         }
         if (!person) {
           person = {
@@ -185,6 +218,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
             ...(request.identity.email !== undefined ? { email: request.identity.email } : {}),
           };
           people.set(person.id, person);
+          if (person.role === 'lead') leadDevices.set(person.id, request.device_id);
         }
         person.attributes = mergeAttributes(person.attributes, request.attributes);
         if (request.attributes.name) person.name = request.attributes.name;
@@ -205,6 +239,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
       answer('update', () => {
         let person = personOf(session);
         if (request.identity && !isLead(request.identity) && person.role === 'lead') {
+          endOtherLeadSessions(person, session.token);
           person = identify(person, request.identity);
         } else if (request.identity?.email !== undefined) {
           person.email = request.identity.email;
@@ -262,13 +297,10 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
       }),
     endSession: (session) =>
       answer('endSession', () => {
-        sessions.delete(session.token);
-        // As the real server: the session's streams end, and reconnecting them is refused.
-        for (const stream of [...streams]) {
-          if (stream.token !== session.token) continue;
-          streams.delete(stream);
-          queueMicrotask(() => stream.handlers.onError?.(TransportError.fromStatus(401, 'the session is unknown, expired or revoked')));
-        }
+        const stored = sessions.get(session.token);
+        // As the real server: a lead's shutdown leaves its old visitor id granting nothing.
+        if (stored && people.get(stored.personId)?.role === 'lead') leadDevices.delete(stored.personId);
+        revoke(session.token);
       }),
     subscribe(session, handlers, lastEventId) {
       const stored = sessions.get(session.token);

@@ -112,6 +112,9 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A shut-down lead's device_hash: no sha-256 in hex equals it, so no device resumes that lead. */
+const LEAD_DEVICE_REVOKED = 'revoked';
+
 const parse = <T>(json: string | null): T | undefined => (json === null ? undefined : (JSON.parse(json) as T));
 
 function toPerson(row: PersonRow): Person {
@@ -249,6 +252,58 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     if (person.email === email && Number(person.email_verified) === verified) return person;
     await trx.updateTable('people').set({ email, email_verified: verified }).where('id', '=', person.id).execute();
     return personById(trx, person.id);
+  }
+
+  /**
+   * The lead this browser proves it holds, and the session that proves it: its live session token
+   * (a lead's), or else its visitor id together with the device id of the browser that made that
+   * lead. The visitor id alone is a name, not a key: it opens nobody's conversations.
+   */
+  async function provenLead(trx: Db, request: BootRequest, now: number): Promise<{ lead: PersonRow; tokenHash?: string } | undefined> {
+    const appId = request.app_id;
+    const deviceHash = hashToken(request.device_id);
+    if (request.session_token) {
+      const tokenHash = hashToken(request.session_token);
+      // Only a live session: a logged-out or expired token opens nobody's conversations.
+      const previous = await trx
+        .selectFrom('sessions')
+        .select('person_id')
+        .where('token_hash', '=', tokenHash)
+        .where('app_id', '=', appId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      const lead = previous ? await trx.selectFrom('people').selectAll().where('id', '=', previous.person_id).where('role', '=', 'lead').executeTakeFirst() : undefined;
+      if (lead) {
+        // A lead from before devices were bound is bound to the browser that still holds its session.
+        if (lead.device_hash === null) {
+          await trx.updateTable('people').set({ device_hash: deviceHash }).where('id', '=', lead.id).execute();
+          return { lead: { ...lead, device_hash: deviceHash }, tokenHash };
+        }
+        return { lead, tokenHash };
+      }
+    }
+    const lead = await trx
+      .selectFrom('people')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('role', '=', 'lead')
+      .where('visitor_id', '=', request.visitor_id)
+      .where('device_hash', '=', deviceHash)
+      .executeTakeFirst();
+    return lead ? { lead } : undefined;
+  }
+
+  /**
+   * A lead is logging in: every session of it ends but the one making the login (`keep`, a token
+   * hash; none at a boot that proved the lead by its device), so a session opened elsewhere as the
+   * lead never reads the user's history. Their open streams hear of it and close.
+   */
+  async function endOtherLeadSessions(trx: Db, publish: Publish, lead: PersonRow, keep: string | undefined, now: number): Promise<void> {
+    let query = trx.updateTable('sessions').set({ revoked_at: now }).where('person_id', '=', lead.id).where('revoked_at', 'is', null);
+    if (keep !== undefined) query = query.where('token_hash', '!=', keep);
+    const ended = await query.executeTakeFirst();
+    if (Number(ended.numUpdatedRows) > 0) publish(lead.app_id, lead.id);
   }
 
   /** A lead who identifies becomes the user, or joins the existing one with everything they have. */
@@ -414,32 +469,15 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
       transaction(async (trx, publish) => {
         const appId = request.app_id;
         const identified = request.identity.user_id !== undefined || request.identity.email !== undefined;
-        const lead = await trx
-          .selectFrom('people')
-          .selectAll()
-          .where('app_id', '=', appId)
-          .where('role', '=', 'lead')
-          .where('visitor_id', '=', request.visitor_id)
-          .executeTakeFirst();
+        const proven = await provenLead(trx, request, now);
         let person: PersonRow | undefined;
         if (!identified) {
-          // A lead keeps the person its previous session named, while that person is still a lead.
-          if (request.session_token) {
-            // Only a live session: a logged-out or expired token opens nobody's conversations.
-            const previous = await trx
-              .selectFrom('sessions')
-              .select('person_id')
-              .where('token_hash', '=', hashToken(request.session_token))
-              .where('app_id', '=', appId)
-              .where('revoked_at', 'is', null)
-              .where('expires_at', '>', now)
-              .executeTakeFirst();
-            const candidate = previous ? await trx.selectFrom('people').selectAll().where('id', '=', previous.person_id).executeTakeFirst() : undefined;
-            if (candidate?.role === 'lead') person = candidate;
-          }
-          person ??= lead;
+          person = proven?.lead;
+        } else if (proven) {
+          await endOtherLeadSessions(trx, publish, proven.lead, proven.tokenHash, now);
+          person = await identify(trx, publish, proven.lead, request.identity, emailTrust, now);
         } else {
-          person = lead ? await identify(trx, publish, lead, request.identity, emailTrust, now) : await findUser(trx, appId, request.identity, emailTrust);
+          person = await findUser(trx, appId, request.identity, emailTrust);
         }
         if (!person) {
           const id = randomUUID();
@@ -450,6 +488,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
               app_id: appId,
               role: identified ? 'user' : 'lead',
               visitor_id: request.visitor_id,
+              device_hash: identified ? null : hashToken(request.device_id),
               user_id: request.identity.user_id ?? null,
               email: request.identity.email ?? null,
               email_verified: request.identity.email !== undefined && emailTrust === 'signed' ? 1 : 0,
@@ -490,8 +529,12 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
           .where('revoked_at', 'is', null)
           .returning('person_id')
           .executeTakeFirst();
+        if (!ended) return;
+        // A lead's shutdown is the browser forgetting it: no device resumes it any more, so its
+        // old visitor id grants nothing (a session of it still alive in another tab keeps working).
+        await trx.updateTable('people').set({ device_hash: LEAD_DEVICE_REVOKED }).where('id', '=', ended.person_id).where('role', '=', 'lead').execute();
         // The session's open streams hear of it and close.
-        if (ended) publish(appId, ended.person_id);
+        publish(appId, ended.person_id);
       }),
 
     update: (asked, request, now, emailTrust = 'unchecked') =>
@@ -503,7 +546,10 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
           throw new IdentityConflictError(`this session is user ${JSON.stringify(person.user_id)}; an update cannot name user ${JSON.stringify(identity.user_id)}: shut down, then boot as them`);
         }
         // A lead becomes a user by a user_id only: an email alone is a lead telling us how to reach them.
-        if (identity?.user_id !== undefined && person.role === 'lead') person = await identify(trx, publish, person, identity, emailTrust, now);
+        if (identity?.user_id !== undefined && person.role === 'lead') {
+          await endOtherLeadSessions(trx, publish, person, session.token_hash, now);
+          person = await identify(trx, publish, person, identity, emailTrust, now);
+        }
         person = await recordEmail(trx, person, identity?.email, emailTrust);
         person = await applyAttributes(trx, person, request.attributes, request.page, now);
         return { person: toPerson(person), unread_count: await unreadOf(trx, person.id) };

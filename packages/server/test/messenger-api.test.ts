@@ -51,7 +51,7 @@ describe('boot', () => {
     const leadRequest = bootRequest();
     const lead = await boot(server, leadRequest);
     await call(server, 'POST', `${messenger()}/conversations`, { token: lead.session.token, body: { body: 'lead question', client_id: 'c-2' } });
-    const merged = await boot(server, { visitor_id: leadRequest.visitor_id, identity: { user_id: userId } });
+    const merged = await boot(server, { visitor_id: leadRequest.visitor_id, device_id: leadRequest.device_id, identity: { user_id: userId } });
     expect(merged.person.id).toBe(existing.person.id);
     expect(merged.conversations).toHaveLength(1);
     const leads = await call(server, 'GET', `${team()}/contacts?visitor_id=${leadRequest.visitor_id}`, { token: TEAM_TOKEN });
@@ -169,7 +169,8 @@ describe('update, events and sessions', () => {
       [`/conversations/${conversationId}/read`, undefined],
     ].map(([path, body]) => slowPost(`${messenger()}${path}`, lead.session.token, body));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const user = await boot(server, { visitor_id: leadRequest.visitor_id, identity: { user_id: userId } });
+    // The login presents the lead's session (as a browser does): that session continues as the user.
+    const user = await boot(server, { ...leadRequest, session_token: lead.session.token, identity: { user_id: userId } });
     const answers = await Promise.all(pending.map((request) => request.finish()));
     expect(answers.map((answer) => [answer.status, answer.body.slice(0, 120)])).toEqual(answers.map((answer) => [200, answer.body.slice(0, 120)]));
     const thread = await call(server, 'GET', `${messenger()}/conversations/${conversationId}`, { token: user.session.token });

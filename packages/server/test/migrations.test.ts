@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startServer } from '../src';
+import { hashToken, startServer } from '../src';
 import { migrate } from '../src/db/migrations';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
@@ -23,6 +23,10 @@ describe('migrations', () => {
           .insertInto('people')
           .values({ id: 'p-old', app_id: 'acme', role: 'lead', visitor_id: 'v-old', user_id: null, email: null, name: null, attributes: '{}', created_at: 1, updated_at: 1 })
           .execute();
+        await db
+          .insertInto('sessions')
+          .values({ token_hash: hashToken('old-token'), app_id: 'acme', person_id: 'p-old', created_at: 1, expires_at: Date.now() + 3_600_000, revoked_at: null })
+          .execute();
         await db.insertInto('conversations').values({ id: 'conv-old', app_id: 'acme', person_id: 'p-old', state: 'open', created_at: 1, updated_at: 2, person_unread: 0 }).execute();
         await db
           .insertInto('messages')
@@ -37,7 +41,7 @@ describe('migrations', () => {
 
       const server = await startServer(testConfig(folder, { db: database.db }));
       try {
-        const { session, person } = await boot(server, { visitor_id: 'v-old' });
+        const { session, person } = await boot(server, { visitor_id: 'v-old', session_token: 'old-token' });
         expect(person.id).toBe('p-old');
         const retried = await call(server, 'POST', `${messenger()}/conversations`, { token: session.token, body: { body: 'old start', client_id: 'old-start' } });
         expect([retried.body.conversation.id, retried.body.message.id]).toEqual(['conv-old', 'm-start']);
@@ -82,6 +86,49 @@ describe('migrations', () => {
           ['p-planted', false],
           ['p-carol', true],
         ]);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await database.drop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("0006: a lead made before the upgrade is resumed by its live session token, which binds it to that browser's device; its visitor id alone opens nothing", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'confab-migrations-'));
+    const database = await testDatabase(folder);
+    try {
+      const { db, close } = isPostgresUrl(database.db) ? openPostgres(database.db, { max: 1 }) : openSqlite(database.db);
+      try {
+        await migrate(db, BACKEND, '0004_conversation_start_client_id');
+        await db
+          .insertInto('people')
+          .values({ id: 'p-legacy', app_id: 'acme', role: 'lead', visitor_id: 'v-legacy', user_id: null, email: null, name: null, attributes: '{}', created_at: 1, updated_at: 1 })
+          .execute();
+        await db
+          .insertInto('sessions')
+          .values({ token_hash: hashToken('legacy-token'), app_id: 'acme', person_id: 'p-legacy', created_at: 1, expires_at: Date.now() + 3_600_000, revoked_at: null })
+          .execute();
+        await db.insertInto('conversations').values({ id: 'conv-legacy', app_id: 'acme', person_id: 'p-legacy', state: 'open', created_at: 1, updated_at: 2, person_unread: 0 }).execute();
+      } finally {
+        await close();
+      }
+
+      const server = await startServer(testConfig(folder, { db: database.db }));
+      try {
+        const stranger = await boot(server, { visitor_id: 'v-legacy', device_id: 'device-of-a-stranger' });
+        expect(stranger.person.id).not.toBe('p-legacy');
+        expect(stranger.conversations).toEqual([]);
+        const owner = await boot(server, { visitor_id: 'v-legacy', device_id: 'device-of-the-owner', session_token: 'legacy-token' });
+        expect(owner.person.id).toBe('p-legacy');
+        expect(owner.conversations.map((c) => c.id)).toEqual(['conv-legacy']);
+        // Bound now: that browser resumes the lead without a token, the stranger's still does not.
+        const later = await boot(server, { visitor_id: 'v-legacy', device_id: 'device-of-the-owner' });
+        expect(later.person.id).toBe('p-legacy');
+        const strangerAgain = await boot(server, { visitor_id: 'v-legacy', device_id: 'device-of-a-stranger' });
+        expect(strangerAgain.person.id).toBe(stranger.person.id);
+        expect(strangerAgain.conversations).toEqual([]);
       } finally {
         await server.close();
       }

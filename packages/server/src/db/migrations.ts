@@ -150,6 +150,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`UPDATE people SET email_verified = 1 WHERE role = 'user' AND user_id IS NULL AND email IS NOT NULL`.execute(db);
       },
     },
+    '0006_lead_device': {
+      // A lead is bound to the browser that made it: the sha-256 of the device id that browser
+      // sent (its intercom-device-id cookie). The visitor id alone no longer resumes a lead.
+      // Leads made before have none: a live session token of theirs binds them at their next boot.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('people').addColumn('device_hash', 'text').execute();
+      },
+    },
   };
 }
 

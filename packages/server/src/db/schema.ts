@@ -14,6 +14,12 @@ export interface PeopleTable {
   name: string | null;
   /** PersonAttributes as JSON. */
   attributes: string;
+  /**
+   * A lead's proof of its browser: sha-256 of the device id that browser sent when the lead was
+   * made. Null for a lead made before migration 0006 (bound by its next boot with a live session
+   * token); LEAD_DEVICE_REVOKED once the lead has shut down, so no device resumes it again.
+   */
+  device_hash: string | null;
   created_at: number;
   updated_at: number;
 }
