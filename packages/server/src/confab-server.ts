@@ -33,7 +33,7 @@ export interface StartOptions {
   logger?: ServerOptions['logger'];
   /** Folders to serve beside the API; they never answer a path of the API (see API_PATHS). */
   staticRoots?: StaticRoot[];
-  /** Bytes a stream may have waiting before it waits for the client to read them (default 1 MB). */
+  /** Bytes one session's streams may have waiting, together, before they wait for their clients to read them (default 1 MB). */
   streamBufferLimit?: number;
   /** How long a client may take to read them before it is disconnected (default 10 s). */
   streamStallMs?: number;
@@ -139,6 +139,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     rateLimits: config.rateLimits,
+    streamCaps: config.streamCaps,
+    requestTimeoutMs: config.requestTimeoutMs,
     messengerSettings: { team_name: config.teamName, ...(config.greeting !== undefined ? { greeting: config.greeting } : {}) },
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.streamBufferLimit !== undefined ? { streamBufferLimit: options.streamBufferLimit } : {}),

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BootRequest, BootResponse } from '@confab/core';
-import { DEFAULT_RATE_LIMITS, startServer, type RunningServer, type ServerConfig, type StartOptions } from '../src';
+import { DEFAULT_RATE_LIMITS, DEFAULT_STREAM_CAPS, startServer, type RunningServer, type ServerConfig, type StartOptions } from '../src';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
 import { testDatabase } from './backend';
@@ -23,6 +23,8 @@ export function testConfig(folder: string, overrides: Partial<ServerConfig> = {}
     teamName: 'Acme Support',
     greeting: undefined,
     trustProxy: false,
+    streamCaps: DEFAULT_STREAM_CAPS,
+    requestTimeoutMs: 30_000,
     ...overrides,
   };
 }
