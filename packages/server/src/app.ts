@@ -6,7 +6,7 @@ import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { ServerMessengerSettings } from '@confab/core';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
-import { ApiError, clientErrorHandler, errorBody, errorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './errors';
+import { ApiError, clientErrorHandler, errorBody, errorHandler, frameworkErrors, MAX_PARAM_LENGTH, refuseOverlongSegment } from './errors';
 import { consume, memoryRateLimiters, type RateLimiters, type RateLimits } from './rate-limits';
 import type { RealtimeHub } from './realtime';
 import { bearerToken, MESSENGER_BODY_LIMIT, messengerRoutes } from './routes/messenger';
@@ -118,6 +118,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(cors, {
     delegator: (request, callback) => callback(null, request.url.startsWith(MESSENGER_PATH) ? messengerCors : { origin: false }),
   });
+
+  // After CORS, so a browser can read the answer.
+  app.addHook('onRequest', refuseOverlongSegment);
 
   const limiters = options.rateLimiters ?? memoryRateLimiters(options.rateLimits);
   app.addHook('onRequest', (request) => consume(limiters.perIp, request.ip, 'address', request));
