@@ -491,10 +491,27 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     trackEvents: (asked, events, now) =>
       transaction(async (trx) => {
         const session = await currentSession(trx, asked, now);
+        // Deduplicated per person (migration 0007): another person's event with the same id is
+        // theirs, not this one. Write transactions run one at a time, so nothing slips in between.
+        const held = await trx
+          .selectFrom('events')
+          .select('id')
+          .where('person_id', '=', session.person_id)
+          .where('id', 'in', events.map((event) => event.id))
+          .execute();
+        const seen = new Set(held.map((row) => row.id));
+        // A batch may repeat an id too: its first event is kept.
+        const fresh: TrackedEvent[] = [];
+        for (const event of events) {
+          if (seen.has(event.id)) continue;
+          seen.add(event.id);
+          fresh.push(event);
+        }
+        if (fresh.length === 0) return events.map((event) => event.id);
         await trx
           .insertInto('events')
           .values(
-            events.map((event) => ({
+            fresh.map((event) => ({
               app_id: session.app_id,
               id: event.id,
               person_id: session.person_id,
@@ -504,7 +521,6 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
               received_at: now,
             })),
           )
-          .onConflict((oc) => oc.columns(['app_id', 'id']).doNothing())
           .execute();
         return events.map((event) => event.id);
       }),
