@@ -10,7 +10,7 @@ export const TEAM_TOKEN = 'e2e-team-token-0123456789abcdef';
 export async function startConfab(corsOrigins: string[]) {
   const folder = mkdtempSync(join(tmpdir(), 'confab-e2e-'));
   const config = parseConfig(
-    ['--port', '0', '--db', join(folder, 'confab.sqlite'), '--team-token', TEAM_TOKEN, '--team-name', 'Acme Support', '--rate-limit-ip', '100000', '--rate-limit-session', '100000'],
+    ['--port', '0', '--db', join(folder, 'confab.sqlite'), '--team-token', TEAM_TOKEN, '--team-name', 'Acme Support', '--rate-limit-ip', '100000', '--rate-limit-session', '100000', '--max-streams-per-ip', '100000'],
     {},
   );
   if (config === 'help') throw new Error('unreachable: no --help given');

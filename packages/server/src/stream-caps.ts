@@ -11,11 +11,12 @@ export interface StreamCaps {
 }
 
 /**
- * A session is one page load of the messenger and holds one stream (two for a moment, when a
- * network change leaves a dead connection the server has not noticed yet). An address is shared
- * by everyone behind one NAT (an office, a mobile carrier): 64 is a dozen visitors with several
- * tabs each. Each open stream costs memory (BENCHMARKS.md, idle streams) and up to the stream
- * buffer limit while its client does not read.
+ * A browser tab holds one stream (two for a moment, when a network change leaves a dead
+ * connection the server has not noticed yet); a session serves one page load, so 8 is a visitor
+ * with several tabs on one session, twice over. An address is shared by everyone behind one NAT
+ * (an office, a mobile carrier): 64 is a dozen visitors with several tabs each. Each open stream
+ * costs memory (BENCHMARKS.md, server-idle-streams) and up to the stream buffer limit while its
+ * client does not read.
  */
 export const DEFAULT_STREAM_CAPS: StreamCaps = { perSession: 8, perIp: 64 };
 
