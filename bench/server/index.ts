@@ -17,17 +17,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
-  createSseParser,
   EVENTS_PER_REQUEST_MAX,
   type BootRequest,
   type BootResponse,
-  type RealtimeEvent,
   type StartConversationResponse,
   type TrackedEvent,
 } from '@confab/core';
@@ -37,6 +35,8 @@ import { sql } from 'kysely';
 import { startPostgres, type PostgresServer } from '../../packages/server/test/postgres-server';
 import { TEAM_TOKEN as PROCESS_TOKEN } from '../../packages/server/test/server-harness';
 import { startServerProcess } from '../../packages/server/test/server-process';
+import { startBareServer } from './bare-sse-server';
+import { format, ms, openStream, percentile, pool, post, postJson, seconds, timed, type OpenStream } from './shared';
 
 // ---------------------------------------------------------------------------------------------
 // Options: flags (`pnpm run server -- --clients 200`) or environment variables.
@@ -101,191 +101,6 @@ const TEAM_TOKEN = `bench-team-token-${randomBytes(12).toString('hex')}`;
 /** How long one message may take to arrive before it counts as lost. */
 const ARRIVAL_TIMEOUT_MS = 15_000;
 const SETUP_CONCURRENCY = 50;
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers.
-
-const format = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const ms = (n: number) => `${format(n, n < 10 ? 2 : 1)} ms`;
-const seconds = (milliseconds: number) => `${format(milliseconds / 1000, 2)} s`;
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-/** Runs `work(0..count-1)` with at most `limit` in flight; resolves when all are done. */
-async function pool(count: number, limit: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await work(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
-}
-
-function timed<T>(work: () => Promise<T>): Promise<{ value: T; elapsed: number }> {
-  const start = performance.now();
-  return work().then((value) => ({ value, elapsed: performance.now() - start }));
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTTP client: node:http with keep-alive agents, shared by Confab and the baseline.
-
-interface Answer {
-  status: number;
-  text: string;
-}
-
-function post(agent: http.Agent, base: URL, path: string, body: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        agent,
-        host: base.hostname,
-        port: base.port,
-        method: 'POST',
-        path,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', reject);
-      },
-    );
-    request.setNoDelay(true);
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-async function postJson<T>(agent: http.Agent, base: URL, path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const answer = await post(agent, base, path, JSON.stringify(body), headers);
-  if (answer.status !== 200) throw new Error(`POST ${path}: ${answer.status} ${answer.text.slice(0, 300)}`);
-  return JSON.parse(answer.text) as T;
-}
-
-/** An open SSE stream: the body of every message from the team is handed to `onBody`. */
-interface OpenStream {
-  close(): void;
-  /** Message events the visitor wrote (a stream may replay the one that started the conversation). */
-  readonly ownMessages: number;
-  /** Events other than messages (`unread`, `conversation`); comments are not events. */
-  readonly otherEvents: number;
-  /** The server ended the stream or the connection failed before `close()`. */
-  readonly endedEarly: boolean;
-}
-
-function openStream(agent: http.Agent, base: URL, path: string, headers: Record<string, string>, onBody: (body: string, at: number) => void): Promise<OpenStream> {
-  return new Promise((resolve, reject) => {
-    let response: IncomingMessage | undefined;
-    let opened = false;
-    let ownMessages = 0;
-    let otherEvents = 0;
-    let closing = false;
-    let endedEarly = false;
-    const parser = createSseParser();
-    const request = http.request({ agent, host: base.hostname, port: base.port, method: 'GET', path, headers: { accept: 'text/event-stream', ...headers } });
-    request.setNoDelay(true);
-    const stream: OpenStream = {
-      close: () => {
-        closing = true;
-        response?.destroy();
-        request.destroy();
-      },
-      get ownMessages() {
-        return ownMessages;
-      },
-      get otherEvents() {
-        return otherEvents;
-      },
-      get endedEarly() {
-        return endedEarly;
-      },
-    };
-    request.on('error', (error) => {
-      if (!opened) reject(error);
-    });
-    request.on('response', (res) => {
-      response = res;
-      if (res.statusCode !== 200) {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => reject(new Error(`GET ${path}: ${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`)));
-        return;
-      }
-      res.on('error', () => {});
-      res.on('close', () => {
-        if (!closing) endedEarly = true;
-      });
-      res.on('data', (chunk: Buffer) => {
-        const at = performance.now();
-        // Both servers open with a comment line: the first bytes mean the stream is live.
-        if (!opened) {
-          opened = true;
-          resolve(stream);
-        }
-        for (const message of parser.feed(chunk)) {
-          const event = JSON.parse(message.data) as RealtimeEvent;
-          if (event.type !== 'message') otherEvents++;
-          else if (event.message.author !== 'team') ownMessages++;
-          else onBody(event.message.body, at);
-        }
-      });
-    });
-    request.end();
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// The baseline: a bare node:http server holding SSE responses open; POST /send/:n writes the
-// posted body, as a message event, to stream n.
-
-async function startBareServer(): Promise<{ url: URL; close(): Promise<void> }> {
-  const streams = new Map<string, ServerResponse>();
-  let lastId = 0;
-  const server = http.createServer((request, response) => {
-    const [, route, key] = (request.url ?? '').split('/');
-    if (request.method === 'GET' && route === 'stream' && key) {
-      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' });
-      response.write(': bare stream\n\n');
-      streams.set(key, response);
-      response.on('close', () => streams.delete(key));
-      return;
-    }
-    if (request.method === 'POST' && route === 'send' && key) {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const { body } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { body: string };
-        const stream = streams.get(key);
-        if (!stream) {
-          response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no such stream"}');
-          return;
-        }
-        const id = String(++lastId);
-        stream.write(`id: ${id}\nevent: message\ndata: ${JSON.stringify({ id, type: 'message', message: { author: 'team', body } })}\n\n`);
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
-      });
-      return;
-    }
-    response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the bare server has no port');
-  return {
-    url: new URL(`http://127.0.0.1:${address.port}`),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const stream of streams.values()) stream.end();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Reply → arrival rounds, the same for both servers.
@@ -400,14 +215,15 @@ function makeBatches(requests: number, prefix: string): TrackedEvent[][] {
   );
 }
 
-// The `people` and `events` tables exactly as packages/server's migration 0001 creates them.
+// The `people` and `events` tables as packages/server's migrations leave them (0001, then 0007:
+// event ids unique per person).
 const BASELINE_SCHEMA = `
   create table "people" ("id" text primary key, "app_id" text not null, "role" text not null, "visitor_id" text not null,
     "user_id" text, "email" text, "name" text, "attributes" text not null, "created_at" bigint not null, "updated_at" bigint not null);
   create table "events" ("app_id" text not null, "id" text not null, "person_id" text not null references "people" ("id"),
-    "name" text not null, "metadata" text, "created_at" bigint not null, "received_at" bigint not null,
-    constraint "events_pk" primary key ("app_id", "id"));
+    "name" text not null, "metadata" text, "created_at" bigint not null, "received_at" bigint not null);
   create index "events_person" on "events" ("person_id", "created_at");
+  create unique index "events_person_id" on "events" ("person_id", "id");
 `;
 
 /** Raw better-sqlite3: one transaction per batch, with the server's pragmas (packages/server/src/db/sqlite.ts). */
@@ -423,7 +239,7 @@ function rawInsertBaseline(file: string, warmup: TrackedEvent[][], measured: Tra
     const addPerson = db.prepare(`insert into "people" ("id", "app_id", "role", "visitor_id", "attributes", "created_at", "updated_at") values (?, ?, 'lead', ?, '{}', ?, ?)`);
     for (const id of people) addPerson.run(id, APP_ID, `visitor-${id}`, Date.now(), Date.now());
     const insert = db.prepare(
-      `insert into "events" ("app_id", "id", "person_id", "name", "metadata", "created_at", "received_at") values (?, ?, ?, ?, ?, ?, ?) on conflict ("app_id", "id") do nothing`,
+      `insert into "events" ("app_id", "id", "person_id", "name", "metadata", "created_at", "received_at") values (?, ?, ?, ?, ?, ?, ?) on conflict ("person_id", "id") do nothing`,
     );
     const insertBatch = db.transaction((personId: string, events: TrackedEvent[]) => {
       const receivedAt = Date.now();
@@ -506,9 +322,10 @@ async function postgresDeployment(postgres: PostgresServer, processes: 1 | 2): P
 }
 
 async function startInProcess(db: string): Promise<RunningServer> {
-  // The rate limits cannot be switched off: set them to the largest values the config accepts.
+  // The rate limits cannot be switched off: set them to the largest values the config accepts. Every
+  // client comes from 127.0.0.1, so the address's stream cap goes too.
   const parsed = parseConfig(
-    ['--port', '0', '--host', '127.0.0.1', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', '--team-name', 'Bench'],
+    ['--port', '0', '--host', '127.0.0.1', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', '--max-streams-per-ip', '1000000', '--team-name', 'Bench'],
     {},
   );
   if (parsed === 'help') throw new Error('parseConfig answered help');

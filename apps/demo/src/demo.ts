@@ -85,9 +85,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const server = await startServer(config, {
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     routes: siteBackend(secret),
-    // The pages first, then the widget's build (/confab.js from packages/dom/dist), then the
-    // bundled framework pages (/vue/app.js, /svelte/app.js).
-    staticRoots: [{ root: publicDir }, { root: widgetDir }, { root: pagesBuildDir }],
+    // The pages, the widget's script (/confab.js from packages/dom/dist, and nothing else of that
+    // build: its source maps, module bundles and type declarations), the bundled framework pages
+    // (/vue/app.js, /svelte/app.js).
+    staticRoots: [{ root: publicDir }, { root: widgetDir, files: [WIDGET_FILE] }, { root: pagesBuildDir }],
   });
   const widgetFile = join(widgetDir, WIDGET_FILE);
   return {

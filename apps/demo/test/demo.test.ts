@@ -18,6 +18,8 @@ beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'confab-demo-test-'));
   mkdirSync(join(folder, 'dist'));
   writeFileSync(join(folder, 'dist', 'confab.js'), PLACEHOLDER_WIDGET);
+  // What else a build of packages/dom leaves beside the script: never served.
+  for (const other of ['confab.js.map', 'index.js', 'index.cjs', 'index.d.ts', 'index.js.map']) writeFileSync(join(folder, 'dist', other), '{"sources":["../src/x.ts"]}');
   demo = await startDemo({ port: 0, db: join(folder, 'db', 'demo.sqlite'), widgetDir: join(folder, 'dist') });
 });
 
@@ -92,6 +94,8 @@ describe('the demo server', () => {
     const widget = await get('/confab.js');
     expect(widget).toMatchObject({ status: 200, text: PLACEHOLDER_WIDGET });
     expect(widget.type).toBe('text/javascript; charset=utf-8');
+    // The build folder's other files are not the site's to give away.
+    for (const path of ['/confab.js.map', '/index.js', '/index.cjs', '/index.d.ts', '/index.js.map']) expect((await get(path)).status, path).toBe(404);
   });
 
   it('registers every hook at load and wires the custom launcher', async () => {

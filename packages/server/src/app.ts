@@ -2,12 +2,11 @@
 // three route groups. Fastify because it validates JSON Schema natively with compiled validators,
 // has first-party, maintained plugins for CORS and rate limiting, and is the fastest of the
 // well-kept Node frameworks; the server is Node-only, so Hono's runtime portability buys nothing.
-import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { ServerMessengerSettings } from '@confab/core';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
-import { ApiError, clientErrorHandler, errorBody, errorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './errors';
+import { ApiError, clientErrorHandler, errorBody, errorHandler, frameworkErrors, MAX_PARAM_LENGTH, refuseOverlongSegment } from './errors';
 import { consume, memoryRateLimiters, type RateLimiters, type RateLimits } from './rate-limits';
 import type { RealtimeHub } from './realtime';
 import { bearerToken, MESSENGER_BODY_LIMIT, messengerRoutes } from './routes/messenger';
@@ -17,6 +16,8 @@ import { teamRoutes } from './routes/team';
 import { hashToken, type Store } from './store';
 import { parseJsonBody } from './json-body';
 import { findIllFormedText } from './well-formed-text';
+import { createStreamRegistry, DEFAULT_STREAM_CAPS, type StreamCaps, type StreamRegistry } from './stream-caps';
+import { requestTimeoutOptions } from './request-timeout';
 
 export interface ServerOptions {
   store: Store;
@@ -35,10 +36,14 @@ export interface ServerOptions {
   now?: () => number;
   /** Fastify's logger: false (none), true, or pino options such as `{ level: 'warn' }`. */
   logger?: FastifyHttpOptions<RawServerDefault>['logger'];
-  /** Bytes a stream may have waiting before it waits for the client to read them (default 1 MB). */
+  /** Bytes one session's streams may have waiting, together, before they wait for their clients to read them (default 1 MB). */
   streamBufferLimit?: number;
   /** How long a client may take to read them before it is disconnected (default 10 s). */
   streamStallMs?: number;
+  /** Open streams per session and per client address (DEFAULT_STREAM_CAPS). */
+  streamCaps?: StreamCaps;
+  /** How long a request may take to arrive, headers and body (default 30 s); streams are not cut by it. */
+  requestTimeoutMs?: number;
 }
 
 export interface ServerContext {
@@ -48,8 +53,8 @@ export interface ServerContext {
   teamToken: string;
   messengerSettings: ServerMessengerSettings;
   now: () => number;
-  /** Open streams, ended first on shutdown so `close()` does not wait for them. */
-  streams: Set<ServerResponse>;
+  /** Open streams, counted against their caps, and ended first on shutdown so `close()` does not wait for them. */
+  streams: StreamRegistry;
   streamBufferLimit: number;
   streamStallMs: number;
   /** Counts a request against its session's rate limit (the beacon carries its token in the body). */
@@ -79,6 +84,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Off unless configured: a forged X-Forwarded-For must not buy a fresh rate limit.
     trustProxy,
     return503OnClosing: true,
+    ...requestTimeoutOptions(options.requestTimeoutMs),
     // Ids may be 128 characters (schemas.ts), percent-encoded longer still: Fastify's default is 100.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Fastify's own answers (a bad URL encoding, an overlong parameter, malformed HTTP) in our shape.
@@ -113,6 +119,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     delegator: (request, callback) => callback(null, request.url.startsWith(MESSENGER_PATH) ? messengerCors : { origin: false }),
   });
 
+  // After CORS, so a browser can read the answer.
+  app.addHook('onRequest', refuseOverlongSegment);
+
   const limiters = options.rateLimiters ?? memoryRateLimiters(options.rateLimits);
   app.addHook('onRequest', (request) => consume(limiters.perIp, request.ip, 'address', request));
 
@@ -123,7 +132,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     teamToken: options.teamToken,
     messengerSettings: options.messengerSettings ?? { team_name: 'Confab' },
     now: options.now ?? Date.now,
-    streams: new Set(),
+    streams: createStreamRegistry(options.streamCaps ?? DEFAULT_STREAM_CAPS),
     streamBufferLimit: options.streamBufferLimit ?? STREAM_BUFFER_LIMIT,
     streamStallMs: options.streamStallMs ?? STREAM_STALL_MS,
     limitSession: (token, request) => consume(limiters.perSession, hashToken(token), 'session', request),
@@ -149,7 +158,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // Streams never end by themselves: end them before the server waits for open connections.
   app.addHook('preClose', async () => {
-    for (const stream of context.streams) stream.end();
+    for (const stream of [...context.streams.all()]) stream.raw.end();
   });
   return app;
 }

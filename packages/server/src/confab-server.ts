@@ -1,7 +1,7 @@
 // A running Confab server: database opened and migrated, HTTP listening, graceful close.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, posix, relative, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { buildServer, type ServerOptions } from './app';
 import type { ServerConfig } from './config';
@@ -26,6 +26,13 @@ export interface StaticRoot {
    * it (ETag, Last-Modified) on every use, so a rebuilt script or an edited page shows on reload.
    */
   cacheControl?: string;
+  /**
+   * Only these files of the folder are served (paths inside it, e.g. `['confab.js']`), each at its
+   * own path under the prefix, ahead of other folders there; nothing else of the folder answers.
+   * A build folder holds more than its script (source maps, other bundles, type declarations):
+   * list what the pages need. Without it, the whole folder is served.
+   */
+  files?: string[];
 }
 
 export interface StartOptions {
@@ -33,7 +40,7 @@ export interface StartOptions {
   logger?: ServerOptions['logger'];
   /** Folders to serve beside the API; they never answer a path of the API (see API_PATHS). */
   staticRoots?: StaticRoot[];
-  /** Bytes a stream may have waiting before it waits for the client to read them (default 1 MB). */
+  /** Bytes one session's streams may have waiting, together, before they wait for their clients to read them (default 1 MB). */
   streamBufferLimit?: number;
   /** How long a client may take to read them before it is disconnected (default 10 s). */
   streamStallMs?: number;
@@ -52,6 +59,10 @@ function isApiPath(request: FastifyRequest): boolean {
   } catch {
     return true; // malformed escapes: no file
   }
+  return isApiPathname(path);
+}
+
+function isApiPathname(path: string): boolean {
   return API_PATHS.some((owned) => path === owned.replace(/\/$/, '') || path.startsWith(owned.endsWith('/') ? owned : `${owned}/`));
 }
 
@@ -64,7 +75,8 @@ async function serveStatic(app: FastifyInstance, roots: StaticRoot[]): Promise<v
   for (const root of roots) {
     const prefix = root.prefix ?? '/';
     if (!prefix.startsWith('/')) throw new Error(`static prefix must start with /, got ${JSON.stringify(prefix)}`);
-    byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), root]);
+    if (root.files) await serveFiles(app, root, prefix, root.files);
+    else byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), root]);
   }
   for (const [prefix, group] of byPrefix) {
     const folders = group.map((g) => ({ root: resolve(g.root), cacheControl: g.cacheControl ?? 'no-cache' }));
@@ -77,15 +89,42 @@ async function serveStatic(app: FastifyInstance, roots: StaticRoot[]): Promise<v
       index: 'index.html',
       cacheControl: false,
       allowedPath: (_path, _root, request) => !isApiPath(request),
-      setHeaders: (reply, file) => {
-        // RFC 9239: JavaScript is text/javascript (the mime table still says application/...).
-        if (/\.m?js$/.test(file)) reply.header('content-type', 'text/javascript; charset=utf-8');
-        const folder = folders.find((f) => isInside(f.root, file));
-        reply.header('cache-control', folder?.cacheControl ?? 'no-cache');
-        reply.header('x-content-type-options', 'nosniff');
-      },
+      setHeaders: (reply, file) => setFileHeaders(reply, file, folders.find((f) => isInside(f.root, file))?.cacheControl),
     });
   }
+}
+
+function setFileHeaders(reply: FastifyReply, file: string, cacheControl: string | undefined) {
+  // RFC 9239: JavaScript is text/javascript (the mime table still says application/...).
+  if (/\.m?js$/.test(file)) reply.header('content-type', 'text/javascript; charset=utf-8');
+  reply.header('cache-control', cacheControl ?? 'no-cache');
+  reply.header('x-content-type-options', 'nosniff');
+}
+
+/** A folder's listed files, each on a route of its own: a path not listed never reaches the folder. */
+async function serveFiles(app: FastifyInstance, root: StaticRoot, prefix: string, files: string[]): Promise<void> {
+  const urls = files.map((file) => {
+    const normalized = posix.normalize(file);
+    if (file === '' || normalized !== file || file.startsWith('/') || file.startsWith('..') || file.split('/').some((part) => part.startsWith('.'))) {
+      throw new Error(`a static file must be a plain path inside its folder (no leading /, no . or .. segments, no dotfiles), got ${JSON.stringify(file)}`);
+    }
+    const url = posix.join(prefix, file);
+    if (isApiPathname(url)) throw new Error(`static file ${JSON.stringify(url)} would shadow the API`);
+    return { file, url };
+  });
+  // A scope of its own: the plugin's reply.sendFile is decorated once per folder.
+  await app.register(async (scope) => {
+    await scope.register(fastifyStatic, {
+      root: resolve(root.root),
+      serve: false,
+      decorateReply: true,
+      suppressWarning: true,
+      dotfiles: 'ignore',
+      cacheControl: false,
+      setHeaders: (reply, file) => setFileHeaders(reply, file, root.cacheControl),
+    });
+    for (const { file, url } of urls) scope.get(url, (_request, reply) => reply.sendFile(file));
+  });
 }
 
 function isInside(folder: string, file: string): boolean {
@@ -141,6 +180,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     rateLimits: config.rateLimits,
+    streamCaps: config.streamCaps,
+    requestTimeoutMs: config.requestTimeoutMs,
     messengerSettings: { team_name: config.teamName, ...(config.greeting !== undefined ? { greeting: config.greeting } : {}) },
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.streamBufferLimit !== undefined ? { streamBufferLimit: options.streamBufferLimit } : {}),

@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout';
+import { DEFAULT_STREAM_CAPS, type StreamCaps } from './stream-caps';
 
 export interface ServerConfig {
   port: number;
@@ -22,6 +24,10 @@ export interface ServerConfig {
    * proxy's per-IP rate limit.
    */
   trustProxy: boolean | number | string;
+  /** Open realtime streams per session (the oldest ends) and per client address (429). */
+  streamCaps: StreamCaps;
+  /** How long a request may take to arrive, headers and body; a stream's response is not cut by it. */
+  requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +52,12 @@ export const USAGE = `confab-server [options]
   --greeting <s>         the messenger's greeting     (CONFAB_GREETING)
   --trust-proxy <v>      behind a reverse proxy: true, a number of hops, or the proxies'
                          addresses (comma-separated); default false   (CONFAB_TRUST_PROXY)
+  --max-streams-per-session <n> open realtime streams per session; a newer one ends the oldest
+                         (CONFAB_MAX_STREAMS_PER_SESSION, default ${DEFAULT_STREAM_CAPS.perSession})
+  --max-streams-per-ip <n> open realtime streams per client address; past it, 429
+                         (CONFAB_MAX_STREAMS_PER_IP, default ${DEFAULT_STREAM_CAPS.perIp})
+  --request-timeout <s>  seconds a request may take to arrive (headers and body), 408 past it
+                         (CONFAB_REQUEST_TIMEOUT, default ${DEFAULT_REQUEST_TIMEOUT_MS / 1000})
   --help`;
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -83,6 +95,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
         'rate-limit-session': { type: 'string' },
         'team-name': { type: 'string' },
         'trust-proxy': { type: 'string' },
+        'max-streams-per-session': { type: 'string' },
+        'max-streams-per-ip': { type: 'string' },
+        'request-timeout': { type: 'string' },
         greeting: { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -121,5 +136,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     teamName: values['team-name'] ?? env.CONFAB_TEAM_NAME ?? 'Confab',
     greeting: values.greeting ?? env.CONFAB_GREETING,
     trustProxy: parseTrustProxy(values['trust-proxy'] ?? env.CONFAB_TRUST_PROXY),
+    streamCaps: {
+      perSession: integer('--max-streams-per-session', values['max-streams-per-session'] ?? env.CONFAB_MAX_STREAMS_PER_SESSION, DEFAULT_STREAM_CAPS.perSession, 1, 1_000),
+      perIp: integer('--max-streams-per-ip', values['max-streams-per-ip'] ?? env.CONFAB_MAX_STREAMS_PER_IP, DEFAULT_STREAM_CAPS.perIp, 1, 1_000_000),
+    },
+    requestTimeoutMs: 1000 * integer('--request-timeout', values['request-timeout'] ?? env.CONFAB_REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT_MS / 1000, 1, 3_600),
   };
 }

@@ -77,13 +77,26 @@ function describeValidation(context: string | undefined, issue: ValidationIssue)
 /** The longest path parameter the router accepts (Fastify's `maxParamLength`); longer is a 414. */
 export const MAX_PARAM_LENGTH = 256;
 
+const OVERLONG_SEGMENT = `a path segment is longer than the ${MAX_PARAM_LENGTH} characters any parameter may have`;
+
+/**
+ * The router answers 414 only where a parameter would take the segment; anywhere else (a path no
+ * route has) it would be a 404. Every overlong segment is a 414, as API.md promises.
+ */
+export async function refuseOverlongSegment(request: FastifyRequest, reply: FastifyReply) {
+  const path = request.url.split('?')[0] ?? '';
+  if (path.length > MAX_PARAM_LENGTH && path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) {
+    return reply.status(414).send(errorBody(414, OVERLONG_SEGMENT, 'url'));
+  }
+}
+
 /** Errors Fastify raises before routing (Fastify's `frameworkErrors` option). */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   switch (error.code) {
     case 'FST_ERR_BAD_URL':
       return reply.status(400).send(errorBody(400, `the URL's path has a malformed percent-encoding: ${request.url.split('?')[0]}`, 'url'));
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return reply.status(414).send(errorBody(414, `a path segment is longer than the ${MAX_PARAM_LENGTH} characters any parameter may have`, 'url'));
+      return reply.status(414).send(errorBody(414, OVERLONG_SEGMENT, 'url'));
   }
   return errorHandler(error, request, reply);
 }

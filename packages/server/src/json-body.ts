@@ -6,7 +6,19 @@ import type { FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { ApiError } from './errors';
 
-export function parseJsonBody(_request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) {
+/** The charset a content-type names, lower-cased and unquoted; undefined when it names none. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*("?)([^";\s]*)\1/i.exec(contentType ?? '');
+  return match?.[2]?.toLowerCase();
+}
+
+export function parseJsonBody(request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) {
+  // The body is read as UTF-8 (what JSON is, RFC 8259): another charset would be read wrong.
+  const charset = charsetOf(request.headers['content-type']);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    done(new ApiError(415, `charset ${JSON.stringify(charset)} is not accepted: send the body as UTF-8`, 'content-type'));
+    return;
+  }
   if (body.length === 0) {
     done(new ApiError(400, 'the body is empty: send a JSON object', 'body'));
     return;

@@ -312,6 +312,12 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     if (existing && existing.id !== lead.id) {
       // The lead's open streams hear of it, and follow their session to the user.
       publish(lead.app_id, lead.id);
+      // An event both hold (the same client id, sent before and after the login) is kept once.
+      await trx
+        .deleteFrom('events')
+        .where('person_id', '=', lead.id)
+        .where('id', 'in', (eb) => eb.selectFrom('events').select('id').where('person_id', '=', existing.id))
+        .execute();
       for (const table of ['conversations', 'events', 'page_views', 'sessions', 'realtime_events'] as const) {
         await trx.updateTable(table).set({ person_id: existing.id }).where('person_id', '=', lead.id).execute();
       }
@@ -558,6 +564,8 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     trackEvents: (asked, events, now) =>
       transaction(async (trx) => {
         const session = await currentSession(trx, asked, now);
+        // Deduplicated per person (migration 0007's unique key): another person's event with the
+        // same id is theirs, not this one; a retry, or an id repeated in a batch, is stored once.
         await trx
           .insertInto('events')
           .values(
@@ -571,7 +579,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
               received_at: now,
             })),
           )
-          .onConflict((oc) => oc.columns(['app_id', 'id']).doNothing())
+          .onConflict((oc) => oc.columns(['person_id', 'id']).doNothing())
           .execute();
         return events.map((event) => event.id);
       }),

@@ -122,6 +122,51 @@ describe('update, events and sessions', () => {
     expect(stored.body.events[1].metadata).toEqual({ n: 1, ok: true, none: null, s: 'x' });
   });
 
+  it("an event id is deduplicated per person: a visitor who sends another's event id stores their own event and drops nothing of the other's", async () => {
+    const a = await boot(server);
+    const b = await boot(server);
+    const post = (token: string, name: string) =>
+      call(server, 'POST', `${messenger()}/events`, { token, body: { events: [{ id: 'shared-event-id', name, created_at: 10 }] } });
+    expect((await post(a.session.token, 'a-checked-out')).body).toEqual({ accepted: ['shared-event-id'] });
+    expect((await post(b.session.token, 'b-signed-up')).body).toEqual({ accepted: ['shared-event-id'] });
+    // Retries of each stay deduplicated, each under its own person.
+    expect((await post(b.session.token, 'b-again')).body).toEqual({ accepted: ['shared-event-id'] });
+    const eventsOf = async (personId: string) =>
+      (await call(server, 'GET', `${team()}/contacts/${personId}/events`, { token: TEAM_TOKEN })).body.events.map((e: { id: string; name: string }) => [e.id, e.name]);
+    expect(await eventsOf(a.person.id)).toEqual([['shared-event-id', 'a-checked-out']]);
+    expect(await eventsOf(b.person.id)).toEqual([['shared-event-id', 'b-signed-up']]);
+  });
+
+  it('a lead who logs in as a user already holding one of its event ids (a retry across the login) joins them with that event once', async () => {
+    const userId = `dedup-user-${Date.now()}`;
+    const user = await boot(server, { identity: { user_id: userId } });
+    const lead = await boot(server);
+    await call(server, 'POST', `${messenger()}/events`, { token: user.session.token, body: { events: [{ id: 'same-on-both', name: 'signed-up', created_at: 1 }] } });
+    await call(server, 'POST', `${messenger()}/events`, {
+      token: lead.session.token,
+      body: { events: [{ id: 'same-on-both', name: 'signed-up', created_at: 1 }, { id: 'lead-only', name: 'viewed-pricing', created_at: 2 }] },
+    });
+    const joined = await call(server, 'POST', `${messenger()}/update`, { token: lead.session.token, body: { identity: { user_id: userId }, attributes: {} } });
+    expect(joined.status).toBe(200);
+    expect(joined.body.person.id).toBe(user.person.id);
+    const stored = await call(server, 'GET', `${team()}/contacts/${user.person.id}/events`, { token: TEAM_TOKEN });
+    expect(stored.body.events.map((e: { id: string; name: string }) => [e.id, e.name])).toEqual([
+      ['same-on-both', 'signed-up'],
+      ['lead-only', 'viewed-pricing'],
+    ]);
+  });
+
+  it('a batch that repeats an id stores it once', async () => {
+    const { session, person } = await boot(server);
+    const answer = await call(server, 'POST', `${messenger()}/events`, {
+      token: session.token,
+      body: { events: [{ id: 'twice', name: 'first', created_at: 1 }, { id: 'twice', name: 'second', created_at: 2 }] },
+    });
+    expect(answer.body).toEqual({ accepted: ['twice', 'twice'] });
+    const stored = await call(server, 'GET', `${team()}/contacts/${person.id}/events`, { token: TEAM_TOKEN });
+    expect(stored.body.events.map((e: { name: string }) => e.name)).toEqual(['first']);
+  });
+
   it('a beacon (text/plain, token in the body) stores events too', async () => {
     const { session, person } = await boot(server);
     const answer = await call(server, 'POST', `${messenger()}/events/beacon`, {

@@ -137,4 +137,44 @@ describe('migrations', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it('0007: events stored before the upgrade are kept, still deduplicated for their person, and another person may use their ids', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'confab-migrations-'));
+    const database = await testDatabase(folder);
+    try {
+      const { db, close } = isPostgresUrl(database.db) ? openPostgres(database.db, { max: 1 }) : openSqlite(database.db);
+      try {
+        await migrate(db, BACKEND, '0004_conversation_start_client_id');
+        await db
+          .insertInto('people')
+          .values({ id: 'p-old', app_id: 'acme', role: 'lead', visitor_id: 'v-old', user_id: null, email: null, name: null, attributes: '{}', created_at: 1, updated_at: 1 })
+          .execute();
+        await db
+          .insertInto('sessions')
+          .values({ token_hash: hashToken('old-token'), app_id: 'acme', person_id: 'p-old', created_at: 1, expires_at: Date.now() + 3_600_000, revoked_at: null })
+          .execute();
+        await db.insertInto('events').values({ app_id: 'acme', id: 'e-old', person_id: 'p-old', name: 'old', metadata: '{"n":1}', created_at: 1, received_at: 2 }).execute();
+      } finally {
+        await close();
+      }
+
+      const server = await startServer(testConfig(folder, { db: database.db }));
+      try {
+        const old = await boot(server, { visitor_id: 'v-old', session_token: 'old-token' });
+        const other = await boot(server);
+        const send = (token: string, name: string) => call(server, 'POST', `${messenger()}/events`, { token, body: { events: [{ id: 'e-old', name, created_at: 3 }] } });
+        expect((await send(old.session.token, 'retried')).status).toBe(200);
+        expect((await send(other.session.token, 'theirs')).status).toBe(200);
+        const eventsOf = async (personId: string) =>
+          (await call(server, 'GET', `${team()}/contacts/${personId}/events`, { token: TEAM_TOKEN })).body.events.map((e: { name: string; metadata?: unknown }) => [e.name, e.metadata ?? null]);
+        expect(await eventsOf('p-old')).toEqual([['old', { n: 1 }]]);
+        expect(await eventsOf(other.person.id)).toEqual([['theirs', null]]);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await database.drop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

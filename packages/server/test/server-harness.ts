@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BootRequest, BootResponse } from '@confab/core';
-import { DEFAULT_RATE_LIMITS, startServer, type RunningServer, type ServerConfig, type StartOptions } from '../src';
+import { DEFAULT_RATE_LIMITS, DEFAULT_STREAM_CAPS, startServer, type RunningServer, type ServerConfig, type StartOptions } from '../src';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
 import { testDatabase } from './backend';
@@ -23,6 +23,9 @@ export function testConfig(folder: string, overrides: Partial<ServerConfig> = {}
     teamName: 'Acme Support',
     greeting: undefined,
     trustProxy: false,
+    // Every test client is 127.0.0.1: the address's stream cap is lifted as the rate limits are.
+    streamCaps: { ...DEFAULT_STREAM_CAPS, perIp: 100_000 },
+    requestTimeoutMs: 30_000,
     ...overrides,
   };
 }

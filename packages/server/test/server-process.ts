@@ -21,7 +21,7 @@ export interface ServerProcess {
 
 /** Starts a server process on a free port on `db` (SQLite file or postgres:// URL); resolves with its URL. Later flags win. */
 export function startServerProcess(db: string, children: ChildProcess[], extraArgs: string[] = []): Promise<ServerProcess> {
-  const args = ['--port', '0', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', ...extraArgs];
+  const args = ['--port', '0', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', '--max-streams-per-ip', '1000000', ...extraArgs];
   const child = spawn(process.execPath, ['--conditions=source', '--import', tsxLoader, main, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -14,6 +14,7 @@ let folder: string;
 let site: string;
 let widget: string;
 let later: string;
+let build: string;
 let database: TestDatabase;
 
 beforeAll(async () => {
@@ -21,6 +22,7 @@ beforeAll(async () => {
   site = join(folder, 'site');
   widget = join(folder, 'widget');
   later = join(folder, 'later');
+  build = join(folder, 'build');
   mkdirSync(join(site, 'api', 'v1'), { recursive: true });
   mkdirSync(join(site, 'messenger'), { recursive: true });
   mkdirSync(widget);
@@ -33,6 +35,13 @@ beforeAll(async () => {
   writeFileSync(join(site, 'api', 'v1', 'secret.txt'), 'not served');
   writeFileSync(join(site, 'messenger', 'x.txt'), 'not served');
   writeFileSync(join(widget, 'confab.js'), 'window.Intercom = function () {};');
+  // A widget's build folder, as packages/dom's dist: the script and what else a build leaves there.
+  mkdirSync(join(build, 'chunks'), { recursive: true });
+  writeFileSync(join(build, 'confab.js'), 'window.Intercom = "built";');
+  writeFileSync(join(build, 'confab.js.map'), '{"version":3,"sources":["../src/secret-plans.ts"]}');
+  writeFileSync(join(build, 'index.cjs'), 'module.exports = {};');
+  writeFileSync(join(build, 'index.d.ts'), 'export {};');
+  writeFileSync(join(build, 'chunks', 'extra.js'), '1;');
 
   database = await testDatabase(folder);
   server = await startServer(
@@ -43,6 +52,7 @@ beforeAll(async () => {
         { root: widget }, // same prefix: looked up after the site's folder
         { root: widget, prefix: '/assets', cacheControl: 'public, max-age=31536000, immutable' },
         { root: later, prefix: '/later' }, // does not exist yet
+        { root: build, prefix: '/widget', files: ['confab.js', 'chunks/extra.js'], cacheControl: 'public, max-age=60' },
       ],
     },
   );
@@ -91,6 +101,29 @@ describe('static files beside the API', () => {
     const widgetAtAssets = await fetch(`${server.url}/assets/confab.js`);
     expect(widgetAtAssets.status).toBe(200);
     expect(widgetAtAssets.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('a folder with a list of files serves those and nothing else of it', async () => {
+    const script = await fetch(`${server.url}/widget/confab.js`);
+    expect(script.status).toBe(200);
+    expect(await script.text()).toBe('window.Intercom = "built";');
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await statusOf(`${server.url}/widget/confab.js`, { 'if-none-match': script.headers.get('etag')! })).toBe(304);
+    expect((await fetch(`${server.url}/widget/chunks/extra.js`)).status).toBe(200);
+    for (const path of ['/widget/confab.js.map', '/widget/index.cjs', '/widget/index.d.ts', '/widget/', '/widget/chunks/', '/widget/%2e%2e/build/confab.js.map']) {
+      const answer = await call(server, 'GET', path);
+      expect(answer.status, path).toBe(404);
+      expect(JSON.stringify(answer.body), path).not.toContain('secret-plans');
+    }
+  });
+
+  it('a list of files refuses a path out of the folder, a dotfile, or a path of the API, at start', async () => {
+    for (const files of [['../confab.sqlite'], ['/etc/passwd'], ['.env'], ['a/../b.js'], ['']]) {
+      await expect(startServer(testConfig(folder, { db: database.db }), { staticRoots: [{ root: build, files }] }), JSON.stringify(files)).rejects.toThrow(/plain path inside its folder/);
+    }
+    await expect(startServer(testConfig(folder, { db: database.db }), { staticRoots: [{ root: build, prefix: '/api', files: ['x.js'] }] })).rejects.toThrow(/shadow the API/);
   });
 
   it('a folder made after the start is served once it exists', async () => {

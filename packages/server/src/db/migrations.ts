@@ -158,6 +158,30 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('people').addColumn('device_hash', 'text').execute();
       },
     },
+    '0007_events_deduplicated_per_person': {
+      // An event id was unique in its app: a visitor who sent another's id was answered `accepted`
+      // and their event dropped, the other's kept. Ids are now unique per person (a lead who logs
+      // in as an existing user brings their events along, minus the ids that user already holds).
+      // SQLite cannot drop a primary key, so the table is rebuilt, on both engines alike.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('events_per_person')
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('metadata', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('received_at', time, (c) => c.notNull())
+          .execute();
+        await sql`INSERT INTO events_per_person (app_id, id, person_id, name, metadata, created_at, received_at)
+          SELECT app_id, id, person_id, name, metadata, created_at, received_at FROM events`.execute(db);
+        await db.schema.dropTable('events').execute();
+        await db.schema.alterTable('events_per_person').renameTo('events').execute();
+        await db.schema.createIndex('events_person').on('events').columns(['person_id', 'created_at']).execute();
+        await db.schema.createIndex('events_person_id').on('events').columns(['person_id', 'id']).unique().execute();
+      },
+    },
   };
 }
 

@@ -7,15 +7,17 @@ import { SessionEndedError } from '../store';
 import { AppParams } from '../schemas';
 import type { ServerContext } from '../app';
 import { bearerToken } from './messenger';
+import type { OpenStream } from '../stream-caps';
 
 const KEEP_ALIVE_MS = 15_000;
 const REPLAY_PAGE = 500;
 /**
  * A client that reads slower than it is written to (a stalled tab, a congested link) would make
- * the server buffer without bound. Past this many bytes waiting, the stream stops writing until
- * the client has read them (a long replay is paced by the reader this way); a client that does
- * not read them within STREAM_STALL_MS is disconnected: it reconnects with its Last-Event-ID
- * and is replayed from the database, which already holds everything.
+ * the server buffer without bound. Past this many bytes waiting in one session's streams
+ * together, a stream that has more than the socket's own buffer waiting stops writing until its
+ * client has read it (a long replay is paced by the reader this way); a client that does not read
+ * within STREAM_STALL_MS is disconnected: it reconnects with its Last-Event-ID and is replayed
+ * from the database, which already holds everything.
  */
 export const STREAM_BUFFER_LIMIT = 1024 * 1024;
 export const STREAM_STALL_MS = 10_000;
@@ -68,8 +70,13 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
     let cursor = session.stream_from;
     if (resumeFrom !== undefined && Number(resumeFrom) <= (await store.latestRealtimeId())) cursor = Number(resumeFrom);
     let personId = session.person_id;
+    const sessionKey = session.token_hash;
     const appId = request.params.app_id;
 
+    // Checked and counted with no await in between, so concurrent connections cannot all slip under
+    // a cap. Over its address's cap, a 429 the client backs off from; over its session's, the
+    // session's oldest stream ends.
+    context.streams.admit(sessionKey, request.ip);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...headers, connection: 'keep-alive' });
@@ -107,7 +114,7 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
             for (const event of events) {
               raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
               cursor = Number(event.id);
-              if (raw.writableLength > context.streamBufferLimit) {
+              if (raw.writableNeedDrain && context.streams.buffered(sessionKey) > context.streamBufferLimit) {
                 const buffered = raw.writableLength;
                 if (!(await drained(raw, context.streamStallMs))) {
                   if (!closed) request.log.warn({ buffered }, 'stream client stopped reading, disconnected');
@@ -129,17 +136,33 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
     }
 
     let stopListening = hub.listen(personId, () => void pump());
-    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    const keepAlive = setInterval(() => {
+      if (!raw.writableEnded) raw.write(': keep-alive\n\n');
+    }, KEEP_ALIVE_MS);
     // The session is checked when there is news; a quiet stream ends when the session expires, so
     // the client's reconnect hears the 401 and boots again rather than listening to nothing.
-    const expiry = setTimeout(() => raw.end(), Math.min(Math.max(0, session.expires_at - now()), 2 ** 31 - 1));
-    context.streams.add(raw);
+    const expiry = setTimeout(() => {
+      if (!raw.writableEnded) raw.end();
+    }, Math.min(Math.max(0, session.expires_at - now()), 2 ** 31 - 1));
+    const open: OpenStream = {
+      raw,
+      session: sessionKey,
+      ip: request.ip,
+      end(reason) {
+        if (closed) return;
+        closed = true;
+        raw.end(`: ${reason}\n\n`);
+        // One that still has unread bytes would hold them until its client reads: let it go now.
+        if (raw.writableLength > 0) raw.destroy();
+      },
+    };
+    context.streams.add(open);
     raw.on('close', () => {
       closed = true;
       stopListening();
       clearInterval(keepAlive);
       clearTimeout(expiry);
-      context.streams.delete(raw);
+      context.streams.remove(open);
     });
     void pump();
   });
