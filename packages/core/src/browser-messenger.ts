@@ -1,3 +1,4 @@
+import { createApiBaseResolver } from './api-base';
 import { createBrowserPlatform, type BrowserWindow } from './browser-platform';
 import { watchCustomLauncher, type ClickSource } from './custom-launcher';
 import type { Clock } from './clock';
@@ -35,22 +36,27 @@ export interface BrowserMessenger {
 }
 
 /**
- * The messenger as every browser adapter (dom, vue, svelte) runs it on a page: the browser platform, Intercom's
- * order for the server (the api_base a boot named, then the app's, then the page's origin), the
- * last events sent by beacon when the page is hidden, `custom_launcher_selector`, and the boot
- * when asked for.
+ * The messenger as every browser adapter (dom, vue, svelte) runs it on a page: the browser platform, the
+ * order for the server (the one the last boot named, then the app's options, then the adapter's
+ * fallbacks, then the page's origin; in each, `confab_api_base` before `api_base`, and a value
+ * naming Intercom's own host passed over with one warning), the last events sent by beacon when
+ * the page is hidden, `custom_launcher_selector`, and the boot when asked for.
  */
 export function startBrowserMessenger(
   win: PageWindow,
   options: AdapterOptions,
-  /** Where the server is when neither a boot nor these options name one, before the page's origin (the DOM adapter: intercomSettings, then its script's origin). */
-  fallbackApiBase: () => string | undefined = () => undefined,
+  /** Where the server may be when neither a boot nor these options name one, in order, before the page's origin (the DOM adapter: intercomSettings, then its script's origin). */
+  fallbackApiBases: () => readonly unknown[] = () => [],
 ): BrowserMessenger {
   // Everything but how it runs is Intercom's settings.
   const { autoBoot, transport, storage, clock, logger: given, random, ...settings } = options;
   const logger = given ?? consoleLogger;
   let messenger: Messenger | undefined;
-  const apiBase = () => messenger?.getSnapshot().context.settings?.api_base ?? settings.api_base ?? fallbackApiBase() ?? win.location.origin;
+  const apiBase = createApiBaseResolver(
+    () => [messenger?.getSnapshot().context.settings?.api_base, settings.confab_api_base, settings.api_base, ...fallbackApiBases()],
+    () => win.location.origin,
+    logger,
+  );
   const platform = createBrowserPlatform({ window: win, apiBase, logger, transport, storage });
   const started = createMessenger({
     transport: platform.transport,

@@ -25,7 +25,8 @@ export interface IntercomApi {
   (command: 'showSpace', space: SpaceName): void;
   (command: 'showConversation', conversationId: string | number): void;
   (command: 'startConversation', message: string): void;
-  <H extends HookName>(command: H, callback: HookCallbacks[H]): Unsubscribe;
+  /** `undefined` leaves the hook with no handler. */
+  <H extends HookName>(command: H, callback: HookCallbacks[H] | undefined): Unsubscribe;
   (command: 'trackEvent', name: string, metadata?: EventMetadata): void;
   (command: 'getVisitorId'): string | undefined;
 }
@@ -66,7 +67,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
 
 export type ParsedCommand =
   | { kind: 'event'; event: MessengerEvent }
-  | { kind: 'hook'; hook: HookName; callback: (...args: never[]) => void }
+  /** `callback` undefined: "no handler" (react-use-intercom passes its optional callbacks as they are). */
+  | { kind: 'hook'; hook: HookName; callback: ((...args: never[]) => void) | undefined }
   | { kind: 'getVisitorId' };
 
 export type CommandResult = { ok: true; command: ParsedCommand } | { ok: false; problem: string };
@@ -157,8 +159,9 @@ export function parseCommand(command: unknown, args: unknown[], env: CommandEnvi
   if ((HOOKS as readonly string[]).includes(name)) {
     const tooMany = atMost(args, 1);
     if (tooMany) return fail(tooMany);
-    if (typeof args[0] !== 'function') return fail('callback must be a function');
-    return { ok: true, command: { kind: 'hook', hook: name as HookName, callback: args[0] as () => void } };
+    // An explicit undefined is a routine "no handler"; a call with no callback at all is a mistake.
+    if (typeof args[0] !== 'function' && !(args.length === 1 && args[0] === undefined)) return fail('callback must be a function');
+    return { ok: true, command: { kind: 'hook', hook: name as HookName, callback: args[0] as (() => void) | undefined } };
   }
 
   switch (name) {

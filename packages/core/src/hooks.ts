@@ -3,7 +3,8 @@ import { describeError, type Logger } from './logger';
 
 /**
  * The host page's callbacks. Kept outside the machine so a registration survives shutdown and
- * a later boot; a callback that throws is reported, never allowed to break the messenger.
+ * a later boot; a callback that throws is reported, never allowed to break the messenger. Each
+ * registration is a listener of its own; `Intercom(hook, fn)` keeps one of them per hook (messenger.ts).
  */
 export interface HookRegistry {
   add<H extends HookName>(hook: H, callback: HookCallbacks[H]): Unsubscribe;

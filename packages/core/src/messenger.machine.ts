@@ -1,4 +1,5 @@
 import { assign, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
+import { confabServer } from './api-base';
 import { backoffDelay } from './backoff';
 import type { MessengerEffects } from './effects';
 import { randomId } from './ids';
@@ -66,6 +67,18 @@ function appendMessage(messages: ThreadMessage[], message: Message): ThreadMessa
 
 const appIdOf = (context: MessengerContext): string | undefined => context.settings?.app_id ?? context.appId;
 
+/** A boot naming no server keeps the current one; naming Intercom's host names none (api-base.ts). */
+function keepsServer(current: NormalizedSettings, next: NormalizedSettings): boolean {
+  const named = confabServer(next.api_base);
+  return named === undefined || named === confabServer(current.api_base);
+}
+
+function isSameAppAndPerson(context: MessengerContext, event: MessengerEvent): boolean {
+  if (event.type !== 'BOOT' || !context.settings) return false;
+  const nextApp = event.settings.app_id ?? appIdOf(context);
+  return nextApp === appIdOf(context) && isSamePerson(context.settings.identity, event.settings.identity);
+}
+
 /**
  * The messenger's lifecycle, as DESIGN.md describes it: unbooted, booting, booted (panel and
  * updates side by side), shutDown. The machine decides what happens when; every piece of I/O is
@@ -126,17 +139,16 @@ export function createMessengerMachine(effects: MessengerEffects) {
         const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
         return (
           (next.app_id ?? appIdOf(context)) === appIdOf(context) &&
-          (next.api_base ?? context.settings.api_base) === context.settings.api_base &&
+          keepsServer(context.settings, next) &&
           same(next.identity, context.settings.identity) &&
           same(next.attributes, context.settings.attributes) &&
           same(applyLauncherSettings(context.launcher, next.launcher), context.launcher)
         );
       },
-      sameAppAndPerson: ({ context, event }) => {
-        if (event.type !== 'BOOT' || !context.settings) return false;
-        const nextApp = event.settings.app_id ?? appIdOf(context);
-        return nextApp === appIdOf(context) && isSamePerson(context.settings.identity, event.settings.identity);
-      },
+      // The same person on the same server: a boot naming another server is a boot there.
+      sameAppAndPerson: ({ context, event }) =>
+        isSameAppAndPerson(context, event) && keepsServer(context.settings!, (event as { settings: NormalizedSettings }).settings),
+      sameAppAndPersonElsewhere: ({ context, event }) => isSameAppAndPerson(context, event),
       forCurrentSession: ({ context, event }) =>
         event.type === 'PERSON_UPDATED' && context.session?.token === event.sessionToken,
       canAdmitUpdate: ({ context }) => canAdmitUpdate(context.updateWindow, clock.now()),
@@ -250,6 +262,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
           );
         }
       },
+      forgetSession: assign({ session: null, person: null }),
       clearUserData: assign({
         settings: null,
         launcher: defaultLauncherSettings,
@@ -450,6 +463,9 @@ export function createMessengerMachine(effects: MessengerEffects) {
             { guard: 'bootRepeatsSettings' },
             // The same person again while the first boot is in flight: it is an update.
             { guard: 'sameAppAndPerson', actions: ['updateAsBoot'] },
+            // The same person, another server (the first was wrong or unreachable): boot there,
+            // keeping the calls that wait for this person.
+            { guard: 'sameAppAndPersonElsewhere', target: '.', reenter: true, actions: ['endSession', 'forgetSession', 'assignBootSettings'] },
             // Another person: as in booted, a logout first (a session may be held while waiting to boot again).
             { target: '.', reenter: true, actions: ['dropDeferredOfAnotherPerson', 'endSession', 'clearUserData', 'assignBootSettings'] },
           ],

@@ -4,6 +4,7 @@ import {
   parseCommand,
   type CommandName,
   type HookCallbacks,
+  type HookName,
   type IntercomApi,
   type SpaceName,
   type Unsubscribe,
@@ -101,6 +102,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
 
   // After stop() every command and intent does nothing: a stopped actor would only warn.
   let stopped = false;
+  // The registration each hook's Intercom-API handler holds, to end when the next one replaces it.
+  const handlers = new Map<HookName, Unsubscribe>();
 
   function send(event: MessengerEvent) {
     if (stopped) return;
@@ -111,7 +114,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
     }
   }
 
-  function intercom(command: unknown, ...args: unknown[]): unknown {
+  /**
+   * One call. A hook registered through `Intercom(command, ...args)` is the hook's one handler,
+   * replacing the last; through the adapters' commands it is a listener of its own (core README, "Hooks").
+   */
+  function run(command: unknown, args: unknown[], hooksAs: 'handler' | 'listener'): unknown {
     if (stopped) return typeof command === 'string' && command.startsWith('on') ? NOOP_UNSUBSCRIBE : undefined;
     try {
       const parsed = parseCommand(command, args, environment);
@@ -124,8 +131,14 @@ export function createMessenger(options: MessengerOptions): Messenger {
         case 'event':
           send(result.event);
           return undefined;
-        case 'hook':
-          return hooks.add(result.hook, result.callback as HookCallbacks[typeof result.hook]);
+        case 'hook': {
+          const { hook, callback } = result;
+          // Intercom(hook, fn): one handler per hook, the last registered (undefined: none).
+          if (hooksAs === 'handler') handlers.get(hook)?.();
+          const unsubscribe = callback ? hooks.add(hook, callback as HookCallbacks[typeof hook]) : NOOP_UNSUBSCRIBE;
+          if (hooksAs === 'handler') handlers.set(hook, unsubscribe);
+          return unsubscribe;
+        }
         case 'getVisitorId': {
           const { appId } = actor.getSnapshot().context;
           return appId ? effects.visitorId(appId) : undefined;
@@ -137,12 +150,12 @@ export function createMessenger(options: MessengerOptions): Messenger {
     }
     return undefined;
   }
-  const Intercom = intercom as IntercomApi;
+  const Intercom = ((command: unknown, ...args: unknown[]) => run(command, args, 'handler')) as IntercomApi;
 
   const call =
     (name: CommandName) =>
     (...args: unknown[]) =>
-      intercom(name, ...args);
+      run(name, args, 'listener');
   const commands = {
     boot: call('boot'),
     shutdown: call('shutdown'),

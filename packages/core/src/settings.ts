@@ -37,6 +37,7 @@ export const defaultLauncherSettings: LauncherSettings = {
 
 export interface NormalizedSettings {
   app_id: string | undefined;
+  /** The server this call named: `confab_api_base`, else `api_base`. */
   api_base: string | undefined;
   identity: Identity;
   attributes: PersonAttributes;
@@ -47,7 +48,10 @@ export interface NormalizedSettings {
 /** The settings a site passes, as Intercom documents them; other keys are custom attributes. */
 export interface IntercomSettings {
   app_id?: string;
+  /** Intercom's name for the server; one naming Intercom's own host counts as absent (api-base.ts). */
   api_base?: string;
+  /** Confab's own name for its server, which no Intercom client overwrites; before api_base. */
+  confab_api_base?: string;
   /** null or '' (a template's logged-out visitor) count as absent. */
   user_id?: string | number | null;
   email?: string | null;
@@ -184,11 +188,14 @@ const cssColor = v.pipe(
   v.regex(/^(#[0-9a-fA-F]{3,8}|(rgb|rgba|hsl|hsla)\([0-9.,%\s/]+\)|[a-zA-Z]{3,30})$/, 'must be a CSS colour such as #0b5cff'),
 );
 
+const absoluteUrl = v.optional(v.pipe(v.string(), v.url('must be an absolute URL')));
+
 const settingsEntries = {
   app_id: v.optional(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "_" or "-"')),
   ),
-  api_base: v.optional(v.pipe(v.string(), v.url('must be an absolute URL'))),
+  api_base: absoluteUrl,
+  confab_api_base: absoluteUrl,
   user_id: v.optional(idValue),
   email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_STRING), v.email('must be an email address'))),
   user_hash: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (HMAC-SHA256)'))),
@@ -335,7 +342,9 @@ export function parseSettings(input: unknown, subject = 'settings'): ParseResult
   const custom: CustomAttributes = {};
   for (const [key, value] of Object.entries(result.output)) {
     if (value === undefined || IGNORED_KEYS.has(key)) continue;
-    if (key === 'app_id' || key === 'api_base') normalized[key] = value as string;
+    if (key === 'app_id') normalized.app_id = value as string;
+    // The server this call named: Confab's own setting wins over Intercom's.
+    else if (key === 'api_base' || key === 'confab_api_base') normalized.api_base = result.output.confab_api_base ?? (value as string);
     else if ((IDENTITY_KEYS as readonly string[]).includes(key)) normalized.identity[key as (typeof IDENTITY_KEYS)[number]] = value as string;
     else if (key in LAUNCHER_KEYS) {
       const name = LAUNCHER_KEYS[key]!;

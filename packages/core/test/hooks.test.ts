@@ -37,12 +37,76 @@ describe('hooks', () => {
     expect(counts).toEqual([1, 2, 0]);
   });
 
-  it('registrations survive shutdown and a later boot, and each unsubscribes on its own', async () => {
+  it('Intercom(hook, fn) registered once before the first boot: called once per event, across shutdown and boot', async () => {
+    const h = createHarness();
+    const seen: string[] = [];
+    h.Intercom('onShow', () => seen.push('show'));
+    for (const user of ['u1', 'u2', 'u3']) {
+      h.Intercom('boot', { app_id: 'acme', user_id: user });
+      await h.clock.settle();
+      h.Intercom('show');
+      h.Intercom('shutdown');
+    }
+    expect(seen).toEqual(['show', 'show', 'show']);
+  });
+
+  it('Intercom(hook, fn) registered again at every boot (react-use-intercom): the last registration is the handler, called once per event', async () => {
+    const h = createHarness();
+    const seen: string[] = [];
+    for (const user of ['u1', 'u2', 'u3']) {
+      // A new closure each time, as the React provider makes one per boot.
+      h.Intercom('onShow', () => seen.push(`show as ${user}`));
+      h.Intercom('onHide', () => seen.push(`hide as ${user}`));
+      h.Intercom('boot', { app_id: 'acme', user_id: user });
+      await h.clock.settle();
+      h.Intercom('show');
+      h.Intercom('hide');
+      h.Intercom('shutdown');
+    }
+    expect(seen).toEqual(['show as u1', 'hide as u1', 'show as u2', 'hide as u2', 'show as u3', 'hide as u3']);
+    expect(h.messenger.hooks.count('onShow')).toBe(1);
+  });
+
+  it('Intercom(hook, undefined) means no handler: it removes the last one, silently', async () => {
+    const h = createHarness();
+    const seen: string[] = [];
+    h.Intercom('onShow', () => seen.push('show'));
+    expect(typeof h.Intercom('onShow', undefined)).toBe('function');
+    for (const hook of ['onHide', 'onUnreadCountChange', 'onUserEmailSupplied'] as const) h.Intercom(hook, undefined);
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('show');
+    expect(seen).toEqual([]);
+    expect(h.warnings).toEqual([]);
+    // With no callback at all the call is a mistake, and says so.
+    (h.Intercom as (command: string) => unknown)('onShow');
+    expect(h.warnings).toEqual([expect.stringContaining("Intercom('onShow'): callback must be a function")]);
+  });
+
+  it('the Intercom handler\'s unsubscribe removes it only while it is still the handler', async () => {
+    const h = createHarness();
+    const seen: string[] = [];
+    const offFirst = h.Intercom('onShow', () => seen.push('first'));
+    const offSecond = h.Intercom('onShow', () => seen.push('second'));
+    offFirst(); // already replaced: changes nothing
+    h.Intercom('boot', { app_id: 'acme' });
+    await h.clock.settle();
+    h.Intercom('show');
+    offSecond();
+    offSecond(); // twice is harmless
+    h.Intercom('hide');
+    h.Intercom('show');
+    expect(seen).toEqual(['second']);
+  });
+
+  it('adapters\' listeners add up beside the Intercom handler, survive shutdown and a later boot, and each unsubscribes on its own', async () => {
     const h = createHarness();
     const a: string[] = [];
     const b: string[] = [];
-    const offA = h.Intercom('onShow', () => a.push('a'));
-    h.Intercom('onShow', () => b.push('b'));
+    const page: string[] = [];
+    const offA = h.messenger.commands.onShow(() => a.push('a'));
+    h.messenger.commands.onShow(() => b.push('b'));
+    h.Intercom('onShow', () => page.push('page'));
     h.Intercom('boot', { app_id: 'acme', user_id: 'u1' });
     await h.clock.settle();
     h.Intercom('show');
@@ -57,6 +121,9 @@ describe('hooks', () => {
     h.Intercom('show');
     expect(a).toEqual(['a', 'a']);
     expect(b).toEqual(['b', 'b', 'b']);
+    expect(page).toEqual(['page', 'page', 'page']);
+    expect(h.messenger.commands.onShow(undefined as never)).toBeTypeOf('function');
+    expect(h.warnings).toEqual([]);
   });
 
   it('shutdown while open fires onHide; onUnreadCountChange falls back to 0', async () => {
@@ -82,7 +149,7 @@ describe('hooks', () => {
     h.Intercom('onShow', () => {
       throw new Error('host bug');
     });
-    h.Intercom('onShow', () => seen.push('second'));
+    h.messenger.commands.onShow(() => seen.push('second'));
     h.Intercom('boot', { app_id: 'acme' });
     await h.clock.settle();
     expect(() => h.Intercom('show')).not.toThrow();

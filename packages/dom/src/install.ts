@@ -52,8 +52,9 @@ export function installIntercom(options: InstallOptions): ConfabPage {
   const scriptOrigin = originOf(options.scriptUrl);
   const appId = settings()?.app_id;
   // The browser platform, page-hide beacons and custom_launcher_selector, as every browser
-  // adapter runs them; the boot is ours (below), after `window.Intercom` is in place. Intercom's
-  // order for the server: the one a boot named, then intercomSettings.api_base, then the script's origin.
+  // adapter runs them; the boot is ours (below), after `window.Intercom` is in place. The order for
+  // the server: the one a boot named, then intercomSettings (confab_api_base, then api_base; read
+  // at each request), then the script's origin; core passes over any naming Intercom's own host.
   const running = startBrowserMessenger(
     win,
     {
@@ -65,7 +66,7 @@ export function installIntercom(options: InstallOptions): ConfabPage {
       logger: options.logger,
       random: options.random,
     },
-    () => (typeof settings()?.api_base === 'string' ? (settings()!.api_base as string) : undefined) ?? scriptOrigin,
+    () => [settings()?.confab_api_base, settings()?.api_base, scriptOrigin],
   );
   const { messenger } = running;
   const queued = readSnippetQueue(existing, (message) => messenger.effects.logger.warn(message));
