@@ -95,7 +95,8 @@ export interface IntercomCompany {
 }
 
 // Keys Intercom reads but Confab has no use for; accepted so existing snippets stay quiet.
-const IGNORED_KEYS = new Set(['installation_type', 'session_duration', 'page_title', 'widget']);
+// react-use-intercom's argument-less update() sends last_request_at: the server keeps its own.
+const IGNORED_KEYS = new Set(['installation_type', 'session_duration', 'page_title', 'widget', 'last_request_at']);
 
 const MAX_STRING = 255;
 const CUSTOM_KEY_RULE = /^[^.$]{1,190}$/;
@@ -231,6 +232,7 @@ const settingsEntries = {
   session_duration: v.optional(v.unknown()),
   page_title: v.optional(v.unknown()),
   widget: v.optional(v.unknown()),
+  last_request_at: v.optional(v.unknown()),
 };
 
 const MAX_CUSTOM_ATTRIBUTES = 100;

@@ -117,6 +117,7 @@ describe('every bad call logs one warning naming the command and the rule, and c
       horizontal_padding: 5,
       alignment: 'left',
       installation_type: 'js',
+      last_request_at: 1704067200,
     });
     await h.clock.settle();
     expect(h.warnings).toEqual([]);
@@ -131,6 +132,8 @@ describe('every bad call logs one warning naming the command and the rule, and c
         company: { company_id: '7', name: 'Acme', custom_attributes: { tier: 'gold' } },
       },
     });
+    // Settings Intercom reads and Confab ignores (installation_type, last_request_at) are no attributes.
+    expect(person!.attributes.custom_attributes).toEqual({ plan: 'pro', seats: 3, trial: false, renewal: null });
     // Intercom's minimum padding is 20px.
     expect(h.view().launcher).toMatchObject({ alignment: 'left', horizontalPadding: 20 });
   });
