@@ -76,9 +76,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   // The environment is deliberately not read here: the secret is the demo's own, known only to
   // the server and to its stand-in site backend (site-backend.ts), which signs the page's users.
   const secret = options.secret ?? randomBytes(24).toString('base64url');
-  const argv = ['--port', String(options.port ?? 8787), '--host', options.host ?? '127.0.0.1', '--db', db, '--team-name', 'Confab demo', '--secret', secret];
+  // `--flag=value`: a value may start with "-" (a quarter of base64url secrets do), which the
+  // parser would otherwise read as a flag.
+  const argv = ['--port', String(options.port ?? 8787), '--host', options.host ?? '127.0.0.1', '--db', db, '--team-name', 'Confab demo', `--secret=${secret}`];
   argv.push('--greeting', 'Hi! Send a message here, then answer it from the team page.');
-  if (options.teamToken !== undefined) argv.push('--team-token', options.teamToken);
+  if (options.teamToken !== undefined) argv.push(`--team-token=${options.teamToken}`);
   const config = parseConfig(argv, {});
   if (config === 'help') throw new Error('unreachable: --help is never passed');
 

@@ -203,6 +203,27 @@ describe('without a widget build', () => {
   });
 });
 
+describe('secrets and tokens', () => {
+  it('starts with a secret or team token that begins with "-" (a made secret may)', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'confab-demo-dash-'));
+    const dashed = await startDemo({ port: 0, db: join(empty, 'demo.sqlite'), widgetDir: join(empty, 'dist'), secret: '-secret-with-a-leading-dash', teamToken: '-team-token-with-a-dash' });
+    try {
+      const signed = await fetch(`${dashed.apiBase}/demo/sign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ proof: 'user_hash', user_id: 'dash-1' }) });
+      const { user_hash } = (await signed.json()) as { user_hash: string };
+      const booted = await fetch(`${dashed.apiBase}/messenger/v1/apps/acme/boot`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ app_id: 'acme', visitor_id: 'v-dash', device_id: 'd-dash', identity: { user_id: 'dash-1', user_hash }, attributes: {} }),
+      });
+      expect(booted.status).toBe(200);
+      expect(dashed.teamUrl).toContain('#token=-team-token-with-a-dash');
+    } finally {
+      await dashed.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the command line', () => {
   // `--` first, as `pnpm run start -- --port 0` passes it.
   it('prints the URLs and the database, warns about a missing build, and closes on SIGTERM', async () => {
