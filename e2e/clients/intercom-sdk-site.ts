@@ -2,10 +2,10 @@
 // shows, with only `widgetUrl` pointing at Confab's script. The test page says where that script
 // is (and any more settings) in `window.siteConfig`; the test drives the package's functions
 // through `window.site`.
-// The named export, as the README gives it for Remix: this folder is an ES-module package, where a
-// bundler reads a CommonJS package's default export as Node does (the whole module object).
-import {
-  Intercom,
+// Imported as the package's README shows. This folder's package.json says it is not an ES-module
+// package, as most sites' sources are not: inside one, a bundler reads a CommonJS package's
+// default import as Node does (the whole module object), and the README's import fails.
+import Intercom, {
   boot,
   getVisitorId,
   hide,
