@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { storageKeys, userDataKeys, type EventMetadata, type HookName, type Lifecycle, type Person } from '../src';
-import { FAREWELL_LIMIT_MS } from '../src/effects';
+import { FAREWELL_LIMIT_MS } from '../src/machine/effects';
 import { createFlakyTransport, type Fault, type FlakyTransport } from './flaky-transport';
 import { createHarness, type Harness } from './harness';
 

@@ -1,5 +1,5 @@
 import { parseCookie, stringifySetCookie } from 'cookie';
-import type { Storage } from './storage';
+import type { Storage } from '../platform/storage';
 
 /** Intercom keeps its visitor and device ids about nine months; so do we. */
 const LONG_LIVED_MS = 270 * 24 * 60 * 60 * 1000;

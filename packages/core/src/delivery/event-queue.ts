@@ -1,8 +1,8 @@
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
-import type { Clock } from './clock';
-import type { Logger } from './logger';
-import type { EventsAck, TrackedEvent } from './protocol';
-import type { Storage } from './storage';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { EventsAck, TrackedEvent } from '../protocol/wire';
+import type { Storage } from '../platform/storage';
 import { toTransportError, TransportError, utf8Length } from './transport';
 import { BEACON_MAX_BYTES } from './http-transport';
 

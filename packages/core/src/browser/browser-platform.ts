@@ -1,9 +1,9 @@
 import { createCookieStorage, type CookieDocument, type WebStorage } from './cookie-storage';
-import { createHttpTransport } from './http-transport';
-import type { Logger } from './logger';
-import type { Page } from './protocol';
-import type { Storage } from './storage';
-import type { Transport } from './transport';
+import { createHttpTransport } from '../delivery/http-transport';
+import type { Logger } from '../platform/logger';
+import type { Page } from '../protocol/wire';
+import type { Storage } from '../platform/storage';
+import type { Transport } from '../delivery/transport';
 
 /**
  * What a browser adapter takes from its page, handed in (floating-ui's injected platform): core

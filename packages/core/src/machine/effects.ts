@@ -1,14 +1,14 @@
-import { systemClock, type Clock } from './clock';
-import { createEventQueue, type EventQueue } from './event-queue';
-import { randomId } from './ids';
-import { consoleLogger, describeError, type Logger } from './logger';
-import { createMemoryStorage } from './memory-storage';
+import { systemClock, type Clock } from '../platform/clock';
+import { createEventQueue, type EventQueue } from '../delivery/event-queue';
+import { randomId } from '../platform/ids';
+import { consoleLogger, describeError, type Logger } from '../platform/logger';
+import { createMemoryStorage } from '../platform/memory-storage';
 import type { UpdatePatch } from './patch';
-import type { BootRequest, Page, Session, TrackedEvent, UpdateResponse } from './protocol';
-import type { NormalizedSettings } from './settings';
-import { SESSION_LIFETIME_MS, storageKeys, type Storage } from './storage';
-import { toTransportError, type Transport } from './transport';
-import { createUpdateSender, type UpdateSender } from './update-sender';
+import type { BootRequest, Page, Session, TrackedEvent, UpdateResponse } from '../protocol/wire';
+import type { NormalizedSettings } from '../commands/settings';
+import { SESSION_LIFETIME_MS, storageKeys, type Storage } from '../platform/storage';
+import { toTransportError, type Transport } from '../delivery/transport';
+import { createUpdateSender, type UpdateSender } from '../delivery/update-sender';
 
 /** Everything the messenger needs from its runtime, injected (floating-ui's "platform"). */
 export interface MessengerPlatform {

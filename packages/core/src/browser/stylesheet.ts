@@ -1,4 +1,4 @@
-import type { LauncherSettings } from './settings';
+import type { LauncherSettings } from '../commands/settings';
 
 /**
  * The messenger's stylesheet, shared by every adapter. Every rule is scoped under the root part

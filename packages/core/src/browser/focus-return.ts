@@ -1,4 +1,4 @@
-import { OWN_UI_SELECTOR } from './anatomy';
+import { OWN_UI_SELECTOR } from '../view/anatomy';
 
 /** What focus handling touches of an element (core reads no DOM globals: adapters pass their own). */
 export interface FocusableElement {

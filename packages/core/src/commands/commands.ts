@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import type { MessengerEvent } from './messenger.types';
-import type { EventMetadata, Page } from './protocol';
+import type { MessengerEvent } from '../machine/messenger.types';
+import type { EventMetadata, Page } from '../protocol/wire';
 import { findReservedKey } from './reserved-keys';
 import { describeIssues, parseSettings, type IntercomSettings } from './settings';
 

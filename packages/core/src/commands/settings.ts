@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { findReservedKey } from './reserved-keys';
-import type { Company, CustomAttributes, Identity, PersonAttributes } from './protocol';
+import type { Company, CustomAttributes, Identity, PersonAttributes } from '../protocol/wire';
 
 /**
  * Intercom's settings object (`boot`, `update`, `window.intercomSettings`), validated with

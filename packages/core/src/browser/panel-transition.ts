@@ -1,4 +1,4 @@
-import type { View } from './messenger.types';
+import type { View } from '../machine/messenger.types';
 
 /** Where the panel stood at the last render (the view model's fields of the same names). */
 export interface PanelPlace {

@@ -1,8 +1,8 @@
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
-import type { Clock } from './clock';
-import type { Logger } from './logger';
-import { mergePatch, type UpdatePatch } from './patch';
-import type { Session, UpdateResponse } from './protocol';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import { mergePatch, type UpdatePatch } from '../machine/patch';
+import type { Session, UpdateResponse } from '../protocol/wire';
 import { toTransportError, type Transport } from './transport';
 
 export interface UpdateSender {

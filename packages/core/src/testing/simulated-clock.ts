@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '../platform/clock';
 
 export interface SimulatedClock extends Clock {
   /** Moves time forward, firing every timer that falls due, in order, letting promises settle between. */

@@ -1,4 +1,4 @@
-import { describeError } from './logger';
+import { describeError } from '../platform/logger';
 import type {
   BootRequest,
   BootResponse,
@@ -13,7 +13,7 @@ import type {
   TrackedEvent,
   UpdateRequest,
   UpdateResponse,
-} from './protocol';
+} from '../protocol/wire';
 
 export interface RealtimeHandlers {
   onEvent(event: RealtimeEvent): void;

@@ -1,6 +1,6 @@
-import { OWN_UI_SELECTOR } from './anatomy';
-import type { Logger } from './logger';
-import type { Messenger } from './messenger';
+import { OWN_UI_SELECTOR } from '../view/anatomy';
+import type { Logger } from '../platform/logger';
+import type { Messenger } from '../messenger';
 
 /** A click as the page's `document` reports it (injected: core reads no globals). */
 export interface PageClick {

@@ -7,8 +7,8 @@ import type {
   ServerMessengerSettings,
   Session,
   TrackedEvent,
-} from './protocol';
-import type { LauncherSettings, NormalizedSettings } from './settings';
+} from '../protocol/wire';
+import type { LauncherSettings, NormalizedSettings } from '../commands/settings';
 import type { UpdateWindow } from './throttle';
 
 /** The panel's views, as DESIGN.md names them. */

@@ -1,8 +1,8 @@
 import { assign, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
-import { confabServer } from './api-base';
-import { backoffDelay } from './backoff';
+import { confabServer } from '../commands/api-base';
+import { backoffDelay } from '../delivery/backoff';
 import type { MessengerEffects } from './effects';
-import { randomId } from './ids';
+import { randomId } from '../platform/ids';
 import { isSamePerson, withClaimedUserId } from './identity';
 import type { MessengerContext, MessengerEvent, ThreadMessage } from './messenger.types';
 import { DEFERRED_BEFORE_BOOT } from './messenger.types';
@@ -14,10 +14,10 @@ import type {
   Message,
   Session,
   StartConversationResponse,
-} from './protocol';
-import { applyLauncherSettings, defaultLauncherSettings, type NormalizedSettings } from './settings';
+} from '../protocol/wire';
+import { applyLauncherSettings, defaultLauncherSettings, type NormalizedSettings } from '../commands/settings';
 import { admitUpdate, canAdmitUpdate, freshUpdateWindow, msUntilReset } from './throttle';
-import { toTransportError } from './transport';
+import { toTransportError } from '../delivery/transport';
 
 /** What the machine announces beside its state (hooks that are not a state change). */
 export type MessengerEmitted = { type: 'userEmailSupplied'; email: string };

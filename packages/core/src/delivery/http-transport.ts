@@ -5,8 +5,8 @@
 // file touches nothing, so core still loads in Node, workers and the rest.
 
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
-import { systemClock, type Clock } from './clock';
-import { consoleLogger, describeError, type Logger } from './logger';
+import { systemClock, type Clock } from '../platform/clock';
+import { consoleLogger, describeError, type Logger } from '../platform/logger';
 import type {
   BootRequest,
   BootResponse,
@@ -21,7 +21,7 @@ import type {
   TrackedEvent,
   UpdateRequest,
   UpdateResponse,
-} from './protocol';
+} from '../protocol/wire';
 import { createSseParser, readSseStream, type SseParser } from './sse-reader';
 import { toTransportError, TransportError, utf8Length, type RealtimeHandlers, type Transport } from './transport';
 

@@ -1,4 +1,4 @@
-import type { Identity } from './protocol';
+import type { Identity } from '../protocol/wire';
 
 export function isLead(identity: Identity): boolean {
   return identity.user_id === undefined && identity.email === undefined;

@@ -1,7 +1,7 @@
-import { COMMAND_NAMES, HOOKS, type HookName, type Unsubscribe } from './commands';
-import type { Messenger, MessengerCommands } from './messenger';
-import type { View } from './messenger.types';
-import type { MessengerSnapshot } from './selectors';
+import { COMMAND_NAMES, HOOKS, type HookName, type Unsubscribe } from '../commands/commands';
+import type { Messenger, MessengerCommands } from '../messenger';
+import type { View } from '../machine/messenger.types';
+import type { MessengerSnapshot } from '../machine/selectors';
 
 /** The state every framework adapter exposes to its users (Vue refs, Svelte stores), read-only. */
 export interface AdapterState {

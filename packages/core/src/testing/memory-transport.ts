@@ -1,7 +1,7 @@
-import { systemClock, type Clock } from './clock';
-import { randomId } from './ids';
-import { isLead } from './identity';
-import { mergeAttributes } from './patch';
+import { systemClock, type Clock } from '../platform/clock';
+import { randomId } from '../platform/ids';
+import { isLead } from '../machine/identity';
+import { mergeAttributes } from '../machine/patch';
 import type {
   BootRequest,
   ConversationSummary,
@@ -12,9 +12,9 @@ import type {
   RealtimeEvent,
   Session,
   TrackedEvent,
-} from './protocol';
-import { SESSION_LIFETIME_MS } from './storage';
-import { TransportError, type RealtimeHandlers, type Transport } from './transport';
+} from '../protocol/wire';
+import { SESSION_LIFETIME_MS } from '../platform/storage';
+import { TransportError, type RealtimeHandlers, type Transport } from '../delivery/transport';
 
 interface StoredConversation {
   id: string;

@@ -1,9 +1,9 @@
 import { partAttrs } from './anatomy';
 import { catalogueFor, type Catalogue } from './i18n';
-import type { MessengerEvent, Thread, ThreadMessage, View } from './messenger.types';
-import type { ConversationSummary } from './protocol';
-import { isOpen, isSending, isThrottled, lifecycleOf, viewOf, type Lifecycle, type MessengerSnapshot } from './selectors';
-import type { LauncherSettings } from './settings';
+import type { MessengerEvent, Thread, ThreadMessage, View } from '../machine/messenger.types';
+import type { ConversationSummary } from '../protocol/wire';
+import { isOpen, isSending, isThrottled, lifecycleOf, viewOf, type Lifecycle, type MessengerSnapshot } from '../machine/selectors';
+import type { LauncherSettings } from '../commands/settings';
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 

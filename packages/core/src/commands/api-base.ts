@@ -1,4 +1,4 @@
-import type { Logger } from './logger';
+import type { Logger } from '../platform/logger';
 
 /**
  * Which server Confab talks to. Intercom's own clients write Intercom's API host into `api_base`

@@ -1,4 +1,4 @@
-import type { Company, Identity, Page, PersonAttributes } from './protocol';
+import type { Company, Identity, Page, PersonAttributes } from '../protocol/wire';
 
 /**
  * What one `update` asks of the server. Throttled updates fold into one patch so the last value
