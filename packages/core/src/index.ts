@@ -1,61 +1,50 @@
+// @confab/core: the messenger in any runtime (the machine, commands, settings, delivery, the view
+// model and the interfaces a platform fills). What needs a page is in @confab/core/browser, the wire
+// shapes and limits in @confab/core/protocol, the test doubles in @confab/core/testing.
 export { createMessenger } from './messenger';
 export type { Messenger, MessengerCommands, MessengerOptions } from './messenger';
-export { connect, PANEL_ID } from './view/connect';
-export { isAtThreadEnd, panelTransition } from './browser/panel-transition';
-export { focusReturnTarget, isCloseKey, isSendKey, type FocusableElement } from './browser/focus-return';
-export { activeElementAt, adoptStylesheetAt, type DrawnNode } from './browser/root-node';
-export type { PanelPlace } from './browser/panel-transition';
-export { adapterCommands, adapterStateOf, INITIAL_ADAPTER_STATE } from './view/adapter-state';
-export type { AdapterState } from './view/adapter-state';
-export type { MessengerView } from './view/connect';
+
 export { createMessengerMachine } from './machine/messenger.machine';
 export type { MessengerMachine, MessengerInput, MessengerEmitted } from './machine/messenger.machine';
 export type { MessengerContext, MessengerEvent, Thread, ThreadMessage, View } from './machine/messenger.types';
 export { isOpen, isThrottled, lifecycleOf, viewOf } from './machine/selectors';
 export type { Lifecycle, MessengerSnapshot } from './machine/selectors';
-export { COMMAND_NAMES, formatProblem, parseCommand, EVENT_NAME_MAX, MESSAGE_MAX, METADATA_MAX_KEYS } from './commands/commands';
+export { admitUpdate, canAdmitUpdate, msUntilReset, UPDATE_LIMIT, UPDATE_WINDOW_MS } from './machine/throttle';
+export type { UpdateWindow } from './machine/throttle';
+export { mergePatch } from './machine/patch';
+export type { UpdatePatch } from './machine/patch';
+export { isSamePerson, isLead } from './machine/identity';
+
+export { COMMAND_NAMES, formatProblem, parseCommand } from './commands/commands';
 export type { CommandName, HookCallbacks, HookName, IntercomApi, SpaceName, Unsubscribe } from './commands/commands';
 export { parseSettings, defaultLauncherSettings, MIN_LAUNCHER_PADDING } from './commands/settings';
 export type { IntercomSettings, LauncherSettings, NormalizedSettings, Alignment } from './commands/settings';
-export { admitUpdate, canAdmitUpdate, msUntilReset, UPDATE_LIMIT, UPDATE_WINDOW_MS } from './machine/throttle';
-export type { UpdateWindow } from './machine/throttle';
-export { mergePatch, mergeAttributes } from './machine/patch';
-export type { UpdatePatch } from './machine/patch';
-export { isSamePerson, isLead } from './machine/identity';
+
 export { createEventQueue } from './delivery/event-queue';
 export type { EventQueue, EventQueueOptions } from './delivery/event-queue';
 export { backoffDelay, DEFAULT_BACKOFF } from './delivery/backoff';
 export { TransportError, toTransportError } from './delivery/transport';
 export type { Transport, RealtimeHandlers } from './delivery/transport';
-export { storageKeys, userDataKeys, SESSION_LIFETIME_MS } from './platform/storage';
+export { createHttpTransport, sendEventsBeacon, messengerUrl, parseRetryAfter } from './delivery/http-transport';
+export type { HttpTransport, HttpTransportOptions, BeaconSender } from './delivery/http-transport';
+export { createSseParser, readSseStream } from './delivery/sse-reader';
+export type { SseMessage, SseParser } from './delivery/sse-reader';
+
+export { connect, PANEL_ID } from './view/connect';
+export type { MessengerView } from './view/connect';
+export { adapterCommands, adapterStateOf, INITIAL_ADAPTER_STATE } from './view/adapter-state';
+export type { AdapterState } from './view/adapter-state';
+export { catalogueFor, catalogues } from './view/i18n';
+export type { Catalogue } from './view/i18n';
+export { parts, partAttrs, SCOPE, HOST_ATTRIBUTE, OWN_UI_SELECTOR, CHAT_ICON_PATH } from './view/anatomy';
+export type { Part } from './view/anatomy';
+export { textSegments, MESSAGE_LINK_REL } from './view/text-segments';
+export type { TextSegment } from './view/text-segments';
+
+export { storageKeys, userDataKeys } from './platform/storage';
 export type { Storage } from './platform/storage';
 export { systemClock } from './platform/clock';
 export type { Clock } from './platform/clock';
 export { consoleLogger } from './platform/logger';
 export type { Logger } from './platform/logger';
 export { createMemoryStorage } from './platform/memory-storage';
-export { createCookieStorage } from './browser/cookie-storage';
-export type { CookieDocument, CookieStorageOptions, WebStorage } from './browser/cookie-storage';
-export { createBrowserPlatform } from './browser/browser-platform';
-export { startBrowserMessenger } from './browser/browser-messenger';
-export { watchCustomLauncher } from './browser/custom-launcher';
-export type { ClickSource } from './browser/custom-launcher';
-export type { AdapterOptions, BrowserMessenger, PageWindow } from './browser/browser-messenger';
-export type { BrowserPlatform, BrowserWindow } from './browser/browser-platform';
-export { createMemoryServer } from './testing/memory-transport';
-export type { MemoryServer, StoredEvent } from './testing/memory-transport';
-export { createSimulatedClock } from './testing/simulated-clock';
-export type { SimulatedClock } from './testing/simulated-clock';
-export { catalogueFor, catalogues } from './view/i18n';
-export type { Catalogue } from './view/i18n';
-export { parts, partAttrs, SCOPE, HOST_ATTRIBUTE, OWN_UI_SELECTOR, CHAT_ICON_PATH } from './view/anatomy';
-export type { Part } from './view/anatomy';
-export type * from './protocol/wire';
-export { createHttpTransport, sendEventsBeacon, messengerUrl, parseRetryAfter, BEACON_MAX_BYTES, EVENTS_PER_REQUEST_MAX } from './delivery/http-transport';
-export type { HttpTransport, HttpTransportOptions, BeaconSender } from './delivery/http-transport';
-export { createSseParser, readSseStream } from './delivery/sse-reader';
-export { textSegments, MESSAGE_LINK_REL } from './view/text-segments';
-export { MESSENGER_CSS, launcherCustomProperties, adoptMessengerStylesheet, adoptStylesheetOn } from './browser/stylesheet';
-export type { StylesheetDocument } from './browser/stylesheet';
-export type { TextSegment } from './view/text-segments';
-export type { SseMessage, SseParser } from './delivery/sse-reader';

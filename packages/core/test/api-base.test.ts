@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiBaseResolver, isIntercomHost } from '../src/commands/api-base';
 import { parseSettings } from '../src/commands/settings';
 import type { Transport } from '../src';
-import { createHarness } from './harness';
+import { createHarness } from '../src/testing';
 
 describe('isIntercomHost', () => {
   it.each([

@@ -1,12 +1,12 @@
 import { createApiBaseResolver } from '../commands/api-base';
-import { createBrowserPlatform, type BrowserWindow } from './browser-platform';
-import { watchCustomLauncher, type ClickSource } from './custom-launcher';
+import type { IntercomSettings } from '../commands/settings';
+import type { Transport } from '../delivery/transport';
+import { createMessenger, type Messenger } from '../messenger';
 import type { Clock } from '../platform/clock';
 import { consoleLogger, type Logger } from '../platform/logger';
-import { createMessenger, type Messenger } from '../messenger';
-import type { IntercomSettings } from '../commands/settings';
 import type { Storage } from '../platform/storage';
-import type { Transport } from '../delivery/transport';
+import { createBrowserPlatform, type BrowserWindow } from './browser-platform';
+import { watchCustomLauncher, type ClickSource } from './custom-launcher';
 
 /** What a framework adapter is given by an app: Intercom's settings, plus how it boots and runs. */
 export interface AdapterOptions extends IntercomSettings {

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { MessengerEvent } from '../machine/messenger.types';
+import { EVENT_NAME_MAX, MESSAGE_MAX, METADATA_MAX_BYTES, METADATA_MAX_KEYS } from '../protocol/limits';
 import type { EventMetadata, Page } from '../protocol/wire';
 import { findReservedKey } from './reserved-keys';
 import { describeIssues, parseSettings, type IntercomSettings } from './settings';
@@ -79,11 +80,6 @@ export interface CommandEnvironment {
   newId(): string;
   page(): Page | undefined;
 }
-
-export const EVENT_NAME_MAX = 255;
-export const METADATA_MAX_KEYS = 20;
-export const METADATA_MAX_BYTES = 8 * 1024;
-export const MESSAGE_MAX = 10_000;
 
 const eventName = v.pipe(
   v.string('must be a string'),

@@ -1,10 +1,10 @@
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
+import { BEACON_MAX_BYTES } from '../protocol/limits';
 import type { EventsAck, TrackedEvent } from '../protocol/wire';
 import type { Storage } from '../platform/storage';
 import { toTransportError, TransportError, utf8Length } from './transport';
-import { BEACON_MAX_BYTES } from './http-transport';
 
 export type SendEvents = (batch: TrackedEvent[]) => Promise<EventsAck>;
 

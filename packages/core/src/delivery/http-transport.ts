@@ -7,6 +7,7 @@
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { systemClock, type Clock } from '../platform/clock';
 import { consoleLogger, describeError, type Logger } from '../platform/logger';
+import { BEACON_MAX_BYTES, EVENTS_PER_REQUEST_MAX } from '../protocol/limits';
 import type {
   BootRequest,
   BootResponse,
@@ -59,11 +60,6 @@ export interface HttpTransport extends Transport {
    */
   beacon(session: Session, events: TrackedEvent[]): boolean;
 }
-
-/** The server caps bodies at 64 KB; a beacon chunk stays below that whichever KB is meant. */
-export const BEACON_MAX_BYTES = 64_000;
-/** The server takes 1 to 100 events per request. */
-export const EVENTS_PER_REQUEST_MAX = 100;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 45_000;

@@ -6,7 +6,8 @@ import { createMemoryStorage } from '../platform/memory-storage';
 import type { UpdatePatch } from './patch';
 import type { BootRequest, Page, Session, TrackedEvent, UpdateResponse } from '../protocol/wire';
 import type { NormalizedSettings } from '../commands/settings';
-import { SESSION_LIFETIME_MS, storageKeys, type Storage } from '../platform/storage';
+import { SESSION_LIFETIME_MS } from '../protocol/limits';
+import { storageKeys, type Storage } from '../platform/storage';
 import { toTransportError, type Transport } from '../delivery/transport';
 import { createUpdateSender, type UpdateSender } from '../delivery/update-sender';
 

@@ -6,7 +6,8 @@ import { randomId } from '../platform/ids';
 import { isSamePerson, withClaimedUserId } from './identity';
 import type { MessengerContext, MessengerEvent, ThreadMessage } from './messenger.types';
 import { DEFERRED_BEFORE_BOOT } from './messenger.types';
-import { mergeAttributes, mergePatch } from './patch';
+import { mergeAttributes } from '../protocol/attributes';
+import { mergePatch } from './patch';
 import type {
   BootResponse,
   ConversationSummary,

@@ -11,8 +11,6 @@ export interface Storage {
   keys(): string[];
 }
 
-const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
-
 /** Intercom's cookie names, kept so a site's existing cookie policy stays true. */
 export function storageKeys(appId: string) {
   return {
@@ -29,8 +27,6 @@ export function storageKeys(appId: string) {
     heldUpdate: `confab-held-update-${appId}`,
   } as const;
 }
-
-export const SESSION_LIFETIME_MS = WEEK_MS;
 
 /** The keys that hold a person's data (as opposed to the anonymous device). */
 export function userDataKeys(appId: string): string[] {

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../platform/clock';
 import { randomId } from '../platform/ids';
 import { isLead } from '../machine/identity';
-import { mergeAttributes } from '../machine/patch';
+import { mergeAttributes } from '../protocol/attributes';
 import type {
   BootRequest,
   ConversationSummary,
@@ -13,7 +13,7 @@ import type {
   Session,
   TrackedEvent,
 } from '../protocol/wire';
-import { SESSION_LIFETIME_MS } from '../platform/storage';
+import { SESSION_LIFETIME_MS } from '../protocol/limits';
 import { TransportError, type RealtimeHandlers, type Transport } from '../delivery/transport';
 
 interface StoredConversation {

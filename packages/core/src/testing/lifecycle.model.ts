@@ -1,5 +1,7 @@
 import { assign, setup, type SnapshotFrom } from 'xstate';
-import { TransportError, type BootRequest, type BootResponse, type IntercomApi, type Transport } from '../../src';
+import type { IntercomApi } from '../commands/commands';
+import { TransportError, type Transport } from '../delivery/transport';
+import type { BootRequest, BootResponse } from '../protocol/wire';
 
 /**
  * An abstract model of the messenger's lifecycle, written from DESIGN.md ("The lifecycle",

@@ -1,11 +1,9 @@
-import {
-  createMemoryServer,
-  createMemoryStorage,
-  createMessenger,
-  createSimulatedClock,
-  type Logger,
-  type Transport,
-} from '../src';
+import type { Transport } from '../delivery/transport';
+import { createMessenger } from '../messenger';
+import type { Logger } from '../platform/logger';
+import { createMemoryStorage } from '../platform/memory-storage';
+import { createMemoryServer } from './memory-transport';
+import { createSimulatedClock } from './simulated-clock';
 
 /** A real core wired to the in-memory server, a simulated clock and a logger that records. */
 export function createHarness(options: { appId?: string; transport?: (base: Transport) => Transport; random?: () => number } = {}) {
