@@ -1,7 +1,8 @@
 // Commands per second through `Intercom()` (parse, validate, translate) against the same commands
 // sent to the xstate actor directly, in the same process and run: the ratio is what the public
 // entry costs on top of the machine itself.
-import { createMemoryServer, createMemoryStorage, createMessenger, createSimulatedClock } from '@confab/core';
+import { createMemoryStorage, createMessenger } from '@confab/core';
+import { createMemoryServer, createSimulatedClock } from '@confab/core/testing';
 import { Bench } from 'tinybench';
 
 const COMMANDS_PER_BATCH = 1_000;

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { BootRequest, BootResponse, StartConversationResponse } from '@confab/core';
+import type { BootRequest, BootResponse, StartConversationResponse } from '@confab/core/protocol';
 import { TEAM_TOKEN } from '../../packages/server/test/server-harness';
 import { startServerProcess } from '../../packages/server/test/server-process';
 import { format, ms, openStream, percentile, pool, post, postJson, seconds, timed, type OpenStream } from './shared';

@@ -28,7 +28,7 @@ import {
   type BootResponse,
   type StartConversationResponse,
   type TrackedEvent,
-} from '@confab/core';
+} from '@confab/core/protocol';
 import { openPostgres, parseConfig, startServer, type RunningServer, type ServerConfig } from '@confab/server';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';

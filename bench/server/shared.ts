@@ -2,7 +2,8 @@
 // the baselines), a worker pool, percentiles and number formats.
 import http, { type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createSseParser, type RealtimeEvent } from '@confab/core';
+import { createSseParser } from '@confab/core';
+import type { RealtimeEvent } from '@confab/core/protocol';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers.

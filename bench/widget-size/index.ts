@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { MESSENGER_CSS } from '@confab/core';
+import { MESSENGER_CSS } from '@confab/core/browser';
 
 const widgetPath = fileURLToPath(new URL('../../packages/dom/dist/confab.js', import.meta.url));
 const budget = JSON.parse(readFileSync(new URL('../../packages/dom/size-budget.json', import.meta.url), 'utf8')) as { gzip: number; target: number };

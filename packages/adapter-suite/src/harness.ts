@@ -1,14 +1,10 @@
+import type { AdapterState, IntercomApi, Logger, MessengerView, Transport } from '@confab/core';
 import {
-  type AdapterState,
   createMemoryServer,
   createSimulatedClock,
-  type IntercomApi,
-  type Logger,
   type MemoryServer,
-  type MessengerView,
   type SimulatedClock,
-  type Transport,
-} from '@confab/core';
+} from '@confab/core/testing';
 
 /** What the suite hands an adapter to mount with: core's in-memory server and a simulated clock. */
 export interface AdapterMountOptions {

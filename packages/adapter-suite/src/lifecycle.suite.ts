@@ -9,11 +9,11 @@ import {
   serializeModelState,
   type LifecycleHarness,
   type LifecycleModelSnapshot,
-} from '../../core/test/model/lifecycle.model';
+} from '@confab/core/testing';
 import { mountUI, type AdapterHarness, type MountedUI } from './harness';
 
 /**
- * Core's abstract lifecycle model (packages/core/test/model), driven through an adapter: its
+ * Core's abstract lifecycle model (@confab/core/testing), driven through an adapter: its
  * commands are called, the launcher and back button are clicked, and after every step what is on
  * screen (launcher, panel, view, badge) must say what the model says.
  */

@@ -8,17 +8,17 @@ import {
   type IntercomApi,
   type SpaceName,
   type Unsubscribe,
-} from './commands';
-import { connect, type MessengerView } from './connect';
-import { createMessengerEffects, type MessengerEffects, type MessengerPlatform } from './effects';
-import { createHookRegistry, type HookRegistry } from './hooks';
-import { randomId } from './ids';
-import { describeError } from './logger';
-import { createMessengerMachine, type MessengerMachine } from './messenger.machine';
-import type { MessengerEvent } from './messenger.types';
-import type { EventMetadata } from './protocol';
-import { isOpen, type MessengerSnapshot } from './selectors';
-import type { IntercomSettings } from './settings';
+} from './commands/commands';
+import { connect, type MessengerView } from './view/connect';
+import { createMessengerEffects, type MessengerEffects, type MessengerPlatform } from './machine/effects';
+import { createHookRegistry, type HookRegistry } from './commands/hooks';
+import { randomId } from './platform/ids';
+import { describeError } from './platform/logger';
+import { createMessengerMachine, type MessengerMachine } from './machine/messenger.machine';
+import type { MessengerEvent } from './machine/messenger.types';
+import type { EventMetadata } from './protocol/wire';
+import { isOpen, type MessengerSnapshot } from './machine/selectors';
+import type { IntercomSettings } from './commands/settings';
 
 export interface MessengerOptions extends MessengerPlatform {
   /** The app id used when `boot` names none (e.g. from `window.intercomSettings`). */

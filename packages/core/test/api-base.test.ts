@@ -2,10 +2,10 @@
 // whatever the page passed), confab_api_base names the server first, and a boot naming another
 // server for the same person boots there.
 import { describe, expect, it } from 'vitest';
-import { createApiBaseResolver, isIntercomHost } from '../src/api-base';
-import { parseSettings } from '../src/settings';
+import { createApiBaseResolver, isIntercomHost } from '../src/commands/api-base';
+import { parseSettings } from '../src/commands/settings';
 import type { Transport } from '../src';
-import { createHarness } from './harness';
+import { createHarness } from '../src/testing';
 
 describe('isIntercomHost', () => {
   it.each([

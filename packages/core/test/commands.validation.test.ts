@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness } from './harness';
+import { createHarness } from '../src/testing';
 
 // Each bad call: the exact rule it breaks, one warning, and no change to the state or the server.
 const badCalls: Array<[string, unknown[], RegExp]> = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connect, PANEL_ID } from '../src';
-import { createHarness } from './harness';
+import { createHarness } from '../src/testing';
 
 async function booted(settings: Record<string, unknown> = {}) {
   const h = createHarness();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCookieStorage, type WebStorage } from '../src';
+import { createCookieStorage, type WebStorage } from '../src/browser';
 
 /**
  * The cookie strings themselves, as a browser receives them. happy-dom's page is not https, so

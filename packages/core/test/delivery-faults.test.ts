@@ -6,12 +6,12 @@ import {
   createEventQueue,
   createHttpTransport,
   createMemoryStorage,
-  createSimulatedClock,
   DEFAULT_BACKOFF,
   systemClock,
   type Clock,
-  type Session,
 } from '../src';
+import type { Session } from '../src/protocol';
+import { createSimulatedClock } from '../src/testing';
 
 const session: Session = { app_id: 'acme', token: 'tok', expires_at: 0 };
 const quiet = { warn: () => {} };

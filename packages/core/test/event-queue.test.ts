@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   createEventQueue,
-  createMemoryServer,
   createMemoryStorage,
   createMessenger,
-  createSimulatedClock,
   storageKeys,
   TransportError,
-  type TrackedEvent,
   type Transport,
 } from '../src';
-import { createHarness } from './harness';
+import type { TrackedEvent } from '../src/protocol';
+import { createHarness, createMemoryServer, createSimulatedClock } from '../src/testing';
 
 const event = (n: number): TrackedEvent => ({ id: `id-${n}`, name: `e${n}`, created_at: n });
 const bodyBytes = (batch: TrackedEvent[]) => new TextEncoder().encode(JSON.stringify({ events: batch })).length;

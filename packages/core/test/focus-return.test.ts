@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { focusReturnTarget, isCloseKey, OWN_UI_SELECTOR } from '../src';
+import { OWN_UI_SELECTOR } from '../src';
+import { focusReturnTarget, isCloseKey } from '../src/browser';
 
 /** An element as focus handling sees it: connected or not, inside a messenger's root or not. */
 const element = (name: string, options: { connected?: boolean; inMessenger?: boolean } = {}) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness } from './harness';
+import { createHarness } from '../src/testing';
 
 describe('hooks', () => {
   it('onShow and onHide fire on what the panel did, not on what was asked', async () => {

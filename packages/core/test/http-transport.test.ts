@@ -4,18 +4,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BEACON_MAX_BYTES,
   createHttpTransport,
-  EVENTS_PER_REQUEST_MAX,
   parseRetryAfter,
   sendEventsBeacon,
   systemClock,
   TransportError,
   type Clock,
+} from '../src';
+import {
+  BEACON_MAX_BYTES,
+  EVENTS_PER_REQUEST_MAX,
   type RealtimeEvent,
   type Session,
   type TrackedEvent,
-} from '../src';
+} from '../src/protocol';
 
 interface Seen {
   method: string;

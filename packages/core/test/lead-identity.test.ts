@@ -2,8 +2,9 @@
 // (by its session cookie, or by its visitor and device ids once the session cookie is gone), and
 // the in-memory server keeps the real server's rules (packages/server/test/lead-identity.test.ts).
 import { describe, expect, it } from 'vitest';
-import { createMemoryServer, createSimulatedClock, storageKeys, type BootRequest } from '../src';
-import { createPageLoads } from './harness';
+import { storageKeys } from '../src';
+import type { BootRequest } from '../src/protocol';
+import { createMemoryServer, createPageLoads, createSimulatedClock } from '../src/testing';
 
 describe('the client resumes its own lead', () => {
   it('on the next page load, and on one after its session cookie expired: the same lead and its conversation', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createTestModel } from 'xstate/graph';
 import type { MessengerView } from '../src';
-import { createHarness, type Harness } from './harness';
 import {
   createBootGate,
+  createHarness,
   currentPerson,
   drive,
   expectedViewOf,
@@ -11,14 +11,15 @@ import {
   lifecycleModel,
   serializeModelState,
   BURST,
+  type Harness,
   type LifecycleEventType,
   type LifecycleHarness,
   type LifecycleModelSnapshot,
-} from './model/lifecycle.model';
+} from '../src/testing';
 
 /**
  * Model-based test of the lifecycle: xstate/graph walks the abstract model in
- * test/model/lifecycle.model.ts, and every path it finds is driven, step by step, on a real core
+ * src/testing/lifecycle.model.ts, and every path it finds is driven, step by step, on a real core
  * (in-memory server, simulated clock). After every step the core's view-model must say what the
  * model says.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMessenger, storageKeys, TransportError, userDataKeys, type Transport } from '../src';
-import { createHarness, createPageLoads } from './harness';
+import { createHarness, createPageLoads } from '../src/testing';
 
 describe('calls before boot', () => {
   it('are kept in order and run after boot', async () => {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { storageKeys, userDataKeys, type EventMetadata, type HookName, type Lifecycle, type Person } from '../src';
-import { FAREWELL_LIMIT_MS } from '../src/effects';
+import { storageKeys, userDataKeys, type HookName, type Lifecycle } from '../src';
+import type { EventMetadata, Person } from '../src/protocol';
+import { FAREWELL_LIMIT_MS } from '../src/machine/effects';
 import { createFlakyTransport, type Fault, type FlakyTransport } from './flaky-transport';
-import { createHarness, type Harness } from './harness';
+import { createHarness, type Harness } from '../src/testing';
 
 /*
  * Random sessions of Intercom calls (good ones and malformed or hostile ones), clock moves and

@@ -11,7 +11,8 @@ describe('core without a DOM', () => {
 
   it('imports, boots, tracks and shuts down with the default system clock', async () => {
     const core = await import('../src');
-    const server = core.createMemoryServer();
+    const { createMemoryServer } = await import('../src/testing');
+    const server = createMemoryServer();
     const messenger = core.createMessenger({
       transport: server.transport,
       storage: core.createMemoryStorage(),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSseParser, readSseStream, type SseMessage } from '../src/sse-reader';
+import { createSseParser, readSseStream, type SseMessage } from '../src/delivery/sse-reader';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -10,7 +10,7 @@ import {
   type UpdateWindow,
   storageKeys,
 } from '../src';
-import { createHarness, createPageLoads } from './harness';
+import { createHarness, createPageLoads } from '../src/testing';
 
 const T0 = 1_000_000;
 

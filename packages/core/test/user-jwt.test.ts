@@ -1,8 +1,8 @@
 // intercom_user_jwt is a known setting: validated, never a custom attribute, sent to the server
 // with boot and update, and read (unverified) only to tell one person from the next.
 import { describe, expect, it } from 'vitest';
-import type { BootRequest, UpdateRequest } from '../src';
-import { createHarness } from './harness';
+import type { BootRequest, UpdateRequest } from '../src/protocol';
+import { createHarness } from '../src/testing';
 
 const base64url = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 /** A JWT-shaped token; the server checks its signature, core never does. */

@@ -1,12 +1,5 @@
-import {
-  startBrowserMessenger,
-  type Clock,
-  type IntercomApi,
-  type Logger,
-  type Messenger,
-  type Storage,
-  type Transport,
-} from '@confab/core';
+import type { Clock, IntercomApi, Logger, Messenger, Storage, Transport } from '@confab/core';
+import { startBrowserMessenger } from '@confab/core/browser';
 import { mountMessenger, type MountedMessenger } from './renderer';
 import { readSnippetQueue } from './snippet-queue';
 

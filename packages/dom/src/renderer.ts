@@ -1,4 +1,12 @@
-import { CHAT_ICON_PATH, focusReturnTarget, HOST_ATTRIBUTE, isAtThreadEnd, isCloseKey, isSendKey, panelTransition, type Messenger, type MessengerView, type PanelPlace } from '@confab/core';
+import { CHAT_ICON_PATH, HOST_ATTRIBUTE, type Messenger, type MessengerView } from '@confab/core';
+import {
+  focusReturnTarget,
+  isAtThreadEnd,
+  isCloseKey,
+  isSendKey,
+  panelTransition,
+  type PanelPlace,
+} from '@confab/core/browser';
 import { h, setAttrs } from './dom-helpers';
 import { createSheets, launcherCss } from './styles';
 import { renderView, viewKey } from './views';

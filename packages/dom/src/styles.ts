@@ -1,4 +1,5 @@
-import { launcherCustomProperties, MESSENGER_CSS, type LauncherSettings } from '@confab/core';
+import type { LauncherSettings } from '@confab/core';
+import { launcherCustomProperties, MESSENGER_CSS } from '@confab/core/browser';
 
 /**
  * The launcher settings as custom properties on the shadow host: core's stylesheet reads them.

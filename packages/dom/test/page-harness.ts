@@ -1,4 +1,5 @@
-import { createMemoryServer, createSimulatedClock, type Transport } from '@confab/core';
+import type { Transport } from '@confab/core';
+import { createMemoryServer, createSimulatedClock } from '@confab/core/testing';
 import { clearPage } from '@confab/adapter-suite/page';
 import { installIntercom, type ConfabPage, type InstalledIntercom } from '../src';
 

@@ -4,7 +4,7 @@
 // well-kept Node frameworks; the server is Node-only, so Hono's runtime portability buys nothing.
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import type { ServerMessengerSettings } from '@confab/core';
+import type { ServerMessengerSettings } from '@confab/core/protocol';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
 import { ApiError, clientErrorHandler, errorBody, errorHandler, frameworkErrors, MAX_PARAM_LENGTH, refuseOverlongSegment } from './errors';
 import { consume, memoryRateLimiters, type RateLimiters, type RateLimits } from './rate-limits';

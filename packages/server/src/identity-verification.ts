@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Identity } from '@confab/core';
+import type { Identity } from '@confab/core/protocol';
 import { ApiError } from './errors';
 import { verifyUserJwt } from './user-jwt';
 

@@ -1,6 +1,6 @@
 // Request schemas (TypeBox: JSON Schema with static types). Every object refuses unknown fields,
 // so a misspelt attribute is an error the caller sees, not data silently dropped.
-import { EVENT_NAME_MAX, MESSAGE_MAX, METADATA_MAX_KEYS } from '@confab/core';
+import { EVENT_NAME_MAX, MESSAGE_MAX, METADATA_MAX_KEYS } from '@confab/core/protocol';
 import Type, { type Static } from 'typebox';
 
 const STRING_MAX = 255;

@@ -2,7 +2,7 @@
 // Kysely so SQLite (embedded) and PostgreSQL (scale-out) run the same queries. Each operation is
 // one transaction: it is acknowledged only once committed, and a failure writes nothing.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mergeAttributes, SESSION_LIFETIME_MS } from '@confab/core';
+import { mergeAttributes, SESSION_LIFETIME_MS } from '@confab/core/protocol';
 import type {
   BootRequest,
   ConversationSummary,
@@ -15,7 +15,7 @@ import type {
   RealtimeEvent,
   TrackedEvent,
   UpdateRequest,
-} from '@confab/core';
+} from '@confab/core/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { ConversationRow, Database, MessageRow, PersonRow } from './db/schema';
 import type { EmailTrust } from './identity-verification';

@@ -2,7 +2,7 @@
 // together with the device id of the browser that made the lead). A login ends every other session
 // of the lead; a shutdown leaves the old visitor id granting nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BootRequest, BootResponse } from '@confab/core';
+import type { BootRequest, BootResponse } from '@confab/core/protocol';
 import { boot, bootRequest, call, messenger, startTestServer, type TestServer } from './server-harness';
 
 let server: TestServer;

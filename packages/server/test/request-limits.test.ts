@@ -3,7 +3,8 @@
 // path segment longer than any parameter may be (414), a JSON body in another charset (415).
 import http from 'node:http';
 import { connect } from 'node:net';
-import { createSseParser, type RealtimeEvent } from '@confab/core';
+import { createSseParser } from '@confab/core';
+import type { RealtimeEvent } from '@confab/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boot, bootRequest, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
 

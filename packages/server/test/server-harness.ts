@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BootRequest, BootResponse } from '@confab/core';
+import type { BootRequest, BootResponse } from '@confab/core/protocol';
 import { DEFAULT_RATE_LIMITS, DEFAULT_STREAM_CAPS, startServer, type RunningServer, type ServerConfig, type StartOptions } from '../src';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';

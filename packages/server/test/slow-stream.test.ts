@@ -4,7 +4,8 @@
 // a backlog larger than the limit included (the replay is paced by the reader), and misses nothing.
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import { createSseParser, type RealtimeEvent } from '@confab/core';
+import { createSseParser } from '@confab/core';
+import type { RealtimeEvent } from '@confab/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
 

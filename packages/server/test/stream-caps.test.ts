@@ -3,7 +3,9 @@
 // a session's streams have waiting for their clients are bounded together, not stream by stream.
 import http, { type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { createHttpTransport, createSimulatedClock, createSseParser, type RealtimeEvent, type TransportError } from '@confab/core';
+import { createHttpTransport, createSseParser, type TransportError } from '@confab/core';
+import type { RealtimeEvent } from '@confab/core/protocol';
+import { createSimulatedClock } from '@confab/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
 

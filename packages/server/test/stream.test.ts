@@ -1,6 +1,7 @@
 // The realtime stream over real HTTP: replay by Last-Event-ID, and a client whose stream is cut
 // again and again still ends with every message once, in order.
-import { createHttpTransport, createSseParser, readSseStream, type RealtimeEvent, type Session } from '@confab/core';
+import { createHttpTransport, createSseParser, readSseStream } from '@confab/core';
+import type { RealtimeEvent, Session } from '@confab/core/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND } from './backend';

@@ -2,14 +2,12 @@ import {
   adapterCommands,
   adapterStateOf,
   INITIAL_ADAPTER_STATE,
-  startBrowserMessenger,
-  type AdapterOptions,
   type AdapterState,
   type Messenger,
   type MessengerCommands,
   type MessengerView,
-  type PageWindow,
 } from '@confab/core';
+import { startBrowserMessenger, type AdapterOptions, type PageWindow } from '@confab/core/browser';
 import { derived, readable, type Readable } from 'svelte/store';
 
 /** Intercom's settings, plus `autoBoot` and, for tests, the injected transport, storage and clock. */

@@ -1,6 +1,6 @@
 import { clearPage } from '@confab/adapter-suite/page';
 import { createTestWorld } from '@confab/adapter-suite';
-import type { MemoryServer, SimulatedClock } from '@confab/core';
+import type { MemoryServer, SimulatedClock } from '@confab/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { get } from 'svelte/store';

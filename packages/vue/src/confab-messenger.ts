@@ -1,4 +1,14 @@
-import { activeElementAt, adoptStylesheetAt, CHAT_ICON_PATH, focusReturnTarget, isAtThreadEnd, isCloseKey, isSendKey, launcherCustomProperties, panelTransition, type MessengerView } from '@confab/core';
+import { CHAT_ICON_PATH, type MessengerView } from '@confab/core';
+import {
+  activeElementAt,
+  adoptStylesheetAt,
+  focusReturnTarget,
+  isAtThreadEnd,
+  isCloseKey,
+  isSendKey,
+  launcherCustomProperties,
+  panelTransition,
+} from '@confab/core/browser';
 import { defineComponent, h, onMounted, ref, watch, type SlotsType } from 'vue';
 import { useMessengerView } from './use-intercom';
 import { renderView, type MessageSlotProps } from './views';

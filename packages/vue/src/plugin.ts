@@ -2,14 +2,12 @@ import {
   adapterStateOf,
   consoleLogger,
   INITIAL_ADAPTER_STATE,
-  startBrowserMessenger,
-  type AdapterOptions,
   type AdapterState,
   type Logger,
   type Messenger,
   type MessengerView,
-  type PageWindow,
 } from '@confab/core';
+import { startBrowserMessenger, type AdapterOptions, type PageWindow } from '@confab/core/browser';
 import { computed, readonly, shallowRef, type App, type InjectionKey, type Plugin, type Ref } from 'vue';
 
 /** Intercom's settings, plus `autoBoot` and, for tests, the injected transport, storage and clock. */

@@ -1,5 +1,5 @@
 import { clearPage } from '@confab/adapter-suite/page';
-import { createMemoryServer, createSimulatedClock } from '@confab/core';
+import { createMemoryServer, createSimulatedClock } from '@confab/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createApp, createSSRApp, defineComponent, h, nextTick } from 'vue';
 import { renderToString } from 'vue/server-renderer';

@@ -1,14 +1,14 @@
 import { clearPage } from '@confab/adapter-suite/page';
 import { createTestWorld } from '@confab/adapter-suite';
-import type { MemoryServer, SimulatedClock } from '@confab/core';
+import type { MemoryServer, SimulatedClock } from '@confab/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp, defineComponent, h, nextTick, ref, shallowRef, watch, type App, type Component } from 'vue';
 import { ConfabMessenger, createConfab, useIntercom, type UseIntercom } from '../src';
 
 // The messengers' subscriptions, counted while they last: the plugin's own is made as it installs.
 const subscriptions = vi.hoisted(() => ({ live: 0 }));
-vi.mock('@confab/core', async (importOriginal) => {
-  const core = await importOriginal<typeof import('@confab/core')>();
+vi.mock('@confab/core/browser', async (importOriginal) => {
+  const core = await importOriginal<typeof import('@confab/core/browser')>();
   return {
     ...core,
     startBrowserMessenger(...args: Parameters<typeof core.startBrowserMessenger>) {

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors';
-import type { PersonAttributes } from '@confab/core';
+import type { PersonAttributes } from '@confab/core/protocol';
 import { verifyIdentity, type VerifiedIdentity } from '../identity-verification';
 import { parseJsonBody } from '../json-body';
 import { AppParams, BeaconBody, BootBody, ConversationParams, EventsBody, MessageBody, UpdateBody } from '../schemas';

@@ -1,0 +1,33 @@
+import { OWN_UI_SELECTOR } from '../view/anatomy';
+
+/** What focus handling touches of an element (core reads no DOM globals: adapters pass their own). */
+export interface FocusableElement {
+  readonly isConnected: boolean;
+  focus(): void;
+}
+
+const isFocusable = (value: unknown): value is FocusableElement =>
+  typeof value === 'object' && value !== null && 'isConnected' in value && typeof (value as FocusableElement).focus === 'function';
+
+/**
+ * Where focus returns when the panel closes: to what had it when the panel opened, if that is
+ * still on the page, was not the page's body (the panel opened by `Intercom('show')` with
+ * nothing focused) and is not part of a messenger; else to the launcher, when one is drawn.
+ * Null: leave focus where it is.
+ */
+export function focusReturnTarget(opener: unknown, body: unknown, launcher: FocusableElement | null): FocusableElement | null {
+  // Inside a messenger (this one's launcher, or another component's panel on the same page): its
+  // own launcher is the place, not a button that may be hidden by now.
+  const inMessenger = (opener as { closest?: (selector: string) => unknown } | null)?.closest?.(OWN_UI_SELECTOR);
+  return isFocusable(opener) && opener.isConnected && opener !== body && !inMessenger ? opener : launcher;
+}
+
+/** Escape closes the panel, except while an input method composes (then it only cancels that). */
+export function isCloseKey(event: { key: string; isComposing: boolean }): boolean {
+  return event.key === 'Escape' && !event.isComposing;
+}
+
+/** Enter sends, Shift+Enter is a new line, as in every messenger; never while an input method composes. */
+export function isSendKey(event: { key: string; shiftKey: boolean; isComposing: boolean }): boolean {
+  return event.key === 'Enter' && !event.shiftKey && !event.isComposing;
+}

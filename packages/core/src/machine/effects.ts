@@ -1,0 +1,270 @@
+import { systemClock, type Clock } from '../platform/clock';
+import { createEventQueue, type EventQueue } from '../delivery/event-queue';
+import { randomId } from '../platform/ids';
+import { consoleLogger, describeError, type Logger } from '../platform/logger';
+import { createMemoryStorage } from '../platform/memory-storage';
+import type { UpdatePatch } from './patch';
+import type { BootRequest, Page, Session, TrackedEvent, UpdateResponse } from '../protocol/wire';
+import type { NormalizedSettings } from '../commands/settings';
+import { SESSION_LIFETIME_MS } from '../protocol/limits';
+import { storageKeys, type Storage } from '../platform/storage';
+import { toTransportError, type Transport } from '../delivery/transport';
+import { createUpdateSender, type UpdateSender } from '../delivery/update-sender';
+
+/** Everything the messenger needs from its runtime, injected (floating-ui's "platform"). */
+export interface MessengerPlatform {
+  transport: Transport;
+  storage: Storage;
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+  /** The page the visitor is on, for page impressions; absent outside a browser. */
+  page?: () => Page | undefined;
+}
+
+/** How long a logged-out session may keep delivering its last events before it is revoked anyway. */
+export const FAREWELL_LIMIT_MS = 30_000;
+
+/**
+ * The I/O the lifecycle machine asks for by name. The machine decides *when*; this decides
+ * *how*, against the injected transport and storage.
+ */
+export interface MessengerEffects {
+  readonly clock: Clock;
+  readonly transport: Transport;
+  readonly logger: Logger;
+  readonly random: () => number;
+  page(): Page | undefined;
+  visitorId(appId: string): string | undefined;
+  bootRequest(appId: string, settings: NormalizedSettings): BootRequest;
+  /** `refused`: called when the server answers this session's events or updates with 401. */
+  sessionStarted(session: Session, personId?: string, refused?: () => void): void;
+  /** Logout: deliver what the person left, revoke the session, wipe their data, new visitor id. */
+  sessionEnded(session: Session | null, appId: string | undefined): void;
+  trackEvent(appId: string, event: TrackedEvent): void;
+  sendUpdate(session: Session, patch: UpdatePatch, delivered: (response: UpdateResponse) => void): void;
+  /**
+   * The page is being hidden (and may never come back): unsent events go out by beacon. They stay
+   * in the durable queue until acknowledged, so a beacon that is lost costs nothing, and one that
+   * lands is deduplicated by the events' ids when the queue sends them again.
+   */
+  pageHidden(session: Session): void;
+  /**
+   * The throttle holds `patch` for `session` (null: it was sent). Kept in Storage, so that when
+   * the page changes before the window opens, the next page load (whose window is fresh) sends it.
+   */
+  patchHeld(session: Session, patch: UpdatePatch | null, personId?: string, lead?: boolean): void;
+  /** The patch a previous page held for the session this boot resumed, taken out of Storage. */
+  takeCarriedPatch(session: Session, personId: string | undefined): UpdatePatch | null;
+  /** Ends every retry under way (event batches, updates): the messenger was stopped. */
+  stop(): void;
+}
+
+/** The session token a held update was saved by (undefined when none or unreadable). */
+function heldBy(raw: string | undefined): unknown {
+  try {
+    return raw === undefined ? undefined : (JSON.parse(raw) as { token?: unknown }).token;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createMessengerEffects(platform: MessengerPlatform): MessengerEffects {
+  const clock = platform.clock ?? systemClock;
+  const logger = platform.logger ?? consoleLogger;
+  const random = platform.random ?? Math.random;
+  const { storage, transport } = platform;
+  const queues = new Map<string, EventQueue>();
+  let updates: { token: string; sender: UpdateSender } | null = null;
+  // The stored session token each app's last boot request resumed (a boot makes a new token).
+  const resumedTokens = new Map<string, string | undefined>();
+
+  function queueFor(appId: string): EventQueue {
+    let queue = queues.get(appId);
+    if (!queue) {
+      queue = createEventQueue({ storage, key: storageKeys(appId).eventQueue, clock, logger, random });
+      queues.set(appId, queue);
+    }
+    return queue;
+  }
+
+  function ensure(key: string): string {
+    const existing = storage.get(key);
+    if (existing) return existing;
+    const id = randomId();
+    storage.set(key, id);
+    return id;
+  }
+
+  /** Sends a person's last events and updates, then (`end`) ends their session on the server. */
+  function farewell(session: Session, events: TrackedEvent[], sender: UpdateSender | null, end = true) {
+    const delivered: Promise<unknown>[] = [];
+    if (sender) delivered.push(sender.idle());
+    let queue: EventQueue | undefined;
+    if (events.length > 0) {
+      // In memory only: after logout nothing of the person stays in the device's storage.
+      queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'farewell', clock, logger, random });
+      for (const event of events) queue.enqueue(event);
+      queue.start((batch) => transport.trackEvents(session, batch));
+      delivered.push(queue.idle());
+    }
+    let limit: unknown;
+    const deadline = new Promise<void>((resolve) => {
+      limit = clock.setTimeout(resolve, FAREWELL_LIMIT_MS);
+    });
+    void Promise.race([Promise.all(delivered), deadline])
+      .then(() => {
+        clock.clearTimeout(limit);
+        // Past the deadline (a server that is down) the farewell gives up: no retry outlives it.
+        queue?.stop();
+        sender?.cancel();
+        return end ? transport.endSession(session) : undefined;
+      })
+      .catch(() => {
+        // The session expires on the server by itself; the device holds nothing of it already.
+      });
+  }
+
+  // Who hears that the server refused the current session (a 401 on its events or updates).
+  let refusal: { token: string; refused: () => void } | null = null;
+  function watched<T>(session: Session, request: Promise<T>): Promise<T> {
+    return request.catch((error: unknown) => {
+      if (toTransportError(error).status === 401 && refusal?.token === session.token) refusal.refused();
+      throw error;
+    });
+  }
+
+  // The current session's requests, with the server's refusal of it heard (the farewell of an ended one uses `transport`).
+  const watchedTransport: Transport = {
+    ...transport,
+    trackEvents: (session, events) => watched(session, transport.trackEvents(session, events)),
+    update: (session, body) => watched(session, transport.update(session, body)),
+  };
+
+  // An effect runs inside a machine step: if it threw (a storage the page broke, a bug), xstate
+  // would stop the messenger and rethrow into the page. It warns and the messenger goes on.
+  function guarded<A extends unknown[], R>(what: string, fallback: R, effect: (...args: A) => R): (...args: A) => R {
+    return (...args) => {
+      try {
+        return effect(...args);
+      } catch (error) {
+        logger.warn(`[Confab] ${what} failed: ${describeError(error)}`);
+        return fallback;
+      }
+    };
+  }
+
+  return {
+    clock,
+    transport,
+    logger,
+    random,
+    page: () => platform.page?.(),
+    visitorId: guarded('reading the visitor id', undefined, (appId: string) => storage.get(storageKeys(appId).visitorId)),
+    bootRequest(appId, settings) {
+      const keys = storageKeys(appId);
+      const token = storage.get(keys.session);
+      resumedTokens.set(appId, token);
+      const page = platform.page?.();
+      return {
+        app_id: appId,
+        visitor_id: ensure(keys.visitorId),
+        device_id: ensure(keys.deviceId),
+        ...(token ? { session_token: token } : {}),
+        identity: settings.identity,
+        attributes: settings.attributes,
+        ...(page ? { page } : {}),
+      };
+    },
+    sessionStarted: guarded('saving the session', undefined, (session, personId, refused) => {
+      refusal = refused ? { token: session.token, refused } : null;
+      const keys = storageKeys(session.app_id);
+      storage.set(keys.session, session.token, {
+        expiresAt: Math.min(session.expires_at, clock.now() + SESSION_LIFETIME_MS),
+      });
+      const queue = queueFor(session.app_id);
+      // Events a page load left unsent belong to the person who tracked them: when this boot is
+      // someone else's (a site that logged out without shutdown), they go out under that
+      // person's own session, the one the boot resumed, never under this one.
+      const owner = storage.get(keys.eventOwner);
+      if (owner !== undefined && personId !== undefined && owner !== personId) {
+        const theirs = queue.drain();
+        const theirToken = resumedTokens.get(session.app_id);
+        if (theirs.length > 0 && theirToken && theirToken !== session.token) {
+          // Sent only: that session may be alive in another tab of the site, so it is not ended.
+          farewell({ app_id: session.app_id, token: theirToken, expires_at: 0 }, theirs, null, false);
+        } else if (theirs.length > 0) {
+          logger.warn(`[Confab] ${theirs.length} unsent event(s) of the previous person were discarded: their session is gone`);
+        }
+      }
+      if (personId !== undefined && personId !== owner) storage.set(keys.eventOwner, personId);
+      queue.start((batch) => watchedTransport.trackEvents(session, batch));
+    }),
+    sessionEnded: guarded('ending the session', undefined, (session, appId) => {
+      const id = session?.app_id ?? appId;
+      if (!id) return;
+      const keys = storageKeys(id);
+      const queue = queueFor(id);
+      queue.stop();
+      const unsent = queue.drain();
+      const sender = updates && session && updates.token === session.token ? updates.sender : null;
+      updates = null;
+      storage.remove(keys.session);
+      storage.remove(keys.eventOwner);
+      storage.remove(keys.heldUpdate);
+      storage.set(keys.visitorId, randomId());
+      if (session) farewell(session, unsent, sender);
+    }),
+    trackEvent: guarded('queueing an event', undefined, (appId: string, event: TrackedEvent) => queueFor(appId).enqueue(event)),
+    patchHeld: guarded('keeping a held update', undefined, (session, patch, personId, lead) => {
+      const key = storageKeys(session.app_id).heldUpdate;
+      if (patch) storage.set(key, JSON.stringify({ token: session.token, person: personId, lead, patch }), { expiresAt: session.expires_at });
+      // Released: removed only if it is still this session's (another tab may have held one since).
+      else if (heldBy(storage.get(key)) === session.token) storage.remove(key);
+    }),
+    takeCarriedPatch: guarded('reading a held update', null, (session, personId) => {
+      const key = storageKeys(session.app_id).heldUpdate;
+      const raw = storage.get(key);
+      if (raw === undefined) return null;
+      storage.remove(key);
+      try {
+        const held = JSON.parse(raw) as { token?: unknown; person?: unknown; lead?: unknown; patch?: UpdatePatch };
+        // Only the same person's: the boot resumed the session that held it, and the server
+        // answered with the person who held it (a boot naming someone else sends the old token
+        // too, and the server finds that other person by their identity). A lead's goes to whoever
+        // that visitor logs in as: the server merges the lead into them as well.
+        const resumed = resumedTokens.get(session.app_id);
+        const samePerson = held.person === personId || held.lead === true;
+        return resumed !== undefined && held.token === resumed && samePerson && held.patch ? held.patch : null;
+      } catch {
+        return null;
+      }
+    }),
+    pageHidden: guarded('sending events on page hide', undefined, (session) => {
+      const pending = queues.get(session.app_id)?.pending() ?? [];
+      if (pending.length > 0) transport.beacon?.(session, [...pending]);
+    }),
+    sendUpdate: guarded('sending an update', undefined, (session, patch, delivered) => {
+      if (!updates || updates.token !== session.token) {
+        updates = {
+          token: session.token,
+          sender: createUpdateSender({
+            session,
+            transport: watchedTransport,
+            clock,
+            logger,
+            random,
+            onDelivered: delivered,
+          }),
+        };
+      }
+      updates.sender.send(patch);
+    }),
+    stop() {
+      // What is queued stays in storage for the next page; only the retries here end.
+      for (const queue of queues.values()) queue.stop();
+      updates?.sender.cancel();
+      updates = null;
+    },
+  };
+}

@@ -1,0 +1,13 @@
+// @confab/core/protocol: what a Confab client and server agree on (the wire shapes, the limits,
+// how attributes merge). Imports nothing, so a server depends on it alone.
+export type * from './wire';
+export {
+  BEACON_MAX_BYTES,
+  EVENT_NAME_MAX,
+  EVENTS_PER_REQUEST_MAX,
+  MESSAGE_MAX,
+  METADATA_MAX_BYTES,
+  METADATA_MAX_KEYS,
+  SESSION_LIFETIME_MS,
+} from './limits';
+export { mergeAttributes } from './attributes';

@@ -1,0 +1,223 @@
+import { partAttrs } from './anatomy';
+import { catalogueFor, type Catalogue } from './i18n';
+import type { MessengerEvent, Thread, ThreadMessage, View } from '../machine/messenger.types';
+import type { ConversationSummary } from '../protocol/wire';
+import { isOpen, isSending, isThrottled, lifecycleOf, viewOf, type Lifecycle, type MessengerSnapshot } from '../machine/selectors';
+import type { LauncherSettings } from '../commands/settings';
+
+type Attrs = Record<string, string | number | boolean | undefined>;
+
+export const PANEL_ID = 'confab-panel';
+
+export interface MessengerView {
+  lifecycle: Lifecycle;
+  booted: boolean;
+  open: boolean;
+  view: View | null;
+  throttled: boolean;
+  unreadCount: number;
+  person: { name?: string; email?: string; role: 'user' | 'lead' } | null;
+  language: string;
+  strings: Catalogue;
+  /** The launcher's settings, and whether the default launcher is drawn at all. */
+  launcher: LauncherSettings & { visible: boolean };
+  greeting: string;
+  teamName: string | undefined;
+  conversations: ConversationSummary[];
+  recentConversation: ConversationSummary | null;
+  thread: Thread | null;
+  /** What the composer holds in the new-message view (`showNewMessage(text)`, or a send that failed); '' elsewhere. */
+  draft: string;
+  sending: boolean;
+  error: string | null;
+  /** The panel header's title for the current view. */
+  title: string;
+  /** The composer shows under the thread and the new-message view. */
+  composerShown: boolean;
+  /** A lead without an email is asked for one under the thread. */
+  emailPromptShown: boolean;
+  /** Where focus goes when the panel opens or changes view: the composer's input, or the close button. */
+  focusPart: 'input' | 'closeButton' | null;
+  /** What the badge reads ("99+" beyond 99). */
+  badgeText: string;
+  /** A conversation's last message on one line, for lists and cards. */
+  previewOf(conversation: ConversationSummary): string;
+  /** Who wrote a message, as the thread labels it. */
+  authorOf(message: ThreadMessage): string;
+
+  // Intents: they only send events.
+  toggle(): void;
+  show(): void;
+  hide(): void;
+  showHome(): void;
+  showMessages(): void;
+  showNewMessage(prefill?: string): void;
+  openConversation(conversationId: string): void;
+  back(): void;
+  sendMessage(body: string): void;
+  retryMessage(clientId: string): void;
+  supplyEmail(email: string): void;
+
+  // Prop getters: attributes (data-*, ARIA) each adapter spreads onto its element.
+  getRootProps(): Attrs;
+  getLauncherProps(): Attrs;
+  getBadgeProps(): Attrs;
+  getPanelProps(): Attrs;
+  getHeaderProps(): Attrs;
+  getCloseButtonProps(): Attrs;
+  getBackButtonProps(): Attrs;
+  getViewProps(): Attrs;
+  getConversationItemProps(conversation: ConversationSummary): Attrs;
+  getMessageProps(message: ThreadMessage): Attrs;
+  getComposerProps(): Attrs;
+  getInputProps(): Attrs;
+  getSendButtonProps(): Attrs;
+}
+
+/**
+ * The view-model every adapter renders (zag's connect): plain fields read off the machine's
+ * state, intents that send events, and prop getters with data-part/data-state and ARIA.
+ */
+export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEvent) => void): MessengerView {
+  const { context } = snapshot;
+  const lifecycle = lifecycleOf(snapshot);
+  const booted = lifecycle === 'booted';
+  const open = isOpen(snapshot);
+  const view = viewOf(snapshot);
+  const sending = isSending(snapshot);
+  const composerShown = view === 'newMessage' || view === 'conversation';
+  const state = open ? 'open' : 'closed';
+  const { language, strings } = catalogueFor(context.settings?.attributes.language_override);
+  const name = context.person?.name ?? context.settings?.attributes.name ?? undefined;
+  const unreadCount = booted ? context.unreadCount : 0;
+
+  const teamName = context.serverSettings.team_name;
+  const thread = view === 'conversation' ? context.thread : null;
+
+  return {
+    lifecycle,
+    booted,
+    open,
+    view,
+    throttled: isThrottled(snapshot),
+    unreadCount,
+    person: context.person
+      ? {
+          role: context.person.role,
+          ...(name ? { name } : {}),
+          ...(context.person.email ? { email: context.person.email } : {}),
+        }
+      : null,
+    language,
+    strings,
+    launcher: { ...context.launcher, visible: booted && !context.launcher.hideDefaultLauncher },
+    greeting: context.serverSettings.greeting ?? (name ? strings.greetingNamed(name) : strings.greeting),
+    teamName,
+    conversations: context.conversations,
+    recentConversation: context.conversations[0] ?? null,
+    thread,
+    draft: view === 'newMessage' ? context.draft : '',
+    sending,
+    error: context.error,
+    title: titleOf(view, strings, teamName),
+    composerShown,
+    emailPromptShown: view === 'conversation' && context.person?.role === 'lead' && !context.person.email,
+    focusPart: open ? (composerShown ? 'input' : 'closeButton') : null,
+    badgeText: unreadCount > 99 ? '99+' : String(unreadCount),
+    previewOf: (conversation) => conversation.last_message?.body.replace(/\s+/g, ' ').slice(0, 140) ?? '',
+    authorOf: (message) => (message.author === 'person' ? strings.you : (message.author_name ?? strings.team)),
+
+    toggle: () => send({ type: 'TOGGLE' }),
+    show: () => send({ type: 'SHOW' }),
+    hide: () => send({ type: 'HIDE' }),
+    showHome: () => send({ type: 'SHOW_HOME' }),
+    showMessages: () => send({ type: 'SHOW_MESSAGES' }),
+    showNewMessage: (prefill = '') => send({ type: 'SHOW_NEW_MESSAGE', prefill }),
+    openConversation: (conversationId) => send({ type: 'SHOW_CONVERSATION', conversationId }),
+    back: () => send({ type: 'BACK' }),
+    sendMessage: (body) => send({ type: 'SEND_MESSAGE', body }),
+    retryMessage: (clientId) => send({ type: 'RETRY_MESSAGE', clientId }),
+    supplyEmail: (email) => send({ type: 'SUPPLY_EMAIL', email }),
+
+    getRootProps: () => ({
+      ...partAttrs('root'),
+      'data-state': state,
+      'data-lifecycle': lifecycle,
+      'data-alignment': context.launcher.alignment,
+      dir: 'ltr',
+      lang: language,
+    }),
+    getLauncherProps: () => ({
+      ...partAttrs('launcher'),
+      'data-state': state,
+      type: 'button',
+      'aria-label': unreadCount > 0 ? strings.launcherLabelUnread(unreadCount) : strings.launcherLabel,
+      'aria-expanded': open,
+      'aria-controls': PANEL_ID,
+      'aria-haspopup': 'dialog',
+    }),
+    getBadgeProps: () => ({
+      ...partAttrs('badge'),
+      'data-state': unreadCount > 0 ? 'visible' : 'hidden',
+      'aria-hidden': true,
+      hidden: unreadCount === 0,
+    }),
+    getPanelProps: () => ({
+      ...partAttrs('panel'),
+      'data-state': state,
+      'data-view': view ?? undefined,
+      id: PANEL_ID,
+      role: 'dialog',
+      'aria-modal': false,
+      'aria-label': strings.panelLabel,
+      hidden: !open,
+    }),
+    getHeaderProps: () => ({ ...partAttrs('header') }),
+    getCloseButtonProps: () => ({ ...partAttrs('closeButton'), type: 'button', 'aria-label': strings.closeLabel }),
+    getBackButtonProps: () => ({
+      ...partAttrs('backButton'),
+      type: 'button',
+      'aria-label': strings.backLabel,
+      hidden: view === 'home' || view === null,
+    }),
+    getViewProps: () => ({ ...partAttrs('view'), 'data-view': view ?? undefined }),
+    getConversationItemProps: (conversation) => ({
+      ...partAttrs('conversationItem'),
+      'data-state': conversation.unread_count > 0 ? 'unread' : 'read',
+      'data-conversation-id': conversation.id,
+      type: 'button',
+    }),
+    getMessageProps: (message) => ({
+      ...partAttrs('message'),
+      'data-author': message.author,
+      'data-state': message.status,
+      'data-message-id': message.id,
+    }),
+    getComposerProps: () => ({ ...partAttrs('composer'), 'data-state': sending ? 'sending' : 'idle' }),
+    getInputProps: () => ({
+      ...partAttrs('input'),
+      'aria-label': strings.composerPlaceholder,
+      placeholder: strings.composerPlaceholder,
+      disabled: sending,
+    }),
+    getSendButtonProps: () => ({
+      ...partAttrs('sendButton'),
+      type: 'submit',
+      disabled: sending,
+      'aria-label': strings.send,
+    }),
+  };
+}
+
+function titleOf(view: View | null, strings: Catalogue, teamName: string | undefined): string {
+  switch (view) {
+    case 'messages':
+      return strings.messagesTitle;
+    case 'newMessage':
+      return strings.newMessageTitle;
+    case 'conversation':
+      return teamName ?? strings.team;
+    default:
+      return teamName ?? strings.panelLabel;
+  }
+}
