@@ -304,7 +304,7 @@ describe('the HTTP transport: realtime stream', () => {
       if (connection === 1) return json(res, 503, apiError(503, 'internal', 'busy'));
       if (connection === 2) return json(res, 429, apiError(429, 'rate_limited', 'wait'), { 'retry-after': '0.3' });
       openStream(res);
-      await write(res, frame(1));
+      return write(res, frame(1));
     };
     const events: string[] = [];
     const errors: TransportError[] = [];

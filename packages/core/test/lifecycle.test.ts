@@ -279,7 +279,7 @@ describe('shutdown', () => {
   });
 
   it("events the last page left unsent go out as the person who tracked them, even when the next page boots someone else", async () => {
-    const { clock, server, storage, pageLoad } = createPageLoads();
+    const { clock, server, pageLoad } = createPageLoads();
     const first = pageLoad();
     first.Intercom('boot', { app_id: 'acme', user_id: 'X' });
     await clock.settle();

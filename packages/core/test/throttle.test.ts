@@ -138,7 +138,7 @@ describe('throttling through Intercom()', () => {
   });
 
   it("nor into the next page load's boot of someone else without a shutdown (the site logged the first out itself)", async () => {
-    const { clock, server, storage, pageLoad } = createPageLoads();
+    const { clock, server, pageLoad } = createPageLoads();
     const first = pageLoad();
     first.Intercom('boot', { app_id: 'acme', user_id: 'X' });
     await clock.settle();

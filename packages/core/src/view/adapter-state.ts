@@ -1,4 +1,4 @@
-import { COMMAND_NAMES, HOOKS, type HookName, type Unsubscribe } from '../commands/commands';
+import { COMMAND_NAMES, HOOKS, type Unsubscribe } from '../commands/commands';
 import type { Messenger, MessengerCommands } from '../messenger';
 import type { View } from '../machine/messenger.types';
 import type { MessengerSnapshot } from '../machine/selectors';
