@@ -4,7 +4,7 @@ import { createHttpTransport, createSseParser, readSseStream, type RealtimeEvent
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND } from './backend';
-import { hashToken } from '../src/store';
+import { hashToken } from '../src';
 import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, withDatabase, type TestServer } from './server-harness';
 
 let server: TestServer;
