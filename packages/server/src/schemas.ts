@@ -9,7 +9,7 @@ const strict = { additionalProperties: false } as const;
 const ShortString = Type.String({ maxLength: STRING_MAX });
 const Id = Type.String({ minLength: 1, maxLength: 128 });
 const Scalar = Type.Union([Type.String({ maxLength: STRING_MAX }), Type.Number(), Type.Boolean(), Type.Null()]);
-// A person holds up to 250 (store.ts); a client's update may carry that many, since it merges
+// A person holds up to 250 (store/people.ts); a client's update may carry that many, since it merges
 // the calls the throttle held (100 at most per call) into one.
 const CustomAttributes = Type.Record(Type.String({ minLength: 1, maxLength: 190 }), Scalar, { maxProperties: 250 });
 const UnixSeconds = Type.Number({ minimum: 0 });
