@@ -2,7 +2,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { IdentityConflictError, LimitError, NotFoundError, SessionEndedError } from './store';
+import { DomainError, type AnyDomainError, type LimitError } from './domain-errors';
 
 export type ErrorCode =
   | 'invalid_request'
@@ -43,6 +43,30 @@ export class ApiError extends Error {
 
 export function errorBody(status: number, message: string, field?: string): ErrorBody {
   return { error: { status, code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'invalid_request'), message, ...(field ? { field } : {}) } };
+}
+
+/** The request field a custom attributes limit is about. */
+const CUSTOM_ATTRIBUTES_FIELD: Record<LimitError['holder'], string> = {
+  person: 'body.attributes.custom_attributes',
+  company: 'body.attributes.company.custom_attributes',
+};
+
+/** What the HTTP API answers for a refusal of the services or the store: a status and the field at fault. */
+export function httpAnswerOf(error: AnyDomainError): { status: number; message: string; field?: string } {
+  switch (error.code) {
+    case 'session_ended':
+      return { status: 401, message: error.message, field: 'authorization' };
+    case 'not_found':
+      return { status: 404, message: error.message };
+    case 'custom_attributes_limit': {
+      const field = CUSTOM_ATTRIBUTES_FIELD[error.holder];
+      return { status: 400, message: `${field}: ${error.message}`, field };
+    }
+    case 'identity_conflict':
+      return { status: 403, message: error.message, field: 'identity.user_id' };
+    case 'identity_unproven':
+      return { status: 401, message: error.message, field: `identity.${error.proof}` };
+  }
 }
 
 interface ValidationIssue {
@@ -128,10 +152,10 @@ export function errorHandler(error: FastifyError & { validationContext?: string 
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     return reply.status(error.status).send(errorBody(error.status, error.message, error.field));
   }
-  if (error instanceof SessionEndedError) return reply.status(401).send(errorBody(401, error.message, 'authorization'));
-  if (error instanceof NotFoundError) return reply.status(404).send(errorBody(404, error.message));
-  if (error instanceof LimitError) return reply.status(400).send(errorBody(400, error.message, error.field));
-  if (error instanceof IdentityConflictError) return reply.status(403).send(errorBody(403, error.message, 'identity.user_id'));
+  if (error instanceof DomainError) {
+    const { status, message, field } = httpAnswerOf(error as AnyDomainError);
+    return reply.status(status).send(errorBody(status, message, field));
+  }
   if (error.validation && error.validation.length > 0) {
     const { field, message } = describeValidation(error.validationContext, error.validation[0] as ValidationIssue);
     return reply.status(400).send(errorBody(400, message, field));

@@ -1,6 +1,6 @@
 // Request schemas (TypeBox: JSON Schema with static types). Every object refuses unknown fields,
 // so a misspelt attribute is an error the caller sees, not data silently dropped.
-import { EVENT_NAME_MAX, MESSAGE_MAX, METADATA_MAX_KEYS } from '@confab/core/protocol';
+import { EVENT_NAME_MAX, EVENTS_PER_REQUEST_MAX, MESSAGE_MAX, METADATA_MAX_KEYS } from '@confab/core/protocol';
 import Type, { type Static } from 'typebox';
 
 const STRING_MAX = 255;
@@ -9,7 +9,7 @@ const strict = { additionalProperties: false } as const;
 const ShortString = Type.String({ maxLength: STRING_MAX });
 const Id = Type.String({ minLength: 1, maxLength: 128 });
 const Scalar = Type.Union([Type.String({ maxLength: STRING_MAX }), Type.Number(), Type.Boolean(), Type.Null()]);
-// A person holds up to 250 (store.ts); a client's update may carry that many, since it merges
+// A person holds up to 250 (store/people.ts); a client's update may carry that many, since it merges
 // the calls the throttle held (100 at most per call) into one.
 const CustomAttributes = Type.Record(Type.String({ minLength: 1, maxLength: 190 }), Scalar, { maxProperties: 250 });
 const UnixSeconds = Type.Number({ minimum: 0 });
@@ -89,8 +89,7 @@ const TrackedEvent = Type.Object(
   strict,
 );
 
-export const EVENTS_PER_BATCH_MAX = 100;
-export const EventsBody = Type.Object({ events: Type.Array(TrackedEvent, { minItems: 1, maxItems: EVENTS_PER_BATCH_MAX }) }, strict);
+export const EventsBody = Type.Object({ events: Type.Array(TrackedEvent, { minItems: 1, maxItems: EVENTS_PER_REQUEST_MAX }) }, strict);
 export const BeaconBody = Type.Object(
   { session_token: Type.String({ minLength: 1, maxLength: 256 }), events: EventsBody.properties.events },
   strict,

@@ -20,6 +20,17 @@ export interface StreamCaps {
  */
 export const DEFAULT_STREAM_CAPS: StreamCaps = { perSession: 8, perIp: 64 };
 
+/**
+ * A client that reads slower than it is written to (a stalled tab, a congested link) would make
+ * the server buffer without bound. Past this many bytes waiting in one session's streams
+ * together, a stream that has more than the socket's own buffer waiting stops writing until its
+ * client has read it (a long replay is paced by the reader this way); a client that does not read
+ * within STREAM_STALL_MS is disconnected: it reconnects with its Last-Event-ID and is replayed
+ * from the database, which already holds everything.
+ */
+export const STREAM_BUFFER_LIMIT = 1024 * 1024;
+export const STREAM_STALL_MS = 10_000;
+
 /** How long a client refused for its address's streams waits before it asks again. */
 export const STREAM_CAP_RETRY_SECONDS = 30;
 

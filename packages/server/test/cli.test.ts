@@ -1,4 +1,4 @@
-// The command line (src/main.ts) as its own process: what it writes to stderr.
+// The command line (src/command-line.ts) as its own process: what it writes to stderr.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// `confab-server` as a process of its own (src/main.ts), so a test can SIGKILL it: no shutdown
+// `confab-server` as a process of its own (src/command-line.ts), so a test can SIGKILL it: no shutdown
 // code runs, as when a machine dies.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url);
 // tsx as a loader inside the server's own Node process: tsx's CLI would run the server in a
 // grandchild, and SIGKILL would hit only the wrapper while the server lived on.
 const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
-const main = join(import.meta.dirname, '..', 'src', 'main.ts');
+const commandLine = join(import.meta.dirname, '..', 'src', 'command-line.ts');
 
 export interface ServerProcess {
   url: string;
@@ -22,7 +22,7 @@ export interface ServerProcess {
 /** Starts a server process on a free port on `db` (SQLite file or postgres:// URL); resolves with its URL. Later flags win. */
 export function startServerProcess(db: string, children: ChildProcess[], extraArgs: string[] = []): Promise<ServerProcess> {
   const args = ['--port', '0', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', '--max-streams-per-ip', '1000000', ...extraArgs];
-  const child = spawn(process.execPath, ['--conditions=source', '--import', tsxLoader, main, ...args], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', tsxLoader, commandLine, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

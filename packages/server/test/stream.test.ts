@@ -5,7 +5,7 @@ import type { RealtimeEvent, Session } from '@confab/core/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND } from './backend';
-import { hashToken } from '../src/store';
+import { hashToken } from '../src';
 import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, withDatabase, type TestServer } from './server-harness';
 
 let server: TestServer;

@@ -8,6 +8,7 @@ export {
   MESSAGE_MAX,
   METADATA_MAX_BYTES,
   METADATA_MAX_KEYS,
+  REQUEST_BODY_MAX_BYTES,
   SESSION_LIFETIME_MS,
 } from './limits';
 export { mergeAttributes } from './attributes';

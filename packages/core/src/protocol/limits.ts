@@ -10,7 +10,9 @@ export const METADATA_MAX_BYTES = 8 * 1024;
 /** Longest message a visitor may send, in characters. */
 export const MESSAGE_MAX = 10_000;
 
-/** The server caps bodies at 64 KB; a beacon chunk stays below that whichever KB is meant. */
+/** The server refuses a messenger request body over 64 KiB. */
+export const REQUEST_BODY_MAX_BYTES = 64 * 1024;
+/** A beacon chunk stays below the body limit whichever KB is meant. */
 export const BEACON_MAX_BYTES = 64_000;
 /** The server takes 1 to 100 events per request. */
 export const EVENTS_PER_REQUEST_MAX = 100;

@@ -62,11 +62,14 @@ type RealtimeEventBody = RealtimeEvent extends infer E ? (E extends RealtimeEven
 export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServer {
   const clock = options.clock ?? systemClock;
   const people = new Map<string, Person>();
-  const sessions = new Map<string, { personId: string; app_id: string; expires_at: number }>();
+  // stream_from: the last realtime event id at boot; a fresh stream of the session starts after it.
+  const sessions = new Map<string, { personId: string; app_id: string; expires_at: number; stream_from: number }>();
   // A lead's proof of its browser: the device id that made it; none once the lead shut down.
   const leadDevices = new Map<string, string>();
   const conversations = new Map<string, StoredConversation>();
+  // As the real server: one event per person and id (another person's event with the same id is theirs).
   const events = new Map<string, StoredEvent>();
+  const eventKey = (personId: string, id: string) => `${personId}\n${id}`;
   const pages = new Map<string, Page[]>();
   const log: Array<{ personId: string; event: RealtimeEvent }> = [];
   const streams = new Set<{ personId: string; token: string; handlers: RealtimeHandlers }>();
@@ -133,7 +136,12 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
     const existing = findUser(identity);
     if (existing && existing.id !== lead.id) {
       for (const c of conversations.values()) if (c.personId === lead.id) c.personId = existing.id;
-      for (const e of events.values()) if (e.personId === lead.id) e.personId = existing.id;
+      for (const [key, e] of [...events]) {
+        if (e.personId !== lead.id) continue;
+        events.delete(key);
+        // An event both hold is kept once.
+        if (!events.has(eventKey(existing.id, e.id))) events.set(eventKey(existing.id, e.id), { ...e, personId: existing.id });
+      }
       for (const s of sessions.values()) if (s.personId === lead.id) s.personId = existing.id;
       people.delete(lead.id);
       return existing;
@@ -225,7 +233,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
         if (request.page) pages.set(person.id, [...(pages.get(person.id) ?? []), request.page]);
         const token = randomId();
         const expires_at = clock.now() + SESSION_LIFETIME_MS;
-        sessions.set(token, { personId: person.id, app_id: request.app_id, expires_at });
+        sessions.set(token, { personId: person.id, app_id: request.app_id, expires_at, stream_from: sequence });
         const owned = [...conversations.values()].filter((c) => c.personId === person.id).map(summary);
         return {
           session: { app_id: request.app_id, token, expires_at },
@@ -238,6 +246,11 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
     update: (session, request) =>
       answer('update', () => {
         let person = personOf(session);
+        // As the real server: a session's user cannot write as another.
+        const named = request.identity?.user_id;
+        if (named !== undefined && person.user_id !== undefined && named !== person.user_id) {
+          throw TransportError.fromStatus(403, `this session is user ${JSON.stringify(person.user_id)}; an update cannot name user ${JSON.stringify(named)}`);
+        }
         if (request.identity && !isLead(request.identity) && person.role === 'lead') {
           endOtherLeadSessions(person, session.token);
           person = identify(person, request.identity);
@@ -253,7 +266,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
       answer('trackEvents', () => {
         const person = personOf(session);
         for (const event of batch) {
-          if (!events.has(event.id)) events.set(event.id, { ...event, personId: person.id });
+          if (!events.has(eventKey(person.id, event.id))) events.set(eventKey(person.id, event.id), { ...event, personId: person.id });
         }
         return { accepted: batch.map((event) => event.id) };
       }),
@@ -310,13 +323,13 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
       }
       const stream = { personId: stored.personId, token: session.token, handlers };
       streams.add(stream);
-      if (lastEventId !== undefined) {
-        const after = Number(lastEventId);
-        for (const entry of log) {
-          if (entry.personId === stored.personId && Number(entry.event.id) > after) {
-            const missed = clone(entry.event);
-            queueMicrotask(() => handlers.onEvent(missed));
-          }
+      // As the real server: a fresh stream (or one resuming from an id this server never sent)
+      // starts where its session did, so nothing since boot is missed.
+      const after = lastEventId !== undefined && Number(lastEventId) <= sequence ? Number(lastEventId) : stored.stream_from;
+      for (const entry of log) {
+        if (entry.personId === stored.personId && Number(entry.event.id) > after) {
+          const missed = clone(entry.event);
+          queueMicrotask(() => handlers.onEvent(missed));
         }
       }
       return () => {

@@ -1,13 +1,13 @@
 // The messenger API browsers call: scoped to an app id and a session token.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { bearerToken, requireSession } from '../auth';
+import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
-import type { PersonAttributes } from '@confab/core/protocol';
-import { verifyIdentity, type VerifiedIdentity } from '../identity-verification';
 import { parseJsonBody } from '../json-body';
 import { AppParams, BeaconBody, BootBody, ConversationParams, EventsBody, MessageBody, UpdateBody } from '../schemas';
-import { SessionEndedError, type SessionRecord } from '../store';
-import type { ServerContext } from '../app';
+import { bootMessenger, updatePerson } from '../services/messenger';
+import type { SessionRecord } from '../store';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,57 +15,27 @@ declare module 'fastify' {
   }
 }
 
-export const MESSENGER_BODY_LIMIT = 64 * 1024;
-
-/** A signed name claim wins over the name the page sent unsigned. */
-function withSignedName(attributes: PersonAttributes, verified: VerifiedIdentity): PersonAttributes {
-  return verified.name === undefined ? attributes : { ...attributes, name: verified.name };
-}
-
-export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  return match?.[1];
-}
-
 export async function messengerRoutes(app: FastifyInstance, context: ServerContext) {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { store, now } = context;
 
-  async function requireSession(request: FastifyRequest<{ Params: { app_id: string } }>) {
-    const token = bearerToken(request);
-    if (!token) throw new ApiError(401, 'a session token is required: send Authorization: Bearer <session.token> from boot', 'authorization');
-    const session = await store.session(request.params.app_id, token, now());
-    if (!session) throw new SessionEndedError();
-    request.session = session;
+  async function sessionHook(request: FastifyRequest<{ Params: { app_id: string } }>) {
+    request.session = (await requireSession(context, request, request.params.app_id, 'Authorization: Bearer <session.token> from boot')).session;
   }
 
   api.post('/boot', { schema: { params: AppParams, body: BootBody } }, async (request) => {
     const body = request.body;
     if (body.app_id !== request.params.app_id) throw new ApiError(400, `body.app_id ${JSON.stringify(body.app_id)} differs from the app in the path`, 'body.app_id');
-    const verified = await verifyIdentity(context.secret, body.identity, now(), 'boot');
-    const result = await store.boot({ ...body, identity: verified.identity, attributes: withSignedName(body.attributes, verified) }, now(), verified.emailTrust);
-    return {
-      session: { app_id: body.app_id, token: result.token, expires_at: result.expires_at },
-      person: result.person,
-      unread_count: result.unread_count,
-      conversations: result.conversations,
-      settings: context.messengerSettings,
-    };
+    return bootMessenger(context, body);
   });
 
   app.register(async (authed) => {
     const scoped = authed.withTypeProvider<TypeBoxTypeProvider>();
     authed.decorateRequest('session', null);
     // Who is asking comes before what they sent: an unauthenticated call learns nothing of the schema.
-    authed.addHook('onRequest', requireSession);
+    authed.addHook('onRequest', sessionHook);
 
-    scoped.post('/update', { schema: { params: AppParams, body: UpdateBody } }, async (request) => {
-      const body = request.body;
-      const verified = await verifyIdentity(context.secret, body.identity, now(), 'update');
-      return store.update(request.session!, { ...body, identity: verified.identity, attributes: withSignedName(body.attributes, verified) }, now(), verified.emailTrust);
-    });
+    scoped.post('/update', { schema: { params: AppParams, body: UpdateBody } }, async (request) => updatePerson(context, request.session!, request.body));
 
     scoped.post('/events', { schema: { params: AppParams, body: EventsBody } }, async (request) => ({
       accepted: await store.trackEvents(request.session!, request.body.events, now()),

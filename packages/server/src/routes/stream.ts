@@ -2,25 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { requireSession } from '../auth';
+import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
-import { SessionEndedError } from '../store';
 import { AppParams } from '../schemas';
-import type { ServerContext } from '../app';
-import { bearerToken } from './messenger';
 import type { OpenStream } from '../stream-caps';
 
 const KEEP_ALIVE_MS = 15_000;
 const REPLAY_PAGE = 500;
-/**
- * A client that reads slower than it is written to (a stalled tab, a congested link) would make
- * the server buffer without bound. Past this many bytes waiting in one session's streams
- * together, a stream that has more than the socket's own buffer waiting stops writing until its
- * client has read it (a long replay is paced by the reader this way); a client that does not read
- * within STREAM_STALL_MS is disconnected: it reconnects with its Last-Event-ID and is replayed
- * from the database, which already holds everything.
- */
-export const STREAM_BUFFER_LIMIT = 1024 * 1024;
-export const STREAM_STALL_MS = 10_000;
 
 /** Resolves true once `raw` has written out its buffer, false if it has not within `ms` or closed. */
 function drained(raw: NodeJS.WritableStream & { writableLength: number }, ms: number): Promise<boolean> {
@@ -45,10 +34,7 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
   const { store, hub, now } = context;
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/stream', { schema: { params: AppParams, querystring: StreamQuery } }, async (request, reply) => {
-    const token = bearerToken(request);
-    if (!token) throw new ApiError(401, 'a session token is required: send Authorization: Bearer <session.token>', 'authorization');
-    const session = await store.session(request.params.app_id, token, now());
-    if (!session) throw new SessionEndedError();
+    const { token, session } = await requireSession(context, request, request.params.app_id, 'Authorization: Bearer <session.token>');
 
     const header = request.headers['last-event-id'];
     const resumeFrom = (Array.isArray(header) ? header[0] : header) ?? request.query.last_event_id;
@@ -97,7 +83,7 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
           again = false;
           // The session may have ended (logout) or moved to another person (a lead who logged in
           // as an existing user): the stream ends, or follows it.
-          const current = await store.session(appId, token!, now());
+          const current = await store.session(appId, token, now());
           if (closed) return;
           if (!current) {
             raw.end();

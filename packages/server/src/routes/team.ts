@@ -1,26 +1,16 @@
 // The REST API for the team: contacts, their events and pages, conversations, replies.
-import { timingSafeEqual, createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { requireTeamToken } from '../auth';
+import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { AppParams, ContactParams, ContactQuery, ConversationParams, ConversationQuery, ReplyBody } from '../schemas';
-import type { ServerContext } from '../app';
-import { bearerToken } from './messenger';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { store, now } = context;
-  const expected = digest(context.teamToken);
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    const token = bearerToken(request);
-    // Digests have equal length, so the comparison's time does not leak the token's length.
-    if (!token || !timingSafeEqual(digest(token), expected)) {
-      throw new ApiError(401, 'the team API needs Authorization: Bearer <team token> (--team-token)', 'authorization');
-    }
-  });
+  app.addHook('onRequest', requireTeamToken(context.teamToken));
 
   api.get('/contacts', { schema: { params: AppParams, querystring: ContactQuery } }, async (request) => {
     const { user_id, email, visitor_id } = request.query;

@@ -1,65 +1,21 @@
-// Builds the HTTP server: Fastify with TypeBox validation, CORS, body limits, rate limits, and the
-// three route groups. Fastify because it validates JSON Schema natively with compiled validators,
+// Builds the HTTP app from its options (context.ts): Fastify with TypeBox validation, CORS, body
+// limits, rate limits, and the three route groups; it does not listen (start-server.ts). Fastify because it validates JSON Schema natively with compiled validators,
 // has first-party, maintained plugins for CORS and rate limiting, and is the fastest of the
 // well-kept Node frameworks; the server is Node-only, so Hono's runtime portability buys nothing.
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import type { ServerMessengerSettings } from '@confab/core/protocol';
+import { REQUEST_BODY_MAX_BYTES } from '@confab/core/protocol';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
+import { bearerToken } from './auth';
+import { createContext, type ServerOptions } from './context';
 import { ApiError, clientErrorHandler, errorBody, errorHandler, frameworkErrors, MAX_PARAM_LENGTH, refuseOverlongSegment } from './errors';
-import { consume, memoryRateLimiters, type RateLimiters, type RateLimits } from './rate-limits';
-import type { RealtimeHub } from './realtime';
-import { bearerToken, MESSENGER_BODY_LIMIT, messengerRoutes } from './routes/messenger';
-import { streamRoutes } from './routes/stream';
-import { STREAM_BUFFER_LIMIT, STREAM_STALL_MS } from './routes/stream';
-import { teamRoutes } from './routes/team';
-import { hashToken, type Store } from './store';
 import { parseJsonBody } from './json-body';
-import { findIllFormedText } from './well-formed-text';
-import { createStreamRegistry, DEFAULT_STREAM_CAPS, type StreamCaps, type StreamRegistry } from './stream-caps';
+import { consume, memoryRateLimiters } from './rate-limits';
 import { requestTimeoutOptions } from './request-timeout';
-
-export interface ServerOptions {
-  store: Store;
-  hub: RealtimeHub;
-  /** Identity verification secret; absent: user_hash is not required. */
-  secret?: string;
-  teamToken: string;
-  /** Origins allowed to call the API from a browser; `*` allows any. */
-  corsOrigins: string[];
-  rateLimits: RateLimits;
-  /** Limiter stores; in memory unless given (several processes share a database-backed one). */
-  rateLimiters?: RateLimiters;
-  messengerSettings?: ServerMessengerSettings;
-  /** Fastify's trustProxy (see ServerConfig.trustProxy). */
-  trustProxy?: boolean | number | string;
-  now?: () => number;
-  /** Fastify's logger: false (none), true, or pino options such as `{ level: 'warn' }`. */
-  logger?: FastifyHttpOptions<RawServerDefault>['logger'];
-  /** Bytes one session's streams may have waiting, together, before they wait for their clients to read them (default 1 MB). */
-  streamBufferLimit?: number;
-  /** How long a client may take to read them before it is disconnected (default 10 s). */
-  streamStallMs?: number;
-  /** Open streams per session and per client address (DEFAULT_STREAM_CAPS). */
-  streamCaps?: StreamCaps;
-  /** How long a request may take to arrive, headers and body (default 30 s); streams are not cut by it. */
-  requestTimeoutMs?: number;
-}
-
-export interface ServerContext {
-  store: Store;
-  hub: RealtimeHub;
-  secret: string | undefined;
-  teamToken: string;
-  messengerSettings: ServerMessengerSettings;
-  now: () => number;
-  /** Open streams, counted against their caps, and ended first on shutdown so `close()` does not wait for them. */
-  streams: StreamRegistry;
-  streamBufferLimit: number;
-  streamStallMs: number;
-  /** Counts a request against its session's rate limit (the beacon carries its token in the body). */
-  limitSession(token: string, request: FastifyRequest): Promise<void>;
-}
+import { messengerRoutes } from './routes/messenger';
+import { streamRoutes } from './routes/stream';
+import { teamRoutes } from './routes/team';
+import { findIllFormedText } from './well-formed-text';
 
 const MESSENGER_PREFIX = '/messenger/v1/apps/:app_id';
 const MESSENGER_PATH = '/messenger/';
@@ -80,7 +36,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const trustProxy = (options.trustProxy ?? false) as FastifyHttpOptions<RawServerDefault>['trustProxy'];
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: MESSENGER_BODY_LIMIT,
+    bodyLimit: REQUEST_BODY_MAX_BYTES,
     // Off unless configured: a forged X-Forwarded-For must not buy a fresh rate limit.
     trustProxy,
     return503OnClosing: true,
@@ -125,18 +81,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const limiters = options.rateLimiters ?? memoryRateLimiters(options.rateLimits);
   app.addHook('onRequest', (request) => consume(limiters.perIp, request.ip, 'address', request));
 
-  const context: ServerContext = {
-    store: options.store,
-    hub: options.hub,
-    secret: options.secret,
-    teamToken: options.teamToken,
-    messengerSettings: options.messengerSettings ?? { team_name: 'Confab' },
-    now: options.now ?? Date.now,
-    streams: createStreamRegistry(options.streamCaps ?? DEFAULT_STREAM_CAPS),
-    streamBufferLimit: options.streamBufferLimit ?? STREAM_BUFFER_LIMIT,
-    streamStallMs: options.streamStallMs ?? STREAM_STALL_MS,
-    limitSession: (token, request) => consume(limiters.perSession, hashToken(token), 'session', request),
-  };
+  const context = createContext(options, limiters);
 
   await app.register(
     async (messenger) => {

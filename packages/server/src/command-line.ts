@@ -1,6 +1,6 @@
 // `confab-server`: the command line. Config from flags and environment, graceful SIGTERM/SIGINT.
 import { ConfigError, parseConfig, USAGE } from './config';
-import { startServer } from './confab-server';
+import { startServer } from './start-server';
 
 async function main() {
   let config;

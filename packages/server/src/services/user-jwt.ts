@@ -2,7 +2,7 @@
 // the app's secret (HS256). Its claims are the signed truth about the user; jose checks the
 // signature, the algorithm and `exp`.
 import { errors, jwtVerify } from 'jose';
-import { ApiError } from './errors';
+import { IdentityUnprovenError } from '../domain-errors';
 
 /** The claims a user JWT may carry that Confab reads; others are ignored. */
 export interface UserClaims {
@@ -11,12 +11,11 @@ export interface UserClaims {
   name?: string;
 }
 
-const FIELD = 'identity.intercom_user_jwt';
 const STRING_MAX = 255;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 function refuse(reason: string): never {
-  throw new ApiError(401, `intercom_user_jwt ${reason}`, FIELD);
+  throw new IdentityUnprovenError('intercom_user_jwt', `intercom_user_jwt ${reason}`);
 }
 
 /** Why jose refused the token, as a caller can act on it. */

@@ -1,17 +1,10 @@
+// Identity verification: what a request naming a user proves, and how far its email can be trusted
+// (EmailTrust, store/rows.ts).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Identity } from '@confab/core/protocol';
-import { ApiError } from './errors';
+import { IdentityUnprovenError } from '../domain-errors';
+import type { EmailTrust } from '../store';
 import { verifyUserJwt } from './user-jwt';
-
-/**
- * How far a request's email can be trusted as a key to someone's record:
- * - `signed`: the server has a secret and the email is what the user_hash signed, or the JWT's
- *   email claim;
- * - `unsigned`: the server has a secret and nothing signed the email (a user_hash over the
- *   user_id says nothing about the email beside it): stored, shown to the team, never looked up;
- * - `unchecked`: the server has no secret, so nothing is proven and every email is looked up.
- */
-export type EmailTrust = 'signed' | 'unsigned' | 'unchecked';
 
 /** Who a request may act as, once its proof was checked. */
 export interface VerifiedIdentity {
@@ -55,7 +48,7 @@ export async function verifyIdentity(secret: string | undefined, identity: Ident
   // saying how to reach them (a lead answering the messenger's email prompt), kept unproven.
   if (call === 'update' && named.user_id === undefined && user_hash === undefined) return { identity: named, emailTrust: 'unsigned' };
   if (user_hash === undefined) {
-    throw new ApiError(401, 'identity verification is on: user_hash is required with user_id or email (or sign them in an intercom_user_jwt)', 'identity.user_hash');
+    throw new IdentityUnprovenError('user_hash', 'identity verification is on: user_hash is required with user_id or email (or sign them in an intercom_user_jwt)');
   }
   checkUserHash(secret, value, user_hash, named.user_id !== undefined ? 'user_id' : 'email');
   return { identity: named, emailTrust: named.user_id === undefined ? 'signed' : 'unsigned' };
@@ -66,10 +59,10 @@ function checkUserHash(secret: string, value: string, hash: string, signedField:
   // Buffer.from(…, 'hex') stops at the first character that is not hex: the right hash with
   // anything after it would compare equal. Only exactly 64 hex digits are a hash at all.
   if (!/^[0-9a-f]{64}$/i.test(hash)) {
-    throw new ApiError(401, 'user_hash must be the HMAC-SHA256 as 64 hex digits', 'identity.user_hash');
+    throw new IdentityUnprovenError('user_hash', 'user_hash must be the HMAC-SHA256 as 64 hex digits');
   }
   const expected = Buffer.from(userHash(secret, value), 'hex');
   const sent = Buffer.from(hash.toLowerCase(), 'hex');
   const same = sent.length === expected.length && timingSafeEqual(sent, expected);
-  if (!same) throw new ApiError(401, `user_hash does not match ${signedField}`, 'identity.user_hash');
+  if (!same) throw new IdentityUnprovenError('user_hash', `user_hash does not match ${signedField}`);
 }

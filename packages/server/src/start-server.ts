@@ -1,0 +1,111 @@
+// Starts a Confab server: database opened and migrated, the app built (build-app.ts) and listening;
+// and closes it gracefully.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { buildServer } from './build-app';
+import type { ServerConfig } from './config';
+import type { ServerOptions } from './context';
+import { migrate } from './db/migrations';
+import type { Database } from './db/schema';
+import { isPostgresUrl, openPostgres } from './db/postgres';
+import { openSqlite } from './db/sqlite';
+import { announceInTransaction, createPostgresRealtimeHub } from './postgres-realtime';
+import { postgresRateLimiters, type RateLimiters } from './rate-limits';
+import { createLocalRealtimeHub, type RealtimeHub } from './realtime';
+import { serveStatic, type StaticRoot } from './static-files';
+import { createStore, type Store, type StoreOptions } from './store';
+
+export interface StartOptions {
+  /** Fastify's logger (none by default); the CLI logs warnings and errors to stderr. */
+  logger?: ServerOptions['logger'];
+  /** Folders to serve beside the API; they never answer a path of the API (static-files.ts). */
+  staticRoots?: StaticRoot[];
+  /** Bytes one session's streams may have waiting, together, before they wait for their clients to read them (default 1 MB). */
+  streamBufferLimit?: number;
+  /** How long a client may take to read them before it is disconnected (default 10 s). */
+  streamStallMs?: number;
+  /** Routes of the embedding app, added before the server listens (the demo's stand-in for a site's backend). */
+  routes?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+/** Any number fixed for Confab: the advisory lock every process's write transactions take (StoreOptions). */
+const WRITE_LOCK = 7_263_001;
+const serializeWrites = async (trx: Transaction<Database>) => {
+  await sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
+};
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  /** http://host:port */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  // SQLite for one process; PostgreSQL (a postgres:// URL) for several sharing one database,
+  // with realtime news over LISTEN/NOTIFY and the rate limits counted in the database.
+  let db: Kysely<Database>, closeDb: () => Promise<void>, hub: RealtimeHub, rateLimiters: RateLimiters | undefined;
+  let storeOptions: StoreOptions = {};
+  // The realtime hub starts before the app and its logger; its warnings go there once it exists.
+  let log: FastifyBaseLogger | undefined;
+  if (isPostgresUrl(config.db)) {
+    const postgres = openPostgres(config.db);
+    ({ db, close: closeDb } = postgres);
+    try {
+      await migrate(db, 'postgres');
+      hub = await createPostgresRealtimeHub(postgres.pool, (message, error) => log?.warn(error === undefined ? {} : { err: error }, message));
+    } catch (error) {
+      await closeDb();
+      throw error;
+    }
+    rateLimiters = postgresRateLimiters(config.rateLimits, postgres.pool);
+    storeOptions = { beginWrite: serializeWrites, announce: announceInTransaction };
+  } else {
+    ({ db, close: closeDb } = openSqlite(config.db));
+    await migrate(db, 'sqlite');
+    hub = createLocalRealtimeHub();
+  }
+  const store = createStore(db, (appId, personId) => hub.notify(appId, personId), storeOptions);
+  const app = await buildServer({
+    store,
+    hub,
+    ...(rateLimiters ? { rateLimiters } : {}),
+    ...(config.secret !== undefined ? { secret: config.secret } : {}),
+    teamToken: config.teamToken,
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    rateLimits: config.rateLimits,
+    streamCaps: config.streamCaps,
+    requestTimeoutMs: config.requestTimeoutMs,
+    messengerSettings: { team_name: config.teamName, ...(config.greeting !== undefined ? { greeting: config.greeting } : {}) },
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.streamBufferLimit !== undefined ? { streamBufferLimit: options.streamBufferLimit } : {}),
+    ...(options.streamStallMs !== undefined ? { streamStallMs: options.streamStallMs } : {}),
+  });
+  log = app.log;
+  try {
+    await options.routes?.(app);
+    if (options.staticRoots?.length) await serveStatic(app, options.staticRoots);
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await hub.close();
+    await closeDb();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    store,
+    url: `http://${host}:${port}`,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await hub.close();
+        await closeDb();
+      })()),
+  };
+}

@@ -1,0 +1,87 @@
+// What the store hands out, and how a database row becomes it.
+import { createHash } from 'node:crypto';
+import type { ConversationSummary, Message, Page, Person, PersonAttributes, RealtimeEvent } from '@confab/core/protocol';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, MessageRow, PersonRow } from '../db/schema';
+
+/** The database, or the transaction an operation runs in. */
+export type Db = Kysely<Database> | Transaction<Database>;
+export type RealtimeEventBody = RealtimeEvent extends infer E ? (E extends RealtimeEvent ? Omit<E, 'id'> : never) : never;
+
+/**
+ * How far a request's email can be trusted as a key to someone's record:
+ * - `signed`: the server has a secret and the email is what the user_hash signed, or the JWT's
+ *   email claim;
+ * - `unsigned`: the server has a secret and nothing signed the email (a user_hash over the
+ *   user_id says nothing about the email beside it): stored, shown to the team, never looked up;
+ * - `unchecked`: the server has no secret, so nothing is proven and every email is looked up.
+ */
+export type EmailTrust = 'signed' | 'unsigned' | 'unchecked';
+
+export interface Contact extends Person {
+  app_id: string;
+  /** Whether a signature proved the email (see EmailTrust); an unproven one is never a key. */
+  email_verified: boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TeamConversation extends ConversationSummary {
+  contact: { id: string; role: 'user' | 'lead'; name?: string; email?: string; user_id?: string };
+}
+
+export interface StoredEventView {
+  id: string;
+  name: string;
+  metadata?: Record<string, string | number | boolean | null>;
+  created_at: number;
+  received_at: number;
+}
+
+export interface PageView extends Page {
+  created_at: number;
+}
+
+export interface SessionRecord {
+  /** Which session: the sha-256 of its token (the token itself is never stored). */
+  token_hash: string;
+  app_id: string;
+  person_id: string;
+  expires_at: number;
+  /** The realtime event id a fresh stream of this session starts after. */
+  stream_from: number;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export const parse = <T>(json: string | null): T | undefined => (json === null ? undefined : (JSON.parse(json) as T));
+
+export function toPerson(row: PersonRow): Person {
+  return {
+    id: row.id,
+    role: row.role,
+    visitor_id: row.visitor_id,
+    ...(row.user_id !== null ? { user_id: row.user_id } : {}),
+    ...(row.email !== null ? { email: row.email } : {}),
+    ...(row.name !== null ? { name: row.name } : {}),
+    attributes: parse<PersonAttributes>(row.attributes) ?? {},
+  };
+}
+
+export function toContact(row: PersonRow): Contact {
+  return { ...toPerson(row), app_id: row.app_id, email_verified: row.email !== null && Number(row.email_verified) === 1, created_at: Number(row.created_at), updated_at: Number(row.updated_at) };
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversation_id: row.conversation_id,
+    author: row.author,
+    ...(row.author_name !== null ? { author_name: row.author_name } : {}),
+    body: row.body,
+    created_at: Number(row.created_at),
+    ...(row.client_id !== null ? { client_id: row.client_id } : {}),
+  };
+}

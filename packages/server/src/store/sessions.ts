@@ -1,0 +1,84 @@
+// Sessions: opened at boot, read on every request, ended at shutdown or when a lead logs in.
+import { randomBytes } from 'node:crypto';
+import { SESSION_LIFETIME_MS } from '@confab/core/protocol';
+import type { Kysely } from 'kysely';
+import type { Database, PersonRow } from '../db/schema';
+import { SessionEndedError } from '../domain-errors';
+import { hashToken, type Db, type SessionRecord } from './rows';
+import type { Publish, RunTransaction } from './transaction';
+
+/** A shut-down lead's device_hash: no sha-256 in hex equals it, so no device resumes that lead. */
+export const LEAD_DEVICE_REVOKED = 'revoked';
+
+/** A new session of a person; its streams start after the newest realtime event there is now. */
+export async function openSession(trx: Db, appId: string, personId: string, now: number): Promise<{ token: string; expires_at: number }> {
+  const token = randomBytes(32).toString('base64url');
+  const expires_at = now + SESSION_LIFETIME_MS;
+  const newest = await trx.selectFrom('realtime_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  await trx
+    .insertInto('sessions')
+    .values({ token_hash: hashToken(token), app_id: appId, person_id: personId, created_at: now, expires_at, revoked_at: null, stream_from: Number(newest?.id ?? 0) })
+    .execute();
+  return { token, expires_at };
+}
+
+/**
+ * The session as it is now, read inside the caller's transaction. The request's session was read
+ * before its body arrived: meanwhile a lead may have logged in as an existing user (its session
+ * now names the user and the lead is gone), or the session may have ended. Writing with the
+ * stale person would fail or land on a deleted row.
+ */
+export async function currentSession(trx: Db, session: SessionRecord, now: number): Promise<SessionRecord> {
+  const row = await trx
+    .selectFrom('sessions')
+    .select(['person_id', 'revoked_at', 'expires_at'])
+    .where('token_hash', '=', session.token_hash)
+    .executeTakeFirst();
+  if (!row || row.revoked_at !== null || Number(row.expires_at) <= now) throw new SessionEndedError();
+  return row.person_id === session.person_id ? session : { ...session, person_id: row.person_id };
+}
+
+/**
+ * A lead is logging in: every session of it ends but the one making the login (`keep`, a token
+ * hash; none at a boot that proved the lead by its device), so a session opened elsewhere as the
+ * lead never reads the user's history. Their open streams hear of it and close.
+ */
+export async function endOtherLeadSessions(trx: Db, publish: Publish, lead: PersonRow, keep: string | undefined, now: number): Promise<void> {
+  let query = trx.updateTable('sessions').set({ revoked_at: now }).where('person_id', '=', lead.id).where('revoked_at', 'is', null);
+  if (keep !== undefined) query = query.where('token_hash', '!=', keep);
+  const ended = await query.executeTakeFirst();
+  if (Number(ended.numUpdatedRows) > 0) publish(lead.app_id, lead.id);
+}
+
+export interface SessionStore {
+  session(appId: string, token: string, now: number): Promise<SessionRecord | null>;
+  endSession(appId: string, token: string, now: number): Promise<void>;
+}
+
+export function sessionStore(db: Kysely<Database>, transaction: RunTransaction): SessionStore {
+  return {
+    async session(appId, token, now) {
+      const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+      if (!row || row.app_id !== appId || row.revoked_at !== null || Number(row.expires_at) <= now) return null;
+      return { token_hash: row.token_hash, app_id: row.app_id, person_id: row.person_id, expires_at: Number(row.expires_at), stream_from: Number(row.stream_from) };
+    },
+
+    endSession: (appId, token, now) =>
+      transaction(async (trx, publish) => {
+        const ended = await trx
+          .updateTable('sessions')
+          .set({ revoked_at: now })
+          .where('token_hash', '=', hashToken(token))
+          .where('app_id', '=', appId)
+          .where('revoked_at', 'is', null)
+          .returning('person_id')
+          .executeTakeFirst();
+        if (!ended) return;
+        // A lead's shutdown is the browser forgetting it: no device resumes it any more, so its
+        // old visitor id grants nothing (a session of it still alive in another tab keeps working).
+        await trx.updateTable('people').set({ device_hash: LEAD_DEVICE_REVOKED }).where('id', '=', ended.person_id).where('role', '=', 'lead').execute();
+        // The session's open streams hear of it and close.
+        publish(appId, ended.person_id);
+      }),
+  };
+}
