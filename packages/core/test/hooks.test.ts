@@ -167,6 +167,6 @@ describe('hooks', () => {
     h.messenger.getView().supplyEmail('lead@example.com');
     await h.clock.settle();
     expect(emails).toEqual(['lead@example.com']);
-    expect(h.server.people()[0]).toMatchObject({ role: 'user', email: 'lead@example.com' });
+    expect(h.server.people()[0]).toMatchObject({ role: 'lead', email: 'lead@example.com' });
   });
 });

@@ -15,6 +15,5 @@ describe.runIf(BACKEND === 'sqlite')('core in memory', () => {
       eventIds: async (personId) => server.events().filter((event) => event.personId === personId).map((event) => event.id),
       stop: async () => {},
     };
-    // Core's own tests (hooks.test.ts, onUserEmailSupplied) expect its lead to become a user here.
-  }, ['lead-email-stays-lead']);
+  });
 });

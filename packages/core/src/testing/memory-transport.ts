@@ -251,7 +251,8 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
         if (named !== undefined && person.user_id !== undefined && named !== person.user_id) {
           throw TransportError.fromStatus(403, `this session is user ${JSON.stringify(person.user_id)}; an update cannot name user ${JSON.stringify(named)}`);
         }
-        if (request.identity && !isLead(request.identity) && person.role === 'lead') {
+        // As the real server: a lead becomes a user by a user_id only; an email alone is how to reach them.
+        if (request.identity?.user_id !== undefined && person.role === 'lead') {
           endOtherLeadSessions(person, session.token);
           person = identify(person, request.identity);
         } else if (request.identity?.email !== undefined) {
