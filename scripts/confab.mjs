@@ -92,6 +92,9 @@ const tasks = {
     exitOnFailure(ensureChromium());
     exitOnFailure(ensurePostgres());
     exitOnFailure(pnpm(['run', 'typecheck']));
+    // The packages as they would be published (build, publint, attw); skipped when only some
+    // tests are asked for (`npm test -- <vitest args>`).
+    if (rest.length === 0) exitOnFailure(run('node', [join(root, 'scripts', 'check-packages.mjs')]));
     return pnpm(['exec', 'vitest', 'run', ...rest]);
   },
   start: () => {
