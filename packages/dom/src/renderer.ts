@@ -34,8 +34,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   const root = h(document, 'div');
   const launcher = h(document, 'button');
   const icon = document.createElementNS(SVG, 'svg');
-  icon.setAttribute('viewBox', '0 0 24 24');
-  icon.setAttribute('aria-hidden', 'true');
+  setAttrs(icon, { viewBox: '0 0 24 24', 'aria-hidden': true });
   const path = document.createElementNS(SVG, 'path');
   path.setAttribute('d', CHAT_ICON_PATH);
   icon.append(path);
@@ -59,6 +58,8 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   parent.append(host);
 
   const current = () => messenger.getView();
+  // Asked before reading shadowRoot.activeElement: happy-dom throws reading it while focus is in another shadow root.
+  const focusInside = () => (host.getRootNode() as Document).activeElement === host;
   launcher.addEventListener('click', () => current().toggle());
   closeButton.addEventListener('click', () => current().hide());
   backButton.addEventListener('click', () => current().back());
@@ -122,7 +123,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
       const wasAtBottom = !thread || isAtThreadEnd(thread);
       // The thread is drawn anew, but what the person is typing into it (the email prompt)
       // is theirs: its text, caret and focus survive a message arriving.
-      const typing = keptInput(content, shadowRoot);
+      const typing = keptInput(content, focusInside() ? shadowRoot.activeElement : null);
       content.replaceChildren(...renderView(document, view));
       typing?.restore(content);
       renderedKey = key;
@@ -142,7 +143,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
       focusInto(view);
     } else if (focus === 'close') {
       // Focus goes back where it came from, if that is still on the page; else to the launcher.
-      if (shadowRoot.activeElement || document.activeElement === document.body || document.activeElement === host) {
+      if (focusInside() || document.activeElement === document.body) {
         focusReturnTarget(focusBeforeOpen, document.body, view.launcher.visible ? launcher : null)?.focus();
       }
       focusBeforeOpen = null;
@@ -166,12 +167,12 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   };
 }
 
-/** A named input inside the view with text in it, to carry over when the view is drawn again. */
-function keptInput(content: HTMLElement, shadowRoot: ShadowRoot) {
+/** A named input inside the view with text in it (`active`: the shadow root's focused element), to carry over when the view is drawn again. */
+function keptInput(content: HTMLElement, active: Element | null) {
   const input = content.querySelector<HTMLInputElement>('input[name]');
-  if (!input || (input.value === '' && shadowRoot.activeElement !== input)) return null;
+  const focused = active === input;
+  if (!input || (input.value === '' && !focused)) return null;
   const { name, value, selectionStart, selectionEnd } = input;
-  const focused = shadowRoot.activeElement === input;
   return {
     restore(next: HTMLElement) {
       const again = next.querySelector<HTMLInputElement>(`input[name="${name}"]`);

@@ -117,10 +117,9 @@ function conversationView(document: Document, view: MessengerView): Node[] {
 }
 
 function emailPrompt(document: Document, view: MessengerView): Node {
-  const { strings } = view;
-  const input = h(document, 'input', { type: 'email', name: 'email', required: true, placeholder: strings.emailPlaceholder, 'aria-label': strings.emailPrompt, autocomplete: 'email' });
+  const input = h(document, 'input', view.getEmailInputProps());
   const form = h(document, 'form', { class: 'confab-email-prompt' }, [
-    h(document, 'label', {}, [strings.emailPrompt]),
+    h(document, 'label', view.getEmailLabelProps(), [view.strings.emailPrompt]),
     input,
     h(document, 'button', { type: 'submit' }, ['→']),
   ]);

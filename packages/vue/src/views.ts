@@ -103,8 +103,8 @@ function emailPrompt(view: MessengerView): VNode {
       },
     },
     [
-      h('label', strings.emailPrompt),
-      h('input', { type: 'email', name: 'email', required: true, placeholder: strings.emailPlaceholder, 'aria-label': strings.emailPrompt, autocomplete: 'email' }),
+      h('label', view.getEmailLabelProps(), strings.emailPrompt),
+      h('input', view.getEmailInputProps()),
       h('button', { type: 'submit' }, '→'),
     ],
   );

@@ -7,8 +7,6 @@ import type { LauncherSettings } from '../commands/settings';
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 
-export const PANEL_ID = 'confab-panel';
-
 export interface MessengerView {
   lifecycle: Lifecycle;
   booted: boolean;
@@ -72,14 +70,20 @@ export interface MessengerView {
   getComposerProps(): Attrs;
   getInputProps(): Attrs;
   getSendButtonProps(): Attrs;
+  getEmailLabelProps(): Attrs;
+  getEmailInputProps(): Attrs;
 }
 
 /**
  * The view-model every adapter renders (zag's connect): plain fields read off the machine's
  * state, intents that send events, and prop getters with data-part/data-state and ARIA.
+ * `instanceId` (one per messenger) prefixes every id the getters give.
  */
-export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEvent) => void): MessengerView {
+export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEvent) => void, instanceId: string): MessengerView {
   const { context } = snapshot;
+  // Ids a label or ARIA reference points at: one messenger's never match another's on the page.
+  const panelId = `${instanceId}-panel`;
+  const emailId = `${instanceId}-email`;
   const lifecycle = lifecycleOf(snapshot);
   const booted = lifecycle === 'booted';
   const open = isOpen(snapshot);
@@ -153,7 +157,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       type: 'button',
       'aria-label': unreadCount > 0 ? strings.launcherLabelUnread(unreadCount) : strings.launcherLabel,
       'aria-expanded': open,
-      'aria-controls': PANEL_ID,
+      'aria-controls': panelId,
       'aria-haspopup': 'dialog',
     }),
     getBadgeProps: () => ({
@@ -166,7 +170,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       ...partAttrs('panel'),
       'data-state': state,
       'data-view': view ?? undefined,
-      id: PANEL_ID,
+      id: panelId,
       role: 'dialog',
       'aria-modal': false,
       'aria-label': strings.panelLabel,
@@ -205,6 +209,16 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       type: 'submit',
       disabled: sending,
       'aria-label': strings.send,
+    }),
+    getEmailLabelProps: () => ({ for: emailId }),
+    getEmailInputProps: () => ({
+      id: emailId,
+      type: 'email',
+      name: 'email',
+      required: true,
+      placeholder: strings.emailPlaceholder,
+      'aria-label': strings.emailPrompt,
+      autocomplete: 'email',
     }),
   };
 }
