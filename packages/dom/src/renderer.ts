@@ -44,7 +44,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   const panel = h(document, 'div');
   const header = h(document, 'div');
   const backButton = h(document, 'button', {}, ['‹']);
-  const title = h(document, 'h2', { 'data-scope': 'confab', 'data-part': 'title' });
+  const title = h(document, 'h2');
   const closeButton = h(document, 'button', {}, ['×']);
   header.append(backButton, title, closeButton);
   const content = h(document, 'div');
@@ -93,17 +93,16 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
     const view = current();
     setAttrs(root, view.getRootProps());
     setAttrs(launcher, view.getLauncherProps());
-    launcher.hidden = !view.launcher.visible;
     setAttrs(badge, view.getBadgeProps());
     badge.textContent = view.badgeText;
     setAttrs(panel, view.getPanelProps());
     setAttrs(header, view.getHeaderProps());
     setAttrs(backButton, view.getBackButtonProps());
     setAttrs(closeButton, view.getCloseButtonProps());
+    setAttrs(title, view.getTitleProps());
     title.textContent = view.title;
     setAttrs(content, view.getViewProps());
     setAttrs(composer, view.getComposerProps());
-    composer.hidden = !view.composerShown;
     setAttrs(input, view.getInputProps());
     setAttrs(sendButton, view.getSendButtonProps());
     sendButton.textContent = view.sending ? view.strings.sending : view.strings.send;

@@ -123,7 +123,7 @@ export const ConfabMessenger = defineComponent({
           },
         },
         [
-          h('button', { ...view.getLauncherProps(), ref: launcher, hidden: !view.launcher.visible, onClick: () => current()?.toggle() }, [
+          h('button', { ...view.getLauncherProps(), ref: launcher, onClick: () => current()?.toggle() }, [
             slots.launcher
               ? slots.launcher({ open: view.open, unreadCount: view.unreadCount })
               : h('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, [h('path', { d: CHAT_ICON_PATH })]),
@@ -138,11 +138,11 @@ export const ConfabMessenger = defineComponent({
       return h('div', view.getPanelProps(), [
         h('div', view.getHeaderProps(), [
           h('button', { ...view.getBackButtonProps(), onClick: () => current()?.back() }, '‹'),
-          h('h2', { 'data-scope': 'confab', 'data-part': 'title' }, view.title),
+          h('h2', view.getTitleProps(), view.title),
           h('button', { ...view.getCloseButtonProps(), ref: closeButton, onClick: () => current()?.hide() }, '×'),
         ]),
         h('div', view.getViewProps(), renderView(view, slots.message)),
-        h('form', { ...view.getComposerProps(), hidden: !view.composerShown, onSubmit: submit }, [
+        h('form', { ...view.getComposerProps(), onSubmit: submit }, [
           h('textarea', {
             ...view.getInputProps(),
             ref: input,

@@ -62,14 +62,19 @@ export interface MessengerView {
   getBadgeProps(): Attrs;
   getPanelProps(): Attrs;
   getHeaderProps(): Attrs;
+  getTitleProps(): Attrs;
   getCloseButtonProps(): Attrs;
   getBackButtonProps(): Attrs;
   getViewProps(): Attrs;
+  getGreetingProps(): Attrs;
+  getConversationListProps(): Attrs;
   getConversationItemProps(conversation: ConversationSummary): Attrs;
+  getThreadProps(): Attrs;
   getMessageProps(message: ThreadMessage): Attrs;
   getComposerProps(): Attrs;
   getInputProps(): Attrs;
   getSendButtonProps(): Attrs;
+  getEmailPromptProps(): Attrs;
   getEmailLabelProps(): Attrs;
   getEmailInputProps(): Attrs;
 }
@@ -94,6 +99,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
   const { language, strings } = catalogueFor(context.settings?.attributes.language_override);
   const name = context.person?.name ?? context.settings?.attributes.name ?? undefined;
   const unreadCount = booted ? context.unreadCount : 0;
+  const launcherVisible = booted && !context.launcher.hideDefaultLauncher;
 
   const teamName = context.serverSettings.team_name;
   const thread = view === 'conversation' ? context.thread : null;
@@ -114,7 +120,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       : null,
     language,
     strings,
-    launcher: { ...context.launcher, visible: booted && !context.launcher.hideDefaultLauncher },
+    launcher: { ...context.launcher, visible: launcherVisible },
     greeting: context.serverSettings.greeting ?? (name ? strings.greetingNamed(name) : strings.greeting),
     teamName,
     conversations: context.conversations,
@@ -159,6 +165,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       'aria-expanded': open,
       'aria-controls': panelId,
       'aria-haspopup': 'dialog',
+      hidden: !launcherVisible,
     }),
     getBadgeProps: () => ({
       ...partAttrs('badge'),
@@ -176,7 +183,8 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       'aria-label': strings.panelLabel,
       hidden: !open,
     }),
-    getHeaderProps: () => ({ ...partAttrs('header') }),
+    getHeaderProps: () => partAttrs('header'),
+    getTitleProps: () => partAttrs('title'),
     getCloseButtonProps: () => ({ ...partAttrs('closeButton'), type: 'button', 'aria-label': strings.closeLabel }),
     getBackButtonProps: () => ({
       ...partAttrs('backButton'),
@@ -185,19 +193,22 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       hidden: view === 'home' || view === null,
     }),
     getViewProps: () => ({ ...partAttrs('view'), 'data-view': view ?? undefined }),
+    getGreetingProps: () => partAttrs('greeting'),
+    getConversationListProps: () => partAttrs('conversationList'),
     getConversationItemProps: (conversation) => ({
       ...partAttrs('conversationItem'),
       'data-state': conversation.unread_count > 0 ? 'unread' : 'read',
       'data-conversation-id': conversation.id,
       type: 'button',
     }),
+    getThreadProps: () => ({ ...partAttrs('thread'), 'aria-live': 'polite' }),
     getMessageProps: (message) => ({
       ...partAttrs('message'),
       'data-author': message.author,
       'data-state': message.status,
       'data-message-id': message.id,
     }),
-    getComposerProps: () => ({ ...partAttrs('composer'), 'data-state': sending ? 'sending' : 'idle' }),
+    getComposerProps: () => ({ ...partAttrs('composer'), 'data-state': sending ? 'sending' : 'idle', hidden: !composerShown }),
     getInputProps: () => ({
       ...partAttrs('input'),
       'aria-label': strings.composerPlaceholder,
@@ -210,6 +221,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       disabled: sending,
       'aria-label': strings.send,
     }),
+    getEmailPromptProps: () => ({ class: 'confab-email-prompt' }),
     getEmailLabelProps: () => ({ for: emailId }),
     getEmailInputProps: () => ({
       id: emailId,
