@@ -14,3 +14,4 @@ export { activeElementAt, adoptStylesheetAt, type DrawnNode } from './root-node'
 export { focusReturnTarget, isCloseKey, isSendKey, type FocusableElement } from './focus-return';
 export { isAtThreadEnd, panelTransition } from './panel-transition';
 export type { PanelPlace } from './panel-transition';
+export { createPanelBehaviour, type RenderedRoot } from './panel-behaviour';
