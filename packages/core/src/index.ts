@@ -31,6 +31,7 @@ export { createSseParser, readSseStream } from './delivery/sse-reader';
 export type { SseMessage, SseParser } from './delivery/sse-reader';
 
 export { connect } from './view/connect';
+export type { PropValue, UiEvent } from './view/connect';
 export type { MessengerView } from './view/connect';
 export { adapterCommands, adapterStateOf, INITIAL_ADAPTER_STATE } from './view/adapter-state';
 export type { AdapterState } from './view/adapter-state';

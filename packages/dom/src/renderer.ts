@@ -1,12 +1,5 @@
 import { CHAT_ICON_PATH, HOST_ATTRIBUTE, type Messenger, type MessengerView } from '@confab/core';
-import {
-  focusReturnTarget,
-  isAtThreadEnd,
-  isCloseKey,
-  isSendKey,
-  panelTransition,
-  type PanelPlace,
-} from '@confab/core/browser';
+import { focusReturnTarget, isAtThreadEnd, panelTransition, type PanelPlace } from '@confab/core/browser';
 import { h, setAttrs } from './dom-helpers';
 import { createSheets, launcherCss } from './styles';
 import { renderView, viewKey } from './views';
@@ -22,8 +15,8 @@ export interface MountedMessenger {
 
 /**
  * Renders the messenger's view-model into a shadow root on `parent` and keeps it in step through
- * the core's subscribe/getSnapshot seam. All behaviour is the view-model's; this only maps it
- * onto elements, moves focus, and turns clicks and keys into its intents.
+ * the core's subscribe/getSnapshot seam. All behaviour is the view-model's, handlers included;
+ * this only maps it onto elements and moves focus.
  */
 export function mountMessenger(messenger: Messenger, parent: HTMLElement): MountedMessenger {
   const document = parent.ownerDocument;
@@ -48,7 +41,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   const closeButton = h(document, 'button', {}, ['×']);
   header.append(backButton, title, closeButton);
   const content = h(document, 'div');
-  const input = h(document, 'textarea', { name: 'message', rows: 1 });
+  const input = h(document, 'textarea');
   const sendButton = h(document, 'button');
   const composer = h(document, 'form', {}, [input, sendButton]);
   panel.append(header, content, composer);
@@ -60,30 +53,6 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   const current = () => messenger.getView();
   // Asked before reading shadowRoot.activeElement: happy-dom throws reading it while focus is in another shadow root.
   const focusInside = () => (host.getRootNode() as Document).activeElement === host;
-  launcher.addEventListener('click', () => current().toggle());
-  closeButton.addEventListener('click', () => current().hide());
-  backButton.addEventListener('click', () => current().back());
-  composer.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const body = input.value.trim();
-    if (!body || current().sending) return;
-    current().sendMessage(body);
-    input.value = '';
-  });
-  input.addEventListener('keydown', (event) => {
-    // Enter sends, Shift+Enter is a new line, as in every messenger.
-    if (isSendKey(event)) {
-      event.preventDefault();
-      composer.requestSubmit();
-    }
-  });
-  root.addEventListener('keydown', (event) => {
-    if (isCloseKey(event) && current().open) {
-      event.stopPropagation();
-      current().hide();
-    }
-  });
-
   let renderedKey: string | null = null;
   let placed: PanelPlace = { open: false, view: null };
   let focusBeforeOpen: Element | null = null;

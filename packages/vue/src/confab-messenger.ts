@@ -1,5 +1,5 @@
 import { CHAT_ICON_PATH, type MessengerView } from '@confab/core';
-import { adoptStylesheetAt, createPanelBehaviour, isCloseKey, isSendKey, launcherCustomProperties } from '@confab/core/browser';
+import { adoptStylesheetAt, createPanelBehaviour, launcherCustomProperties } from '@confab/core/browser';
 import { defineComponent, h, onMounted, ref, watch, type SlotsType } from 'vue';
 import { useMessengerView } from './use-intercom';
 import { renderView, type MessageSlotProps } from './views';
@@ -24,7 +24,6 @@ export const ConfabMessenger = defineComponent({
     const viewRef = useMessengerView();
     const mounted = ref(false);
     const root = ref<HTMLElement | null>(null);
-    const input = ref<HTMLTextAreaElement | null>(null);
 
     onMounted(() => (mounted.value = true));
     // The stylesheet goes where the root is drawn: the document, or a shadow root.
@@ -37,17 +36,6 @@ export const ConfabMessenger = defineComponent({
     watch(shown, (view) => behaviour.beforeUpdate(view ?? null), { flush: 'pre' });
     watch([current, mounted], ([view]) => view && behaviour.afterUpdate(view), { flush: 'post' });
 
-    function submit(event: Event) {
-      event.preventDefault();
-      const model = current();
-      const field = input.value;
-      if (!model || !field) return;
-      const body = field.value.trim();
-      if (!body || model.sending) return;
-      model.sendMessage(body);
-      field.value = '';
-    }
-
     return () => {
       const view = current();
       if (!mounted.value || !view) return null;
@@ -57,15 +45,9 @@ export const ConfabMessenger = defineComponent({
           ...view.getRootProps(),
           ref: root,
           style: launcherCustomProperties(view.launcher),
-          onKeydown(event: KeyboardEvent) {
-            if (isCloseKey(event) && current()?.open) {
-              event.stopPropagation();
-              current()!.hide();
-            }
-          },
         },
         [
-          h('button', { ...view.getLauncherProps(), onClick: () => current()?.toggle() }, [
+          h('button', view.getLauncherProps(), [
             slots.launcher
               ? slots.launcher({ open: view.open, unreadCount: view.unreadCount })
               : h('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, [h('path', { d: CHAT_ICON_PATH })]),
@@ -79,25 +61,13 @@ export const ConfabMessenger = defineComponent({
     function panel(view: MessengerView) {
       return h('div', view.getPanelProps(), [
         h('div', view.getHeaderProps(), [
-          h('button', { ...view.getBackButtonProps(), onClick: () => current()?.back() }, '‹'),
+          h('button', view.getBackButtonProps(), '‹'),
           h('h2', view.getTitleProps(), view.title),
-          h('button', { ...view.getCloseButtonProps(), onClick: () => current()?.hide() }, '×'),
+          h('button', view.getCloseButtonProps(), '×'),
         ]),
         h('div', view.getViewProps(), renderView(view, slots.message)),
-        h('form', { ...view.getComposerProps(), onSubmit: submit }, [
-          h('textarea', {
-            ...view.getInputProps(),
-            ref: input,
-            name: 'message',
-            rows: 1,
-            onKeydown(event: KeyboardEvent) {
-              // Enter sends, Shift+Enter is a new line, as in every messenger.
-              if (isSendKey(event)) {
-                event.preventDefault();
-                (event.currentTarget as HTMLTextAreaElement).form?.requestSubmit();
-              }
-            },
-          }),
+        h('form', view.getComposerProps(), [
+          h('textarea', view.getInputProps()),
           h('button', view.getSendButtonProps(), view.sending ? view.strings.sending : view.strings.send),
         ]),
       ]);

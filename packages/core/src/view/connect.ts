@@ -1,11 +1,24 @@
 import { partAttrs } from './anatomy';
 import { catalogueFor, type Catalogue } from './i18n';
+import { isCloseKey, isSendKey } from './keys';
 import type { MessengerEvent, Thread, ThreadMessage, View } from '../machine/messenger.types';
 import type { ConversationSummary } from '../protocol/wire';
 import { isOpen, isSending, isThrottled, lifecycleOf, viewOf, type Lifecycle, type MessengerSnapshot } from '../machine/selectors';
 import type { LauncherSettings } from '../commands/settings';
 
-type Attrs = Record<string, string | number | boolean | undefined>;
+/** What the getters' handlers read of a DOM event (core reads no DOM globals: it only describes them). */
+export interface UiEvent {
+  preventDefault(): void;
+  stopPropagation(): void;
+  readonly currentTarget: unknown;
+  readonly key?: string;
+  readonly shiftKey?: boolean;
+  readonly isComposing?: boolean;
+}
+type KeyEvent = UiEvent & { key: string; shiftKey: boolean; isComposing: boolean };
+/** An attribute (true present, false/undefined absent), or a handler named `onClick`, `onSubmit`, `onKeydown`. */
+export type PropValue = string | number | boolean | undefined | ((event: UiEvent) => void);
+type Attrs = Record<string, PropValue>;
 
 export interface MessengerView {
   lifecycle: Lifecycle;
@@ -56,7 +69,7 @@ export interface MessengerView {
   retryMessage(clientId: string): void;
   supplyEmail(email: string): void;
 
-  // Prop getters: attributes (data-*, ARIA) each adapter spreads onto its element.
+  // Prop getters: attributes (data-*, ARIA) and handlers each adapter spreads onto its element.
   getRootProps(): Attrs;
   getLauncherProps(): Attrs;
   getBadgeProps(): Attrs;
@@ -156,6 +169,12 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       'data-alignment': context.launcher.alignment,
       dir: 'ltr',
       lang: language,
+      onKeydown(event) {
+        if (open && isCloseKey(event as KeyEvent)) {
+          event.stopPropagation();
+          send({ type: 'HIDE' });
+        }
+      },
     }),
     getLauncherProps: () => ({
       ...partAttrs('launcher'),
@@ -166,6 +185,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       'aria-controls': panelId,
       'aria-haspopup': 'dialog',
       hidden: !launcherVisible,
+      onClick: () => send({ type: 'TOGGLE' }),
     }),
     getBadgeProps: () => ({
       ...partAttrs('badge'),
@@ -185,12 +205,13 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
     }),
     getHeaderProps: () => partAttrs('header'),
     getTitleProps: () => partAttrs('title'),
-    getCloseButtonProps: () => ({ ...partAttrs('closeButton'), type: 'button', 'aria-label': strings.closeLabel }),
+    getCloseButtonProps: () => ({ ...partAttrs('closeButton'), type: 'button', 'aria-label': strings.closeLabel, onClick: () => send({ type: 'HIDE' }) }),
     getBackButtonProps: () => ({
       ...partAttrs('backButton'),
       type: 'button',
       'aria-label': strings.backLabel,
       hidden: view === 'home' || view === null,
+      onClick: () => send({ type: 'BACK' }),
     }),
     getViewProps: () => ({ ...partAttrs('view'), 'data-view': view ?? undefined }),
     getGreetingProps: () => partAttrs('greeting'),
@@ -208,12 +229,32 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       'data-state': message.status,
       'data-message-id': message.id,
     }),
-    getComposerProps: () => ({ ...partAttrs('composer'), 'data-state': sending ? 'sending' : 'idle', hidden: !composerShown }),
+    getComposerProps: () => ({
+      ...partAttrs('composer'),
+      'data-state': sending ? 'sending' : 'idle',
+      hidden: !composerShown,
+      onSubmit(event) {
+        event.preventDefault();
+        const field = (event.currentTarget as { elements: { namedItem(name: string): unknown } }).elements.namedItem('message') as { value: string };
+        const body = field.value.trim();
+        if (!body || sending) return;
+        send({ type: 'SEND_MESSAGE', body });
+        field.value = '';
+      },
+    }),
     getInputProps: () => ({
       ...partAttrs('input'),
+      name: 'message',
+      rows: 1,
       'aria-label': strings.composerPlaceholder,
       placeholder: strings.composerPlaceholder,
       disabled: sending,
+      onKeydown(event) {
+        if (isSendKey(event as KeyEvent)) {
+          event.preventDefault();
+          (event.currentTarget as { form: { requestSubmit(): void } | null }).form?.requestSubmit();
+        }
+      },
     }),
     getSendButtonProps: () => ({
       ...partAttrs('sendButton'),
