@@ -20,6 +20,8 @@ export interface AdapterMountOptions {
    * `<p class="my-message">{author}: {body, links as [text]}</p>`.
    */
   customized?: boolean;
+  /** Mount next to the messenger already on the page, not on a blank page. */
+  alongside?: boolean;
 }
 
 /** One mounted adapter, as the suite sees it: its command surface and where it rendered. */
@@ -82,13 +84,14 @@ export function createTestWorld(transport?: (base: Transport) => Transport) {
 
 export async function mountUI(
   harness: AdapterHarness,
-  options: { boot?: Record<string, unknown>; transport?: (base: Transport) => Transport; customized?: boolean } = {},
+  options: { boot?: Record<string, unknown>; transport?: (base: Transport) => Transport; customized?: boolean; alongside?: boolean } = {},
 ): Promise<MountedUI> {
   const { clock, server, warnings, options: world } = createTestWorld(options.transport);
   const mounted = await harness.mount({
     ...(options.boot ? { boot: options.boot } : {}),
     ...world,
     ...(options.customized ? { customized: true } : {}),
+    ...(options.alongside ? { alongside: true } : {}),
   });
   const settle = async () => {
     await clock.settle();

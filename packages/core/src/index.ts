@@ -30,7 +30,8 @@ export type { HttpTransport, HttpTransportOptions, BeaconSender } from './delive
 export { createSseParser, readSseStream } from './delivery/sse-reader';
 export type { SseMessage, SseParser } from './delivery/sse-reader';
 
-export { connect, PANEL_ID } from './view/connect';
+export { connect } from './view/connect';
+export type { PropValue, UiEvent } from './view/connect';
 export type { MessengerView } from './view/connect';
 export { adapterCommands, adapterStateOf, INITIAL_ADAPTER_STATE } from './view/adapter-state';
 export type { AdapterState } from './view/adapter-state';

@@ -99,6 +99,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
   actor.start();
 
   const environment = { now: () => effects.clock.now(), newId: randomId, page: () => effects.page() };
+  // Prefixes the ids the UI gives its elements: random, so messengers from separate bundles on one page differ too.
+  const instanceId = `confab-${randomId().slice(0, 8)}`;
 
   // After stop() every command and intent does nothing: a stopped actor would only warn.
   let stopped = false;
@@ -190,7 +192,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       const snapshot = actor.getSnapshot();
       if (snapshot !== viewFor || !view) {
         viewFor = snapshot;
-        view = connect(snapshot, send);
+        view = connect(snapshot, send, instanceId);
       }
       return view;
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect, PANEL_ID } from '../src';
+import { connect } from '../src';
 import { createHarness } from '../src/testing';
 
 async function booted(settings: Record<string, unknown> = {}) {
@@ -22,12 +22,14 @@ describe('connect(): the view-model adapters render', () => {
     const h = await booted();
     let view = h.view();
     expect(view.getRootProps()).toMatchObject({ 'data-scope': 'confab', 'data-part': 'root', 'data-state': 'closed', lang: 'en' });
+    const panelId = view.getPanelProps().id;
+    expect(panelId).toMatch(/^confab-/);
     expect(view.getLauncherProps()).toMatchObject({
       'data-part': 'launcher',
       type: 'button',
       'aria-label': 'Open messenger',
       'aria-expanded': false,
-      'aria-controls': PANEL_ID,
+      'aria-controls': panelId,
       'aria-haspopup': 'dialog',
     });
     expect(view.getBadgeProps()).toMatchObject({ hidden: true, 'data-state': 'hidden' });
@@ -37,7 +39,7 @@ describe('connect(): the view-model adapters render', () => {
     expect(view.open).toBe(true);
     expect(view.getLauncherProps()['aria-expanded']).toBe(true);
     expect(view.getPanelProps()).toMatchObject({
-      id: PANEL_ID,
+      id: panelId,
       role: 'dialog',
       'aria-label': expect.any(String),
       hidden: false,
@@ -105,11 +107,16 @@ describe('connect(): the view-model adapters render', () => {
     const h = await booted();
     const snapshot = h.messenger.getSnapshot();
     const sent: unknown[] = [];
-    const a = connect(snapshot, (event) => sent.push(event));
-    const b = connect(snapshot, (event) => sent.push(event));
+    const a = connect(snapshot, (event) => sent.push(event), 'confab-test');
+    const b = connect(snapshot, (event) => sent.push(event), 'confab-test');
+    // A getter's handlers are made anew each time: compared as what they are, handlers.
+    const props = (attrs: Record<string, unknown>) => Object.fromEntries(Object.entries(attrs).map(([name, value]) => [name, typeof value === 'function' ? 'handler' : value]));
     const plain = (view: typeof a) =>
       Object.fromEntries(
-        Object.entries(view).map(([key, value]) => [key, key.startsWith('get') && value.length === 0 ? (value as () => unknown)() : typeof value === 'function' ? 'intent' : value]),
+        Object.entries(view).map(([key, value]) => [
+          key,
+          key.startsWith('get') && value.length === 0 ? props((value as () => Record<string, unknown>)()) : typeof value === 'function' ? 'intent' : value,
+        ]),
       );
     expect(plain(a)).toEqual(plain(b));
     a.show();

@@ -1,13 +1,18 @@
-/** Attribute values as core's prop getters give them: true is present, false/undefined absent. */
-export type Attrs = Record<string, string | number | boolean | undefined>;
+import type { PropValue } from '@confab/core';
+
+/** Attribute values as core's prop getters give them: true is present, false/undefined absent; handlers. */
+export type Attrs = Record<string, PropValue>;
 
 /**
- * Applies a prop getter's attributes to an element. `hidden` and `disabled` are reflected as
- * attributes too, so CSS and assistive technology see the same state.
+ * Applies a prop getter's attributes and handlers to an element (the DOM's props normaliser).
+ * `hidden` and `disabled` are reflected as attributes too, so CSS and assistive technology see the
+ * same state. A handler (`onClick`) becomes the element's `onclick`: each render replaces the last.
  */
 export function setAttrs(element: Element, attrs: Attrs): void {
   for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) {
+    if (typeof value === 'function') {
+      (element as unknown as Record<string, unknown>)[name.toLowerCase()] = value;
+    } else if (value === undefined || value === false) {
       if (name.startsWith('aria-') && value === false) element.setAttribute(name, 'false');
       else element.removeAttribute(name);
     } else if (value === true) {

@@ -1,12 +1,5 @@
 import { CHAT_ICON_PATH, HOST_ATTRIBUTE, type Messenger, type MessengerView } from '@confab/core';
-import {
-  focusReturnTarget,
-  isAtThreadEnd,
-  isCloseKey,
-  isSendKey,
-  panelTransition,
-  type PanelPlace,
-} from '@confab/core/browser';
+import { focusReturnTarget, isAtThreadEnd, panelTransition, type PanelPlace } from '@confab/core/browser';
 import { h, setAttrs } from './dom-helpers';
 import { createSheets, launcherCss } from './styles';
 import { renderView, viewKey } from './views';
@@ -22,8 +15,8 @@ export interface MountedMessenger {
 
 /**
  * Renders the messenger's view-model into a shadow root on `parent` and keeps it in step through
- * the core's subscribe/getSnapshot seam. All behaviour is the view-model's; this only maps it
- * onto elements, moves focus, and turns clicks and keys into its intents.
+ * the core's subscribe/getSnapshot seam. All behaviour is the view-model's, handlers included;
+ * this only maps it onto elements and moves focus.
  */
 export function mountMessenger(messenger: Messenger, parent: HTMLElement): MountedMessenger {
   const document = parent.ownerDocument;
@@ -34,8 +27,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   const root = h(document, 'div');
   const launcher = h(document, 'button');
   const icon = document.createElementNS(SVG, 'svg');
-  icon.setAttribute('viewBox', '0 0 24 24');
-  icon.setAttribute('aria-hidden', 'true');
+  setAttrs(icon, { viewBox: '0 0 24 24', 'aria-hidden': true });
   const path = document.createElementNS(SVG, 'path');
   path.setAttribute('d', CHAT_ICON_PATH);
   icon.append(path);
@@ -45,11 +37,11 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   const panel = h(document, 'div');
   const header = h(document, 'div');
   const backButton = h(document, 'button', {}, ['‹']);
-  const title = h(document, 'h2', { 'data-scope': 'confab', 'data-part': 'title' });
+  const title = h(document, 'h2');
   const closeButton = h(document, 'button', {}, ['×']);
   header.append(backButton, title, closeButton);
   const content = h(document, 'div');
-  const input = h(document, 'textarea', { name: 'message', rows: 1 });
+  const input = h(document, 'textarea');
   const sendButton = h(document, 'button');
   const composer = h(document, 'form', {}, [input, sendButton]);
   panel.append(header, content, composer);
@@ -59,30 +51,8 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   parent.append(host);
 
   const current = () => messenger.getView();
-  launcher.addEventListener('click', () => current().toggle());
-  closeButton.addEventListener('click', () => current().hide());
-  backButton.addEventListener('click', () => current().back());
-  composer.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const body = input.value.trim();
-    if (!body || current().sending) return;
-    current().sendMessage(body);
-    input.value = '';
-  });
-  input.addEventListener('keydown', (event) => {
-    // Enter sends, Shift+Enter is a new line, as in every messenger.
-    if (isSendKey(event)) {
-      event.preventDefault();
-      composer.requestSubmit();
-    }
-  });
-  root.addEventListener('keydown', (event) => {
-    if (isCloseKey(event) && current().open) {
-      event.stopPropagation();
-      current().hide();
-    }
-  });
-
+  // Asked before reading shadowRoot.activeElement: happy-dom throws reading it while focus is in another shadow root.
+  const focusInside = () => (host.getRootNode() as Document).activeElement === host;
   let renderedKey: string | null = null;
   let placed: PanelPlace = { open: false, view: null };
   let focusBeforeOpen: Element | null = null;
@@ -92,17 +62,16 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
     const view = current();
     setAttrs(root, view.getRootProps());
     setAttrs(launcher, view.getLauncherProps());
-    launcher.hidden = !view.launcher.visible;
     setAttrs(badge, view.getBadgeProps());
     badge.textContent = view.badgeText;
     setAttrs(panel, view.getPanelProps());
     setAttrs(header, view.getHeaderProps());
     setAttrs(backButton, view.getBackButtonProps());
     setAttrs(closeButton, view.getCloseButtonProps());
+    setAttrs(title, view.getTitleProps());
     title.textContent = view.title;
     setAttrs(content, view.getViewProps());
     setAttrs(composer, view.getComposerProps());
-    composer.hidden = !view.composerShown;
     setAttrs(input, view.getInputProps());
     setAttrs(sendButton, view.getSendButtonProps());
     sendButton.textContent = view.sending ? view.strings.sending : view.strings.send;
@@ -122,7 +91,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
       const wasAtBottom = !thread || isAtThreadEnd(thread);
       // The thread is drawn anew, but what the person is typing into it (the email prompt)
       // is theirs: its text, caret and focus survive a message arriving.
-      const typing = keptInput(content, shadowRoot);
+      const typing = keptInput(content, focusInside() ? shadowRoot.activeElement : null);
       content.replaceChildren(...renderView(document, view));
       typing?.restore(content);
       renderedKey = key;
@@ -142,7 +111,7 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
       focusInto(view);
     } else if (focus === 'close') {
       // Focus goes back where it came from, if that is still on the page; else to the launcher.
-      if (shadowRoot.activeElement || document.activeElement === document.body || document.activeElement === host) {
+      if (focusInside() || document.activeElement === document.body) {
         focusReturnTarget(focusBeforeOpen, document.body, view.launcher.visible ? launcher : null)?.focus();
       }
       focusBeforeOpen = null;
@@ -166,12 +135,12 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   };
 }
 
-/** A named input inside the view with text in it, to carry over when the view is drawn again. */
-function keptInput(content: HTMLElement, shadowRoot: ShadowRoot) {
+/** A named input inside the view with text in it (`active`: the shadow root's focused element), to carry over when the view is drawn again. */
+function keptInput(content: HTMLElement, active: Element | null) {
   const input = content.querySelector<HTMLInputElement>('input[name]');
-  if (!input || (input.value === '' && shadowRoot.activeElement !== input)) return null;
+  const focused = active === input;
+  if (!input || (input.value === '' && !focused)) return null;
   const { name, value, selectionStart, selectionEnd } = input;
-  const focused = shadowRoot.activeElement === input;
   return {
     restore(next: HTMLElement) {
       const again = next.querySelector<HTMLInputElement>(`input[name="${name}"]`);

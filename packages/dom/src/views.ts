@@ -43,7 +43,7 @@ function homeView(document: Document, view: MessengerView): Node[] {
   ]);
   start.addEventListener('click', () => view.showNewMessage());
   const nodes: Node[] = [
-    h(document, 'div', { 'data-scope': 'confab', 'data-part': 'greeting' }, [
+    h(document, 'div', view.getGreetingProps(), [
       h(document, 'h3', {}, [view.greeting]),
       h(document, 'p', {}, [strings.intro]),
     ]),
@@ -71,7 +71,7 @@ function messagesView(document: Document, view: MessengerView): Node[] {
   if (view.conversations.length === 0) {
     nodes.push(h(document, 'p', { class: 'confab-empty' }, [strings.noConversations]));
   } else {
-    const list = h(document, 'ul', { 'data-scope': 'confab', 'data-part': 'conversationList' });
+    const list = h(document, 'ul', view.getConversationListProps());
     for (const conversation of view.conversations) {
       const unread = conversation.unread_count > 0;
       const item = h(document, 'button', view.getConversationItemProps(conversation), [
@@ -105,7 +105,7 @@ function messageNode(document: Document, view: MessengerView, message: ThreadMes
 function conversationView(document: Document, view: MessengerView): Node[] {
   const { strings } = view;
   const thread = view.thread;
-  const list = h(document, 'ol', { 'data-scope': 'confab', 'data-part': 'thread', 'aria-live': 'polite' });
+  const list = h(document, 'ol', view.getThreadProps());
   if (!thread || (thread.loading && thread.messages.length === 0)) {
     list.append(h(document, 'li', { class: 'confab-empty' }, [strings.loading]));
   } else {
@@ -117,10 +117,9 @@ function conversationView(document: Document, view: MessengerView): Node[] {
 }
 
 function emailPrompt(document: Document, view: MessengerView): Node {
-  const { strings } = view;
-  const input = h(document, 'input', { type: 'email', name: 'email', required: true, placeholder: strings.emailPlaceholder, 'aria-label': strings.emailPrompt, autocomplete: 'email' });
-  const form = h(document, 'form', { class: 'confab-email-prompt' }, [
-    h(document, 'label', {}, [strings.emailPrompt]),
+  const input = h(document, 'input', view.getEmailInputProps());
+  const form = h(document, 'form', view.getEmailPromptProps(), [
+    h(document, 'label', view.getEmailLabelProps(), [view.strings.emailPrompt]),
     input,
     h(document, 'button', { type: 'submit' }, ['→']),
   ]);

@@ -4,8 +4,10 @@ import { installIntercom } from '../src';
 /** The DOM adapter as a page installs it: `window.Intercom`, rendered into a shadow root. */
 const domHarness: AdapterHarness = {
   name: 'dom',
-  mount({ boot, transport, clock, logger, random }) {
-    clearPage();
+  mount({ boot, transport, clock, logger, random, alongside }) {
+    // A second install would hand back the first (a page with two snippets): this one is a second widget.
+    if (alongside) (window as { Intercom?: unknown }).Intercom = undefined;
+    else clearPage();
     if (boot) (window as { intercomSettings?: unknown }).intercomSettings = boot;
     const page = installIntercom({ window, transport, clock, logger, random });
     // Kept: after destroy() the shadow root is off the page but still answers queries.

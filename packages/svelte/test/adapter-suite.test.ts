@@ -12,8 +12,8 @@ import App from './App.svelte';
 const svelteHarness: AdapterHarness = {
   name: 'svelte',
   customizable: true,
-  mount({ boot, transport, clock, logger, random, customized }) {
-    clearPage();
+  mount({ boot, transport, clock, logger, random, customized, alongside }) {
+    if (!alongside) clearPage();
     const intercom = createIntercom({ ...(boot ?? {}), autoBoot: boot !== undefined, transport, clock, logger, random });
     const target = document.createElement('div');
     document.body.append(target);

@@ -1,14 +1,5 @@
 import { CHAT_ICON_PATH, type MessengerView } from '@confab/core';
-import {
-  activeElementAt,
-  adoptStylesheetAt,
-  focusReturnTarget,
-  isAtThreadEnd,
-  isCloseKey,
-  isSendKey,
-  launcherCustomProperties,
-  panelTransition,
-} from '@confab/core/browser';
+import { adoptStylesheetAt, createPanelBehaviour, launcherCustomProperties } from '@confab/core/browser';
 import { defineComponent, h, onMounted, ref, watch, type SlotsType } from 'vue';
 import { useMessengerView } from './use-intercom';
 import { renderView, type MessageSlotProps } from './views';
@@ -33,78 +24,17 @@ export const ConfabMessenger = defineComponent({
     const viewRef = useMessengerView();
     const mounted = ref(false);
     const root = ref<HTMLElement | null>(null);
-    const launcher = ref<HTMLButtonElement | null>(null);
-    const closeButton = ref<HTMLButtonElement | null>(null);
-    const input = ref<HTMLTextAreaElement | null>(null);
-    let focusBeforeOpen: Element | null = null;
 
     onMounted(() => (mounted.value = true));
     // The stylesheet goes where the root is drawn: the document, or a shadow root.
     watch(root, (element, _, onCleanup) => element && onCleanup(adoptStylesheetAt(element)), { flush: 'post' });
 
     const current = () => viewRef.value;
-    const activeElement = () => (root.value ? (activeElementAt(root.value) as Element | null) : document.activeElement);
-
-    // Focus, after each render: into the panel as it opens or changes view, back where it came from as it closes.
-    watch(
-      () => [current()?.open ?? false, current()?.view ?? null, current()?.draft ?? '', current()?.sending ?? false] as const,
-      ([open, view, draft, sending], previous) => {
-        const model = current();
-        if (!model) return;
-        const [wasOpen, previousView, previousDraft, wasSending] = previous ?? [false, null, '', false];
-        const { focus, prefill } = panelTransition(
-          { open: wasOpen, view: previousView, draft: previousDraft, sending: wasSending },
-          { open, view, draft, sending },
-        );
-        if (prefill && input.value) input.value.value = model.draft;
-        const focusTarget = () => (model.focusPart === 'input' ? input.value : closeButton.value);
-        if (focus === 'open') {
-          focusBeforeOpen = activeElement();
-          focusTarget()?.focus();
-        } else if (focus === 'move') {
-          focusTarget()?.focus();
-        } else if (focus === 'close') {
-          const focusInside = root.value?.contains(activeElement()) || document.activeElement === document.body;
-          if (focusInside) focusReturnTarget(focusBeforeOpen, document.body, model.launcher.visible ? (launcher.value ?? null) : null)?.focus();
-          focusBeforeOpen = null;
-        }
-      },
-      { flush: 'post' },
-    );
-
-    // A thread stays scrolled to its newest message, unless the reader scrolled up (the DOM
-    // widget's rule): "at the bottom" is measured before the update, the scroll made after it.
-    const thread = () => root.value?.querySelector('[data-part="thread"]');
+    // Prefill, focus in and out, the newest message in sight: core's, measured before each render and applied after it.
+    const behaviour = createPanelBehaviour(() => root.value);
     const shown = () => (mounted.value ? current() : null);
-    let follow = false;
-    watch(
-      shown,
-      (view, previous) => {
-        const before = thread();
-        const moved = view?.view !== previous?.view || view?.thread?.conversationId !== previous?.thread?.conversationId;
-        follow = moved || !before || isAtThreadEnd(before);
-      },
-      { flush: 'pre' },
-    );
-    watch(
-      shown,
-      () => {
-        const after = thread();
-        if (follow && after) after.scrollTop = after.scrollHeight;
-      },
-      { flush: 'post' },
-    );
-
-    function submit(event: Event) {
-      event.preventDefault();
-      const model = current();
-      const field = input.value;
-      if (!model || !field) return;
-      const body = field.value.trim();
-      if (!body || model.sending) return;
-      model.sendMessage(body);
-      field.value = '';
-    }
+    watch(shown, (view) => behaviour.beforeUpdate(view ?? null), { flush: 'pre' });
+    watch([current, mounted], ([view]) => view && behaviour.afterUpdate(view), { flush: 'post' });
 
     return () => {
       const view = current();
@@ -115,15 +45,9 @@ export const ConfabMessenger = defineComponent({
           ...view.getRootProps(),
           ref: root,
           style: launcherCustomProperties(view.launcher),
-          onKeydown(event: KeyboardEvent) {
-            if (isCloseKey(event) && current()?.open) {
-              event.stopPropagation();
-              current()!.hide();
-            }
-          },
         },
         [
-          h('button', { ...view.getLauncherProps(), ref: launcher, hidden: !view.launcher.visible, onClick: () => current()?.toggle() }, [
+          h('button', view.getLauncherProps(), [
             slots.launcher
               ? slots.launcher({ open: view.open, unreadCount: view.unreadCount })
               : h('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, [h('path', { d: CHAT_ICON_PATH })]),
@@ -137,25 +61,13 @@ export const ConfabMessenger = defineComponent({
     function panel(view: MessengerView) {
       return h('div', view.getPanelProps(), [
         h('div', view.getHeaderProps(), [
-          h('button', { ...view.getBackButtonProps(), onClick: () => current()?.back() }, '‹'),
-          h('h2', { 'data-scope': 'confab', 'data-part': 'title' }, view.title),
-          h('button', { ...view.getCloseButtonProps(), ref: closeButton, onClick: () => current()?.hide() }, '×'),
+          h('button', view.getBackButtonProps(), '‹'),
+          h('h2', view.getTitleProps(), view.title),
+          h('button', view.getCloseButtonProps(), '×'),
         ]),
         h('div', view.getViewProps(), renderView(view, slots.message)),
-        h('form', { ...view.getComposerProps(), hidden: !view.composerShown, onSubmit: submit }, [
-          h('textarea', {
-            ...view.getInputProps(),
-            ref: input,
-            name: 'message',
-            rows: 1,
-            onKeydown(event: KeyboardEvent) {
-              // Enter sends, Shift+Enter is a new line, as in every messenger.
-              if (isSendKey(event)) {
-                event.preventDefault();
-                (event.currentTarget as HTMLTextAreaElement).form?.requestSubmit();
-              }
-            },
-          }),
+        h('form', view.getComposerProps(), [
+          h('textarea', view.getInputProps()),
           h('button', view.getSendButtonProps(), view.sending ? view.strings.sending : view.strings.send),
         ]),
       ]);

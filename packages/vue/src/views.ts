@@ -19,7 +19,7 @@ export function renderView(view: MessengerView, messageSlot: Slot | undefined): 
   switch (view.view) {
     case 'home': {
       const nodes = [
-        h('div', { 'data-scope': 'confab', 'data-part': 'greeting' }, [h('h3', view.greeting), h('p', strings.intro)]),
+        h('div', view.getGreetingProps(), [h('h3', view.greeting), h('p', strings.intro)]),
         ...errorLine(view),
         card('new-message', () => view.showNewMessage(), [h('strong', strings.startConversation), h('span', { class: 'confab-muted' }, strings.intro)]),
       ];
@@ -41,7 +41,7 @@ export function renderView(view: MessengerView, messageSlot: Slot | undefined): 
           ? h('p', { class: 'confab-empty' }, strings.noConversations)
           : h(
               'ul',
-              { 'data-scope': 'confab', 'data-part': 'conversationList' },
+              view.getConversationListProps(),
               view.conversations.map((conversation) =>
                 h('li', { key: conversation.id }, [
                   h('button', { ...view.getConversationItemProps(conversation), onClick: () => view.openConversation(conversation.id) }, [
@@ -59,7 +59,7 @@ export function renderView(view: MessengerView, messageSlot: Slot | undefined): 
         !thread || (thread.loading && thread.messages.length === 0)
           ? [h('li', { class: 'confab-empty' }, strings.loading)]
           : thread.messages.map((message) => messageItem(view, message, messageSlot));
-      const nodes = [...errorLine(view), h('ol', { 'data-scope': 'confab', 'data-part': 'thread', 'aria-live': 'polite' }, items)];
+      const nodes = [...errorLine(view), h('ol', view.getThreadProps(), items)];
       if (view.emailPromptShown) nodes.push(emailPrompt(view));
       return nodes;
     }
@@ -94,7 +94,7 @@ function emailPrompt(view: MessengerView): VNode {
   return h(
     'form',
     {
-      class: 'confab-email-prompt',
+      ...view.getEmailPromptProps(),
       onSubmit(event: Event) {
         event.preventDefault();
         const field = (event.currentTarget as HTMLFormElement).elements.namedItem('email') as HTMLInputElement | null;
@@ -103,8 +103,8 @@ function emailPrompt(view: MessengerView): VNode {
       },
     },
     [
-      h('label', strings.emailPrompt),
-      h('input', { type: 'email', name: 'email', required: true, placeholder: strings.emailPlaceholder, 'aria-label': strings.emailPrompt, autocomplete: 'email' }),
+      h('label', view.getEmailLabelProps(), strings.emailPrompt),
+      h('input', view.getEmailInputProps()),
       h('button', { type: 'submit' }, '→'),
     ],
   );

@@ -17,8 +17,8 @@ const customSlots = {
 const vueHarness: AdapterHarness = {
   name: 'vue',
   customizable: true,
-  mount({ boot, transport, clock, logger, random, customized }) {
-    clearPage();
+  mount({ boot, transport, clock, logger, random, customized, alongside }) {
+    if (!alongside) clearPage();
     let api: UseIntercom | undefined;
     let view: ReturnType<typeof useMessengerView> | undefined;
     const App = defineComponent({

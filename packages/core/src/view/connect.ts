@@ -1,13 +1,24 @@
 import { partAttrs } from './anatomy';
 import { catalogueFor, type Catalogue } from './i18n';
+import { isCloseKey, isSendKey } from './keys';
 import type { MessengerEvent, Thread, ThreadMessage, View } from '../machine/messenger.types';
 import type { ConversationSummary } from '../protocol/wire';
 import { isOpen, isSending, isThrottled, lifecycleOf, viewOf, type Lifecycle, type MessengerSnapshot } from '../machine/selectors';
 import type { LauncherSettings } from '../commands/settings';
 
-type Attrs = Record<string, string | number | boolean | undefined>;
-
-export const PANEL_ID = 'confab-panel';
+/** What the getters' handlers read of a DOM event (core reads no DOM globals: it only describes them). */
+export interface UiEvent {
+  preventDefault(): void;
+  stopPropagation(): void;
+  readonly currentTarget: unknown;
+  readonly key?: string;
+  readonly shiftKey?: boolean;
+  readonly isComposing?: boolean;
+}
+type KeyEvent = UiEvent & { key: string; shiftKey: boolean; isComposing: boolean };
+/** An attribute (true present, false/undefined absent), or a handler named `onClick`, `onSubmit`, `onKeydown`. */
+export type PropValue = string | number | boolean | undefined | ((event: UiEvent) => void);
+type Attrs = Record<string, PropValue>;
 
 export interface MessengerView {
   lifecycle: Lifecycle;
@@ -58,28 +69,39 @@ export interface MessengerView {
   retryMessage(clientId: string): void;
   supplyEmail(email: string): void;
 
-  // Prop getters: attributes (data-*, ARIA) each adapter spreads onto its element.
+  // Prop getters: attributes (data-*, ARIA) and handlers each adapter spreads onto its element.
   getRootProps(): Attrs;
   getLauncherProps(): Attrs;
   getBadgeProps(): Attrs;
   getPanelProps(): Attrs;
   getHeaderProps(): Attrs;
+  getTitleProps(): Attrs;
   getCloseButtonProps(): Attrs;
   getBackButtonProps(): Attrs;
   getViewProps(): Attrs;
+  getGreetingProps(): Attrs;
+  getConversationListProps(): Attrs;
   getConversationItemProps(conversation: ConversationSummary): Attrs;
+  getThreadProps(): Attrs;
   getMessageProps(message: ThreadMessage): Attrs;
   getComposerProps(): Attrs;
   getInputProps(): Attrs;
   getSendButtonProps(): Attrs;
+  getEmailPromptProps(): Attrs;
+  getEmailLabelProps(): Attrs;
+  getEmailInputProps(): Attrs;
 }
 
 /**
  * The view-model every adapter renders (zag's connect): plain fields read off the machine's
  * state, intents that send events, and prop getters with data-part/data-state and ARIA.
+ * `instanceId` (one per messenger) prefixes every id the getters give.
  */
-export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEvent) => void): MessengerView {
+export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEvent) => void, instanceId: string): MessengerView {
   const { context } = snapshot;
+  // Ids a label or ARIA reference points at: one messenger's never match another's on the page.
+  const panelId = `${instanceId}-panel`;
+  const emailId = `${instanceId}-email`;
   const lifecycle = lifecycleOf(snapshot);
   const booted = lifecycle === 'booted';
   const open = isOpen(snapshot);
@@ -90,6 +112,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
   const { language, strings } = catalogueFor(context.settings?.attributes.language_override);
   const name = context.person?.name ?? context.settings?.attributes.name ?? undefined;
   const unreadCount = booted ? context.unreadCount : 0;
+  const launcherVisible = booted && !context.launcher.hideDefaultLauncher;
 
   const teamName = context.serverSettings.team_name;
   const thread = view === 'conversation' ? context.thread : null;
@@ -110,7 +133,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       : null,
     language,
     strings,
-    launcher: { ...context.launcher, visible: booted && !context.launcher.hideDefaultLauncher },
+    launcher: { ...context.launcher, visible: launcherVisible },
     greeting: context.serverSettings.greeting ?? (name ? strings.greetingNamed(name) : strings.greeting),
     teamName,
     conversations: context.conversations,
@@ -146,6 +169,12 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       'data-alignment': context.launcher.alignment,
       dir: 'ltr',
       lang: language,
+      onKeydown(event) {
+        if (open && isCloseKey(event as KeyEvent)) {
+          event.stopPropagation();
+          send({ type: 'HIDE' });
+        }
+      },
     }),
     getLauncherProps: () => ({
       ...partAttrs('launcher'),
@@ -153,8 +182,10 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       type: 'button',
       'aria-label': unreadCount > 0 ? strings.launcherLabelUnread(unreadCount) : strings.launcherLabel,
       'aria-expanded': open,
-      'aria-controls': PANEL_ID,
+      'aria-controls': panelId,
       'aria-haspopup': 'dialog',
+      hidden: !launcherVisible,
+      onClick: () => send({ type: 'TOGGLE' }),
     }),
     getBadgeProps: () => ({
       ...partAttrs('badge'),
@@ -166,45 +197,81 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       ...partAttrs('panel'),
       'data-state': state,
       'data-view': view ?? undefined,
-      id: PANEL_ID,
+      id: panelId,
       role: 'dialog',
       'aria-modal': false,
       'aria-label': strings.panelLabel,
       hidden: !open,
     }),
-    getHeaderProps: () => ({ ...partAttrs('header') }),
-    getCloseButtonProps: () => ({ ...partAttrs('closeButton'), type: 'button', 'aria-label': strings.closeLabel }),
+    getHeaderProps: () => partAttrs('header'),
+    getTitleProps: () => partAttrs('title'),
+    getCloseButtonProps: () => ({ ...partAttrs('closeButton'), type: 'button', 'aria-label': strings.closeLabel, onClick: () => send({ type: 'HIDE' }) }),
     getBackButtonProps: () => ({
       ...partAttrs('backButton'),
       type: 'button',
       'aria-label': strings.backLabel,
       hidden: view === 'home' || view === null,
+      onClick: () => send({ type: 'BACK' }),
     }),
     getViewProps: () => ({ ...partAttrs('view'), 'data-view': view ?? undefined }),
+    getGreetingProps: () => partAttrs('greeting'),
+    getConversationListProps: () => partAttrs('conversationList'),
     getConversationItemProps: (conversation) => ({
       ...partAttrs('conversationItem'),
       'data-state': conversation.unread_count > 0 ? 'unread' : 'read',
       'data-conversation-id': conversation.id,
       type: 'button',
     }),
+    getThreadProps: () => ({ ...partAttrs('thread'), 'aria-live': 'polite' }),
     getMessageProps: (message) => ({
       ...partAttrs('message'),
       'data-author': message.author,
       'data-state': message.status,
       'data-message-id': message.id,
     }),
-    getComposerProps: () => ({ ...partAttrs('composer'), 'data-state': sending ? 'sending' : 'idle' }),
+    getComposerProps: () => ({
+      ...partAttrs('composer'),
+      'data-state': sending ? 'sending' : 'idle',
+      hidden: !composerShown,
+      onSubmit(event) {
+        event.preventDefault();
+        const field = (event.currentTarget as { elements: { namedItem(name: string): unknown } }).elements.namedItem('message') as { value: string };
+        const body = field.value.trim();
+        if (!body || sending) return;
+        send({ type: 'SEND_MESSAGE', body });
+        field.value = '';
+      },
+    }),
     getInputProps: () => ({
       ...partAttrs('input'),
+      name: 'message',
+      rows: 1,
       'aria-label': strings.composerPlaceholder,
       placeholder: strings.composerPlaceholder,
       disabled: sending,
+      onKeydown(event) {
+        if (isSendKey(event as KeyEvent)) {
+          event.preventDefault();
+          (event.currentTarget as { form: { requestSubmit(): void } | null }).form?.requestSubmit();
+        }
+      },
     }),
     getSendButtonProps: () => ({
       ...partAttrs('sendButton'),
       type: 'submit',
       disabled: sending,
       'aria-label': strings.send,
+    }),
+    getEmailPromptProps: () => ({ class: 'confab-email-prompt' }),
+    getEmailLabelProps: () => ({ for: emailId }),
+    getEmailInputProps: () => ({
+      id: emailId,
+      type: 'email',
+      name: 'email',
+      required: true,
+      placeholder: strings.emailPlaceholder,
+      'aria-label': strings.emailPrompt,
+      autocomplete: 'email',
     }),
   };
 }
