@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendMessage, mergeLoadedThread, newestFirst, realtimeChanges, upsertConversation } from '../src/machine/conversation-data';
+import { appendMessage, mergeLoadedThread, realtimeChanges, upsertConversation } from '../src/machine/conversation-data';
 import type { ThreadMessage } from '../src/machine/messenger.types';
 import type { ConversationSummary, Message } from '../src/protocol/wire';
 
@@ -19,14 +19,6 @@ const message = (id: string, fields: Partial<Message> = {}): Message => ({
   ...fields,
 });
 const inThread = (m: Message, status: ThreadMessage['status'] = 'sent'): ThreadMessage => ({ ...m, status });
-
-describe('newestFirst', () => {
-  it('orders by the latest news without touching the list it was given', () => {
-    const list = [conversation('a', 1), conversation('b', 3), conversation('c', 2)];
-    expect(newestFirst(list).map((c) => c.id)).toEqual(['b', 'c', 'a']);
-    expect(list.map((c) => c.id)).toEqual(['a', 'b', 'c']);
-  });
-});
 
 describe('upsertConversation', () => {
   it('replaces the older copy of a conversation and puts it in its place by date', () => {

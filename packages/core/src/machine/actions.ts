@@ -2,8 +2,8 @@ import { applyLauncherSettings, defaultLauncherSettings, type NormalizedSettings
 import { toTransportError } from '../delivery/transport';
 import { randomId } from '../platform/ids';
 import { mergeAttributes } from '../protocol/attributes';
-import type { BootResponse } from '../protocol/wire';
-import { appendMessage, newestFirst, realtimeChanges } from './conversation-data';
+import type { BootResponse, Session, UpdateResponse } from '../protocol/wire';
+import { appendMessage, realtimeChanges } from './conversation-data';
 import type { MessengerEffects } from './effects';
 import { appIdOf, lossesSince } from './guards';
 import type { MessengerSetup } from './messenger.setup';
@@ -16,7 +16,7 @@ export const bootResponseChanges = (context: MessengerContext, response: BootRes
   session: response.session,
   person: response.person,
   unreadCount: Math.max(0, response.unread_count),
-  conversations: newestFirst(response.conversations),
+  conversations: [...response.conversations].sort((a, b) => b.updated_at - a.updated_at),
   serverSettings: response.settings,
   launcher: {
     ...context.launcher,
@@ -26,13 +26,16 @@ export const bootResponseChanges = (context: MessengerContext, response: BootRes
   bootAttempt: 0,
 });
 
+/** Tells the machine what the server answered to an update of `session`. */
+const personUpdated =
+  (session: Session, self: { send(event: MessengerEvent): void }) =>
+  (response: UpdateResponse): void =>
+    self.send({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count });
+
 /** The machine's named actions; `base` types them, `effects` does their I/O. */
 export function messengerActions(effects: MessengerEffects, base: MessengerSetup) {
   const { clock, transport, logger } = effects;
   const { assign, enqueueActions } = base;
-  // News came through, so the session works: a later refusal starts the count of losses afresh.
-  const applyRealtime = (onScreen: boolean) =>
-    assign(({ context, event }) => (event.type === 'REALTIME' ? { ...realtimeChanges(context, event.event, onScreen), sessionLosses: 0 } : {}));
 
   return {
     defer: assign({ deferred: ({ context, event }) => [...context.deferred, event] }),
@@ -66,11 +69,11 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
       logger.warn(`[Confab] Intercom('boot') failed${failure.status ? ` (${failure.status})` : ''}: ${failure.message}`);
     },
     startSession: enqueueActions(({ context, enqueue, self }) => {
-      if (!context.session) return;
-      const { token } = context.session;
-      effects.sessionStarted(context.session, context.person?.id, () => self.send({ type: 'SESSION_LOST', sessionToken: token }));
+      const { session, person } = context;
+      if (!session) return;
+      enqueue(() => effects.sessionStarted(session, person?.id, () => self.send({ type: 'SESSION_LOST', sessionToken: session.token })));
       // What the last page's throttle still held goes out now, through this page's window.
-      const carried = effects.takeCarriedPatch(context.session, context.person?.id);
+      const carried = effects.takeCarriedPatch(session, person?.id);
       if (carried) enqueue.raise({ type: 'UPDATE', patch: carried, launcher: {} });
     }),
     replayDeferred: enqueueActions(({ context, enqueue }) => {
@@ -140,33 +143,37 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
     admitAndSendUpdate: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'UPDATE' || !context.session) return;
       enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()) });
-      const session = context.session;
-      effects.sendUpdate(session, event.patch, (response) =>
-        self.send({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count }),
-      );
+      const { session } = context;
+      enqueue(() => effects.sendUpdate(session, event.patch, personUpdated(session, self)));
     }),
     holdPatch: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'UPDATE') return;
       const pendingPatch = mergePatch(context.pendingPatch, event.patch);
       enqueue.assign({ pendingPatch });
-      if (context.session) effects.patchHeld(context.session, pendingPatch, context.person?.id, context.person?.role === 'lead');
+      const { session, person } = context;
+      if (session) enqueue(() => effects.patchHeld(session, pendingPatch, person?.id, person?.role === 'lead'));
     }),
     releasePendingPatch: enqueueActions(({ context, enqueue, self }) => {
       if (!context.pendingPatch || !context.session) return;
       enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()), pendingPatch: null });
-      const session = context.session;
-      effects.patchHeld(session, null);
-      effects.sendUpdate(session, context.pendingPatch, (response) =>
-        self.send({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count }),
-      );
+      const { session, pendingPatch } = context;
+      enqueue(() => {
+        effects.patchHeld(session, null);
+        effects.sendUpdate(session, pendingPatch, personUpdated(session, self));
+      });
     }),
     assignPerson: assign(({ event }) =>
       event.type === 'PERSON_UPDATED' ? { person: event.person, unreadCount: Math.max(0, event.unreadCount) } : {},
     ),
     assignUnread: assign(({ event }) => (event.type === 'UNREAD_COUNT' ? { unreadCount: Math.max(0, event.unreadCount) } : {})),
-    applyRealtime: applyRealtime(false),
+    // News came through, so the session works: a later refusal starts the count of losses afresh.
+    applyRealtime: assign(({ context, event }) =>
+      event.type === 'REALTIME' ? { ...realtimeChanges(context, event.event, false), sessionLosses: 0 } : {},
+    ),
     // In the conversation on screen a team reply is read as it arrives (markRead confirms it).
-    applyRealtimeOnScreen: applyRealtime(true),
+    applyRealtimeOnScreen: assign(({ context, event }) =>
+      event.type === 'REALTIME' ? { ...realtimeChanges(context, event.event, true), sessionLosses: 0 } : {},
+    ),
     markThreadReadIfTeamReplied: ({ context, event, self }: { context: MessengerContext; event: MessengerEvent; self: { send(event: MessengerEvent): void } }) => {
       if (event.type !== 'REALTIME' || event.event.type !== 'message' || !event.event.message || !context.session || !context.thread) return;
       const { message } = event.event;
@@ -219,9 +226,12 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
           },
         });
       } else return;
-      transport.postMessage(context.session, context.thread.conversationId, body, clientId).then(
-        (message) => self.send({ type: 'MESSAGE_SENT', clientId, message }),
-        () => self.send({ type: 'MESSAGE_FAILED', clientId }),
+      const { session, thread } = context;
+      enqueue(() =>
+        transport.postMessage(session, thread.conversationId, body, clientId).then(
+          (message) => self.send({ type: 'MESSAGE_SENT', clientId, message }),
+          () => self.send({ type: 'MESSAGE_FAILED', clientId }),
+        ),
       );
     }),
     confirmMessage: assign({

@@ -1,10 +1,6 @@
 import type { MessengerContext, ThreadMessage } from './messenger.types';
 import type { ConversationSummary, ConversationThread, Message, RealtimeEvent } from '../protocol/wire';
 
-/** The inbox order: the conversation with the latest news first. */
-export const newestFirst = (list: readonly ConversationSummary[]): ConversationSummary[] =>
-  [...list].sort((a, b) => b.updated_at - a.updated_at);
-
 /** The list with `summary` in place of its older copy (or added), newest first. */
 export function upsertConversation(list: ConversationSummary[], summary: ConversationSummary): ConversationSummary[] {
   const rest = list.filter((c) => c.id !== summary.id);

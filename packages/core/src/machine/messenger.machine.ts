@@ -23,7 +23,7 @@ import { DEFERRED_BEFORE_BOOT } from './messenger.types';
 import { defaultLauncherSettings } from '../commands/settings';
 import { freshUpdateWindow } from './throttle';
 import { toTransportError } from '../delivery/transport';
-import { mergeLoadedThread, newestFirst, upsertConversation } from './conversation-data';
+import { mergeLoadedThread, upsertConversation } from './conversation-data';
 
 export type { MessengerEmitted, MessengerInput } from './messenger.setup';
 
@@ -163,7 +163,11 @@ export function createMessengerMachine(effects: MessengerEffects) {
                     invoke: {
                       src: 'listConversations',
                       input: ({ context }) => ({ session: context.session! }),
-                      onDone: { actions: assign({ conversations: ({ event }) => newestFirst(event.output) }) },
+                      onDone: {
+                        actions: assign({
+                          conversations: ({ event }) => [...event.output].sort((a, b) => b.updated_at - a.updated_at),
+                        }),
+                      },
                       onError: { actions: assign({ error: ({ event }) => toTransportError(event.error).message }) },
                     },
                     on: { BACK: 'home' },
