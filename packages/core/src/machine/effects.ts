@@ -143,7 +143,9 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
 
   // An effect runs inside a machine step: if it threw (a storage the page broke, a bug), xstate
   // would stop the messenger and rethrow into the page. It warns and the messenger goes on.
-  function guarded<A extends unknown[], R>(what: string, fallback: R, effect: (...args: A) => R): (...args: A) => R {
+  function guarded<A extends unknown[], R>(what: string, effect: (...args: A) => R): (...args: A) => R | undefined;
+  function guarded<A extends unknown[], R>(what: string, effect: (...args: A) => R, fallback: R): (...args: A) => R;
+  function guarded<A extends unknown[], R>(what: string, effect: (...args: A) => R, fallback?: R): (...args: A) => R | undefined {
     return (...args) => {
       try {
         return effect(...args);
@@ -160,7 +162,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
     logger,
     random,
     page: () => platform.page?.(),
-    visitorId: guarded('reading the visitor id', undefined, (appId: string) => storage.get(storageKeys(appId).visitorId)),
+    visitorId: guarded('reading the visitor id', (appId: string) => storage.get(storageKeys(appId).visitorId)),
     bootRequest(appId, settings) {
       const keys = storageKeys(appId);
       const token = storage.get(keys.session);
@@ -176,7 +178,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
         ...(page ? { page } : {}),
       };
     },
-    sessionStarted: guarded('saving the session', undefined, (session, personId, refused) => {
+    sessionStarted: guarded('saving the session', (session, personId, refused) => {
       refusal = refused ? { token: session.token, refused } : null;
       const keys = storageKeys(session.app_id);
       storage.set(keys.session, session.token, {
@@ -200,7 +202,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       if (personId !== undefined && personId !== owner) storage.set(keys.eventOwner, personId);
       queue.start((batch) => watchedTransport.trackEvents(session, batch));
     }),
-    sessionEnded: guarded('ending the session', undefined, (session, appId) => {
+    sessionEnded: guarded('ending the session', (session, appId) => {
       const id = session?.app_id ?? appId;
       if (!id) return;
       const keys = storageKeys(id);
@@ -215,14 +217,14 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       storage.set(keys.visitorId, randomId());
       if (session) farewell(session, unsent, sender);
     }),
-    trackEvent: guarded('queueing an event', undefined, (appId: string, event: TrackedEvent) => queueFor(appId).enqueue(event)),
-    patchHeld: guarded('keeping a held update', undefined, (session, patch, personId, lead) => {
+    trackEvent: guarded('queueing an event', (appId: string, event: TrackedEvent) => queueFor(appId).enqueue(event)),
+    patchHeld: guarded('keeping a held update', (session, patch, personId, lead) => {
       const key = storageKeys(session.app_id).heldUpdate;
       if (patch) storage.set(key, JSON.stringify({ token: session.token, person: personId, lead, patch }), { expiresAt: session.expires_at });
       // Released: removed only if it is still this session's (another tab may have held one since).
       else if (heldBy(storage.get(key)) === session.token) storage.remove(key);
     }),
-    takeCarriedPatch: guarded('reading a held update', null, (session, personId) => {
+    takeCarriedPatch: guarded('reading a held update', (session: Session, personId: string | undefined): UpdatePatch | null => {
       const key = storageKeys(session.app_id).heldUpdate;
       const raw = storage.get(key);
       if (raw === undefined) return null;
@@ -239,12 +241,12 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       } catch {
         return null;
       }
-    }),
-    pageHidden: guarded('sending events on page hide', undefined, (session) => {
+    }, null),
+    pageHidden: guarded('sending events on page hide', (session) => {
       const pending = queues.get(session.app_id)?.pending() ?? [];
       if (pending.length > 0) transport.beacon?.(session, [...pending]);
     }),
-    sendUpdate: guarded('sending an update', undefined, (session, patch, delivered) => {
+    sendUpdate: guarded('sending an update', (session, patch, delivered) => {
       if (!updates || updates.token !== session.token) {
         updates = {
           token: session.token,

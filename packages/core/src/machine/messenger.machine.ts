@@ -1,416 +1,35 @@
-import { assign, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
-import { confabServer } from '../commands/api-base';
-import { backoffDelay } from '../delivery/backoff';
-import type { MessengerEffects } from './effects';
+/*
+ * The messenger's lifecycle (DESIGN.md):
+ *
+ *   unbooted ──BOOT──▶ booting ──────────────────────▶ booted (parallel) ──SHUTDOWN──▶ shutDown
+ *   (calls wait)       requesting ⇄ waiting (retry)     ├─ panel: closed | open
+ *                        └─ fails ──▶ unbooted          │    open: home | messages | conversation
+ *                                                       │          | newMessage (composing ⇄ sending)
+ *                                                       └─ updates: ready ⇄ throttled
+ *   BOOT as another person: booting again; SESSION_LOST while booted: booting.waiting.
+ *
+ * The machine decides what happens when; every piece of I/O is asked of the injected effects
+ * (effects.ts) or runs in a child actor (actors.ts), so the same machine runs in any runtime and
+ * in tests. Guards are in guards.ts, actions in actions.ts, the data they compute in
+ * conversation-data.ts.
+ */
+import { assign } from 'xstate';
 import { randomId } from '../platform/ids';
-import { isSamePerson, withClaimedUserId } from './identity';
-import type { MessengerContext, MessengerEvent, ThreadMessage } from './messenger.types';
+import { bootResponseChanges, messengerActions } from './actions';
+import type { MessengerEffects } from './effects';
+import { appIdOf, isRetryableBootFailure, messengerGuards } from './guards';
+import { messengerSetup } from './messenger.setup';
 import { DEFERRED_BEFORE_BOOT } from './messenger.types';
-import { mergeAttributes } from '../protocol/attributes';
-import { mergePatch } from './patch';
-import type {
-  BootResponse,
-  ConversationSummary,
-  ConversationThread,
-  Message,
-  Session,
-  StartConversationResponse,
-} from '../protocol/wire';
-import { applyLauncherSettings, defaultLauncherSettings, type NormalizedSettings } from '../commands/settings';
-import { admitUpdate, canAdmitUpdate, freshUpdateWindow, msUntilReset } from './throttle';
+import { defaultLauncherSettings } from '../commands/settings';
+import { freshUpdateWindow } from './throttle';
 import { toTransportError } from '../delivery/transport';
+import { mergeLoadedThread, upsertConversation } from './conversation-data';
 
-/** What the machine announces beside its state (hooks that are not a state change). */
-export type MessengerEmitted = { type: 'userEmailSupplied'; email: string };
+export type { MessengerEmitted, MessengerInput } from './messenger.setup';
 
-export interface MessengerInput {
-  appId?: string;
-}
-
-const BOOT_RETRY_LIMIT = 8;
-
-/**
- * Sessions refused in a row: the count starts afresh after an hour without one (a quiet tab open
- * for weeks loses its session once a week, legitimately), as it does when news comes through.
- */
-const SESSION_LOSS_MEMORY_MS = 60 * 60 * 1000;
-const lossesSince = (context: MessengerContext, now: number) =>
-  now - context.sessionLostAt > SESSION_LOSS_MEMORY_MS ? 0 : context.sessionLosses;
-
-type DeferredType = (typeof DEFERRED_BEFORE_BOOT)[number];
-/** The call a deferred event came from, for warnings. */
-const COMMAND_OF: Record<DeferredType, string> = {
-  UPDATE: 'update',
-  SHOW: 'show',
-  HIDE: 'hide',
-  TOGGLE: 'custom_launcher_selector',
-  SHOW_HOME: 'showSpace',
-  SHOW_MESSAGES: 'showMessages',
-  SHOW_NEW_MESSAGE: 'showNewMessage',
-  SHOW_CONVERSATION: 'showConversation',
-  START_CONVERSATION: 'startConversation',
-  TRACK_EVENT: 'trackEvent',
-};
-
-function upsertConversation(list: ConversationSummary[], summary: ConversationSummary): ConversationSummary[] {
-  const rest = list.filter((c) => c.id !== summary.id);
-  return [summary, ...rest].sort((a, b) => b.updated_at - a.updated_at);
-}
-
-function appendMessage(messages: ThreadMessage[], message: Message): ThreadMessage[] {
-  const known = messages.findIndex(
-    (m) => m.id === message.id || (message.client_id !== undefined && m.id === message.client_id),
-  );
-  const sent: ThreadMessage = { ...message, status: 'sent' };
-  if (known === -1) return [...messages, sent];
-  return messages.map((m, i) => (i === known ? sent : m));
-}
-
-const appIdOf = (context: MessengerContext): string | undefined => context.settings?.app_id ?? context.appId;
-
-/** A boot naming no server keeps the current one; naming Intercom's host names none (api-base.ts). */
-function keepsServer(current: NormalizedSettings, next: NormalizedSettings): boolean {
-  const named = confabServer(next.api_base);
-  return named === undefined || named === confabServer(current.api_base);
-}
-
-function isSameAppAndPerson(context: MessengerContext, event: MessengerEvent): boolean {
-  if (event.type !== 'BOOT' || !context.settings) return false;
-  const nextApp = event.settings.app_id ?? appIdOf(context);
-  return nextApp === appIdOf(context) && isSamePerson(context.settings.identity, event.settings.identity);
-}
-
-/**
- * The messenger's lifecycle, as DESIGN.md describes it: unbooted, booting, booted (panel and
- * updates side by side), shutDown. The machine decides what happens when; every piece of I/O is
- * asked of the injected effects, so the same machine runs in any runtime and in tests.
- */
 export function createMessengerMachine(effects: MessengerEffects) {
-  const { clock, transport } = effects;
-
-  return setup({
-    types: {
-      context: {} as MessengerContext,
-      events: {} as MessengerEvent,
-      input: {} as MessengerInput,
-      emitted: {} as MessengerEmitted,
-    },
-    actors: {
-      boot: fromPromise<BootResponse, { appId: string; settings: NormalizedSettings }>(async ({ input, signal }) => {
-        const response = await transport.boot(effects.bootRequest(input.appId, input.settings));
-        // Replaced while in flight (another person booted, a shutdown): the session it made is
-        // nobody's, and is ended rather than left valid for a week.
-        if (signal.aborted) transport.endSession(response.session).catch(() => {});
-        return response;
-      }),
-      realtime: fromCallback<MessengerEvent, { session: Session }>(({ sendBack, input }) =>
-        transport.subscribe(input.session, {
-          onEvent: (event) => sendBack({ type: 'REALTIME', event }),
-          onError: (error) => {
-            if (toTransportError(error).status === 401) sendBack({ type: 'SESSION_LOST', sessionToken: input.session.token });
-          },
-        }),
-      ),
-      listConversations: fromPromise<ConversationSummary[], { session: Session }>(({ input }) =>
-        transport.listConversations(input.session),
-      ),
-      loadThread: fromPromise<ConversationThread & { unread_count: number }, { session: Session; id: string }>(
-        async ({ input, signal }) => {
-          const thread = await transport.getConversation(input.session, input.id);
-          // Left meanwhile (another thread, a logout): marking read would use a session that may be gone.
-          if (signal.aborted) throw new Error('the thread was left before it loaded');
-          // The thread is there even if marking it read failed: it stays unread on the server
-          // (the next open marks it), and the count is the one the server gave last (-1: keep it).
-          const read = await transport.markRead(input.session, input.id).catch(() => ({ unread_count: -1 }));
-          return { ...thread, unread_count: read.unread_count };
-        },
-      ),
-      startConversation: fromPromise<StartConversationResponse, { session: Session; body: string; clientId: string }>(
-        ({ input }) => transport.startConversation(input.session, input.body, input.clientId),
-      ),
-    },
-    guards: {
-      retryableBootFailure: ({ context, event }) =>
-        toTransportError((event as { error?: unknown }).error).retryable && context.bootAttempt < BOOT_RETRY_LIMIT,
-      // The same settings again (intercomSettings booted on load, then the page's own
-      // `boot(intercomSettings)`): nothing to send, and no update spent from the window of 20.
-      bootRepeatsSettings: ({ context, event }) => {
-        if (event.type !== 'BOOT' || !context.settings) return false;
-        const next = event.settings;
-        const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-        return (
-          (next.app_id ?? appIdOf(context)) === appIdOf(context) &&
-          keepsServer(context.settings, next) &&
-          same(next.identity, context.settings.identity) &&
-          same(next.attributes, context.settings.attributes) &&
-          same(applyLauncherSettings(context.launcher, next.launcher), context.launcher)
-        );
-      },
-      // The same person on the same server: a boot naming another server is a boot there.
-      sameAppAndPerson: ({ context, event }) =>
-        isSameAppAndPerson(context, event) && keepsServer(context.settings!, (event as { settings: NormalizedSettings }).settings),
-      sameAppAndPersonElsewhere: ({ context, event }) => isSameAppAndPerson(context, event),
-      forCurrentSession: ({ context, event }) =>
-        event.type === 'PERSON_UPDATED' && context.session?.token === event.sessionToken,
-      canAdmitUpdate: ({ context }) => canAdmitUpdate(context.updateWindow, clock.now()),
-      // The session of now, and not refused three times already (a proxy that strips
-      // Authorization would otherwise have every new session refused, in a loop).
-      mayBootAgain: ({ context, event }) =>
-        event.type === 'SESSION_LOST' &&
-        context.session?.token === event.sessionToken &&
-        (lossesSince(context, clock.now()) < 3),
-      // Intercom changes users only through shutdown and boot: an update naming someone else
-      // would otherwise rename the person booted and carry the other's attributes to them.
-      // Only two different user_ids prove it: an email may change, and a lead (even one who gave
-      // an email in the prompt) logging in is who they were all along.
-      updateNamesAnotherPerson: ({ context, event }) => {
-        if (event.type !== 'UPDATE' || !context.settings) return false;
-        const current = withClaimedUserId(context.settings.identity).user_id;
-        const named = withClaimedUserId(event.patch.identity).user_id;
-        return current !== undefined && named !== undefined && named !== current;
-      },
-      hasAppId: ({ context, event }) => event.type === 'BOOT' && (event.settings.app_id ?? appIdOf(context)) !== undefined,
-    },
-    delays: {
-      bootRetry: ({ context }) => backoffDelay(context.bootAttempt, undefined, effects.random),
-      untilWindowResets: ({ context }) => msUntilReset(context.updateWindow, clock.now()),
-    },
-    actions: {
-      defer: assign({ deferred: ({ context, event }) => [...context.deferred, event] }),
-      warnNoAppId: () =>
-        effects.logger.warn("[Confab] Intercom('boot'): settings.app_id is required (no app id was configured). The call was ignored."),
-      assignBootSettings: assign(({ context, event }) => {
-        if (event.type !== 'BOOT') return {};
-        const settings: NormalizedSettings = { ...event.settings, app_id: event.settings.app_id ?? appIdOf(context) };
-        return {
-          settings,
-          appId: settings.app_id,
-          // Launcher settings belong to a boot: the last person's (hidden launcher, custom
-          // selector) must not leave the next one without a way to open the messenger.
-          launcher: applyLauncherSettings(defaultLauncherSettings, event.settings.launcher),
-          bootAttempt: 0,
-          error: null,
-        };
-      }),
-      countBootAttempt: assign({ bootAttempt: ({ context }) => context.bootAttempt + 1 }),
-      countSessionLoss: assign(({ context }) => {
-        const losses = lossesSince(context, clock.now()) + 1;
-        return { sessionLosses: losses, sessionLostAt: clock.now(), bootAttempt: losses };
-      }),
-      warnSessionRefused: ({ context, event }) => {
-        if (event.type === 'SESSION_LOST' && context.session?.token === event.sessionToken) {
-          effects.logger.warn('[Confab] the server keeps refusing new sessions; the messenger stops booting again until the page is reloaded');
-        }
-      },
-      reportBootFailure: enqueueActions(({ enqueue, event }) => {
-        const failure = toTransportError((event as { error?: unknown }).error);
-        const message = `[Confab] Intercom('boot') failed${failure.status ? ` (${failure.status})` : ''}: ${failure.message}`;
-        effects.logger.warn(message);
-        enqueue.assign({ error: failure.message, settings: null });
-      }),
-      assignBootResponse: assign(({ context, event }) => {
-        const response = (event as unknown as { output: BootResponse }).output;
-        return {
-          session: response.session,
-          person: response.person,
-          unreadCount: Math.max(0, response.unread_count),
-          conversations: [...response.conversations].sort((a, b) => b.updated_at - a.updated_at),
-          serverSettings: response.settings,
-          launcher: {
-            ...context.launcher,
-            actionColor: context.launcher.actionColor ?? response.settings.action_color,
-            backgroundColor: context.launcher.backgroundColor ?? response.settings.background_color,
-          },
-          bootAttempt: 0,
-        };
-      }),
-      startSession: enqueueActions(({ context, enqueue, self }) => {
-        if (!context.session) return;
-        const { token } = context.session;
-        effects.sessionStarted(context.session, context.person?.id, () => self.send({ type: 'SESSION_LOST', sessionToken: token }));
-        // What the last page's throttle still held goes out now, through this page's window.
-        const carried = effects.takeCarriedPatch(context.session, context.person?.id);
-        if (carried) enqueue.raise({ type: 'UPDATE', patch: carried, launcher: {} });
-      }),
-      replayDeferred: enqueueActions(({ context, enqueue }) => {
-        for (const deferred of context.deferred) enqueue.raise(deferred);
-        enqueue.assign({ deferred: [] });
-      }),
-      endSession: ({ context }) => effects.sessionEnded(context.session, appIdOf(context)),
-      warnIgnoredAfterShutdown: ({ event }) =>
-        effects.logger.warn(
-          `[Confab] Intercom('${COMMAND_OF[event.type as DeferredType]}') after shutdown was ignored: it would have reached whoever boots next. Call boot first.`,
-        ),
-      // Calls waiting for one person's boot are not the next person's to receive.
-      dropDeferredOfAnotherPerson: enqueueActions(({ context, enqueue }) => {
-        if (context.deferred.length === 0) return;
-        effects.logger.warn(
-          `[Confab] Intercom('boot') as another person discarded ${context.deferred.length} call(s) that were waiting for the previous boot`,
-        );
-        enqueue.assign({ deferred: [] });
-      }),
-      warnUpdateOfAnotherPerson: ({ context, event }) => {
-        if (event.type !== 'UPDATE' || !context.settings) return;
-        const named = event.patch.identity.user_id ?? event.patch.identity.email;
-        effects.logger.warn(
-          `[Confab] Intercom('update') names ${JSON.stringify(named)}, not the person booted: the call was ignored. To change users, call shutdown, then boot.`,
-        );
-      },
-      warnDroppedDeferred: ({ context }) => {
-        if (context.deferred.length > 0) {
-          effects.logger.warn(
-            `[Confab] Intercom('shutdown') discarded ${context.deferred.length} call(s) that were waiting for boot`,
-          );
-        }
-      },
-      forgetSession: assign({ session: null, person: null }),
-      clearUserData: assign({
-        settings: null,
-        launcher: defaultLauncherSettings,
-        session: null,
-        person: null,
-        unreadCount: 0,
-        conversations: [],
-        thread: null,
-        draft: '',
-        draftClientId: null,
-        deferred: [],
-        pendingPatch: null,
-        error: null,
-      }),
-      updateAsBoot: raise(({ event }) => {
-        const settings = (event as Extract<MessengerEvent, { type: 'BOOT' }>).settings;
-        return { type: 'UPDATE' as const, patch: { identity: settings.identity, attributes: settings.attributes }, launcher: settings.launcher };
-      }),
-      enqueueEvent: ({ context, event }) => {
-        const appId = appIdOf(context);
-        if (event.type === 'TRACK_EVENT' && appId) effects.trackEvent(appId, event.event);
-      },
-      applyUpdateLocally: assign(({ context, event }) => {
-        if (event.type !== 'UPDATE' || !context.settings) return {};
-        return {
-          launcher: applyLauncherSettings(context.launcher, event.launcher),
-          settings: {
-            ...context.settings,
-            identity: { ...context.settings.identity, ...event.patch.identity },
-            attributes: mergeAttributes(context.settings.attributes, event.patch.attributes),
-          },
-        };
-      }),
-      admitAndSendUpdate: enqueueActions(({ context, event, enqueue, self }) => {
-        if (event.type !== 'UPDATE' || !context.session) return;
-        enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()) });
-        const session = context.session;
-        effects.sendUpdate(session, event.patch, (response) =>
-          self.send({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count }),
-        );
-      }),
-      holdPatch: enqueueActions(({ context, event, enqueue }) => {
-        if (event.type !== 'UPDATE') return;
-        const pendingPatch = mergePatch(context.pendingPatch, event.patch);
-        enqueue.assign({ pendingPatch });
-        if (context.session) effects.patchHeld(context.session, pendingPatch, context.person?.id, context.person?.role === 'lead');
-      }),
-      releasePendingPatch: enqueueActions(({ context, enqueue, self }) => {
-        if (!context.pendingPatch || !context.session) return;
-        enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()), pendingPatch: null });
-        const session = context.session;
-        effects.patchHeld(session, null);
-        effects.sendUpdate(session, context.pendingPatch, (response) =>
-          self.send({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count }),
-        );
-      }),
-      assignPerson: assign(({ event }) =>
-        event.type === 'PERSON_UPDATED' ? { person: event.person, unreadCount: Math.max(0, event.unreadCount) } : {},
-      ),
-      assignUnread: assign(({ event }) =>
-        event.type === 'UNREAD_COUNT' ? { unreadCount: Math.max(0, event.unreadCount) } : {},
-      ),
-      // News came through, so the session works: a later refusal starts the count of losses afresh.
-      applyRealtime: assign(({ context, event }) => ({ ...realtimeChanges(context, event, false), sessionLosses: 0 })),
-      // In the conversation on screen a team reply is read as it arrives (markRead confirms it).
-      applyRealtimeOnScreen: assign(({ context, event }) => ({ ...realtimeChanges(context, event, true), sessionLosses: 0 })),
-      markThreadReadIfTeamReplied: ({ context, event, self }) => {
-        if (event.type !== 'REALTIME' || event.event.type !== 'message' || !event.event.message || !context.session || !context.thread) return;
-        const { message } = event.event;
-        if (message.author !== 'team' || message.conversation_id !== context.thread.conversationId) return;
-        transport.markRead(context.session, message.conversation_id).then(
-          (read) => self.send({ type: 'UNREAD_COUNT', unreadCount: read.unread_count }),
-          () => {
-            // Unread stays as the server counts it; the next open marks it read.
-          },
-        );
-      },
-      assignDraft: assign({
-        draft: ({ event }) =>
-          event.type === 'SHOW_NEW_MESSAGE' ? event.prefill : event.type === 'START_CONVERSATION' ? event.body : '',
-        draftClientId: null,
-      }),
-      openThread: assign({
-        thread: ({ context, event }) => {
-          if (event.type !== 'SHOW_CONVERSATION') return context.thread;
-          if (context.thread?.conversationId === event.conversationId) return context.thread;
-          return { conversationId: event.conversationId, messages: [], loading: true };
-        },
-      }),
-      postMessage: enqueueActions(({ context, event, enqueue, self }) => {
-        if (!context.session || !context.thread) return;
-        let body: string;
-        let clientId: string;
-        if (event.type === 'SEND_MESSAGE') {
-          body = event.body.trim();
-          if (!body) return;
-          clientId = randomId();
-          const pending: ThreadMessage = {
-            id: clientId,
-            client_id: clientId,
-            conversation_id: context.thread.conversationId,
-            author: 'person',
-            body,
-            created_at: clock.now(),
-            status: 'sending',
-          };
-          enqueue.assign({ thread: { ...context.thread, messages: [...context.thread.messages, pending] } });
-        } else if (event.type === 'RETRY_MESSAGE') {
-          const failed = context.thread.messages.find((m) => m.id === event.clientId && m.status === 'failed');
-          if (!failed) return;
-          body = failed.body;
-          clientId = failed.id;
-          enqueue.assign({
-            thread: {
-              ...context.thread,
-              messages: context.thread.messages.map((m) => (m.id === clientId ? { ...m, status: 'sending' as const } : m)),
-            },
-          });
-        } else return;
-        transport.postMessage(context.session, context.thread.conversationId, body, clientId).then(
-          (message) => self.send({ type: 'MESSAGE_SENT', clientId, message }),
-          () => self.send({ type: 'MESSAGE_FAILED', clientId }),
-        );
-      }),
-      confirmMessage: assign({
-        thread: ({ context, event }) => {
-          if (event.type !== 'MESSAGE_SENT' || !context.thread) return context.thread;
-          if (event.message.conversation_id !== context.thread.conversationId) return context.thread;
-          return { ...context.thread, messages: appendMessage(context.thread.messages, { ...event.message, client_id: event.clientId }) };
-        },
-      }),
-      failMessage: assign({
-        thread: ({ context, event }) => {
-          if (event.type !== 'MESSAGE_FAILED' || !context.thread) return context.thread;
-          return {
-            ...context.thread,
-            messages: context.thread.messages.map((m) => (m.id === event.clientId ? { ...m, status: 'failed' as const } : m)),
-          };
-        },
-      }),
-      supplyEmail: enqueueActions(({ event, enqueue }) => {
-        if (event.type !== 'SUPPLY_EMAIL') return;
-        enqueue.raise({ type: 'UPDATE', patch: { identity: { email: event.email }, attributes: {} }, launcher: {} });
-        enqueue.emit({ type: 'userEmailSupplied', email: event.email });
-      }),
-    },
-  }).createMachine({
+  const base = messengerSetup(effects);
+  return base.extend({ guards: messengerGuards(effects), actions: messengerActions(effects, base) }).createMachine({
     id: 'messenger',
     context: ({ input }) => ({
       appId: input.appId,
@@ -448,10 +67,16 @@ export function createMessengerMachine(effects: MessengerEffects) {
             invoke: {
               src: 'boot',
               input: ({ context }) => ({ appId: appIdOf(context)!, settings: context.settings! }),
-              onDone: { target: '#messenger.booted', actions: 'assignBootResponse' },
+              onDone: { target: '#messenger.booted', actions: assign(({ context, event }) => bootResponseChanges(context, event.output)) },
               onError: [
-                { guard: 'retryableBootFailure', target: 'waiting', actions: 'countBootAttempt' },
-                { target: '#messenger.unbooted', actions: 'reportBootFailure' },
+                { guard: ({ context, event }) => isRetryableBootFailure(context, event.error), target: 'waiting', actions: 'countBootAttempt' },
+                {
+                  target: '#messenger.unbooted',
+                  actions: [
+                    { type: 'warnBootFailure', params: ({ event }) => ({ error: event.error }) },
+                    assign({ error: ({ event }) => toTransportError(event.error).message, settings: null }),
+                  ],
+                },
               ],
             },
           },
@@ -552,24 +177,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
                       src: 'loadThread',
                       input: ({ context }) => ({ session: context.session!, id: context.thread!.conversationId }),
                       onDone: {
-                        actions: assign(({ context, event }) => {
-                          const fetched: ThreadMessage[] = event.output.messages.map((m) => ({ ...m, status: 'sent' as const }));
-                          // What arrived live while the thread was loading (or is still being sent)
-                          // is newer than the answer: kept after it, never dropped.
-                          const kept = context.thread?.conversationId === event.output.conversation.id ? context.thread.messages : [];
-                          const messages = kept.reduce(
-                            (all, m) => (all.some((x) => x.id === m.id || (x.client_id !== undefined && x.client_id === m.id)) ? all : [...all, m]),
-                            fetched,
-                          );
-                          return {
-                            thread: { conversationId: event.output.conversation.id, messages, loading: false },
-                            conversations: upsertConversation(context.conversations, {
-                              ...event.output.conversation,
-                              unread_count: event.output.unread_count < 0 ? event.output.conversation.unread_count : 0,
-                            }),
-                            unreadCount: event.output.unread_count < 0 ? context.unreadCount : event.output.unread_count,
-                          };
-                        }),
+                        actions: assign(({ context, event }) => mergeLoadedThread(context, event.output)),
                       },
                       onError: {
                         actions: assign(({ context, event }) => ({
@@ -591,11 +199,11 @@ export function createMessengerMachine(effects: MessengerEffects) {
                       composing: {
                         on: {
                           SEND_MESSAGE: {
-                            guard: ({ event }) => event.type === 'SEND_MESSAGE' && event.body.trim().length > 0,
+                            guard: ({ event }) => event.body.trim().length > 0,
                             target: 'sending',
+                            // Edited after a failed send: another message, so another client id.
                             actions: assign(({ context, event }) => {
-                              const draft = event.type === 'SEND_MESSAGE' ? event.body.trim() : '';
-                              // Edited after a failed send: another message, so another client id.
+                              const draft = event.body.trim();
                               return { draft, draftClientId: draft === context.draft ? context.draftClientId : null };
                             }),
                           },
@@ -675,26 +283,3 @@ export function createMessengerMachine(effects: MessengerEffects) {
 }
 
 export type MessengerMachine = ReturnType<typeof createMessengerMachine>;
-
-/**
- * What a realtime event changes. `onScreen`: the panel shows this conversation's thread, so a team
- * reply in it never counts as unread.
- */
-function realtimeChanges(context: MessengerContext, event: MessengerEvent, onScreen: boolean): Partial<MessengerContext> {
-    if (event.type !== 'REALTIME') return {};
-    const realtime = event.event;
-    if (realtime.type === 'unread') return typeof realtime.unread_count === 'number' ? { unreadCount: Math.max(0, realtime.unread_count) } : {};
-    if (realtime.type === 'conversation') {
-      return realtime.conversation ? { conversations: upsertConversation(context.conversations, realtime.conversation) } : {};
-    }
-    // A kind of news this version does not know (a newer server's): ignored, not taken for a message.
-    if (realtime.type !== 'message' || !realtime.message || !realtime.conversation) return {};
-    const inThread = context.thread !== null && context.thread.conversationId === realtime.conversation.id;
-    const thread = inThread ? { ...context.thread!, messages: appendMessage(context.thread!.messages, realtime.message) } : context.thread;
-    const readNow = inThread && onScreen;
-    return {
-      conversations: upsertConversation(context.conversations, readNow ? { ...realtime.conversation, unread_count: 0 } : realtime.conversation),
-      unreadCount: Math.max(0, readNow ? realtime.unread_count - realtime.conversation.unread_count : realtime.unread_count),
-      thread,
-    };
-}

@@ -96,3 +96,17 @@ export interface MessengerContext {
   /** The last failure worth showing (boot refused, a send that failed). */
   error: string | null;
 }
+
+/** The call a deferred event came from, for warnings. */
+export const COMMAND_OF: Partial<Record<MessengerEvent['type'], string>> = {
+  UPDATE: 'update',
+  SHOW: 'show',
+  HIDE: 'hide',
+  TOGGLE: 'custom_launcher_selector',
+  SHOW_HOME: 'showSpace',
+  SHOW_MESSAGES: 'showMessages',
+  SHOW_NEW_MESSAGE: 'showNewMessage',
+  SHOW_CONVERSATION: 'showConversation',
+  START_CONVERSATION: 'startConversation',
+  TRACK_EVENT: 'trackEvent',
+};

@@ -1,0 +1,69 @@
+import type { MessengerContext, ThreadMessage } from './messenger.types';
+import type { ConversationSummary, ConversationThread, Message, RealtimeEvent } from '../protocol/wire';
+
+/** The list with `summary` in place of its older copy (or added), newest first. */
+export function upsertConversation(list: ConversationSummary[], summary: ConversationSummary): ConversationSummary[] {
+  const rest = list.filter((c) => c.id !== summary.id);
+  return [summary, ...rest].sort((a, b) => b.updated_at - a.updated_at);
+}
+
+/** A message the server has: it takes the place of the copy shown while it was sent (same client id), or is added. */
+export function appendMessage(messages: ThreadMessage[], message: Message): ThreadMessage[] {
+  const known = messages.findIndex(
+    (m) => m.id === message.id || (message.client_id !== undefined && m.id === message.client_id),
+  );
+  const sent: ThreadMessage = { ...message, status: 'sent' };
+  if (known === -1) return [...messages, sent];
+  return messages.map((m, i) => (i === known ? sent : m));
+}
+
+/** A thread as loaded, with `unread_count` the server's count after marking it read (-1: marking failed). */
+export type LoadedThread = ConversationThread & { unread_count: number };
+
+/** What a loaded thread changes: the thread, its place in the list, and the unread count. */
+export function mergeLoadedThread(
+  context: Pick<MessengerContext, 'thread' | 'conversations' | 'unreadCount'>,
+  loaded: LoadedThread,
+): Pick<MessengerContext, 'thread' | 'conversations' | 'unreadCount'> {
+  const fetched: ThreadMessage[] = loaded.messages.map((m) => ({ ...m, status: 'sent' as const }));
+  // What arrived live while the thread was loading (or is still being sent)
+  // is newer than the answer: kept after it, never dropped.
+  const kept = context.thread?.conversationId === loaded.conversation.id ? context.thread.messages : [];
+  const messages = kept.reduce(
+    (all, m) => (all.some((x) => x.id === m.id || (x.client_id !== undefined && x.client_id === m.id)) ? all : [...all, m]),
+    fetched,
+  );
+  return {
+    thread: { conversationId: loaded.conversation.id, messages, loading: false },
+    conversations: upsertConversation(context.conversations, {
+      ...loaded.conversation,
+      unread_count: loaded.unread_count < 0 ? loaded.conversation.unread_count : 0,
+    }),
+    unreadCount: loaded.unread_count < 0 ? context.unreadCount : loaded.unread_count,
+  };
+}
+
+/**
+ * What a realtime event changes. `onScreen`: the panel shows this conversation's thread, so a team
+ * reply in it never counts as unread.
+ */
+export function realtimeChanges(
+  context: Pick<MessengerContext, 'thread' | 'conversations'>,
+  realtime: RealtimeEvent,
+  onScreen: boolean,
+): Partial<MessengerContext> {
+  if (realtime.type === 'unread') return typeof realtime.unread_count === 'number' ? { unreadCount: Math.max(0, realtime.unread_count) } : {};
+  if (realtime.type === 'conversation') {
+    return realtime.conversation ? { conversations: upsertConversation(context.conversations, realtime.conversation) } : {};
+  }
+  // A kind of news this version does not know (a newer server's): ignored, not taken for a message.
+  if (realtime.type !== 'message' || !realtime.message || !realtime.conversation) return {};
+  const inThread = context.thread !== null && context.thread.conversationId === realtime.conversation.id;
+  const thread = inThread ? { ...context.thread!, messages: appendMessage(context.thread!.messages, realtime.message) } : context.thread;
+  const readNow = inThread && onScreen;
+  return {
+    conversations: upsertConversation(context.conversations, readNow ? { ...realtime.conversation, unread_count: 0 } : realtime.conversation),
+    unreadCount: Math.max(0, readNow ? realtime.unread_count - realtime.conversation.unread_count : realtime.unread_count),
+    thread,
+  };
+}
