@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import type { BootRequest, BootResponse, StartConversationResponse } from '@confab/core/protocol';
 import { TEAM_TOKEN } from '../../packages/server/test/server-harness';
 import { startServerProcess } from '../../packages/server/test/server-process';
-import { format, ms, openStream, percentile, pool, post, postJson, seconds, timed, type OpenStream } from './shared';
+import { countsHelp, format, ms, openStream, percentile, pool, post, postJson, readCounts, seconds, timed, type OpenStream } from './shared';
 
 const OPTIONS = {
   streams: { env: 'BENCH_IDLE_STREAMS', fallback: 10_000, help: 'idle streams held open on each server' },
@@ -41,16 +41,10 @@ function readOptions(): Record<OptionName, number> {
   });
   if (values.help) {
     console.log('bench/server idle-streams options (flag or environment variable):');
-    for (const [name, option] of Object.entries(OPTIONS)) console.log(`  --${name} <n>  ${option.env}  ${option.help} (default ${option.fallback})`);
+    for (const line of countsHelp(OPTIONS)) console.log(line);
     process.exit(0);
   }
-  const result = {} as Record<OptionName, number>;
-  for (const [name, option] of Object.entries(OPTIONS) as Array<[OptionName, (typeof OPTIONS)[OptionName]]>) {
-    const raw = (values as Record<string, string | undefined>)[name] ?? process.env[option.env];
-    const n = raw === undefined || raw === '' ? option.fallback : Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} (${option.env}) must be a positive integer, got ${JSON.stringify(raw)}`);
-    result[name] = n;
-  }
+  const result = readCounts(OPTIONS, values);
   if (result.active > result.streams) throw new Error('--active must not exceed --streams');
   return result;
 }

@@ -36,7 +36,7 @@ import { startPostgres, type PostgresServer } from '../../packages/server/test/p
 import { TEAM_TOKEN as PROCESS_TOKEN } from '../../packages/server/test/server-harness';
 import { startServerProcess } from '../../packages/server/test/server-process';
 import { startBareServer } from './bare-sse-server';
-import { format, ms, openStream, percentile, pool, post, postJson, seconds, timed, type OpenStream } from './shared';
+import { countsHelp, format, ms, openStream, percentile, pool, post, postJson, readCounts, seconds, timed, type OpenStream } from './shared';
 
 // ---------------------------------------------------------------------------------------------
 // Options: flags (`pnpm run server -- --clients 200`) or environment variables.
@@ -68,7 +68,7 @@ function readOptions(): Record<OptionName, number> {
   });
   if (values.help) {
     console.log('bench/server options (flag or environment variable):');
-    for (const [name, option] of Object.entries(OPTIONS)) console.log(`  --${name} <n>  ${option.env}  ${option.help} (default ${option.fallback})`);
+    for (const line of countsHelp(OPTIONS)) console.log(line);
     console.log(`  --deployments <list>  BENCH_DEPLOYMENTS  comma-separated, of ${DEPLOYMENT_KINDS.join(', ')} (default all; the first is measured beside the bare baseline)`);
     process.exit(0);
   }
@@ -76,13 +76,7 @@ function readOptions(): Record<OptionName, number> {
   const unknown = deployments.filter((d) => !(DEPLOYMENT_KINDS as readonly string[]).includes(d));
   if (unknown.length > 0 || deployments.length === 0) throw new Error(`--deployments takes ${DEPLOYMENT_KINDS.join(', ')}; got ${JSON.stringify(unknown)}`);
   chosenDeployments = deployments as DeploymentKind[];
-  const result = {} as Record<OptionName, number>;
-  for (const [name, option] of Object.entries(OPTIONS) as Array<[OptionName, (typeof OPTIONS)[OptionName]]>) {
-    const raw = (values as Record<string, string | undefined>)[name] ?? process.env[option.env];
-    const n = raw === undefined || raw === '' ? option.fallback : Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} (${option.env}) must be a positive integer, got ${JSON.stringify(raw)}`);
-    result[name] = n;
-  }
+  const result = readCounts(OPTIONS, values);
   return result;
 }
 

@@ -142,3 +142,27 @@ export function openStream(agent: http.Agent, base: URL, path: string, headers: 
   });
 }
 
+
+/** A numeric option: its environment variable, default and help line. */
+export interface CountOption {
+  env: string;
+  fallback: number;
+  help: string;
+}
+
+/** Each option from its flag, else its environment variable, else its default: a positive integer. */
+export function readCounts<Name extends string>(options: Record<Name, CountOption>, values: Record<string, unknown>): Record<Name, number> {
+  const result = {} as Record<Name, number>;
+  for (const [name, option] of Object.entries(options) as Array<[Name, CountOption]>) {
+    const raw = (values[name] as string | undefined) ?? process.env[option.env];
+    const n = raw === undefined || raw === '' ? option.fallback : Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} (${option.env}) must be a positive integer, got ${JSON.stringify(raw)}`);
+    result[name] = n;
+  }
+  return result;
+}
+
+/** The --help lines of the numeric options. */
+export function countsHelp(options: Record<string, CountOption>): string[] {
+  return Object.entries(options).map(([name, option]) => `  --${name} <n>  ${option.env}  ${option.help} (default ${option.fallback})`);
+}
