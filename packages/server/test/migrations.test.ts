@@ -3,22 +3,52 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashToken, startServer } from '../src';
+import type { Kysely } from 'kysely';
+import { hashToken, startServer, userHash, type RunningServer, type ServerConfig } from '../src';
 import { migrate } from '../src/db/migrations';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
+import type { Database } from '../src/db/schema';
 import { openSqlite } from '../src/db/sqlite';
 import { BACKEND, testDatabase } from './backend';
-import { userHash } from '../src';
 import { boot, call, messenger, team, TEAM_TOKEN, testConfig } from './server-harness';
+
+/**
+ * A database migrated up to `migration` and filled by `seed`, then upgraded by a server starting
+ * on it (with `config`), which `check` talks to; everything is removed afterwards.
+ */
+async function upgradeFrom(
+  migration: string,
+  seed: (db: Kysely<Database>) => Promise<void>,
+  check: (server: RunningServer) => Promise<void>,
+  config: Partial<ServerConfig> = {},
+): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'confab-migrations-'));
+  const database = await testDatabase(folder);
+  try {
+    const { db, close } = isPostgresUrl(database.db) ? openPostgres(database.db, { max: 1 }) : openSqlite(database.db);
+    try {
+      await migrate(db, BACKEND, migration);
+      await seed(db);
+    } finally {
+      await close();
+    }
+    const server = await startServer(testConfig(folder, { db: database.db, ...config }));
+    try {
+      await check(server);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await database.drop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 describe('migrations', () => {
   it('0004: a conversation started before the upgrade is still found by a retried start, and only by its first message', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'confab-migrations-'));
-    const database = await testDatabase(folder);
-    try {
-      const { db, close } = isPostgresUrl(database.db) ? openPostgres(database.db, { max: 1 }) : openSqlite(database.db);
-      try {
-        await migrate(db, BACKEND, '0003_rate_limits');
+    await upgradeFrom(
+      '0003_rate_limits',
+      async (db) => {
         await db
           .insertInto('people')
           .values({ id: 'p-old', app_id: 'acme', role: 'lead', visitor_id: 'v-old', user_id: null, email: null, name: null, attributes: '{}', created_at: 1, updated_at: 1 })
@@ -35,12 +65,8 @@ describe('migrations', () => {
             { id: 'm-more', conversation_id: 'conv-old', author: 'person', author_name: null, body: 'old follow-up', created_at: 2, client_id: 'old-more' },
           ])
           .execute();
-      } finally {
-        await close();
-      }
-
-      const server = await startServer(testConfig(folder, { db: database.db }));
-      try {
+      },
+      async (server) => {
         const { session, person } = await boot(server, { visitor_id: 'v-old', session_token: 'old-token' });
         expect(person.id).toBe('p-old');
         const retried = await call(server, 'POST', `${messenger()}/conversations`, { token: session.token, body: { body: 'old start', client_id: 'old-start' } });
@@ -48,23 +74,15 @@ describe('migrations', () => {
         const fresh = await call(server, 'POST', `${messenger()}/conversations`, { token: session.token, body: { body: 'new topic', client_id: 'old-more' } });
         expect(fresh.body.conversation.id).not.toBe('conv-old');
         expect(fresh.body.message.body).toBe('new topic');
-      } finally {
-        await server.close();
-      }
-    } finally {
-      await database.drop();
-      rmSync(folder, { recursive: true, force: true });
-    }
+      },
+    );
   });
 
   it('0005: an email-only user is still found by their signed email; an email stored beside a user_id is no longer a key', async () => {
     const secret = 'identity-secret-0123456789';
-    const folder = mkdtempSync(join(tmpdir(), 'confab-migrations-'));
-    const database = await testDatabase(folder);
-    try {
-      const { db, close } = isPostgresUrl(database.db) ? openPostgres(database.db, { max: 1 }) : openSqlite(database.db);
-      try {
-        await migrate(db, BACKEND, '0004_conversation_start_client_id');
+    await upgradeFrom(
+      '0004_conversation_start_client_id',
+      async (db) => {
         const person = { app_id: 'acme', role: 'user' as const, name: null, attributes: '{}', created_at: 1, updated_at: 1 };
         await db
           .insertInto('people')
@@ -73,12 +91,8 @@ describe('migrations', () => {
             { ...person, id: 'p-carol', visitor_id: 'v-2', user_id: null, email: 'carol@example.com', created_at: 2 },
           ])
           .execute();
-      } finally {
-        await close();
-      }
-
-      const server = await startServer(testConfig(folder, { db: database.db, secret }));
-      try {
+      },
+      async (server) => {
         const carol = await boot(server, { identity: { email: 'carol@example.com', user_hash: userHash(secret, 'carol@example.com') } });
         expect(carol.person.id).toBe('p-carol');
         const contacts = await call(server, 'GET', `${team()}/contacts?email=carol@example.com`, { token: TEAM_TOKEN });
@@ -86,22 +100,15 @@ describe('migrations', () => {
           ['p-planted', false],
           ['p-carol', true],
         ]);
-      } finally {
-        await server.close();
-      }
-    } finally {
-      await database.drop();
-      rmSync(folder, { recursive: true, force: true });
-    }
+      },
+      { secret },
+    );
   });
 
   it("0006: a lead made before the upgrade is resumed by its live session token, which binds it to that browser's device; its visitor id alone opens nothing", async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'confab-migrations-'));
-    const database = await testDatabase(folder);
-    try {
-      const { db, close } = isPostgresUrl(database.db) ? openPostgres(database.db, { max: 1 }) : openSqlite(database.db);
-      try {
-        await migrate(db, BACKEND, '0004_conversation_start_client_id');
+    await upgradeFrom(
+      '0004_conversation_start_client_id',
+      async (db) => {
         await db
           .insertInto('people')
           .values({ id: 'p-legacy', app_id: 'acme', role: 'lead', visitor_id: 'v-legacy', user_id: null, email: null, name: null, attributes: '{}', created_at: 1, updated_at: 1 })
@@ -111,12 +118,8 @@ describe('migrations', () => {
           .values({ token_hash: hashToken('legacy-token'), app_id: 'acme', person_id: 'p-legacy', created_at: 1, expires_at: Date.now() + 3_600_000, revoked_at: null })
           .execute();
         await db.insertInto('conversations').values({ id: 'conv-legacy', app_id: 'acme', person_id: 'p-legacy', state: 'open', created_at: 1, updated_at: 2, person_unread: 0 }).execute();
-      } finally {
-        await close();
-      }
-
-      const server = await startServer(testConfig(folder, { db: database.db }));
-      try {
+      },
+      async (server) => {
         const stranger = await boot(server, { visitor_id: 'v-legacy', device_id: 'device-of-a-stranger' });
         expect(stranger.person.id).not.toBe('p-legacy');
         expect(stranger.conversations).toEqual([]);
@@ -129,22 +132,14 @@ describe('migrations', () => {
         const strangerAgain = await boot(server, { visitor_id: 'v-legacy', device_id: 'device-of-a-stranger' });
         expect(strangerAgain.person.id).toBe(stranger.person.id);
         expect(strangerAgain.conversations).toEqual([]);
-      } finally {
-        await server.close();
-      }
-    } finally {
-      await database.drop();
-      rmSync(folder, { recursive: true, force: true });
-    }
+      },
+    );
   });
 
   it('0007: events stored before the upgrade are kept, still deduplicated for their person, and another person may use their ids', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'confab-migrations-'));
-    const database = await testDatabase(folder);
-    try {
-      const { db, close } = isPostgresUrl(database.db) ? openPostgres(database.db, { max: 1 }) : openSqlite(database.db);
-      try {
-        await migrate(db, BACKEND, '0004_conversation_start_client_id');
+    await upgradeFrom(
+      '0004_conversation_start_client_id',
+      async (db) => {
         await db
           .insertInto('people')
           .values({ id: 'p-old', app_id: 'acme', role: 'lead', visitor_id: 'v-old', user_id: null, email: null, name: null, attributes: '{}', created_at: 1, updated_at: 1 })
@@ -154,12 +149,8 @@ describe('migrations', () => {
           .values({ token_hash: hashToken('old-token'), app_id: 'acme', person_id: 'p-old', created_at: 1, expires_at: Date.now() + 3_600_000, revoked_at: null })
           .execute();
         await db.insertInto('events').values({ app_id: 'acme', id: 'e-old', person_id: 'p-old', name: 'old', metadata: '{"n":1}', created_at: 1, received_at: 2 }).execute();
-      } finally {
-        await close();
-      }
-
-      const server = await startServer(testConfig(folder, { db: database.db }));
-      try {
+      },
+      async (server) => {
         const old = await boot(server, { visitor_id: 'v-old', session_token: 'old-token' });
         const other = await boot(server);
         const send = (token: string, name: string) => call(server, 'POST', `${messenger()}/events`, { token, body: { events: [{ id: 'e-old', name, created_at: 3 }] } });
@@ -169,12 +160,7 @@ describe('migrations', () => {
           (await call(server, 'GET', `${team()}/contacts/${personId}/events`, { token: TEAM_TOKEN })).body.events.map((e: { name: string; metadata?: unknown }) => [e.name, e.metadata ?? null]);
         expect(await eventsOf('p-old')).toEqual([['old', { n: 1 }]]);
         expect(await eventsOf(other.person.id)).toEqual([['theirs', null]]);
-      } finally {
-        await server.close();
-      }
-    } finally {
-      await database.drop();
-      rmSync(folder, { recursive: true, force: true });
-    }
+      },
+    );
   });
 });
