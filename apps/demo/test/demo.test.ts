@@ -102,9 +102,9 @@ describe('the demo server', () => {
   it('registers every hook at load and wires the custom launcher', async () => {
     const script = (await get('/demo.js')).text;
     for (const hook of ['onShow', 'onHide', 'onUnreadCountChange', 'onUserEmailSupplied']) {
-      expect(script).toContain(`window.Intercom('${hook}', function`);
+      expect(script).toContain(`window.Intercom('${hook}', (`);
     }
-    expect(script).toContain("custom_launcher_selector: '.' + LAUNCHER_CLASS, hide_default_launcher: true");
+    expect(script).toContain('custom_launcher_selector: `.${LAUNCHER_CLASS}`, hide_default_launcher: true');
   });
 
   it('puts text on the pages with textContent only, never as HTML', () => {
