@@ -22,10 +22,13 @@ export default defineConfig([
     // pure_getters: no code here reads a property for its side effect (a getter that throws is
     // read inside try and its value used), so an unused read may go. Not `unsafe_arrows`:
     // cookie's NullObject is a `function` made with `new`, which an arrow cannot be.
+    // Properties named `_x` are private by convention (xstate's internals: _snapshot, _parent,
+    // ...; none in Confab's code, and none is read by a computed name) and get short names;
+    // `__x` (__xstate__, the devtools hook) and every other name keep theirs.
     minify: 'terser',
     terserOptions: {
       compress: { passes: 3, pure_getters: true },
-      mangle: { toplevel: true },
+      mangle: { toplevel: true, properties: { regex: /^_(?!_)/ } },
       ecma: 2020,
     },
     noExternal: [/.*/],
