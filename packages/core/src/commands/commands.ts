@@ -91,10 +91,12 @@ const eventName = v.pipe(
 const metadataSchema = v.pipe(
   v.record(
     v.pipe(v.string(), v.nonEmpty('keys must not be empty'), v.maxLength(255, 'keys must be at most 255 characters')),
-    v.union(
-      // 255 characters, as the server stores them: a longer one would get the whole batch refused.
-      [v.pipe(v.string(), v.maxLength(255, 'must be at most 255 characters')), v.pipe(v.number(), v.finite()), v.boolean(), v.null()],
-      'values must be strings, finite numbers, booleans or null',
+    v.nullable(
+      v.union(
+        // 255 characters, as the server stores them: a longer one would get the whole batch refused.
+        [v.pipe(v.string(), v.maxLength(255, 'must be at most 255 characters')), v.pipe(v.number(), v.finite()), v.boolean()],
+        'values must be strings, finite numbers, booleans or null',
+      ),
     ),
     'must be a plain object',
   ),
