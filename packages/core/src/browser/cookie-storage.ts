@@ -1,4 +1,5 @@
 import { parseCookie, stringifySetCookie } from 'cookie';
+import { createMemoryStorage } from '../platform/memory-storage';
 import type { Storage } from '../platform/storage';
 
 /** Intercom keeps its visitor and device ids about nine months; so do we. */
@@ -39,7 +40,7 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
   const now = options.now ?? Date.now;
   const secure = document.location?.protocol === 'https:';
   const local = usableLocalStorage(options.localStorage);
-  const memory = new Map<string, { value: string; expiresAt: number | undefined }>();
+  const memory = createMemoryStorage({ now });
   // A sandboxed frame (no allow-same-origin) throws SecurityError on any touch of document.cookie:
   // there the ids live in memory for the page's life, like the queue without localStorage.
   const cookiesWork = safely(() => typeof document.cookie === 'string') === true;
@@ -69,19 +70,10 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
     });
   }
 
-  function fromMemory(key: string): string | undefined {
-    const entry = memory.get(key);
-    if (entry?.expiresAt !== undefined && entry.expiresAt <= now()) {
-      memory.delete(key);
-      return undefined;
-    }
-    return entry?.value;
-  }
-
   return {
     get(key) {
       if (inCookie(key)) return cookies()[key] || undefined;
-      if (!local || COOKIE_KEY.test(key)) return fromMemory(key);
+      if (!local || COOKIE_KEY.test(key)) return memory.get(key);
       const raw = safely(() => local.getItem(key));
       if (raw === null || raw === undefined) return undefined;
       return readExpiring(raw, now(), () => safely(() => local.removeItem(key)));
@@ -93,7 +85,7 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
         return;
       }
       if (!local || COOKIE_KEY.test(key)) {
-        memory.set(key, { value, expiresAt });
+        memory.set(key, value, setOptions);
         return;
       }
       const stored = expiresAt === undefined ? value : JSON.stringify({ [EXPIRING]: expiresAt, value });
@@ -101,7 +93,7 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
     },
     remove(key) {
       if (inCookie(key)) writeCookie(key, '', new Date(0));
-      else if (!local || COOKIE_KEY.test(key)) memory.delete(key);
+      else if (!local || COOKIE_KEY.test(key)) memory.remove(key);
       else safely(() => local.removeItem(key));
     },
     keys() {

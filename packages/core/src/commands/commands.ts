@@ -91,10 +91,12 @@ const eventName = v.pipe(
 const metadataSchema = v.pipe(
   v.record(
     v.pipe(v.string(), v.nonEmpty('keys must not be empty'), v.maxLength(255, 'keys must be at most 255 characters')),
-    v.union(
-      // 255 characters, as the server stores them: a longer one would get the whole batch refused.
-      [v.pipe(v.string(), v.maxLength(255, 'must be at most 255 characters')), v.pipe(v.number(), v.finite()), v.boolean(), v.null()],
-      'values must be strings, finite numbers, booleans or null',
+    v.nullable(
+      v.union(
+        // 255 characters, as the server stores them: a longer one would get the whole batch refused.
+        [v.pipe(v.string(), v.maxLength(255, 'must be at most 255 characters')), v.pipe(v.number(), v.finite()), v.boolean()],
+        'values must be strings, finite numbers, booleans or null',
+      ),
     ),
     'must be a plain object',
   ),
@@ -124,12 +126,20 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 const event = (e: MessengerEvent): CommandResult => ({ ok: true, command: { kind: 'event', event: e } });
 const fail = (problem: string): CommandResult => ({ ok: false, problem });
 
-function noArguments(args: unknown[], then: () => CommandResult): CommandResult {
-  return args.length > 0 ? fail(`takes no arguments (got ${args.length})`) : then();
-}
+// How many arguments each command takes at most (1 unless named here): checked before anything else.
+const MAX_ARGUMENTS: Partial<Record<CommandName, number>> = {
+  shutdown: 0,
+  show: 0,
+  hide: 0,
+  showMessages: 0,
+  getVisitorId: 0,
+  trackEvent: 2,
+};
 
-function atMost(args: unknown[], count: number): string | null {
-  return args.length > count ? `takes at most ${count} argument${count === 1 ? '' : 's'} (got ${args.length})` : null;
+function tooManyArguments(args: unknown[], count: number): string | null {
+  if (args.length <= count) return null;
+  if (count === 0) return `takes no arguments (got ${args.length})`;
+  return `takes at most ${count} argument${count === 1 ? '' : 's'} (got ${args.length})`;
 }
 
 function parseArg<T>(schema: v.GenericSchema<unknown, T>, value: unknown, subject: string) {
@@ -151,10 +161,10 @@ export function parseCommand(command: unknown, args: unknown[], env: CommandEnvi
     return fail(`unknown command; known commands are: ${COMMAND_NAMES.join(', ')}`);
   }
   const name = command as CommandName;
+  const tooMany = tooManyArguments(args, MAX_ARGUMENTS[name] ?? 1);
+  if (tooMany) return fail(tooMany);
 
   if ((HOOKS as readonly string[]).includes(name)) {
-    const tooMany = atMost(args, 1);
-    if (tooMany) return fail(tooMany);
     // An explicit undefined is a routine "no handler"; a call with no callback at all is a mistake.
     if (typeof args[0] !== 'function' && !(args.length === 1 && args[0] === undefined)) return fail('callback must be a function');
     return { ok: true, command: { kind: 'hook', hook: name as HookName, callback: args[0] as (() => void) | undefined } };
@@ -163,8 +173,6 @@ export function parseCommand(command: unknown, args: unknown[], env: CommandEnvi
   switch (name) {
     case 'boot':
     case 'update': {
-      const tooMany = atMost(args, 1);
-      if (tooMany) return fail(tooMany);
       const given = args[0];
       if (given !== undefined && !isPlainObject(given)) return fail('settings must be a plain object');
       const parsed = parseSettings(given ?? {}, 'settings');
@@ -179,42 +187,32 @@ export function parseCommand(command: unknown, args: unknown[], env: CommandEnvi
       });
     }
     case 'shutdown':
-      return noArguments(args, () => event({ type: 'SHUTDOWN' }));
+      return event({ type: 'SHUTDOWN' });
     case 'show':
-      return noArguments(args, () => event({ type: 'SHOW' }));
+      return event({ type: 'SHOW' });
     case 'hide':
-      return noArguments(args, () => event({ type: 'HIDE' }));
+      return event({ type: 'HIDE' });
     case 'showMessages':
-      return noArguments(args, () => event({ type: 'SHOW_MESSAGES' }));
+      return event({ type: 'SHOW_MESSAGES' });
     case 'showNewMessage': {
-      const tooMany = atMost(args, 1);
-      if (tooMany) return fail(tooMany);
       if (args[0] === undefined) return event({ type: 'SHOW_NEW_MESSAGE', prefill: '' });
       const prefill = parseArg(messageBody, args[0], 'prefill');
       return prefill.ok ? event({ type: 'SHOW_NEW_MESSAGE', prefill: prefill.value }) : fail(prefill.problem);
     }
     case 'showSpace': {
-      const tooMany = atMost(args, 1);
-      if (tooMany) return fail(tooMany);
       if (args[0] === 'home') return event({ type: 'SHOW_HOME' });
       if (args[0] === 'messages') return event({ type: 'SHOW_MESSAGES' });
       return fail(`space must be "home" or "messages" (got ${JSON.stringify(args[0]) ?? 'undefined'})`);
     }
     case 'showConversation': {
-      const tooMany = atMost(args, 1);
-      if (tooMany) return fail(tooMany);
       const id = parseArg(conversationId, args[0], 'conversationId');
       return id.ok ? event({ type: 'SHOW_CONVERSATION', conversationId: id.value }) : fail(id.problem);
     }
     case 'startConversation': {
-      const tooMany = atMost(args, 1);
-      if (tooMany) return fail(tooMany);
       const body = parseArg(v.pipe(messageBody, v.trim(), v.nonEmpty('must not be empty')), args[0], 'message');
       return body.ok ? event({ type: 'START_CONVERSATION', body: body.value }) : fail(body.problem);
     }
     case 'trackEvent': {
-      const tooMany = atMost(args, 2);
-      if (tooMany) return fail(tooMany);
       const nameResult = parseArg(eventName, args[0], 'event name');
       if (!nameResult.ok) return fail(nameResult.problem);
       let metadata: EventMetadata | undefined;
@@ -232,7 +230,7 @@ export function parseCommand(command: unknown, args: unknown[], env: CommandEnvi
       });
     }
     case 'getVisitorId':
-      return noArguments(args, () => ({ ok: true, command: { kind: 'getVisitorId' } }));
+      return { ok: true, command: { kind: 'getVisitorId' } };
   }
   return fail('unknown command');
 }

@@ -122,13 +122,13 @@ const timestamp = v.pipe(
 
 const shortString = v.pipe(v.string(), v.maxLength(MAX_STRING, `must be at most ${MAX_STRING} characters`));
 
-const customValue = v.pipe(
+// null through nullable() rather than a null() option: the same outcome, one schema fewer in confab.js.
+const customValue = v.nullable(
   v.union(
     [
       shortString,
       v.pipe(v.number(), v.finite('must be a finite number')),
       v.boolean(),
-      v.null(),
       v.pipe(v.date(), v.transform((date: Date) => toUnixSeconds(date))),
     ],
     'a custom attribute must be a string (up to 255 characters), a finite number, a boolean, null or a Date',
@@ -207,7 +207,14 @@ const settingsEntries = {
   created_at: v.optional(timestamp),
   unsubscribed_from_emails: v.optional(v.boolean()),
   language_override: v.optional(v.pipe(v.string(), v.regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})?$/, 'must be a language code such as "en" or "pt-BR"'))),
-  avatar: v.optional(v.object({ type: v.literal('avatar'), image_url: v.pipe(v.string(), v.url()) })),
+  // objectWithRest and picklist (used above anyway) rather than object and literal: the same
+  // checks and messages, two schemas fewer in confab.js; other keys are dropped as object() does.
+  avatar: v.optional(
+    v.pipe(
+      v.objectWithRest({ type: v.picklist(['avatar']), image_url: v.pipe(v.string(), v.url()) }, v.unknown()),
+      v.transform(({ type, image_url }) => ({ type, image_url })),
+    ),
+  ),
   company: v.optional(companySchema),
   companies: v.optional(v.pipe(v.array(companySchema), v.maxLength(50))),
   custom_attributes: v.optional(v.record(v.pipe(v.string(), v.regex(CUSTOM_KEY_RULE, 'custom attribute names must be 1 to 190 characters without "." or "$"')), customValue)),

@@ -225,7 +225,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       try {
         fn();
       } catch (error) {
-        logger.warn(`[confab] a realtime ${what} handler threw: ${describeError(error)}`);
+        logger.warn(`[Confab] a realtime ${what} handler threw: ${describeError(error)}`);
       }
     };
 
@@ -234,7 +234,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       try {
         event = JSON.parse(data) as RealtimeEvent;
       } catch {
-        logger.warn(`[confab] ignored a realtime event that is not JSON (id ${id || 'none'})`);
+        logger.warn(`[Confab] ignored a realtime event that is not JSON (id ${id || 'none'})`);
         return;
       }
       if (typeof event !== 'object' || event === null) return;
@@ -363,7 +363,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       try {
         return sendEventsBeacon(apiBase(), session, events, send);
       } catch (error) {
-        logger.warn(`[confab] sendBeacon failed: ${describeError(error)}`);
+        logger.warn(`[Confab] sendBeacon failed: ${describeError(error)}`);
         return false;
       }
     },

@@ -50,9 +50,11 @@ export interface Transport {
  * what it cannot (4xx: the request itself is wrong or refused).
  */
 export class TransportError extends Error {
-  readonly status: number | undefined;
-  readonly retryable: boolean;
-  readonly retryAfterMs: number | undefined;
+  // Declared, not class fields: the constructor sets them, and the es2020 widget build would
+  // otherwise carry a helper that defines each field before that.
+  declare readonly status: number | undefined;
+  declare readonly retryable: boolean;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(
     message: string,
