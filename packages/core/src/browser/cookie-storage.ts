@@ -100,7 +100,7 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
       const cookieKeys = Object.keys(cookies()).filter((key) => COOKIE_KEY.test(key));
       const localKeys = local
         ? (safely(() => Array.from({ length: local.length }, (_, i) => local.key(i))) ?? []).filter(
-            (key): key is string => key !== null && key.startsWith('confab-'),
+            (key): key is string => typeof key === 'string' && key.startsWith('confab-'),
           )
         : [];
       return [...cookieKeys, ...localKeys, ...memory.keys()];

@@ -18,7 +18,10 @@ export function createHookRegistry(logger: Logger): HookRegistry {
   return {
     add(hook, callback) {
       let set = registry.get(hook);
-      if (!set) registry.set(hook, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        registry.set(hook, set);
+      }
       // Each registration is its own entry, so registering one function twice needs two unsubscribes.
       const entry = (...args: never[]) => (callback as (...a: never[]) => void)(...args);
       set.add(entry);

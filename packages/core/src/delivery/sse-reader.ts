@@ -50,7 +50,7 @@ export function createSseParser(options: { lastEventId?: string } = {}): SsePars
         eventType = value;
         break;
       case 'data':
-        data += value + '\n';
+        data += `${value}\n`;
         break;
       case 'id':
         if (!value.includes('\0')) idBuffer = value;
