@@ -6,10 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHttpTransport } from '@confab/core';
+import type { RealtimeEvent } from '@confab/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase, type TestDatabase } from './backend';
-import { boot, call, messenger } from './server-harness';
-import { startServerProcess } from './server-process';
+import { BACKEND, testDatabase, type TestDatabase } from './backend';
+import { boot, call, messenger, team, TEAM_TOKEN } from './server-harness';
+import { startServerProcess, type ServerProcess } from './server-process';
 
 const folder = mkdtempSync(join(tmpdir(), 'confab-shutdown-'));
 const children: ChildProcess[] = [];
@@ -108,5 +110,42 @@ describe('SIGTERM', () => {
     expect(thread.body.messages.map((m: { id: string }) => m.id)).toContain(answer.body.id);
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
+  }, 60_000);
+
+  it.skipIf(BACKEND !== 'postgres')("a client of the process that stops resumes on another with its Last-Event-ID (core's transport) and misses nothing", async () => {
+    const own = await testDatabase(folder);
+    try {
+      const [a, b] = await Promise.all([startServerProcess(own.db, children), startServerProcess(own.db, children)]);
+      const alive = new Set<ServerProcess>([a, b]);
+      const { session } = await boot(a);
+      const started = await call(a, 'POST', `${messenger()}/conversations`, { token: session.token, body: { body: 'hello', client_id: 'c1' } });
+      const conversationId = started.body.conversation.id as string;
+      // The load balancer's part: the client's server is A while A lives, then B.
+      const transport = createHttpTransport({ apiBase: () => (alive.has(a) ? a.url : b.url), reconnect: { baseMs: 50, maxMs: 200 } });
+      const received: string[] = [];
+      const stop = transport.subscribe(session, {
+        onEvent: (event: RealtimeEvent) => {
+          if (event.type === 'message' && event.message.author === 'team') received.push(event.message.body);
+        },
+      });
+      try {
+        const reply = async (body: string) => expect((await call(b, 'POST', `${team()}/conversations/${conversationId}/reply`, { token: TEAM_TOKEN, body: { body } })).status).toBe(200);
+        await reply('first, while A serves the stream');
+        await expect.poll(() => received, { timeout: 15_000 }).toEqual(['first, while A serves the stream']);
+
+        alive.delete(a);
+        a.child.kill('SIGTERM');
+        expect((await a.exited).code).toBe(0);
+        // Resumed from its Last-Event-ID: the second reply comes, the first does not come again.
+        await reply('second, A gone');
+        await expect.poll(() => received, { timeout: 15_000 }).toEqual(['first, while A serves the stream', 'second, A gone']);
+      } finally {
+        stop();
+        b.child.kill('SIGTERM');
+        await b.exited;
+      }
+    } finally {
+      await own.drop();
+    }
   }, 60_000);
 });
