@@ -30,14 +30,17 @@ export async function requireSession(
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** An onRequest hook that lets through only requests carrying the team token. */
-export function requireTeamToken(teamToken: string) {
-  const expected = digest(teamToken);
+/** An onRequest hook that lets through only requests carrying `expected` as their bearer token; a 401 saying `refusal` otherwise. */
+export function requireBearerToken(expected: string, refusal: string) {
+  const digestOfExpected = digest(expected);
   return async (request: FastifyRequest) => {
     const token = bearerToken(request);
     // Digests have equal length, so the comparison's time does not leak the token's length.
-    if (!token || !timingSafeEqual(digest(token), expected)) {
-      throw new ApiError(401, 'the team API needs Authorization: Bearer <team token> (--team-token)', 'authorization');
-    }
+    if (!token || !timingSafeEqual(digest(token), digestOfExpected)) throw new ApiError(401, refusal, 'authorization');
   };
+}
+
+/** An onRequest hook that lets through only requests carrying the team token. */
+export function requireTeamToken(teamToken: string) {
+  return requireBearerToken(teamToken, 'the team API needs Authorization: Bearer <team token> (--team-token)');
 }

@@ -5,16 +5,20 @@
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { REQUEST_BODY_MAX_BYTES } from '@confab/core/protocol';
-import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
 import { bearerToken } from './auth';
-import { createContext, type ServerOptions } from './context';
+import { createContext, type ServerContext, type ServerOptions } from './context';
 import { ApiError, clientErrorHandler, errorBody, errorHandler, frameworkErrors, MAX_PARAM_LENGTH, refuseOverlongSegment } from './errors';
+import { healthRoutes } from './health';
 import { parseJsonBody } from './json-body';
+import { logRequests, requestIdGenerator, withSafeSerializers } from './logging';
+import { countRequests, metricsRoute, type ServerMetrics } from './metrics';
 import { consume, memoryRateLimiters } from './rate-limits';
 import { requestTimeoutOptions } from './request-timeout';
 import { messengerRoutes } from './routes/messenger';
 import { streamRoutes } from './routes/stream';
 import { teamRoutes } from './routes/team';
+import { drainOnClose } from './shutdown';
 import { findIllFormedText } from './well-formed-text';
 
 const MESSENGER_PREFIX = '/messenger/v1/apps/:app_id';
@@ -35,7 +39,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // would select the HTTP/2 one, so the value goes in as the plain-HTTP options' own type.
   const trustProxy = (options.trustProxy ?? false) as FastifyHttpOptions<RawServerDefault>['trustProxy'];
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withSafeSerializers(options.logger ?? false),
+    // One line per request, written by logRequests once it is done, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestIdGenerator(trustProxy),
     bodyLimit: REQUEST_BODY_MAX_BYTES,
     // Off unless configured: a forged X-Forwarded-For must not buy a fresh rate limit.
     trustProxy,
@@ -47,6 +54,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     frameworkErrors,
     clientErrorHandler,
   });
+  // First, so every request is logged and counted, refused ones (429, 401, 404) included.
+  logRequests(app);
+  const limiters = options.rateLimiters ?? memoryRateLimiters(options.rateLimits);
+  const context = createContext(options, limiters);
+  // Streams never end by themselves: end them, with a retry hint, before the server waits for open connections.
+  drainOnClose(app, context.streams);
+  if (options.metrics) {
+    countRequests(app, options.metrics);
+    watchStreams(options.metrics, context);
+  }
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`)));
@@ -78,10 +95,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // After CORS, so a browser can read the answer.
   app.addHook('onRequest', refuseOverlongSegment);
 
-  const limiters = options.rateLimiters ?? memoryRateLimiters(options.rateLimits);
   app.addHook('onRequest', (request) => consume(limiters.perIp, request.ip, 'address', request));
-
-  const context = createContext(options, limiters);
 
   await app.register(
     async (messenger) => {
@@ -100,10 +114,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await options.store.ping();
     return { ok: true };
   });
+  await healthRoutes(app, options.checkReadiness ?? (async () => void (await options.store.ping())));
+  if (options.metrics && options.metricsToken !== undefined) await metricsRoute(app, options.metrics, options.metricsToken);
 
-  // Streams never end by themselves: end them before the server waits for open connections.
-  app.addHook('preClose', async () => {
-    for (const stream of [...context.streams.all()]) stream.raw.end();
-  });
   return app;
+}
+
+/** The realtime streams' gauges: how many are open, how many have news not yet written, and the bytes their clients have not read. */
+function watchStreams(metrics: ServerMetrics, context: ServerContext) {
+  metrics.watch('confab_realtime_streams_open', 'Realtime streams open on this process', () => context.streams.size);
+  metrics.watch('confab_realtime_streams_behind', 'Open streams with committed realtime events (the outbox) not yet written to them', () => {
+    let behind = 0;
+    for (const stream of context.streams.all()) if (stream.behind) behind++;
+    return behind;
+  });
+  metrics.watch('confab_realtime_stream_buffered_bytes', 'Bytes written to open streams that their clients have not read yet', () => {
+    let bytes = 0;
+    for (const stream of context.streams.all()) bytes += stream.raw.writableLength;
+    return bytes;
+  });
 }

@@ -1,8 +1,17 @@
-// `confab-server`: the command line. Config from flags and environment, graceful SIGTERM/SIGINT.
+// `confab-server`: the command line. Config from flags and environment, graceful SIGTERM/SIGINT;
+// `migrate` and `backup` are maintenance commands (admin-commands.ts).
+import { runAdminCommand } from './admin-commands';
 import { ConfigError, parseConfig, USAGE } from './config';
+import { commandLineLogger } from './logging';
+import { closeOnSignals } from './shutdown';
 import { startServer } from './start-server';
 
 async function main() {
+  const adminCommand = runAdminCommand(process.argv.slice(2), process.env);
+  if (adminCommand) {
+    process.exitCode = await adminCommand;
+    return;
+  }
   let config;
   try {
     config = parseConfig(process.argv.slice(2), process.env);
@@ -17,27 +26,11 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  // Failures only (500s, broken streams, a lost database connection), as JSON lines on stderr;
-  // requests that succeed are not logged.
-  const server = await startServer(config, { logger: { level: 'warn', stream: process.stderr } });
+  // JSON lines on stderr (logging.ts): one per request at info, failures at warn and error.
+  const server = await startServer(config, { logger: commandLineLogger(config.logLevel ?? 'info') });
   console.log(`confab-server listening on ${server.url} (database ${config.db})`);
   if (config.teamTokenGenerated) console.log(`team API token for this run: ${config.teamToken} (set --team-token or CONFAB_TEAM_TOKEN to keep one)`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`confab-server: ${signal}, closing`);
-    server.close().then(
-      () => process.exit(0),
-      (error) => {
-        console.error('confab-server: close failed', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  closeOnSignals(() => server.close());
 }
 
 main().catch((error) => {

@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout';
 import { DEFAULT_STREAM_CAPS, type StreamCaps } from './stream-caps';
+import { OPERATIONS_OPTIONS, OPERATIONS_USAGE, parseOperationsConfig, type OperationsConfig } from './operations-config';
 
-export interface ServerConfig {
+export interface ServerConfig extends OperationsConfig {
   port: number;
   host: string;
   /** A SQLite file path (or `:memory:`); PostgreSQL URLs arrive with the PostgreSQL store. */
@@ -58,7 +59,11 @@ export const USAGE = `confab-server [options]
                          (CONFAB_MAX_STREAMS_PER_IP, default ${DEFAULT_STREAM_CAPS.perIp})
   --request-timeout <s>  seconds a request may take to arrive (headers and body), 408 past it
                          (CONFAB_REQUEST_TIMEOUT, default ${DEFAULT_REQUEST_TIMEOUT_MS / 1000})
-  --help`;
+${OPERATIONS_USAGE}
+  --help
+
+confab-server migrate [--db <path|url>]   apply the database's pending migrations, then exit
+confab-server backup <file> [--db <path>] copy a SQLite database while the server runs`;
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || value === '') return fallback;
@@ -100,6 +105,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
         'request-timeout': { type: 'string' },
         greeting: { type: 'string' },
         help: { type: 'boolean' },
+        ...OPERATIONS_OPTIONS,
       },
       strict: true,
       allowPositionals: false,
@@ -140,6 +146,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       perSession: integer('--max-streams-per-session', values['max-streams-per-session'] ?? env.CONFAB_MAX_STREAMS_PER_SESSION, DEFAULT_STREAM_CAPS.perSession, 1, 1_000),
       perIp: integer('--max-streams-per-ip', values['max-streams-per-ip'] ?? env.CONFAB_MAX_STREAMS_PER_IP, DEFAULT_STREAM_CAPS.perIp, 1, 1_000_000),
     },
+    ...parseOperationsConfig(values, env, (message) => new ConfigError(message)),
     requestTimeoutMs: 1000 * integer('--request-timeout', values['request-timeout'] ?? env.CONFAB_REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT_MS / 1000, 1, 3_600),
   };
 }

@@ -1,6 +1,8 @@
 // What the HTTP app is built from (ServerOptions), and what its routes share (ServerContext).
 import type { ServerMessengerSettings } from '@confab/core/protocol';
 import type { FastifyHttpOptions, FastifyRequest, RawServerDefault } from 'fastify';
+import type { ReadinessCheck } from './health';
+import type { ServerMetrics } from './metrics';
 import { consume, type RateLimiters, type RateLimits } from './rate-limits';
 import type { RealtimeHub } from './realtime';
 import { hashToken, type Store } from './store';
@@ -31,6 +33,12 @@ export interface ServerOptions {
   streamCaps?: StreamCaps;
   /** How long a request may take to arrive, headers and body (default 30 s); streams are not cut by it. */
   requestTimeoutMs?: number;
+  /** GET /readyz's check (health.ts); without one, the database answering a query is enough. */
+  checkReadiness?: ReadinessCheck;
+  /** Counts requests and watches the streams (metrics.ts); none: nothing is counted. */
+  metrics?: ServerMetrics;
+  /** With `metrics`: GET /metrics answers requests carrying it as their bearer token. */
+  metricsToken?: string;
 }
 
 export interface ServerContext {

@@ -5,10 +5,12 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { buildServer } from './build-app';
 import type { ServerConfig } from './config';
 import type { ServerOptions } from './context';
-import { migrate } from './db/migrations';
+import { migrate, schemaStatus, type Dialect } from './db/migrations';
 import type { Database } from './db/schema';
 import { isPostgresUrl, openPostgres } from './db/postgres';
 import { openSqlite } from './db/sqlite';
+import type { ReadinessCheck } from './health';
+import { createMetrics } from './metrics';
 import { announceInTransaction, createPostgresRealtimeHub } from './postgres-realtime';
 import { postgresRateLimiters, type RateLimiters } from './rate-limits';
 import { createLocalRealtimeHub, type RealtimeHub } from './realtime';
@@ -47,6 +49,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   // with realtime news over LISTEN/NOTIFY and the rate limits counted in the database.
   let db: Kysely<Database>, closeDb: () => Promise<void>, hub: RealtimeHub, rateLimiters: RateLimiters | undefined;
   let storeOptions: StoreOptions = {};
+  // Only when someone can read them (--metrics-token): otherwise nothing is counted.
+  const metrics = config.metricsToken !== undefined ? createMetrics() : undefined;
+  let dialect: Dialect;
   // The realtime hub starts before the app and its logger; its warnings go there once it exists.
   let log: FastifyBaseLogger | undefined;
   if (isPostgresUrl(config.db)) {
@@ -61,12 +66,25 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     }
     rateLimiters = postgresRateLimiters(config.rateLimits, postgres.pool);
     storeOptions = { beginWrite: serializeWrites, announce: announceInTransaction };
+    dialect = 'postgres';
+    metrics?.watch('confab_db_pool_waiting', 'Queries waiting for a PostgreSQL connection of this process', () => postgres.pool.waitingCount);
+    metrics?.watch('confab_db_pool_connections', 'PostgreSQL connections this process holds open', () => postgres.pool.totalCount);
   } else {
     ({ db, close: closeDb } = openSqlite(config.db));
+    dialect = 'sqlite';
     await migrate(db, 'sqlite');
     hub = createLocalRealtimeHub();
   }
+  if (metrics) storeOptions = { ...storeOptions, measureWrite: (write) => metrics.measureWrite(write) };
   const store = createStore(db, (appId, personId) => hub.notify(appId, personId), storeOptions);
+  // Ready when the database answers and holds every migration this code needs (one started by an
+  // operator's `confab-server migrate` of a newer version, say, makes it unknown: not ready).
+  const checkReadiness: ReadinessCheck = async () => {
+    const { pending, unknown } = await schemaStatus(db, dialect);
+    if (unknown.length > 0) return `the database's schema is newer than this server: migrations ${unknown.join(', ')}`;
+    if (pending.length > 0) return `migrations not applied: ${pending.join(', ')}`;
+    return undefined;
+  };
   const app = await buildServer({
     store,
     hub,
@@ -78,6 +96,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     rateLimits: config.rateLimits,
     streamCaps: config.streamCaps,
     requestTimeoutMs: config.requestTimeoutMs,
+    checkReadiness,
+    ...(metrics ? { metrics } : {}),
+    ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
     messengerSettings: { team_name: config.teamName, ...(config.greeting !== undefined ? { greeting: config.greeting } : {}) },
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.streamBufferLimit !== undefined ? { streamBufferLimit: options.streamBufferLimit } : {}),

@@ -39,8 +39,13 @@ export interface OpenStream {
   /** The session's token hash. */
   session: string;
   ip: string;
-  /** Ends the stream with an SSE comment saying why (the client reconnects after its backoff). */
-  end(reason: string): void;
+  /**
+   * Ends the stream with an SSE comment saying why (the client reconnects after its backoff); with
+   * `retryMs`, an SSE `retry:` field first, the least time the client waits before it reconnects.
+   */
+  end(reason: string, retryMs?: number): void;
+  /** True while the stream has news it has not written out yet: reading the realtime outbox, or told of more. */
+  readonly behind: boolean;
 }
 
 export interface StreamRegistry {

@@ -25,8 +25,8 @@ afterAll(async () => {
 });
 
 describe('confab-server', () => {
-  it('logs a failed request to stderr, and nothing for the requests that succeed', async () => {
-    const server = await startServerProcess(database.db, children);
+  it('at --log-level warn, logs a failed request to stderr, and nothing for the requests that succeed', async () => {
+    const server = await startServerProcess(database.db, children, ['--log-level', 'warn']);
     let stderr = '';
     server.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const { session } = await boot(server);

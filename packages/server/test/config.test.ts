@@ -23,3 +23,20 @@ describe('configuration of the stream caps and the request timeout', () => {
     expect(() => parse([], { CONFAB_REQUEST_TIMEOUT: '1.5' })).toThrow(/--request-timeout must be an integer from 1 to 3600/);
   });
 });
+
+describe('configuration of the metrics token and the log level', () => {
+  it('defaults (no metrics, info), flags, and environment variables (flags win)', () => {
+    expect(parse([])).toMatchObject({ logLevel: 'info' });
+    expect(parse([]).metricsToken).toBeUndefined();
+    expect(parse(['--metrics-token', 'metrics-token-0123456789', '--log-level', 'warn'])).toMatchObject({ metricsToken: 'metrics-token-0123456789', logLevel: 'warn' });
+    const env = { CONFAB_METRICS_TOKEN: 'metrics-token-from-env-0123', CONFAB_LOG_LEVEL: 'error' };
+    expect(parse([], env)).toMatchObject({ metricsToken: 'metrics-token-from-env-0123', logLevel: 'error' });
+    expect(parse(['--log-level', 'debug'], env).logLevel).toBe('debug');
+    for (const flag of ['--metrics-token', '--log-level', 'CONFAB_METRICS_TOKEN', 'CONFAB_LOG_LEVEL', 'confab-server migrate', 'confab-server backup']) expect(USAGE).toContain(flag);
+  });
+
+  it('refuses a short metrics token and an unknown log level, naming the flag', () => {
+    expect(() => parse(['--metrics-token', 'short'])).toThrow('--metrics-token must be at least 16 characters');
+    expect(() => parse([], { CONFAB_LOG_LEVEL: 'loud' })).toThrow('--log-level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"');
+  });
+});

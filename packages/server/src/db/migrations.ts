@@ -192,12 +192,52 @@ class InlineMigrations implements MigrationProvider {
   }
 }
 
-/** Brings the schema up to date (or to `target`, for tests); throws with the failing migration's name. */
-export async function migrate(db: Kysely<any>, dialect: Dialect, target?: string): Promise<void> {
+/** Kysely's record of the migrations a database has run. */
+const MIGRATION_TABLE = 'kysely_migration';
+
+/** The database's schema was made by a newer Confab: this code would misread it, so it does not run. */
+export class SchemaNewerError extends Error {
+  constructor(readonly unknownMigrations: string[]) {
+    super(
+      `the database's schema is newer than this confab-server: it has run migration${unknownMigrations.length > 1 ? 's' : ''} ${unknownMigrations.join(', ')}, ` +
+        'which this version does not know. Run the confab-server version that migrated it (or a newer one), or restore a backup taken before that upgrade.',
+    );
+    this.name = 'SchemaNewerError';
+  }
+}
+
+export interface SchemaStatus {
+  /** Migrations this code knows that the database has not run yet. */
+  pending: string[];
+  /** Migrations the database has run that this code does not know (a newer version ran them). */
+  unknown: string[];
+}
+
+/** Compares the migrations the database has run with the ones this code knows; writes nothing. */
+export async function schemaStatus(db: Kysely<any>, dialect: Dialect): Promise<SchemaStatus> {
+  // One small query per engine rather than Kysely's introspection, which reads every table's columns.
+  const exists =
+    dialect === 'postgres'
+      ? (await sql<{ found: string | null }>`SELECT to_regclass(${MIGRATION_TABLE}) AS found`.execute(db)).rows[0]?.found != null
+      : (await sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${MIGRATION_TABLE}`.execute(db)).rows.length > 0;
+  const applied = exists ? (await db.selectFrom(MIGRATION_TABLE).select('name').execute()).map((row: { name: string }) => row.name) : [];
+  const known = Object.keys(migrations(dialect));
+  return { pending: known.filter((name) => !applied.includes(name)), unknown: applied.filter((name) => !known.includes(name)).sort() };
+}
+
+/**
+ * Brings the schema up to date (or to `target`, for tests) and returns the names of the
+ * migrations it ran; throws SchemaNewerError on a database a newer version migrated, and an error
+ * naming the failing migration when one fails.
+ */
+export async function migrate(db: Kysely<any>, dialect: Dialect, target?: string): Promise<string[]> {
+  const { unknown } = await schemaStatus(db, dialect);
+  if (unknown.length > 0) throw new SchemaNewerError(unknown);
   const migrator = new Migrator({ db, provider: new InlineMigrations(dialect) });
   const { error, results } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  return (results ?? []).filter((r) => r.status === 'Success' && r.direction === 'Up').map((r) => r.migrationName);
 }

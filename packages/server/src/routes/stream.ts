@@ -134,10 +134,13 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
       raw,
       session: sessionKey,
       ip: request.ip,
-      end(reason) {
+      get behind() {
+        return pumping || again;
+      },
+      end(reason, retryMs) {
         if (closed) return;
         closed = true;
-        raw.end(`: ${reason}\n\n`);
+        raw.end(`${retryMs === undefined ? '' : `retry: ${retryMs}\n`}: ${reason}\n\n`);
         // One that still has unread bytes would hold them until its client reads: let it go now.
         if (raw.writableLength > 0) raw.destroy();
       },

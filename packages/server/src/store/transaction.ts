@@ -21,6 +21,8 @@ export interface StoreOptions {
    * to every process (this one included), and never for a transaction that rolled back.
    */
   announce?: (trx: Transaction<Database>, appId: string, personId: string) => Promise<void>;
+  /** Runs each write transaction, from its start to its commit or failure (the metrics time and count them). */
+  measureWrite?: <T>(write: () => Promise<T>) => Promise<T>;
 }
 
 export type RunTransaction = <T>(work: (trx: Transaction<Database>, publish: Publish) => Promise<T>) => Promise<T>;
@@ -31,12 +33,14 @@ export function transactionRunner(db: Kysely<Database>, onPublish: PublishHook, 
   return async function transaction<T>(work: (trx: Transaction<Database>, publish: Publish) => Promise<T>): Promise<T> {
     const touched = new Map<string, string>();
     const { announce } = options;
-    const result = await db.transaction().execute(async (trx) => {
-      await options.beginWrite?.(trx);
-      const value = await work(trx, (appId, personId) => touched.set(personId, appId));
-      if (announce) for (const [personId, appId] of touched) await announce(trx, appId, personId);
-      return value;
-    });
+    const write = () =>
+      db.transaction().execute(async (trx) => {
+        await options.beginWrite?.(trx);
+        const value = await work(trx, (appId, personId) => touched.set(personId, appId));
+        if (announce) for (const [personId, appId] of touched) await announce(trx, appId, personId);
+        return value;
+      });
+    const result = await (options.measureWrite ? options.measureWrite(write) : write());
     if (!announce) for (const [personId, appId] of touched) onPublish(appId, personId);
     return result;
   };
