@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   platform: 'node',
+  // import.meta.url (widget.ts finds @confab/dom's script from it) in the CommonJS build too.
+  shims: true,
 });

@@ -1,6 +1,17 @@
-// `confab-server`: the command line. Config from flags and environment, graceful SIGTERM/SIGINT.
+// `confab-server`: the command line. Config from flags and environment (config.ts: a bad flag or
+// value is one line and exit code 2), the widget served from its build, graceful SIGTERM/SIGINT.
 import { ConfigError, parseConfig, USAGE } from './config';
-import { startServer } from './start-server';
+import { builtWidgetFile } from './widget';
+
+/** @confab/dom's script, or undefined (with a warning: the API works without it) when it is not built. */
+function widgetFile(): string | undefined {
+  try {
+    return builtWidgetFile();
+  } catch (error) {
+    console.error(`confab-server: warning: ${(error as Error).message}; /confab.js is not served`);
+    return undefined;
+  }
+}
 
 async function main() {
   let config;
@@ -19,8 +30,19 @@ async function main() {
   }
   // Failures only (500s, broken streams, a lost database connection), as JSON lines on stderr;
   // requests that succeed are not logged.
-  const server = await startServer(config, { logger: { level: 'warn', stream: process.stderr } });
+  const widget = widgetFile();
+  // Loaded once the configuration holds: --help and a bad flag answer without loading the server.
+  const { startServer } = await import('./start-server');
+  const server = await startServer(config, {
+    logger: { level: 'warn', stream: process.stderr },
+    ...(widget !== undefined ? { clientApps: { widget } } : {}),
+  });
   console.log(`confab-server listening on ${server.url} (database ${config.db})`);
+  const served = server.clientApps.widget;
+  if (served) {
+    console.log(`widget script ${server.url}${served.path} (for Intercom's snippet)`);
+    console.log(`pinned widget script ${server.url}${served.hashedPath} integrity ${served.integrity} (crossorigin="anonymous")`);
+  }
   if (config.teamTokenGenerated) console.log(`team API token for this run: ${config.teamToken} (set --team-token or CONFAB_TEAM_TOKEN to keep one)`);
 
   let stopping = false;

@@ -20,6 +20,7 @@ describe('configuration of the stream caps and the request timeout', () => {
   it('refuses a value that is not a positive integer in range, naming the flag', () => {
     expect(() => parse(['--max-streams-per-session', '0'])).toThrow(ConfigError);
     expect(() => parse(['--max-streams-per-ip', 'many'])).toThrow(/--max-streams-per-ip must be an integer/);
-    expect(() => parse([], { CONFAB_REQUEST_TIMEOUT: '1.5' })).toThrow(/--request-timeout must be an integer from 1 to 3600/);
+    // A value from the environment is named by its variable.
+    expect(() => parse([], { CONFAB_REQUEST_TIMEOUT: '1.5' })).toThrow(/^CONFAB_REQUEST_TIMEOUT must be an integer from 1 to 3600, got "1.5"$/);
   });
 });
