@@ -114,10 +114,11 @@ async function open(html: string): Promise<{ page: Page; errors: string[]; scrip
 const launcher = (page: Page) => page.locator('[data-part="launcher"]');
 
 describe('confab-server from its build', () => {
-  it('pnpm exec confab-server runs the built bin', () => {
+  it('pnpm exec confab-server runs the built bin; its --help names the pinned script', () => {
     const help = spawnSync('pnpm', ['exec', 'confab-server', '--help'], { cwd: repoRoot, encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: confab-server \[options\]/);
+    expect(help.stdout).toContain(`The widget built now: ${new URL(server.hashedUrl).pathname} integrity ${server.integrity}`);
   });
 
   it('a page on another origin loads the pinned script with its printed integrity and boots', async () => {

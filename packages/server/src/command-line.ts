@@ -1,7 +1,7 @@
 // `confab-server`: the command line. Config from flags and environment (config.ts: a bad flag or
 // value is one line and exit code 2), the widget served from its build, graceful SIGTERM/SIGINT.
 import { ConfigError, parseConfig, USAGE } from './config';
-import { builtWidgetFile } from './widget';
+import { builtWidgetFile, widgetNames } from './widget';
 
 /** @confab/dom's script, or undefined (with a warning: the API works without it) when it is not built. */
 function widgetFile(): string | undefined {
@@ -26,6 +26,14 @@ async function main() {
   }
   if (config === 'help') {
     console.log(USAGE);
+    let file: string | undefined;
+    try {
+      file = builtWidgetFile();
+    } catch {
+      return; // not built: nothing to pin yet
+    }
+    const { hashedPath, integrity } = widgetNames(file);
+    console.log(`\nThe widget built now: ${hashedPath} integrity ${integrity}`);
     return;
   }
   // Failures only (500s, broken streams, a lost database connection), as JSON lines on stderr;

@@ -21,8 +21,13 @@ export interface PrecompressedFile {
   contentHash: string;
 }
 
-export async function precompress(bytes: Buffer, contentType: string): Promise<PrecompressedFile> {
+/** The bytes' Subresource Integrity and content hash (PrecompressedFile), without compressing them. */
+export function contentDigest(bytes: Buffer): Pick<PrecompressedFile, 'integrity' | 'contentHash'> {
   const digest = createHash('sha384').update(bytes).digest();
+  return { integrity: `sha384-${digest.toString('base64')}`, contentHash: digest.subarray(0, 8).toString('hex') };
+}
+
+export async function precompress(bytes: Buffer, contentType: string): Promise<PrecompressedFile> {
   // The strongest settings: this runs once per process, and every visitor downloads the result.
   const [br, gz] = await Promise.all([
     brotli(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
@@ -31,8 +36,7 @@ export async function precompress(bytes: Buffer, contentType: string): Promise<P
   return {
     contentType,
     bodies: { identity: bytes, ...(br.length < bytes.length ? { br } : {}), ...(gz.length < bytes.length ? { gzip: gz } : {}) },
-    integrity: `sha384-${digest.toString('base64')}`,
-    contentHash: digest.subarray(0, 8).toString('hex'),
+    ...contentDigest(bytes),
   };
 }
 

@@ -1,10 +1,11 @@
 // The widget's script, served to any site: `/confab.js` for Intercom's snippet (cached briefly, so
 // an upgrade reaches pages within minutes) and `/confab.<hash>.js`, a name that changes with the
 // bytes (cached for good, and safe to pin with Subresource Integrity).
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
-import { precompress, sendPrecompressed } from './precompressed';
+import { contentDigest, precompress, sendPrecompressed } from './precompressed';
 
 export const WIDGET_PATH = '/confab.js';
 /** How long browsers and caches keep `/confab.js` before they ask again. */
@@ -39,6 +40,12 @@ export function builtWidgetFile(): string {
   } catch {
     throw new Error("the widget's script (@confab/dom's dist/confab.js) is not built: run pnpm build at the repository root");
   }
+}
+
+/** The hashed path and integrity the script at `file` would be served with (for --help). */
+export function widgetNames(file: string): Pick<ServedWidget, 'hashedPath' | 'integrity'> {
+  const { contentHash, integrity } = contentDigest(readFileSync(file));
+  return { hashedPath: `/confab.${contentHash}.js`, integrity };
 }
 
 /**
