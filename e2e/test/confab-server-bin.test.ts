@@ -2,7 +2,7 @@
 // serving the widget that a page on another origin loads (pinned with its printed integrity, and
 // through Intercom's snippet) and boots against it in Chromium; SIGTERM ends it with code 0.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,24 +22,22 @@ function newest(path: string): number {
   return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
+const serverPackage = join(repoRoot, 'packages', 'server');
+
 /**
- * The server's build and core's, made with the documented command when either is missing or older
- * than its sources (`npm test` has built every package already; the widget is built by this
- * project's global setup).
+ * The server's build, made with its package's build when it is missing or older than what it is
+ * made of (its sources and core's, which it bundles). `npm test` has built every package already;
+ * the widget is built by this project's global setup.
  */
 function ensureServerBuilt() {
-  const stale = ['core', 'server'].some((name) => {
-    const folder = join(repoRoot, 'packages', name);
-    const built = join(folder, 'dist', 'index.js');
-    try {
-      return statSync(built).mtimeMs < Math.max(newest(join(folder, 'src')), newest(join(folder, 'package.json')), newest(join(folder, 'tsup.config.ts')));
-    } catch {
-      return true;
-    }
-  });
-  if (!stale) return;
-  const build = spawnSync('pnpm', ['--filter', '@confab/server...', 'build'], { cwd: repoRoot, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`pnpm --filter @confab/server... build failed:\n${build.stdout}\n${build.stderr}`);
+  const inputs = [join(serverPackage, 'src'), join(serverPackage, 'package.json'), join(serverPackage, 'tsup.config.ts'), join(repoRoot, 'packages', 'core', 'src')];
+  try {
+    if (statSync(join(serverPackage, 'dist', 'command-line.js')).mtimeMs >= Math.max(...inputs.map(newest))) return;
+  } catch {
+    // not built
+  }
+  const build = spawnSync('pnpm', ['--filter', '@confab/server', 'build'], { cwd: repoRoot, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`pnpm --filter @confab/server build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
 interface RunningBin {
@@ -114,6 +112,12 @@ async function open(html: string): Promise<{ page: Page; errors: string[]; scrip
 const launcher = (page: Page) => page.locator('[data-part="launcher"]');
 
 describe('confab-server from its build', () => {
+  it("needs no build of core: the server's build bundles what it uses of it", () => {
+    const built = readdirSync(join(serverPackage, 'dist')).filter((name) => /\.(c?js)$/.test(name));
+    expect(built.length).toBeGreaterThan(0);
+    for (const name of built) expect({ name, importsCore: /(from|require\(|import\()\s*["']@confab\/core/.test(readFileSync(join(serverPackage, 'dist', name), 'utf8')) }).toEqual({ name, importsCore: false });
+  });
+
   it('pnpm exec confab-server runs the built bin; its --help names the pinned script', () => {
     const help = spawnSync('pnpm', ['exec', 'confab-server', '--help'], { cwd: repoRoot, encoding: 'utf8' });
     expect(help.status).toBe(0);
