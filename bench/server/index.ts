@@ -241,9 +241,13 @@ function rawInsertBaseline(file: string, warmup: TrackedEvent[][], measured: Tra
         insert.run(APP_ID, event.id, personId, event.name, event.metadata ? JSON.stringify(event.metadata) : null, event.created_at, receivedAt);
       }
     });
-    warmup.forEach((events, r) => insertBatch(people[r % sessions]!, events));
+    warmup.forEach((events, r) => {
+      insertBatch(people[r % sessions]!, events);
+    });
     const start = performance.now();
-    measured.forEach((events, r) => insertBatch(people[r % sessions]!, events));
+    measured.forEach((events, r) => {
+      insertBatch(people[r % sessions]!, events);
+    });
     const elapsed = performance.now() - start;
     const rows = (db.prepare('select count(*) as n from "events"').get() as { n: number }).n;
     return { elapsed, rows };

@@ -26,7 +26,8 @@ interface SiteConfig {
 
 const page = window as unknown as { siteConfig: SiteConfig; site: unknown; hookLog: string[] };
 const { widgetUrl, settings } = page.siteConfig;
-const hookLog: string[] = (page.hookLog = []);
+const hookLog: string[] = [];
+page.hookLog = hookLog;
 
 Intercom({ app_id: 'acme', user_id: 'sdk-ada', email: 'ada@example.com', name: 'Ada', widgetUrl, ...settings });
 onShow(() => hookLog.push('show'));

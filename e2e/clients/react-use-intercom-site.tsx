@@ -13,7 +13,8 @@ interface SiteConfig {
 
 const page = window as unknown as { siteConfig: SiteConfig; site: unknown; hookLog: string[] };
 const { apiBase, autoBootProps } = page.siteConfig;
-const hookLog: string[] = (page.hookLog = []);
+const hookLog: string[] = [];
+page.hookLog = hookLog;
 
 function Account() {
   const intercom = useIntercom();

@@ -30,6 +30,7 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: a test reads JSON answers by the shape it expects; the server's schemas are what the tests check, not this type.
 async function team<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${demo.apiBase}/api/v1/apps/demo${path}`, {
     method,

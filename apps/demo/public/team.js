@@ -1,19 +1,17 @@
 // The team's side of the demo: list conversations, read one, reply, close, through the team API
 // (packages/server/API.md) with the token from this page's hash. Polls every two seconds.
 // Everything a visitor wrote (messages, names, attributes) is put on the page with textContent only.
-'use strict';
 
-(function () {
-  var APP_ID = 'demo';
-  var API = '/api/v1/apps/' + APP_ID;
-  var POLL_MS = 2000;
-  var AGENT_KEY = 'confab-demo-agent-name';
 
-  var $ = function (id) {
-    return document.getElementById(id);
-  };
+(() => {
+  const APP_ID = 'demo';
+  const API = `/api/v1/apps/${APP_ID}`;
+  const POLL_MS = 2000;
+  const AGENT_KEY = 'confab-demo-agent-name';
 
-  var state = {
+  const $ = (id) => document.getElementById(id);
+
+  const state = {
     token: '',
     filter: 'all',
     selected: '',
@@ -28,7 +26,7 @@
 
   /** An element with text: the only way text from the API reaches the page. */
   function el(tag, className, text) {
-    var node = document.createElement(tag);
+    const node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
@@ -36,9 +34,9 @@
 
   function when(ms) {
     if (typeof ms !== 'number') return '';
-    var date = new Date(ms);
-    var today = new Date();
-    var sameDay = date.toDateString() === today.toDateString();
+    const date = new Date(ms);
+    const today = new Date();
+    const sameDay = date.toDateString() === today.toDateString();
     return sameDay ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : date.toLocaleString();
   }
 
@@ -48,16 +46,16 @@
   }
 
   function readHash() {
-    var params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
     return { token: params.get('token') || '', conversation: params.get('conversation') || '' };
   }
 
   /** Keeps the open conversation in the hash beside the token, so a reload opens it again. */
   function writeHash() {
-    var params = new URLSearchParams();
+    const params = new URLSearchParams();
     params.set('token', state.token);
     if (state.selected) params.set('conversation', state.selected);
-    history.replaceState(null, '', '#' + params.toString());
+    history.replaceState(null, '', `#${params.toString()}`);
   }
 
   function ApiError(status, message) {
@@ -66,16 +64,16 @@
   }
 
   function api(method, path, body) {
-    var init = { method: method, cache: 'no-store', headers: { authorization: 'Bearer ' + state.token } };
+    const init = { method: method, cache: 'no-store', headers: { authorization: `Bearer ${state.token}` } };
     if (body !== undefined) {
       init.headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
-    return fetch(API + path, init).then(function (response) {
-      var isJson = (response.headers.get('content-type') || '').indexOf('application/json') !== -1;
-      return (isJson ? response.json() : Promise.resolve(null)).then(function (data) {
+    return fetch(API + path, init).then((response) => {
+      const isJson = (response.headers.get('content-type') || '').indexOf('application/json') !== -1;
+      return (isJson ? response.json() : Promise.resolve(null)).then((data) => {
         if (!response.ok) {
-          var message = data && data.error && data.error.message ? data.error.message : response.status + ' ' + response.statusText;
+          const message = data?.error?.message ? data.error.message : `${response.status} ${response.statusText}`;
           throw new ApiError(response.status, message);
         }
         return data;
@@ -86,7 +84,7 @@
   // ---- connection and notices ----
 
   function setConnection(kind, text) {
-    var node = $('connection');
+    const node = $('connection');
     node.dataset.state = kind;
     node.textContent = text;
   }
@@ -119,7 +117,7 @@
       return;
     }
     if (error instanceof ApiError) {
-      setConnection('alert', error.status + ': ' + error.message);
+      setConnection('alert', `${error.status}: ${error.message}`);
       return;
     }
     setConnection('alert', 'server unreachable, retrying…');
@@ -128,31 +126,31 @@
   // ---- the conversation list ----
 
   function renderList() {
-    var list = $('conversations');
-    var items = state.conversations;
-    var signature = JSON.stringify([items, state.selected]);
+    const list = $('conversations');
+    const items = state.conversations;
+    const signature = JSON.stringify([items, state.selected]);
     if (signature === state.signatures.list) return;
     state.signatures.list = signature;
 
     list.replaceChildren();
     $('list-empty').hidden = items.length > 0;
-    items.forEach(function (conversation) {
-      var item = el('li');
-      var button = el('button', 'conversation');
+    items.forEach((conversation) => {
+      const item = el('li');
+      const button = el('button', 'conversation');
       button.type = 'button';
       button.dataset.id = conversation.id;
       if (conversation.id === state.selected) button.setAttribute('aria-current', 'true');
 
-      var top = el('span', 'conversation-top');
+      const top = el('span', 'conversation-top');
       top.append(el('span', 'who', personName(conversation.contact)), el('time', 'ago', when(conversation.updated_at)));
 
-      var tags = el('span', 'tags');
-      tags.append(el('span', 'tag role-' + conversation.contact.role, conversation.contact.role));
-      tags.append(el('span', 'tag state-' + conversation.state, conversation.state));
+      const tags = el('span', 'tags');
+      tags.append(el('span', `tag role-${conversation.contact.role}`, conversation.contact.role));
+      tags.append(el('span', `tag state-${conversation.state}`, conversation.state));
       if (conversation.contact.email && conversation.contact.name) tags.append(el('span', 'email', conversation.contact.email));
 
-      var last = conversation.last_message;
-      var preview = el('span', 'preview', last ? (last.author === 'team' ? 'You: ' : '') + last.body : '(no message)');
+      const last = conversation.last_message;
+      const preview = el('span', 'preview', last ? (last.author === 'team' ? 'You: ' : '') + last.body : '(no message)');
 
       button.append(top, tags, preview);
       item.append(button);
@@ -160,24 +158,24 @@
     });
   }
 
-  $('conversations').addEventListener('click', function (event) {
-    var button = event.target.closest('button.conversation');
+  $('conversations').addEventListener('click', (event) => {
+    const button = event.target.closest('button.conversation');
     if (button) select(button.dataset.id);
   });
 
-  document.querySelector('.filters').addEventListener('click', function (event) {
-    var button = event.target.closest('button[data-filter]');
+  document.querySelector('.filters').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-filter]');
     if (!button) return;
     state.filter = button.dataset.filter;
-    document.querySelectorAll('.filters button').forEach(function (b) {
+    document.querySelectorAll('.filters button').forEach((b) => {
       b.setAttribute('aria-pressed', String(b === button));
     });
     refreshList().catch(handleError);
   });
 
   function refreshList() {
-    var query = state.filter === 'all' ? '' : '?state=' + state.filter;
-    return api('GET', '/conversations' + query).then(function (data) {
+    const query = state.filter === 'all' ? '' : `?state=${state.filter}`;
+    return api('GET', `/conversations${query}`).then((data) => {
       state.conversations = data.conversations;
       renderList();
     });
@@ -199,7 +197,7 @@
   }
 
   function renderThread(scrollToEnd) {
-    var thread = state.thread;
+    const thread = state.thread;
     $('thread-placeholder').hidden = Boolean(state.selected);
     $('thread').hidden = !state.selected;
     $('contact').hidden = !thread;
@@ -211,30 +209,30 @@
       return;
     }
 
-    var conversation = thread.conversation;
-    var contact = conversation.contact;
+    const conversation = thread.conversation;
+    const contact = conversation.contact;
     $('thread-title').textContent = personName(contact);
-    var meta = [contact.role, contact.email, contact.user_id ? 'user_id ' + contact.user_id : '', 'conversation ' + conversation.id, 'started ' + when(conversation.created_at)];
+    const meta = [contact.role, contact.email, contact.user_id ? `user_id ${contact.user_id}` : '', `conversation ${conversation.id}`, `started ${when(conversation.created_at)}`];
     $('thread-meta').textContent = meta.filter(Boolean).join(' · ');
-    var stateTag = $('thread-state');
-    stateTag.className = 'state tag state-' + conversation.state;
+    const stateTag = $('thread-state');
+    stateTag.className = `state tag state-${conversation.state}`;
     stateTag.textContent = conversation.state;
-    var closeButton = $('close-button');
+    const closeButton = $('close-button');
     closeButton.disabled = conversation.state === 'closed';
     closeButton.textContent = conversation.state === 'closed' ? 'Closed' : 'Close conversation';
     $('reply-note').textContent = conversation.state === 'closed' ? 'A reply reopens it.' : '';
 
-    var signature = JSON.stringify(thread.messages);
+    const signature = JSON.stringify(thread.messages);
     if (signature === state.signatures.thread) return;
     state.signatures.thread = signature;
 
-    var list = $('messages');
-    var nearEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    const list = $('messages');
+    const nearEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     list.replaceChildren();
-    thread.messages.forEach(function (message) {
-      var fromTeam = message.author === 'team';
-      var item = el('li', 'message ' + (fromTeam ? 'from-team' : 'from-person'));
-      var head = el('span', 'message-head');
+    thread.messages.forEach((message) => {
+      const fromTeam = message.author === 'team';
+      const item = el('li', `message ${fromTeam ? 'from-team' : 'from-person'}`);
+      const head = el('span', 'message-head');
       head.append(el('span', 'author', fromTeam ? message.author_name || 'Team' : personName(contact)), el('time', '', when(message.created_at)));
       item.append(head, el('p', 'bubble', message.body));
       list.append(item);
@@ -243,16 +241,16 @@
   }
 
   function refreshThread(scrollToEnd) {
-    var id = state.selected;
+    const id = state.selected;
     if (!id) return Promise.resolve();
-    return api('GET', '/conversations/' + encodeURIComponent(id))
-      .then(function (data) {
+    return api('GET', `/conversations/${encodeURIComponent(id)}`)
+      .then((data) => {
         if (id !== state.selected) return;
         state.thread = data;
         renderThread(scrollToEnd);
         return refreshContact(data.conversation.contact.id);
       })
-      .catch(function (error) {
+      .catch((error) => {
         if (error instanceof ApiError && error.status === 404 && id === state.selected) {
           // A conversation from another database (an old link): forget it.
           state.selected = '';
@@ -269,8 +267,8 @@
   // ---- the contact beside it: what update and trackEvent on the site page recorded ----
 
   function refreshContact(contactId) {
-    var path = '/contacts/' + encodeURIComponent(contactId);
-    return Promise.all([api('GET', path), api('GET', path + '/events'), api('GET', path + '/page_views')]).then(function (answers) {
+    const path = `/contacts/${encodeURIComponent(contactId)}`;
+    return Promise.all([api('GET', path), api('GET', `${path}/events`), api('GET', `${path}/page_views`)]).then((answers) => {
       if (!state.thread || state.thread.conversation.contact.id !== contactId) return;
       renderContact(answers[0], answers[1].events, answers[2].page_views);
     });
@@ -278,7 +276,7 @@
 
   function facts(target, pairs) {
     target.replaceChildren();
-    pairs.forEach(function (pair) {
+    pairs.forEach((pair) => {
       if (pair[1] === undefined || pair[1] === null || pair[1] === '') return;
       target.append(el('dt', '', pair[0]), el('dd', '', typeof pair[1] === 'object' ? JSON.stringify(pair[1]) : pair[1]));
     });
@@ -286,11 +284,11 @@
   }
 
   function renderContact(contact, events, pages) {
-    var signature = JSON.stringify([contact, events, pages]);
+    const signature = JSON.stringify([contact, events, pages]);
     if (signature === state.signatures.contact) return;
     state.signatures.contact = signature;
 
-    var attributes = contact.attributes || {};
+    const attributes = contact.attributes || {};
     facts($('contact-facts'), [
       ['name', contact.name],
       ['email', contact.email],
@@ -302,31 +300,29 @@
     ]);
     facts(
       $('contact-attributes'),
-      Object.keys(attributes.custom_attributes || {}).map(function (key) {
-        return [key, attributes.custom_attributes[key]];
-      }),
+      Object.keys(attributes.custom_attributes || {}).map((key) => [key, attributes.custom_attributes[key]]),
     );
 
-    var eventList = $('contact-events');
+    const eventList = $('contact-events');
     eventList.replaceChildren();
     events
       .slice(-10)
       .reverse()
-      .forEach(function (event) {
-        var item = el('li');
+      .forEach((event) => {
+        const item = el('li');
         item.append(el('span', 'event-name', event.name), el('time', '', when(event.created_at)));
         if (event.metadata && Object.keys(event.metadata).length) item.append(el('code', 'event-meta', JSON.stringify(event.metadata)));
         eventList.append(item);
       });
     if (!events.length) eventList.append(el('li', 'none', 'none yet: trackEvent on the site page'));
 
-    var pageList = $('contact-pages');
+    const pageList = $('contact-pages');
     pageList.replaceChildren();
     pages
       .slice(-5)
       .reverse()
-      .forEach(function (page) {
-        var item = el('li');
+      .forEach((page) => {
+        const item = el('li');
         item.append(el('span', 'event-name', page.title || page.url), el('time', '', when(page.created_at)));
         if (page.title) item.append(el('code', 'event-meta', page.url));
         pageList.append(item);
@@ -336,52 +332,50 @@
 
   // ---- reply and close ----
 
-  var authorInput = $('author-name');
+  const authorInput = $('author-name');
   authorInput.value = localStorage.getItem(AGENT_KEY) || 'Demo agent';
-  authorInput.addEventListener('change', function () {
+  authorInput.addEventListener('change', () => {
     localStorage.setItem(AGENT_KEY, authorInput.value.trim());
   });
 
-  var replyForm = $('reply-form');
-  var replyBody = $('reply-body');
-  replyBody.addEventListener('keydown', function (event) {
+  const replyForm = $('reply-form');
+  const replyBody = $('reply-body');
+  replyBody.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       replyForm.requestSubmit();
     }
   });
 
-  replyForm.addEventListener('submit', function (event) {
+  replyForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    var body = replyBody.value;
+    const body = replyBody.value;
     if (!body.trim() || !state.selected) return;
-    var author = authorInput.value.trim();
-    var button = $('reply-button');
+    const author = authorInput.value.trim();
+    const button = $('reply-button');
     button.disabled = true;
     $('reply-error').hidden = true;
-    api('POST', '/conversations/' + encodeURIComponent(state.selected) + '/reply', author ? { body: body, author_name: author } : { body: body })
-      .then(function () {
+    api('POST', `/conversations/${encodeURIComponent(state.selected)}/reply`, author ? { body: body, author_name: author } : { body: body })
+      .then(() => {
         replyBody.value = '';
         return Promise.all([refreshThread(true), refreshList()]);
       })
-      .catch(function (error) {
+      .catch((error) => {
         if (error instanceof ApiError && error.status !== 401) {
-          $('reply-error').textContent = 'Not sent: ' + error.message;
+          $('reply-error').textContent = `Not sent: ${error.message}`;
           $('reply-error').hidden = false;
         } else handleError(error);
       })
-      .then(function () {
+      .then(() => {
         button.disabled = false;
         replyBody.focus();
       });
   });
 
-  $('close-button').addEventListener('click', function () {
+  $('close-button').addEventListener('click', () => {
     if (!state.selected) return;
-    api('POST', '/conversations/' + encodeURIComponent(state.selected) + '/close')
-      .then(function () {
-        return Promise.all([refreshThread(false), refreshList()]);
-      })
+    api('POST', `/conversations/${encodeURIComponent(state.selected)}/close`)
+      .then(() => Promise.all([refreshThread(false), refreshList()]))
       .catch(handleError);
   });
 
@@ -390,17 +384,17 @@
   function poll() {
     if (state.stopped) return;
     Promise.all([refreshList(), refreshThread(false)])
-      .then(function () {
-        setConnection('ok', 'live · updated ' + new Date().toLocaleTimeString());
+      .then(() => {
+        setConnection('ok', `live · updated ${new Date().toLocaleTimeString()}`);
       })
       .catch(handleError)
-      .then(function () {
+      .then(() => {
         if (!state.stopped) state.timer = setTimeout(poll, POLL_MS);
       });
   }
 
   function start() {
-    var hash = readHash();
+    const hash = readHash();
     clearTimeout(state.timer);
     state.token = hash.token;
     state.selected = hash.conversation;
@@ -422,8 +416,8 @@
   }
 
   // A pasted URL with another token (or none) starts over.
-  window.addEventListener('hashchange', function () {
-    var hash = readHash();
+  window.addEventListener('hashchange', () => {
+    const hash = readHash();
     if (hash.token !== state.token) start();
   });
 

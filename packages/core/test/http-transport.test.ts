@@ -239,7 +239,7 @@ describe('the HTTP transport: realtime stream', () => {
         await write(res, `: keep-alive\n\n${frame(1)}${frame(2)}`);
         res.end(); // a clean end (a proxy's timeout, a deploy)
       } else if (connection === 2) {
-        await write(res, frame(3) + 'id: 4\nevent: unread\ndata: {"id":"4",');
+        await write(res, `${frame(3)}id: 4\nevent: unread\ndata: {"id":"4",`);
         await sleep(20);
         res.socket?.destroy(); // cut mid-event: event 4 must come again, whole
       } else {
@@ -349,7 +349,10 @@ describe('the HTTP transport: realtime stream', () => {
     const clock: Clock = {
       now: () => systemClock.now(),
       setTimeout(callback, ms) {
-        const handle: unknown = systemClock.setTimeout(() => (pending.delete(handle), callback()), ms);
+        const handle: unknown = systemClock.setTimeout(() => {
+          pending.delete(handle);
+          callback();
+        }, ms);
         pending.add(handle);
         return handle;
       },
@@ -405,7 +408,10 @@ describe('the HTTP transport: realtime stream', () => {
       res.end(); // the server goes away: the client reconnects
     };
     const asked: number[] = [];
-    const stop = createHttpTransport({ apiBase: () => (asked.push(asked.length), base), reconnect: fast }).subscribe(session, { onEvent: () => {}, onError: () => {} });
+    const stop = createHttpTransport({ apiBase: () => {
+        asked.push(asked.length);
+        return base;
+      }, reconnect: fast }).subscribe(session, { onEvent: () => {}, onError: () => {} });
     try {
       await until(() => streamRequests().length >= 3);
       expect(asked.length).toBeGreaterThanOrEqual(3);
@@ -441,7 +447,10 @@ describe('sendEventsBeacon', () => {
   it('sends text/plain JSON { session_token, events } to /events/beacon in chunks under 64 KB and 100 events', () => {
     const sent: Array<{ url: string; body: string }> = [];
     const events = [...Array.from({ length: 150 }, (_, n) => ({ id: `s${n}`, name: 'tick', created_at: n })), ...Array.from({ length: 10 }, (_, n) => big(n, 20))];
-    expect(sendEventsBeacon(base, session, events, (url, body) => (sent.push({ url, body }), true))).toBe(true);
+    expect(sendEventsBeacon(base, session, events, (url, body) => {
+          sent.push({ url, body });
+          return true;
+        }),).toBe(true);
     expect(sent.length).toBeGreaterThan(3);
     const parsed = sent.map((s) => JSON.parse(s.body) as { session_token: string; events: TrackedEvent[] });
     for (const [i, s] of sent.entries()) {
@@ -458,11 +467,14 @@ describe('sendEventsBeacon', () => {
   it('reports false when the browser refuses a chunk, and skips an event too big for any beacon', () => {
     let calls = 0;
     const events = [big(1, 40), big(2, 40), big(3, 40)];
-    expect(sendEventsBeacon(base, session, events, () => (calls += 1) < 2)).toBe(false);
+    expect(sendEventsBeacon(base, session, events, () => ++calls < 2)).toBe(false);
     expect(calls).toBe(2); // stops at the first refusal
 
     const sent: string[] = [];
-    expect(sendEventsBeacon(base, session, [big(1, 1), big(2, 80), big(3, 1)], (_u, b) => (sent.push(b), true))).toBe(false);
+    expect(sendEventsBeacon(base, session, [big(1, 1), big(2, 80), big(3, 1)], (_u, b) => {
+          sent.push(b);
+          return true;
+        }),).toBe(false);
     expect(sent.flatMap((b) => (JSON.parse(b) as { events: TrackedEvent[] }).events.map((e) => e.id))).toEqual(['e1', 'e3']);
     expect(sendEventsBeacon(base, session, [], () => true)).toBe(true);
   });
@@ -475,7 +487,10 @@ describe('sendEventsBeacon', () => {
     const requests: Promise<unknown>[] = [];
     const t = createHttpTransport({
       apiBase: base,
-      beacon: (url, body) => (requests.push(fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body })), true),
+      beacon: (url, body) => {
+        requests.push(fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body }));
+        return true;
+      },
     });
     expect(t.beacon(session, events)).toBe(true);
     await Promise.all(requests);

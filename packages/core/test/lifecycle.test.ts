@@ -380,7 +380,7 @@ describe('shutdown', () => {
 
   it("two tabs of the site share the saved queue: one tab's save does not erase events the other has not sent", async () => {
     const { clock, server, storage, pageLoad } = createPageLoads();
-    let aOnline = false;
+    const aOnline = false;
     const tabA = createMessenger({
       transport: { ...server.transport, trackEvents: (...args) => (aOnline ? server.transport.trackEvents(...args) : Promise.reject(new TypeError('offline'))) },
       storage,
@@ -620,7 +620,7 @@ describe('the panel', () => {
   });
 
   it('a thread opens even when marking it read fails: it stays unread, as the server counts it', async () => {
-    let markReadWorks = false;
+    const markReadWorks = false;
     const h = createHarness({
       transport: (base) => ({ ...base, markRead: (...args) => (markReadWorks ? base.markRead(...args) : Promise.reject(new TypeError('offline'))) }),
     });

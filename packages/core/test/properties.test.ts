@@ -568,7 +568,10 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
   const h = createHarness({
     appId: scenario.appId,
     random: () => (scenario.jitter.length === 0 ? 0.5 : scenario.jitter[turn++ % scenario.jitter.length]!),
-    transport: (base) => (made.network = createFlakyTransport(base, { plan: scenario.network, wait })).transport,
+    transport: (base) => {
+      made.network = createFlakyTransport(base, { plan: scenario.network, wait });
+      return made.network.transport;
+    },
   });
   harness = h;
   const network = made.network!;

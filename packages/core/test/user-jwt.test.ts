@@ -13,8 +13,14 @@ function recordingHarness() {
   const h = createHarness({
     transport: (base) => ({
       ...base,
-      boot: (request) => (sent.boots.push(request), base.boot(request)),
-      update: (session, patch) => (sent.updates.push(patch), base.update(session, patch)),
+      boot: (request) => {
+        sent.boots.push(request);
+        return base.boot(request);
+      },
+      update: (session, patch) => {
+        sent.updates.push(patch);
+        return base.update(session, patch);
+      },
     }),
   });
   return { h, sent };

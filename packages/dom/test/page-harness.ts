@@ -7,13 +7,13 @@ type TestWindow = Window & typeof globalThis & { Intercom?: unknown; intercomSet
 
 /** The standard loader snippet's stub, with calls already queued. */
 export function snippetStub(calls: unknown[][]) {
-  const stub = function (...args: unknown[]) {
+  const stub = ((...args: unknown[]) => {
     stub.q.push(args);
-  } as ((...args: unknown[]) => void) & { q: unknown[] };
+  }) as ((...args: unknown[]) => void) & { q: unknown[] };
   // As the snippet does: each queued entry is the stub's `arguments` object.
   stub.q = calls.map((call) =>
     (function (..._args: unknown[]) {
-      // eslint-disable-next-line prefer-rest-params
+      // biome-ignore lint/complexity/noArguments: the snippet queues real `arguments` objects, which is what this reproduces.
       return arguments;
     })(...call),
   );

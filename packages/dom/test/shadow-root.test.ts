@@ -3,7 +3,8 @@ import { createPage, type Page } from './page-harness';
 
 let current: Page | null = null;
 async function booted(settings: Record<string, unknown> = {}) {
-  const p = (current = createPage({ settings: { app_id: 'acme', user_id: 'u1', ...settings } }));
+  const p = createPage({ settings: { app_id: 'acme', user_id: 'u1', ...settings } });
+  current = p;
   await p.settle();
   return p;
 }

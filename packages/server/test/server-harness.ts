@@ -50,6 +50,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}, opt
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
+// biome-ignore lint/suspicious/noExplicitAny: a test reads JSON answers by the shape it expects; the server's schemas are what the tests check, not this type.
 export interface Answer<T = any> {
   status: number;
   headers: Headers;
@@ -57,6 +58,7 @@ export interface Answer<T = any> {
 }
 
 /** One HTTP call as a browser or the team would make it; the body is parsed when it is JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: a test reads JSON answers by the shape it expects; the server's schemas are what the tests check, not this type.
 export async function call<T = any>(
   server: Pick<RunningServer, 'url'>,
   method: string,

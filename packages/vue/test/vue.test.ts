@@ -122,7 +122,10 @@ describe('useIntercom()', () => {
   it('without the plugin: one warning naming the fix, inert commands, initial state', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     let api: UseIntercom | undefined;
-    const app = createApp(defineComponent({ setup: () => ((api = useIntercom()), () => null) }));
+    const app = createApp(defineComponent({ setup: () => {
+      api = useIntercom();
+      return () => null;
+    } }));
     app.mount(document.createElement('div'));
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('app.use(createConfab'));
     warn.mockRestore();
@@ -157,7 +160,10 @@ describe('a component mounted after the app (a route change, a client-only app)'
 describe('one shared state per app', () => {
   it('useIntercom() outside a component (a router guard) adds no subscription; the app has one, ended as it unmounts', async () => {
     const before = subscriptions.live;
-    const m = mountApp({ boot: { app_id: 'acme', user_id: 'u1' }, child: defineComponent({ setup: () => (useIntercom(), () => h(ConfabMessenger)) }) });
+    const m = mountApp({ boot: { app_id: 'acme', user_id: 'u1' }, child: defineComponent({ setup: () => {
+      useIntercom();
+      return () => h(ConfabMessenger);
+    } }) });
     await m.settle();
     expect(subscriptions.live - before, 'the app, its components and the messenger share one').toBe(1);
     for (let i = 0; i < 50; i++) m.app.runWithContext(() => useIntercom().update({ last_page: `/p${i}` }));
