@@ -5,8 +5,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,7 +14,12 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmVersion = String(manifest.packageManager).replace(/^pnpm@/, '');
 
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32', ...options });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+    ...options,
+  });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
@@ -77,9 +82,12 @@ function aptInstall(...packages) {
 function ensurePostgres() {
   if (process.env.CONFAB_TEST_DATABASE_URL) return 0;
   const root = '/usr/lib/postgresql';
-  if (existsSync(root) && readdirSync(root).some((version) => existsSync(join(root, version, 'bin', 'initdb')))) return 0;
+  if (existsSync(root) && readdirSync(root).some((version) => existsSync(join(root, version, 'bin', 'initdb'))))
+    return 0;
   if (!existsSync('/usr/bin/apt-get')) {
-    console.error("confab: the server's PostgreSQL tests need PostgreSQL's binaries (initdb, pg_ctl) or CONFAB_TEST_DATABASE_URL");
+    console.error(
+      "confab: the server's PostgreSQL tests need PostgreSQL's binaries (initdb, pg_ctl) or CONFAB_TEST_DATABASE_URL",
+    );
     return 1;
   }
   console.log("confab: installing PostgreSQL for the server's tests (apt-get install postgresql)");
@@ -101,7 +109,13 @@ function newest(path) {
 function buildWidgetIfStale() {
   const dom = join(root, 'packages', 'dom');
   const script = join(dom, 'dist', 'confab.js');
-  const inputs = [join(dom, 'src'), join(dom, 'package.json'), join(dom, 'tsup.config.ts'), join(root, 'packages', 'core', 'src'), join(root, 'pnpm-lock.yaml')];
+  const inputs = [
+    join(dom, 'src'),
+    join(dom, 'package.json'),
+    join(dom, 'tsup.config.ts'),
+    join(root, 'packages', 'core', 'src'),
+    join(root, 'pnpm-lock.yaml'),
+  ];
   if (existsSync(script) && statSync(script).mtimeMs >= Math.max(...inputs.map(newest))) return 0;
   return pnpm(['--filter', '@confab/dom', 'run', 'build']);
 }
@@ -146,7 +160,9 @@ function claimDemo() {
       running = undefined; // half-written or removed meanwhile: claim again
     }
     if (running && isRunningDemo(running.pid)) {
-      console.error(`confab: the demo is already running from this checkout (process ${running.pid}, since ${running.since}); stop it first (Ctrl-C where it runs)`);
+      console.error(
+        `confab: the demo is already running from this checkout (process ${running.pid}, since ${running.since}); stop it first (Ctrl-C where it runs)`,
+      );
       return false;
     }
     try {
@@ -166,10 +182,14 @@ function claimDemo() {
 function runDemo(args) {
   const demo = join(root, 'apps', 'demo');
   const tsx = pathToFileURL(createRequire(join(demo, 'package.json')).resolve('tsx')).href;
-  const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, join(demo, 'src', 'main.ts'), ...args], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', tsx, join(demo, 'src', 'main.ts'), ...args],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   return new Promise((resolve) => {

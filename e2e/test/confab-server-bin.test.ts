@@ -1,7 +1,7 @@
 // `confab-server` as an operator runs it: the package's bin from its build, in a folder of its own,
 // serving the widget that a page on another origin loads (pinned with its printed integrity, and
 // through Intercom's snippet) and boots against it in Chromium; SIGTERM ends it with code 0.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser';
-import { loaderSnippet, startSite, type Site } from './site';
+import { loaderSnippet, type Site, startSite } from './site';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repoRoot, 'packages', 'server', 'bin', 'confab-server.js');
@@ -30,14 +30,20 @@ const serverPackage = join(repoRoot, 'packages', 'server');
  * the widget is built by this project's global setup.
  */
 function ensureServerBuilt() {
-  const inputs = [join(serverPackage, 'src'), join(serverPackage, 'package.json'), join(serverPackage, 'tsup.config.ts'), join(repoRoot, 'packages', 'core', 'src')];
+  const inputs = [
+    join(serverPackage, 'src'),
+    join(serverPackage, 'package.json'),
+    join(serverPackage, 'tsup.config.ts'),
+    join(repoRoot, 'packages', 'core', 'src'),
+  ];
   try {
     if (statSync(join(serverPackage, 'dist', 'command-line.js')).mtimeMs >= Math.max(...inputs.map(newest))) return;
   } catch {
     // not built
   }
   const build = spawnSync('pnpm', ['--filter', '@confab/server', 'build'], { cwd: repoRoot, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`pnpm --filter @confab/server build failed:\n${build.stdout}\n${build.stderr}`);
+  if (build.status !== 0)
+    throw new Error(`pnpm --filter @confab/server build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
 interface RunningBin {
@@ -51,7 +57,11 @@ interface RunningBin {
 
 /** The bin in a fresh folder (as its working directory) with only PATH and HOME from this environment. */
 function startBin(folder: string, args: string[]): Promise<RunningBin> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: folder, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: folder,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -79,7 +89,16 @@ let server: RunningBin;
 beforeAll(async () => {
   ensureServerBuilt();
   site = await startSite();
-  server = await startBin(folder, ['--port', '0', '--db', 'confab.sqlite', '--team-token', TEAM_TOKEN, '--cors-origin', site.url]);
+  server = await startBin(folder, [
+    '--port',
+    '0',
+    '--db',
+    'confab.sqlite',
+    '--team-token',
+    TEAM_TOKEN,
+    '--cors-origin',
+    site.url,
+  ]);
   browser = await launchChromium();
 }, 300_000);
 afterAll(async () => {
@@ -90,7 +109,9 @@ afterAll(async () => {
 });
 
 async function contactsNamed(userId: string): Promise<unknown[]> {
-  const response = await fetch(`${server.url}/api/v1/apps/acme/contacts?user_id=${userId}`, { headers: { authorization: `Bearer ${TEAM_TOKEN}` } });
+  const response = await fetch(`${server.url}/api/v1/apps/acme/contacts?user_id=${userId}`, {
+    headers: { authorization: `Bearer ${TEAM_TOKEN}` },
+  });
   return ((await response.json()) as { contacts: unknown[] }).contacts;
 }
 
@@ -100,10 +121,15 @@ async function open(html: string): Promise<{ page: Page; errors: string[]; scrip
   const errors: string[] = [];
   const scriptEncodings: string[] = [];
   // The site has no favicon: the browser's request for it is no error of the page's.
-  page.on('console', (message) => message.type() === 'error' && !message.location().url.endsWith('/favicon.ico') && errors.push(message.text()));
+  page.on(
+    'console',
+    (message) =>
+      message.type() === 'error' && !message.location().url.endsWith('/favicon.ico') && errors.push(message.text()),
+  );
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('response', (response) => {
-    if (/\/confab(\.[0-9a-f]{16})?\.js$/.test(response.url())) scriptEncodings.push(response.headers()['content-encoding'] ?? 'identity');
+    if (/\/confab(\.[0-9a-f]{16})?\.js$/.test(response.url()))
+      scriptEncodings.push(response.headers()['content-encoding'] ?? 'identity');
   });
   await page.goto(site.url);
   return { page, errors, scriptEncodings };
@@ -115,14 +141,22 @@ describe('confab-server from its build', () => {
   it("needs no build of core: the server's build bundles what it uses of it", () => {
     const built = readdirSync(join(serverPackage, 'dist')).filter((name) => /\.(c?js)$/.test(name));
     expect(built.length).toBeGreaterThan(0);
-    for (const name of built) expect({ name, importsCore: /(from|require\(|import\()\s*["']@confab\/core/.test(readFileSync(join(serverPackage, 'dist', name), 'utf8')) }).toEqual({ name, importsCore: false });
+    for (const name of built)
+      expect({
+        name,
+        importsCore: /(from|require\(|import\()\s*["']@confab\/core/.test(
+          readFileSync(join(serverPackage, 'dist', name), 'utf8'),
+        ),
+      }).toEqual({ name, importsCore: false });
   });
 
   it('pnpm exec confab-server runs the built bin; its --help names the pinned script', () => {
     const help = spawnSync('pnpm', ['exec', 'confab-server', '--help'], { cwd: repoRoot, encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: confab-server \[options\]/);
-    expect(help.stdout).toContain(`The widget built now: ${new URL(server.hashedUrl).pathname} integrity ${server.integrity}`);
+    expect(help.stdout).toContain(
+      `The widget built now: ${new URL(server.hashedUrl).pathname} integrity ${server.integrity}`,
+    );
   });
 
   it('a page on another origin loads the pinned script with its printed integrity and boots', async () => {

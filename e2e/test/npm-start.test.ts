@@ -3,7 +3,7 @@
 // runs says so in one line before it touches anything. The widget is built by this project's
 // global setup, so the demo starts without building it. (A demo already running from this
 // checkout makes the first start refuse, with that line.)
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,8 @@ const folder = mkdtempSync(join(tmpdir(), 'confab-npm-start-'));
 const started: ChildProcess[] = [];
 
 afterAll(() => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -27,12 +28,18 @@ interface Run {
 
 /** `npm start -- <args>` as the leader of a process group of its own, as a terminal runs a job. */
 function npmStart(args: string[]): Run {
-  const child = spawn('npm', ['start', '--', ...args], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start', '--', ...args], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.push(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -44,7 +51,9 @@ describe('npm start', () => {
   it('refuses a second start while one runs, then Ctrl-C ends the first quietly with exit code 0', async () => {
     // What a demo that was killed leaves behind: a lock naming a process that is gone.
     if (!existsSync(lock)) {
-      const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+      const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+        encoding: 'utf8',
+      }).stdout;
       mkdirSync(join(repoRoot, '.confab'), { recursive: true });
       writeFileSync(lock, JSON.stringify({ pid: Number(gone), since: '2026-01-01T00:00:00.000Z' }));
     }
@@ -55,8 +64,15 @@ describe('npm start', () => {
 
     const second = npmStart(['--port', '0', '--db', join(folder, 'second.sqlite')]);
     expect((await second.exited).code).toBe(1);
-    const lines = second.output().split('\n').filter((line) => line.startsWith('confab'));
-    expect(lines).toEqual([expect.stringMatching(/^confab: the demo is already running from this checkout \(process \d+, since .+\); stop it first/)]);
+    const lines = second
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('confab'));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^confab: the demo is already running from this checkout \(process \d+, since .+\); stop it first/,
+      ),
+    ]);
     expect(second.output()).not.toMatch(/Already up to date|Build|ERR_/);
     // Nothing of the running demo was rebuilt under it, and it still serves.
     expect({ widget: statSync(widget).mtimeMs, pages: statSync(pages).mtimeMs }).toEqual(before);

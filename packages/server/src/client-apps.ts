@@ -2,7 +2,7 @@
 // widget's script for sites (widget.ts). The inbox, the team's app, is mounted here too once it
 // exists (under /inbox/, its assets precompressed and content-hashed as the widget's are).
 import type { FastifyInstance } from 'fastify';
-import { serveWidget, type ServedWidget } from './widget';
+import { type ServedWidget, serveWidget } from './widget';
 
 export interface ClientApps {
   /** The widget's script file to serve at /confab.js and /confab.<hash>.js (builtWidgetFile() is @confab/dom's). */

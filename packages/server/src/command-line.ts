@@ -14,7 +14,7 @@ function widgetFile(): string | undefined {
 }
 
 async function main() {
-  let config;
+  let config: ReturnType<typeof parseConfig>;
   try {
     config = parseConfig(process.argv.slice(2), process.env);
   } catch (error) {

@@ -64,7 +64,8 @@ function integer(min: number, max: number, fallback: number) {
   return (value: string | undefined, source: string): number => {
     if (value === undefined) return fallback;
     const n = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${source} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ConfigError(`${source} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
     return n;
   };
 }
@@ -84,10 +85,15 @@ function secretText(value: string | undefined, source: string): string | undefin
 }
 
 function origins(value: string | undefined, source: string): string[] {
-  const list = (value ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const list = (value ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of list) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new ConfigError(`${source} must be * or an origin like https://example.com (scheme and host, no path), got ${JSON.stringify(origin)}`);
+      throw new ConfigError(
+        `${source} must be * or an origin like https://example.com (scheme and host, no path), got ${JSON.stringify(origin)}`,
+      );
     }
   }
   return list;
@@ -99,23 +105,49 @@ function trustProxy(value: string | undefined, source: string): boolean | number
   if (/^\d+$/.test(value)) return integer(1, 100, 0)(value, source);
   const addresses = value.split(',').map((a) => a.trim());
   if (addresses.some((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a))) {
-    throw new ConfigError(`${source} must be true, false, a number of hops or comma-separated addresses/CIDRs, got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `${source} must be true, false, a number of hops or comma-separated addresses/CIDRs, got ${JSON.stringify(value)}`,
+    );
   }
   return addresses.join(',');
 }
 
 /** Every option of `confab-server`, by flag (without its leading --). */
 export const OPTIONS = {
-  port: option({ env: ['CONFAB_PORT', 'PORT'], arg: '<n>', help: 'port to listen on; 0 picks a free one', default: '8787', parse: integer(0, 65535, 8787) }),
-  host: option({ env: ['CONFAB_HOST'], arg: '<addr>', help: 'address to listen on (0.0.0.0 or :: for every interface)', default: '127.0.0.1', parse: text('127.0.0.1') }),
-  db: option({ env: ['CONFAB_DB', 'DATABASE_URL'], arg: '<path|url>', help: 'SQLite file, or postgres://… for PostgreSQL', default: 'confab.sqlite', parse: text('confab.sqlite') }),
+  port: option({
+    env: ['CONFAB_PORT', 'PORT'],
+    arg: '<n>',
+    help: 'port to listen on; 0 picks a free one',
+    default: '8787',
+    parse: integer(0, 65535, 8787),
+  }),
+  host: option({
+    env: ['CONFAB_HOST'],
+    arg: '<addr>',
+    help: 'address to listen on (0.0.0.0 or :: for every interface)',
+    default: '127.0.0.1',
+    parse: text('127.0.0.1'),
+  }),
+  db: option({
+    env: ['CONFAB_DB', 'DATABASE_URL'],
+    arg: '<path|url>',
+    help: 'SQLite file, or postgres://… for PostgreSQL',
+    default: 'confab.sqlite',
+    parse: text('confab.sqlite'),
+  }),
   secret: option({
     env: ['CONFAB_SECRET'],
     arg: '<s>',
     help: 'identity verification secret, 16+ characters: a boot naming a user then needs intercom_user_jwt or user_hash',
     parse: secretText,
   }),
-  'team-token': option({ env: ['CONFAB_TEAM_TOKEN'], arg: '<t>', help: 'bearer token of the team API, 16+ characters', default: 'made and printed at start', parse: secretText }),
+  'team-token': option({
+    env: ['CONFAB_TEAM_TOKEN'],
+    arg: '<t>',
+    help: 'bearer token of the team API, 16+ characters',
+    default: 'made and printed at start',
+    parse: secretText,
+  }),
   'cors-origin': option({
     env: ['CONFAB_CORS_ORIGINS'],
     arg: '<origin>',
@@ -124,7 +156,13 @@ export const OPTIONS = {
     multiple: true,
     parse: origins,
   }),
-  'rate-limit-ip': option({ env: ['CONFAB_RATE_LIMIT_IP'], arg: '<n>', help: 'requests per minute per client address', default: String(DEFAULT_RATE_LIMITS.perIp), parse: integer(1, 1_000_000, DEFAULT_RATE_LIMITS.perIp) }),
+  'rate-limit-ip': option({
+    env: ['CONFAB_RATE_LIMIT_IP'],
+    arg: '<n>',
+    help: 'requests per minute per client address',
+    default: String(DEFAULT_RATE_LIMITS.perIp),
+    parse: integer(1, 1_000_000, DEFAULT_RATE_LIMITS.perIp),
+  }),
   'rate-limit-session': option({
     env: ['CONFAB_RATE_LIMIT_SESSION'],
     arg: '<n>',
@@ -132,7 +170,13 @@ export const OPTIONS = {
     default: String(DEFAULT_RATE_LIMITS.perSession),
     parse: integer(1, 1_000_000, DEFAULT_RATE_LIMITS.perSession),
   }),
-  'team-name': option({ env: ['CONFAB_TEAM_NAME'], arg: '<s>', help: 'the team’s name, shown in the messenger', default: 'Confab', parse: text('Confab') }),
+  'team-name': option({
+    env: ['CONFAB_TEAM_NAME'],
+    arg: '<s>',
+    help: 'the team’s name, shown in the messenger',
+    default: 'Confab',
+    parse: text('Confab'),
+  }),
   greeting: option({ env: ['CONFAB_GREETING'], arg: '<s>', help: 'the messenger’s greeting', parse: optionalText }),
   'trust-proxy': option({
     env: ['CONFAB_TRUST_PROXY'],
@@ -181,7 +225,10 @@ function wrap(text: string, indent: string, width = 96): string {
 
 function usage(): string {
   const rows = Object.entries(OPTIONS as Record<string, OptionSpec<unknown>>).map(([flag, spec]) => {
-    const details = [`env ${spec.env.join(' or ')}`, ...(spec.default !== undefined ? [`default ${spec.default}`] : [])].join('; ');
+    const details = [
+      `env ${spec.env.join(' or ')}`,
+      ...(spec.default !== undefined ? [`default ${spec.default}`] : []),
+    ].join('; ');
     return `  --${flag}${spec.arg ? ` ${spec.arg}` : ''}\n${wrap(`${spec.help} (${details})`, '      ')}`;
   });
   return [
@@ -214,7 +261,9 @@ function argumentError(error: unknown): ConfigError {
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && named) {
     const flag = named.replace(/^--?/, '');
     if (flag in OPTIONS && (OPTIONS as Record<string, OptionSpec<unknown>>)[flag]!.arg) {
-      return new ConfigError(`--${flag} needs a value (--${flag} ${(OPTIONS as Record<string, OptionSpec<unknown>>)[flag]!.arg}; --${flag}=<value> for one that starts with -)`);
+      return new ConfigError(
+        `--${flag} needs a value (--${flag} ${(OPTIONS as Record<string, OptionSpec<unknown>>)[flag]!.arg}; --${flag}=<value> for one that starts with -)`,
+      );
     }
     return new ConfigError(`${named} takes no value${hint}`);
   }
@@ -230,7 +279,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): OptionValu
       // pnpm 10 passes the `--` of `pnpm start -- --port 9000` through.
       args: argv[0] === '--' ? argv.slice(1) : argv,
       options: {
-        ...Object.fromEntries(Object.entries(specs).map(([flag, spec]) => [flag, { type: spec.arg ? 'string' : 'boolean', multiple: spec.multiple ?? false } as const])),
+        ...Object.fromEntries(
+          Object.entries(specs).map(([flag, spec]) => [
+            flag,
+            { type: spec.arg ? 'string' : 'boolean', multiple: spec.multiple ?? false } as const,
+          ]),
+        ),
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -265,7 +319,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     teamToken: teamToken ?? randomBytes(24).toString('base64url'),
     teamTokenGenerated: teamToken === undefined,
     corsOrigins: options['cors-origin'],
-    rateLimits: { perIp: options['rate-limit-ip'], perSession: options['rate-limit-session'], windowMs: DEFAULT_RATE_LIMITS.windowMs },
+    rateLimits: {
+      perIp: options['rate-limit-ip'],
+      perSession: options['rate-limit-session'],
+      windowMs: DEFAULT_RATE_LIMITS.windowMs,
+    },
     teamName: options['team-name'],
     greeting: options.greeting,
     trustProxy: options['trust-proxy'],

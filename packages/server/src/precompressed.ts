@@ -30,12 +30,21 @@ export function contentDigest(bytes: Buffer): Pick<PrecompressedFile, 'integrity
 export async function precompress(bytes: Buffer, contentType: string): Promise<PrecompressedFile> {
   // The strongest settings: this runs once per process, and every visitor downloads the result.
   const [br, gz] = await Promise.all([
-    brotli(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+    brotli(bytes, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+      },
+    }),
     gzipAsync(bytes, { level: constants.Z_BEST_COMPRESSION }),
   ]);
   return {
     contentType,
-    bodies: { identity: bytes, ...(br.length < bytes.length ? { br } : {}), ...(gz.length < bytes.length ? { gzip: gz } : {}) },
+    bodies: {
+      identity: bytes,
+      ...(br.length < bytes.length ? { br } : {}),
+      ...(gz.length < bytes.length ? { gzip: gz } : {}),
+    },
     ...contentDigest(bytes),
   };
 }
@@ -45,7 +54,9 @@ const negotiators = new WeakMap<PrecompressedFile, Negotiator<Encoding>>();
 function negotiatorOf(file: PrecompressedFile): Negotiator<Encoding> {
   let negotiator = negotiators.get(file);
   if (!negotiator) {
-    const supportedValues = (['br', 'gzip', 'identity'] as const).filter((encoding) => file.bodies[encoding] !== undefined);
+    const supportedValues = (['br', 'gzip', 'identity'] as const).filter(
+      (encoding) => file.bodies[encoding] !== undefined,
+    );
     negotiator = new Negotiator<Encoding>({ supportedValues });
     negotiators.set(file, negotiator);
   }
@@ -66,7 +77,12 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
  * them), with `Vary: Accept-Encoding` so caches keep one copy per coding, and an ETag per coding:
  * a matching If-None-Match is a 304 without a body. `headers` adds the route's own (caching, CORS).
  */
-export function sendPrecompressed(request: FastifyRequest, reply: FastifyReply, file: PrecompressedFile, headers: Record<string, string>) {
+export function sendPrecompressed(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  file: PrecompressedFile,
+  headers: Record<string, string>,
+) {
   const accepted = request.headers['accept-encoding'];
   const encoding = (accepted ? negotiatorOf(file).negotiate(accepted.toLowerCase()) : null) ?? 'identity';
   const etag = `"${file.contentHash}${encoding === 'identity' ? '' : `-${encoding}`}"`;

@@ -38,7 +38,9 @@ export function builtWidgetFile(): string {
   try {
     return require.resolve('@confab/dom/confab.js');
   } catch {
-    throw new Error("the widget's script (@confab/dom's dist/confab.js) is not built: run pnpm build at the repository root");
+    throw new Error(
+      "the widget's script (@confab/dom's dist/confab.js) is not built: run pnpm build at the repository root",
+    );
   }
 }
 
@@ -58,8 +60,15 @@ export async function serveWidget(app: FastifyInstance, file: string): Promise<S
   // A script element's request: any page may load it, with or without crossorigin (which SRI
   // needs); Cross-Origin-Resource-Policy lets pages that require it (COEP) embed it too.
   const shared = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
-  app.get(WIDGET_PATH, (request, reply) => sendPrecompressed(request, reply, script, { ...shared, 'cache-control': `public, max-age=${WIDGET_MAX_AGE_SECONDS}` }));
-  app.get(hashedPath, (request, reply) => sendPrecompressed(request, reply, script, { ...shared, 'cache-control': 'public, max-age=31536000, immutable' }));
+  app.get(WIDGET_PATH, (request, reply) =>
+    sendPrecompressed(request, reply, script, {
+      ...shared,
+      'cache-control': `public, max-age=${WIDGET_MAX_AGE_SECONDS}`,
+    }),
+  );
+  app.get(hashedPath, (request, reply) =>
+    sendPrecompressed(request, reply, script, { ...shared, 'cache-control': 'public, max-age=31536000, immutable' }),
+  );
   return {
     path: WIDGET_PATH,
     hashedPath,

@@ -21,7 +21,9 @@ function raw(url: string, headers: Record<string, string> = {}, method = 'GET'):
     const req = request(url, { method, headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -38,7 +40,9 @@ function decoded(answer: RawAnswer): Buffer {
 
 const folder = mkdtempSync(join(tmpdir(), 'confab-widget-test-'));
 // A script that compresses as a real one does: repetitive text.
-const script = Buffer.from(Array.from({ length: 400 }, (_, i) => `window.__confab${i % 7}=function(a){return a+${i}};`).join('\n'));
+const script = Buffer.from(
+  Array.from({ length: 400 }, (_, i) => `window.__confab${i % 7}=function(a){return a+${i}};`).join('\n'),
+);
 const scriptFile = join(folder, 'confab.js');
 const tinyFile = join(folder, 'tiny.js');
 writeFileSync(scriptFile, script);
@@ -83,7 +87,11 @@ describe('the widget served by the server', () => {
       ['', undefined],
     ] as const) {
       const answer = await raw(`${server.url}/confab.js`, acceptEncoding ? { 'accept-encoding': acceptEncoding } : {});
-      expect({ acceptEncoding, status: answer.status, encoding: answer.headers['content-encoding'] }).toEqual({ acceptEncoding, status: 200, encoding: expected });
+      expect({ acceptEncoding, status: answer.status, encoding: answer.headers['content-encoding'] }).toEqual({
+        acceptEncoding,
+        status: 200,
+        encoding: expected,
+      });
       expect(decoded(answer).equals(script)).toBe(true);
       expect(Number(answer.headers['content-length'])).toBe(answer.body.length);
       expect(answer.headers).toMatchObject({
@@ -111,7 +119,10 @@ describe('the widget served by the server', () => {
     const first = await raw(`${server.url}/confab.js`, { 'accept-encoding': 'br' });
     const etag = first.headers.etag as string;
     expect(etag).toMatch(/^"[0-9a-f]{16}-br"$/);
-    const again = await raw(`${server.url}/confab.js`, { 'accept-encoding': 'br', 'if-none-match': `"other", W/${etag}` });
+    const again = await raw(`${server.url}/confab.js`, {
+      'accept-encoding': 'br',
+      'if-none-match': `"other", W/${etag}`,
+    });
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
     expect(again.headers.etag).toBe(etag);
@@ -136,10 +147,15 @@ describe('the widget served by the server', () => {
     }
     expect((await raw(`${server.url}/confab.js`, {}, 'POST')).status).toBe(404);
     // The team API stays closed to browsers: the script's `*` is its own.
-    const team = await raw(`${server.url}/api/v1/apps/acme/conversations`, { origin: 'https://evil.example', authorization: `Bearer ${TEAM_TOKEN}` });
+    const team = await raw(`${server.url}/api/v1/apps/acme/conversations`, {
+      origin: 'https://evil.example',
+      authorization: `Bearer ${TEAM_TOKEN}`,
+    });
     expect(team.status).toBe(200);
     expect(team.headers['access-control-allow-origin']).toBeUndefined();
-    const messenger = await raw(`${server.url}/messenger/v1/apps/acme/conversations`, { origin: 'https://evil.example' });
+    const messenger = await raw(`${server.url}/messenger/v1/apps/acme/conversations`, {
+      origin: 'https://evil.example',
+    });
     expect(messenger.headers['access-control-allow-origin']).toBeUndefined();
   });
 
