@@ -208,6 +208,9 @@ export const OPTIONS = {
   }),
 } satisfies Record<string, OptionSpec<unknown>>;
 
+/** The same table, each entry as the general type (for the loops over it). */
+const SPECS: Record<string, OptionSpec<unknown>> = OPTIONS;
+
 export type OptionValues = { [K in keyof typeof OPTIONS]: ReturnType<(typeof OPTIONS)[K]['parse']> };
 
 /** Words filled into lines of at most `width` characters, each line indented. */
@@ -224,7 +227,7 @@ function wrap(text: string, indent: string, width = 96): string {
 }
 
 function usage(): string {
-  const rows = Object.entries(OPTIONS as Record<string, OptionSpec<unknown>>).map(([flag, spec]) => {
+  const rows = Object.entries(SPECS).map(([flag, spec]) => {
     const details = [
       `env ${spec.env.join(' or ')}`,
       ...(spec.default !== undefined ? [`default ${spec.default}`] : []),
@@ -260,11 +263,11 @@ function argumentError(error: unknown): ConfigError {
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && named) {
     const flag = named.replace(/^--?/, '');
-    if (flag in OPTIONS && (OPTIONS as Record<string, OptionSpec<unknown>>)[flag]!.arg) {
+    const arg = SPECS[flag]?.arg;
+    if (arg)
       return new ConfigError(
-        `--${flag} needs a value (--${flag} ${(OPTIONS as Record<string, OptionSpec<unknown>>)[flag]!.arg}; --${flag}=<value> for one that starts with -)`,
+        `--${flag} needs a value (--${flag} ${arg}; --${flag}=<value> for one that starts with -)`,
       );
-    }
     return new ConfigError(`${named} takes no value${hint}`);
   }
   return new ConfigError(`${message.split('\n')[0]}${hint}`);
@@ -272,7 +275,6 @@ function argumentError(error: unknown): ConfigError {
 
 /** The options' values from `argv`, then `env`, then their defaults; 'help' when asked for it. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): OptionValues | 'help' {
-  const specs = OPTIONS as Record<string, OptionSpec<unknown>>;
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     ({ values } = parseArgs({
@@ -280,7 +282,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): OptionValu
       args: argv[0] === '--' ? argv.slice(1) : argv,
       options: {
         ...Object.fromEntries(
-          Object.entries(specs).map(([flag, spec]) => [
+          Object.entries(SPECS).map(([flag, spec]) => [
             flag,
             { type: spec.arg ? 'string' : 'boolean', multiple: spec.multiple ?? false } as const,
           ]),
@@ -295,7 +297,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): OptionValu
   }
   if (values.help) return 'help';
   const result: Record<string, unknown> = {};
-  for (const [flag, spec] of Object.entries(specs)) {
+  for (const [flag, spec] of Object.entries(SPECS)) {
     const given = values[flag];
     if (given !== undefined) {
       result[flag] = spec.parse(Array.isArray(given) ? given.join(',') : String(given), `--${flag}`);
