@@ -2,17 +2,24 @@
 // The one entry behind `npm start` and `npm test`. A fresh machine has only Node and npm, so this
 // brings pnpm at the version package.json pins (corepack cannot verify the signatures of the
 // registry these machines reach), installs the workspace, then does the asked-for task.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmVersion = String(manifest.packageManager).replace(/^pnpm@/, '');
 
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32', ...options });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+    ...options,
+  });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
@@ -75,13 +82,123 @@ function aptInstall(...packages) {
 function ensurePostgres() {
   if (process.env.CONFAB_TEST_DATABASE_URL) return 0;
   const root = '/usr/lib/postgresql';
-  if (existsSync(root) && readdirSync(root).some((version) => existsSync(join(root, version, 'bin', 'initdb')))) return 0;
+  if (existsSync(root) && readdirSync(root).some((version) => existsSync(join(root, version, 'bin', 'initdb'))))
+    return 0;
   if (!existsSync('/usr/bin/apt-get')) {
-    console.error("confab: the server's PostgreSQL tests need PostgreSQL's binaries (initdb, pg_ctl) or CONFAB_TEST_DATABASE_URL");
+    console.error(
+      "confab: the server's PostgreSQL tests need PostgreSQL's binaries (initdb, pg_ctl) or CONFAB_TEST_DATABASE_URL",
+    );
     return 1;
   }
   console.log("confab: installing PostgreSQL for the server's tests (apt-get install postgresql)");
   return aptInstall('postgresql');
+}
+
+/** The newest modification time of the files under `path` (0 when it does not exist). */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
+}
+
+/**
+ * The widget's script for the demo pages, built when it is missing or older than what it is made
+ * of (its sources, core's, the build's settings, the locked dependencies).
+ */
+function buildWidgetIfStale() {
+  const dom = join(root, 'packages', 'dom');
+  const script = join(dom, 'dist', 'confab.js');
+  const inputs = [
+    join(dom, 'src'),
+    join(dom, 'package.json'),
+    join(dom, 'tsup.config.ts'),
+    join(root, 'packages', 'core', 'src'),
+    join(root, 'pnpm-lock.yaml'),
+  ];
+  if (existsSync(script) && statSync(script).mtimeMs >= Math.max(...inputs.map(newest))) return 0;
+  return pnpm(['--filter', '@confab/dom', 'run', 'build']);
+}
+
+const DEMO_LOCK = join(root, '.confab', 'demo.pid');
+
+/** Whether process `pid` is alive and is this script (a stale file's pid may belong to anything now). */
+function isRunningDemo(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if (error.code !== 'EPERM') return false;
+  }
+  const cmdline = `/proc/${pid}/cmdline`;
+  return !existsSync(cmdline) || readFileSync(cmdline, 'utf8').includes('confab.mjs');
+}
+
+/**
+ * One demo per checkout: a second would rebuild the widget and the pages under the running one
+ * and then fail on its port. Claimed before anything is installed or built.
+ */
+function claimDemo() {
+  mkdirSync(dirname(DEMO_LOCK), { recursive: true });
+  for (;;) {
+    try {
+      writeFileSync(DEMO_LOCK, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }), { flag: 'wx' });
+      process.on('exit', () => {
+        try {
+          if (JSON.parse(readFileSync(DEMO_LOCK, 'utf8')).pid === process.pid) unlinkSync(DEMO_LOCK);
+        } catch {
+          // gone already
+        }
+      });
+      return true;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    let running;
+    try {
+      running = JSON.parse(readFileSync(DEMO_LOCK, 'utf8'));
+    } catch {
+      running = undefined; // half-written or removed meanwhile: claim again
+    }
+    if (running && isRunningDemo(running.pid)) {
+      console.error(
+        `confab: the demo is already running from this checkout (process ${running.pid}, since ${running.since}); stop it first (Ctrl-C where it runs)`,
+      );
+      return false;
+    }
+    try {
+      unlinkSync(DEMO_LOCK); // left by a demo that was killed
+    } catch {
+      // another start removed it first
+    }
+  }
+}
+
+/**
+ * The demo server (apps/demo/src/main.ts) as this script's child, in the terminal's process group:
+ * Ctrl-C reaches it directly and it closes; this script only waits (a SIGINT forwarded as well
+ * would be a second one, which the demo takes as "exit now") and exits with its code, 0 after a
+ * clean close. A SIGTERM sent to this script alone is passed on.
+ */
+function runDemo(args) {
+  const demo = join(root, 'apps', 'demo');
+  const tsx = pathToFileURL(createRequire(join(demo, 'package.json')).resolve('tsx')).href;
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', tsx, join(demo, 'src', 'main.ts'), ...args],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  return new Promise((resolve) => {
+    child.on('error', (error) => {
+      console.error(`confab: could not start the demo: ${error.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
+  });
 }
 
 const [task, ...rest] = process.argv.slice(2);
@@ -98,11 +215,14 @@ const tasks = {
     return pnpm(['exec', 'vitest', 'run', ...rest]);
   },
   start: () => {
+    if (!claimDemo()) return 1;
     exitOnFailure(tasks.install());
+    exitOnFailure(buildWidgetIfStale());
     // The demo: the server on an embedded SQLite file in .confab/ (git-ignored, so a restart keeps
-    // the data), the widget built, the site and team pages served; it prints their URLs.
-    mkdirSync(join(root, '.confab'), { recursive: true });
-    return pnpm(['--filter', '@confab/demo', 'run', 'start', '--db', join(root, '.confab', 'confab.sqlite'), ...rest]);
+    // the data), the site and team pages served; it prints their URLs. `pnpm start -- --port 9000`
+    // hands over the `--` itself.
+    const args = rest[0] === '--' ? rest.slice(1) : rest;
+    return runDemo(['--db', join(root, '.confab', 'confab.sqlite'), ...args]);
   },
 };
 
@@ -110,4 +230,4 @@ if (!task || !(task in tasks)) {
   console.error(`usage: node scripts/confab.mjs <${Object.keys(tasks).join('|')}> [args...]`);
   process.exit(2);
 }
-process.exit(tasks[task]());
+process.exit(await tasks[task]());

@@ -1,15 +1,19 @@
 // The server's configuration from command-line flags, then environment variables, then defaults.
+// Every option is one entry of OPTIONS: its flag, its environment variables, its help and its
+// parser; `--help` and the parser are made from that table, so they cannot disagree.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout';
 import { DEFAULT_STREAM_CAPS, type StreamCaps } from './stream-caps';
-import { OPERATIONS_OPTIONS, OPERATIONS_USAGE, parseOperationsConfig, type OperationsConfig } from './operations-config';
+import { ADMIN_USAGE } from './admin-commands';
+import { LOG_LEVELS, type LogLevel, type OperationsConfig } from './operations-config';
+import { WIDGET_HELP } from './widget';
 
 export interface ServerConfig extends OperationsConfig {
   port: number;
   host: string;
-  /** A SQLite file path (or `:memory:`); PostgreSQL URLs arrive with the PostgreSQL store. */
+  /** A SQLite file path (or `:memory:`), or a postgres:// URL. */
   db: string;
   secret: string | undefined;
   teamToken: string;
@@ -38,115 +42,321 @@ export class ConfigError extends Error {
   }
 }
 
-export const USAGE = `confab-server [options]
-
-  --port <n>             port to listen on            (CONFAB_PORT or PORT, default 8787)
-  --host <addr>          address to listen on         (CONFAB_HOST, default 127.0.0.1)
-  --db <path|url>        SQLite file, or postgres://… for PostgreSQL  (CONFAB_DB or DATABASE_URL, default ./confab.sqlite)
-  --secret <s>           identity verification secret: intercom_user_jwt or user_hash required  (CONFAB_SECRET)
-  --team-token <t>       bearer token of the team API (CONFAB_TEAM_TOKEN, default: made and printed)
-  --cors-origin <o>      an origin allowed to call the messenger API, repeatable, * for any
-                                                      (CONFAB_CORS_ORIGINS, comma-separated)
-  --rate-limit-ip <n>    requests per minute per IP   (CONFAB_RATE_LIMIT_IP, default ${DEFAULT_RATE_LIMITS.perIp})
-  --rate-limit-session <n> requests per minute per session (CONFAB_RATE_LIMIT_SESSION, default ${DEFAULT_RATE_LIMITS.perSession})
-  --team-name <s>        shown in the messenger       (CONFAB_TEAM_NAME, default Confab)
-  --greeting <s>         the messenger's greeting     (CONFAB_GREETING)
-  --trust-proxy <v>      behind a reverse proxy: true, a number of hops, or the proxies'
-                         addresses (comma-separated); default false   (CONFAB_TRUST_PROXY)
-  --max-streams-per-session <n> open realtime streams per session; a newer one ends the oldest
-                         (CONFAB_MAX_STREAMS_PER_SESSION, default ${DEFAULT_STREAM_CAPS.perSession})
-  --max-streams-per-ip <n> open realtime streams per client address; past it, 429
-                         (CONFAB_MAX_STREAMS_PER_IP, default ${DEFAULT_STREAM_CAPS.perIp})
-  --request-timeout <s>  seconds a request may take to arrive (headers and body), 408 past it
-                         (CONFAB_REQUEST_TIMEOUT, default ${DEFAULT_REQUEST_TIMEOUT_MS / 1000})
-${OPERATIONS_USAGE}
-  --help
-
-confab-server migrate [--db <path|url>]   apply the database's pending migrations, then exit
-confab-server backup <file> [--db <path>] copy a SQLite database while the server runs`;
-
-function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return n;
+/**
+ * One option. `parse` gets the flag's value (a repeated flag's values joined by commas, a switch's
+ * "true"), else the first environment variable set to a non-empty value, else undefined; and the
+ * name it came from (`--port`, `CONFAB_PORT`), for its error message.
+ */
+export interface OptionSpec<T> {
+  /** The environment variables read when the flag is absent, in order. */
+  env: readonly string[];
+  /** The value's placeholder in --help (`<n>`); absent for a switch, which takes no value. */
+  arg?: string;
+  help: string;
+  /** The default as --help shows it. */
+  default?: string;
+  /** The flag may be given more than once. */
+  multiple?: boolean;
+  parse(value: string | undefined, source: string): T;
 }
 
-function parseTrustProxy(value: string | undefined): boolean | number | string {
-  if (value === undefined || value === '' || value === 'false') return false;
+const option = <T>(spec: OptionSpec<T>) => spec;
+
+function integer(min: number, max: number, fallback: number) {
+  return (value: string | undefined, source: string): number => {
+    if (value === undefined) return fallback;
+    const n = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ConfigError(`${source} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+function text(fallback: string) {
+  return (value: string | undefined) => value ?? fallback;
+}
+
+function optionalText(value: string | undefined) {
+  return value;
+}
+
+/** A secret: at least 16 characters, so a guess or a typo is not one. */
+function secretText(value: string | undefined, source: string): string | undefined {
+  if (value !== undefined && value.length < 16) throw new ConfigError(`${source} must be at least 16 characters`);
+  return value;
+}
+
+function origins(value: string | undefined, source: string): string[] {
+  const list = (value ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of list) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(
+        `${source} must be * or an origin like https://example.com (scheme and host, no path), got ${JSON.stringify(origin)}`,
+      );
+    }
+  }
+  return list;
+}
+
+function trustProxy(value: string | undefined, source: string): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return integer('--trust-proxy', value, 0, 1, 100);
+  if (/^\d+$/.test(value)) return integer(1, 100, 0)(value, source);
   const addresses = value.split(',').map((a) => a.trim());
   if (addresses.some((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a))) {
-    throw new ConfigError(`--trust-proxy must be true, false, a number of hops or comma-separated addresses/CIDRs, got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `${source} must be true, false, a number of hops or comma-separated addresses/CIDRs, got ${JSON.stringify(value)}`,
+    );
   }
   return addresses.join(',');
 }
 
-export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
-  let values;
+function logLevel(value: string | undefined, source: string): LogLevel {
+  if (value === undefined) return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as LogLevel;
+}
+
+/** Every option of `confab-server`, by flag (without its leading --). */
+export const OPTIONS = {
+  port: option({
+    env: ['CONFAB_PORT', 'PORT'],
+    arg: '<n>',
+    help: 'port to listen on; 0 picks a free one',
+    default: '8787',
+    parse: integer(0, 65535, 8787),
+  }),
+  host: option({
+    env: ['CONFAB_HOST'],
+    arg: '<addr>',
+    help: 'address to listen on (0.0.0.0 or :: for every interface)',
+    default: '127.0.0.1',
+    parse: text('127.0.0.1'),
+  }),
+  db: option({
+    env: ['CONFAB_DB', 'DATABASE_URL'],
+    arg: '<path|url>',
+    help: 'SQLite file, or postgres://… for PostgreSQL',
+    default: 'confab.sqlite',
+    parse: text('confab.sqlite'),
+  }),
+  secret: option({
+    env: ['CONFAB_SECRET'],
+    arg: '<s>',
+    help: 'identity verification secret, 16+ characters: a boot naming a user then needs intercom_user_jwt or user_hash',
+    parse: secretText,
+  }),
+  'team-token': option({
+    env: ['CONFAB_TEAM_TOKEN'],
+    arg: '<t>',
+    help: 'bearer token of the team API, 16+ characters',
+    default: 'made and printed at start',
+    parse: secretText,
+  }),
+  'cors-origin': option({
+    env: ['CONFAB_CORS_ORIGINS'],
+    arg: '<origin>',
+    help: 'a site allowed to call the messenger API from its pages (https://shop.example), or * for any; repeatable, comma-separated in the variable',
+    default: 'none',
+    multiple: true,
+    parse: origins,
+  }),
+  'rate-limit-ip': option({
+    env: ['CONFAB_RATE_LIMIT_IP'],
+    arg: '<n>',
+    help: 'requests per minute per client address',
+    default: String(DEFAULT_RATE_LIMITS.perIp),
+    parse: integer(1, 1_000_000, DEFAULT_RATE_LIMITS.perIp),
+  }),
+  'rate-limit-session': option({
+    env: ['CONFAB_RATE_LIMIT_SESSION'],
+    arg: '<n>',
+    help: 'requests per minute per session',
+    default: String(DEFAULT_RATE_LIMITS.perSession),
+    parse: integer(1, 1_000_000, DEFAULT_RATE_LIMITS.perSession),
+  }),
+  'team-name': option({
+    env: ['CONFAB_TEAM_NAME'],
+    arg: '<s>',
+    help: 'the team’s name, shown in the messenger',
+    default: 'Confab',
+    parse: text('Confab'),
+  }),
+  greeting: option({ env: ['CONFAB_GREETING'], arg: '<s>', help: 'the messenger’s greeting', parse: optionalText }),
+  'trust-proxy': option({
+    env: ['CONFAB_TRUST_PROXY'],
+    arg: '<v>',
+    help: 'behind a reverse proxy: true, a number of hops, or the proxies’ addresses (comma-separated), so X-Forwarded-For names the visitor',
+    default: 'false',
+    parse: trustProxy,
+  }),
+  'max-streams-per-session': option({
+    env: ['CONFAB_MAX_STREAMS_PER_SESSION'],
+    arg: '<n>',
+    help: 'open realtime streams per session; a newer one ends the oldest',
+    default: String(DEFAULT_STREAM_CAPS.perSession),
+    parse: integer(1, 1_000, DEFAULT_STREAM_CAPS.perSession),
+  }),
+  'max-streams-per-ip': option({
+    env: ['CONFAB_MAX_STREAMS_PER_IP'],
+    arg: '<n>',
+    help: 'open realtime streams per client address; past it, 429',
+    default: String(DEFAULT_STREAM_CAPS.perIp),
+    parse: integer(1, 1_000_000, DEFAULT_STREAM_CAPS.perIp),
+  }),
+  'request-timeout': option({
+    env: ['CONFAB_REQUEST_TIMEOUT'],
+    arg: '<s>',
+    help: 'seconds a request may take to arrive (headers and body); 408 past it',
+    default: String(DEFAULT_REQUEST_TIMEOUT_MS / 1000),
+    parse: integer(1, 3_600, DEFAULT_REQUEST_TIMEOUT_MS / 1000),
+  }),
+  'metrics-token': option({
+    env: ['CONFAB_METRICS_TOKEN'],
+    arg: '<t>',
+    help: 'bearer token of GET /metrics (Prometheus), 16+ characters; without one there is no /metrics',
+    default: 'none',
+    parse: secretText,
+  }),
+  'log-level': option({
+    env: ['CONFAB_LOG_LEVEL'],
+    arg: '<level>',
+    help: `${LOG_LEVELS.join(', ')}: JSON lines on stderr, one per request at info`,
+    default: 'info',
+    parse: logLevel,
+  }),
+} satisfies Record<string, OptionSpec<unknown>>;
+
+/** The same table, each entry as the general type (for the loops over it). */
+const SPECS: Record<string, OptionSpec<unknown>> = OPTIONS;
+
+export type OptionValues = { [K in keyof typeof OPTIONS]: ReturnType<(typeof OPTIONS)[K]['parse']> };
+
+/** Words filled into lines of at most `width` characters, each line indented. */
+function wrap(text: string, indent: string, width = 96): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].map((l) => indent + l).join('\n');
+}
+
+function usage(): string {
+  const rows = Object.entries(SPECS).map(([flag, spec]) => {
+    const details = [
+      `env ${spec.env.join(' or ')}`,
+      ...(spec.default !== undefined ? [`default ${spec.default}`] : []),
+    ].join('; ');
+    return `  --${flag}${spec.arg ? ` ${spec.arg}` : ''}\n${wrap(`${spec.help} (${details})`, '      ')}`;
+  });
+  return [
+    'Usage: confab-server [options]',
+    '',
+    "Confab's server: the messenger API, its realtime stream, the team API and the widget's script.",
+    'Each option may also come from its environment variable; a flag wins over the variable.',
+    '',
+    'Options:',
+    ...rows,
+    '  -h, --help',
+    '      this text',
+    '',
+    ADMIN_USAGE,
+    '',
+    WIDGET_HELP,
+  ].join('\n');
+}
+
+export const USAGE = usage();
+
+/** parseArgs' own errors, as one line naming the option. */
+function argumentError(error: unknown): ConfigError {
+  const { code, message } = error as { code?: string; message: string };
+  const named = /'(?:-\w, )?(--?[\w-]+)/.exec(message)?.[1];
+  const hint = ' (confab-server --help lists the options)';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && named) return new ConfigError(`unknown option ${named}${hint}`);
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const argument = /'([^']*)'/.exec(message)?.[1];
+    return new ConfigError(`unexpected argument ${JSON.stringify(argument ?? '')}: options start with --${hint}`);
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && named) {
+    const flag = named.replace(/^--?/, '');
+    const arg = SPECS[flag]?.arg;
+    if (arg)
+      return new ConfigError(
+        `--${flag} needs a value (--${flag} ${arg}; --${flag}=<value> for one that starts with -)`,
+      );
+    return new ConfigError(`${named} takes no value${hint}`);
+  }
+  return new ConfigError(`${message.split('\n')[0]}${hint}`);
+}
+
+/** The options' values from `argv`, then `env`, then their defaults; 'help' when asked for it. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): OptionValues | 'help' {
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     ({ values } = parseArgs({
       // pnpm 10 passes the `--` of `pnpm start -- --port 9000` through.
       args: argv[0] === '--' ? argv.slice(1) : argv,
       options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        db: { type: 'string' },
-        secret: { type: 'string' },
-        'team-token': { type: 'string' },
-        'cors-origin': { type: 'string', multiple: true },
-        'rate-limit-ip': { type: 'string' },
-        'rate-limit-session': { type: 'string' },
-        'team-name': { type: 'string' },
-        'trust-proxy': { type: 'string' },
-        'max-streams-per-session': { type: 'string' },
-        'max-streams-per-ip': { type: 'string' },
-        'request-timeout': { type: 'string' },
-        greeting: { type: 'string' },
-        help: { type: 'boolean' },
-        ...OPERATIONS_OPTIONS,
+        ...Object.fromEntries(
+          Object.entries(SPECS).map(([flag, spec]) => [
+            flag,
+            { type: spec.arg ? 'string' : 'boolean', multiple: spec.multiple ?? false } as const,
+          ]),
+        ),
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
+    throw argumentError(error);
   }
   if (values.help) return 'help';
-
-  const corsOrigins = values['cors-origin'] ?? (env.CONFAB_CORS_ORIGINS ? env.CONFAB_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : []);
-  for (const origin of corsOrigins) {
-    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new ConfigError(`--cors-origin must be * or an origin like https://example.com (scheme and host, no path), got ${JSON.stringify(origin)}`);
+  const result: Record<string, unknown> = {};
+  for (const [flag, spec] of Object.entries(SPECS)) {
+    const given = values[flag];
+    if (given !== undefined) {
+      result[flag] = spec.parse(Array.isArray(given) ? given.join(',') : String(given), `--${flag}`);
+      continue;
     }
+    const variable = spec.env.find((name) => env[name] !== undefined && env[name] !== '');
+    result[flag] = spec.parse(variable ? env[variable] : undefined, variable ?? `--${flag}`);
   }
-  const configuredToken = values['team-token'] ?? env.CONFAB_TEAM_TOKEN;
-  if (configuredToken !== undefined && configuredToken.length < 16) throw new ConfigError('--team-token must be at least 16 characters');
-  const secret = values.secret ?? env.CONFAB_SECRET;
-  if (secret !== undefined && secret.length < 16) throw new ConfigError('--secret must be at least 16 characters');
+  return result as OptionValues;
+}
 
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
+  const options = parseOptions(argv, env);
+  if (options === 'help') return 'help';
+  const teamToken = options['team-token'];
   return {
-    port: integer('--port', values.port ?? env.CONFAB_PORT ?? env.PORT, 8787, 0, 65535),
-    host: values.host ?? env.CONFAB_HOST ?? '127.0.0.1',
-    db: values.db ?? env.CONFAB_DB ?? env.DATABASE_URL ?? 'confab.sqlite',
-    secret,
-    teamToken: configuredToken ?? randomBytes(24).toString('base64url'),
-    teamTokenGenerated: configuredToken === undefined,
-    corsOrigins,
+    port: options.port,
+    host: options.host,
+    db: options.db,
+    secret: options.secret,
+    teamToken: teamToken ?? randomBytes(24).toString('base64url'),
+    teamTokenGenerated: teamToken === undefined,
+    corsOrigins: options['cors-origin'],
     rateLimits: {
-      perIp: integer('--rate-limit-ip', values['rate-limit-ip'] ?? env.CONFAB_RATE_LIMIT_IP, DEFAULT_RATE_LIMITS.perIp, 1, 1_000_000),
-      perSession: integer('--rate-limit-session', values['rate-limit-session'] ?? env.CONFAB_RATE_LIMIT_SESSION, DEFAULT_RATE_LIMITS.perSession, 1, 1_000_000),
+      perIp: options['rate-limit-ip'],
+      perSession: options['rate-limit-session'],
       windowMs: DEFAULT_RATE_LIMITS.windowMs,
     },
-    teamName: values['team-name'] ?? env.CONFAB_TEAM_NAME ?? 'Confab',
-    greeting: values.greeting ?? env.CONFAB_GREETING,
-    trustProxy: parseTrustProxy(values['trust-proxy'] ?? env.CONFAB_TRUST_PROXY),
-    streamCaps: {
-      perSession: integer('--max-streams-per-session', values['max-streams-per-session'] ?? env.CONFAB_MAX_STREAMS_PER_SESSION, DEFAULT_STREAM_CAPS.perSession, 1, 1_000),
-      perIp: integer('--max-streams-per-ip', values['max-streams-per-ip'] ?? env.CONFAB_MAX_STREAMS_PER_IP, DEFAULT_STREAM_CAPS.perIp, 1, 1_000_000),
-    },
-    ...parseOperationsConfig(values, env, (message) => new ConfigError(message)),
-    requestTimeoutMs: 1000 * integer('--request-timeout', values['request-timeout'] ?? env.CONFAB_REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT_MS / 1000, 1, 3_600),
+    teamName: options['team-name'],
+    greeting: options.greeting,
+    trustProxy: options['trust-proxy'],
+    streamCaps: { perSession: options['max-streams-per-session'], perIp: options['max-streams-per-ip'] },
+    requestTimeoutMs: 1000 * options['request-timeout'],
+    ...(options['metrics-token'] !== undefined ? { metricsToken: options['metrics-token'] } : {}),
+    logLevel: options['log-level'],
   };
 }

@@ -3,6 +3,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { buildServer } from './build-app';
+import { serveClientApps, type ClientApps, type ServedClientApps } from './client-apps';
 import type { ServerConfig } from './config';
 import type { ServerOptions } from './context';
 import { migrate, schemaStatus, type Dialect } from './db/migrations';
@@ -20,6 +21,8 @@ import { createStore, type Store, type StoreOptions } from './store';
 export interface StartOptions {
   /** Fastify's logger (none by default); the CLI logs warnings and errors to stderr. */
   logger?: ServerOptions['logger'];
+  /** The browser code to serve from its builds: the widget's script (client-apps.ts). */
+  clientApps?: ClientApps;
   /** Folders to serve beside the API; they never answer a path of the API (static-files.ts). */
   staticRoots?: StaticRoot[];
   /** Bytes one session's streams may have waiting, together, before they wait for their clients to read them (default 1 MB). */
@@ -41,6 +44,8 @@ export interface RunningServer {
   store: Store;
   /** http://host:port */
   url: string;
+  /** What StartOptions.clientApps made: the widget's names and integrity. */
+  clientApps: ServedClientApps;
   close(): Promise<void>;
 }
 
@@ -105,8 +110,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...(options.streamStallMs !== undefined ? { streamStallMs: options.streamStallMs } : {}),
   });
   log = app.log;
+  let clientApps: ServedClientApps = {};
   try {
     await options.routes?.(app);
+    clientApps = await serveClientApps(app, options.clientApps ?? {});
     if (options.staticRoots?.length) await serveStatic(app, options.staticRoots);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
@@ -122,6 +129,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     app,
     store,
     url: `http://${host}:${port}`,
+    clientApps,
     close: () =>
       (closing ??= (async () => {
         await app.close();

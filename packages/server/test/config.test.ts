@@ -20,7 +20,8 @@ describe('configuration of the stream caps and the request timeout', () => {
   it('refuses a value that is not a positive integer in range, naming the flag', () => {
     expect(() => parse(['--max-streams-per-session', '0'])).toThrow(ConfigError);
     expect(() => parse(['--max-streams-per-ip', 'many'])).toThrow(/--max-streams-per-ip must be an integer/);
-    expect(() => parse([], { CONFAB_REQUEST_TIMEOUT: '1.5' })).toThrow(/--request-timeout must be an integer from 1 to 3600/);
+    // A value from the environment is named by its variable.
+    expect(() => parse([], { CONFAB_REQUEST_TIMEOUT: '1.5' })).toThrow(/^CONFAB_REQUEST_TIMEOUT must be an integer from 1 to 3600, got "1.5"$/);
   });
 });
 
@@ -37,6 +38,6 @@ describe('configuration of the metrics token and the log level', () => {
 
   it('refuses a short metrics token and an unknown log level, naming the flag', () => {
     expect(() => parse(['--metrics-token', 'short'])).toThrow('--metrics-token must be at least 16 characters');
-    expect(() => parse([], { CONFAB_LOG_LEVEL: 'loud' })).toThrow('--log-level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"');
+    expect(() => parse([], { CONFAB_LOG_LEVEL: 'loud' })).toThrow('CONFAB_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"');
   });
 });

@@ -24,7 +24,7 @@ const files = sourceFiles(src).map((file) => ({ path: relative(src, file), impor
 const importersOf = (where: (path: string) => boolean) => files.filter((file) => where(file.path));
 
 /** Modules of the HTTP layer and above: the store and the services never reach them. */
-const HTTP = [/^build-app/, /^start-server/, /^command-line/, /^context/, /^auth/, /^errors/, /^routes\//, /^static-files/, /^json-body/, /^rate-limits/, /^stream-caps/, /^request-timeout/, /^schemas/, /^well-formed-text/, /^health/, /^metrics/, /^logging/, /^shutdown/, /^admin-commands/, /^operations-config/];
+const HTTP = [/^build-app/, /^start-server/, /^command-line/, /^client-apps/, /^widget/, /^precompressed/, /^context/, /^auth/, /^errors/, /^routes\//, /^static-files/, /^json-body/, /^rate-limits/, /^stream-caps/, /^request-timeout/, /^schemas/, /^well-formed-text/, /^health/, /^metrics/, /^logging/, /^shutdown/, /^admin-commands/, /^operations-config/];
 const isHttp = (target: string) => HTTP.some((pattern) => pattern.test(target)) || target === 'fastify' || target.startsWith('@fastify/');
 
 describe('the server in layers', () => {
