@@ -51,6 +51,9 @@ export type MessengerEvent =
   | { type: 'MESSAGE_SENT'; clientId: string; message: Message }
   | { type: 'MESSAGE_FAILED'; clientId: string };
 
+/** The server refused `session`: a 401 on its stream, its events or its updates. */
+export const sessionLost = (session: Session): MessengerEvent => ({ type: 'SESSION_LOST', sessionToken: session.token });
+
 /** Commands that wait for boot, in order, when they arrive before it. */
 export const DEFERRED_BEFORE_BOOT = [
   'UPDATE',
@@ -85,6 +88,8 @@ export interface MessengerContext {
    */
   draftClientId: string | null;
   deferred: MessengerEvent[];
+  /** The stored session token the last boot carried (its owner's unsent events go out under it). */
+  resumedToken: string | undefined;
   updateWindow: UpdateWindow;
   /** Throttled updates, merged, sent when the window reopens. */
   pendingPatch: UpdatePatch | null;
