@@ -7,7 +7,7 @@ import { appendMessage, realtimeChanges } from './conversation-data';
 import type { MessengerEffects } from './effects';
 import { appIdOf, lossesSince } from './guards';
 import type { MessengerSetup } from './messenger.setup';
-import { COMMAND_OF, sessionLost, type MessengerContext, type MessengerEvent, type ThreadMessage } from './messenger.types';
+import { COMMAND_OF, type MessengerContext, type MessengerEvent, type ThreadMessage } from './messenger.types';
 import { mergePatch } from './patch';
 import { admitUpdate } from './throttle';
 
@@ -95,7 +95,7 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
     startSession: enqueueActions(({ context, enqueue, self }) => {
       const { session, person, resumedToken } = context;
       if (!session) return;
-      enqueue(() => effects.sessionStarted(session, person?.id, resumedToken, () => self.send(sessionLost(session))));
+      enqueue(() => effects.sessionStarted(session, person?.id, resumedToken, () => self.send({ type: 'SESSION_LOST', sessionToken: session.token })));
     }),
     replayDeferred: enqueueActions(({ context, enqueue }) => {
       for (const deferred of context.deferred) enqueue.raise(deferred);
@@ -191,12 +191,12 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
       event.type === 'REALTIME' ? { ...realtimeChanges(context, event.event, true), sessionLosses: 0 } : {},
     ),
     // One read mark at a time: a newer one replaces it (its count is the newer).
-    markThreadReadIfTeamReplied: enqueueActions(({ context, event, enqueue, self }) => {
+    markThreadReadIfTeamReplied: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'REALTIME' || event.event.type !== 'message' || !event.event.message || !context.session || !context.thread) return;
       const { message } = event.event;
       if (message.author !== 'team' || message.conversation_id !== context.thread.conversationId) return;
       enqueue.stopChild('send:read');
-      enqueue.spawnChild('markRead', { id: 'send:read', input: { session: context.session, conversationId: message.conversation_id, parent: self } });
+      enqueue.spawnChild('markRead', { id: 'send:read', input: { session: context.session, conversationId: message.conversation_id } });
     }),
     assignDraft: assign({
       draft: ({ event }) => (event.type === 'SHOW_NEW_MESSAGE' ? event.prefill : event.type === 'START_CONVERSATION' ? event.body : ''),
@@ -209,7 +209,7 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
         return { conversationId: event.conversationId, messages: [], loading: true };
       },
     }),
-    postMessage: enqueueActions(({ context, event, enqueue, self }) => {
+    postMessage: enqueueActions(({ context, event, enqueue }) => {
       if (!context.session || !context.thread) return;
       let body: string;
       let clientId: string;
@@ -241,7 +241,7 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
       } else return;
       enqueue.spawnChild('postMessage', {
         id: `send:${clientId}`,
-        input: { session: context.session, conversationId: context.thread.conversationId, body, clientId, parent: self },
+        input: { session: context.session, conversationId: context.thread.conversationId, body, clientId },
       });
     }),
     // A send answered: its message is confirmed (if its thread is still the one open) or marked

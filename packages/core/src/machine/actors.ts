@@ -5,7 +5,7 @@ import { createUpdateSender } from '../delivery/update-sender';
 import type { BootResponse, ConversationSummary, Session, StartConversationResponse } from '../protocol/wire';
 import type { LoadedThread } from './conversation-data';
 import { heardRefusal, type MessengerEffects } from './effects';
-import { sessionLost, type MessengerEvent } from './messenger.types';
+import type { MessengerEvent } from './messenger.types';
 import type { UpdatePatch } from './patch';
 
 /** A boot's answer, with what this page's Storage held for the session it resumed. */
@@ -18,13 +18,12 @@ export interface BootResult {
 }
 
 /**
- * A send: it tells its answer (if any) to `parent`, the machine that spawned it, unless it was
- * stopped first (a logout), so that no answer arrives after the session it belongs to.
+ * A send: a child that tells the machine its answer (if any). xstate drops what a stopped callback
+ * actor sends back, so once a logout has stopped it no answer arrives for the session it was part of.
  */
 const answering = <Input>(ask: (input: Input) => Promise<MessengerEvent | null>) =>
-  fromPromise<void, Input & { parent: { send(event: MessengerEvent): void } }>(async ({ input, signal }) => {
-    const answer = await ask(input);
-    if (answer && !signal.aborted) input.parent.send(answer);
+  fromCallback<MessengerEvent, Input>(({ input, sendBack }) => {
+    ask(input).then((answer) => answer && sendBack(answer));
   });
 
 /** What the machine asks of the update sender (messenger.machine.ts, `booted`). */
@@ -51,7 +50,7 @@ export function messengerActors(effects: MessengerEffects) {
       transport.subscribe(input.session, {
         onEvent: (event) => sendBack({ type: 'REALTIME', event }),
         onError: (error) => {
-          if (toTransportError(error).status === 401) sendBack(sessionLost(input.session));
+          if (toTransportError(error).status === 401) sendBack({ type: 'SESSION_LOST', sessionToken: input.session.token });
         },
       }),
     ),
@@ -62,7 +61,7 @@ export function messengerActors(effects: MessengerEffects) {
         logger,
         random,
         update: (request) =>
-          heardRefusal(transport.update(session, request), () => sendBack(sessionLost(session))),
+          heardRefusal(transport.update(session, request), () => sendBack({ type: 'SESSION_LOST', sessionToken: session.token })),
         onDelivered: (response) =>
           sendBack({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count }),
       });

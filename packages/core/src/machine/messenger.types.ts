@@ -51,9 +51,6 @@ export type MessengerEvent =
   | { type: 'MESSAGE_SENT'; clientId: string; message: Message }
   | { type: 'MESSAGE_FAILED'; clientId: string };
 
-/** The server refused `session`: a 401 on its stream, its events or its updates. */
-export const sessionLost = (session: Session): MessengerEvent => ({ type: 'SESSION_LOST', sessionToken: session.token });
-
 /** Commands that wait for boot, in order, when they arrive before it. */
 export const DEFERRED_BEFORE_BOOT = [
   'UPDATE',
