@@ -18,8 +18,11 @@ export interface BootResult {
 }
 
 /**
- * A send: a child that tells the machine its answer (if any). xstate drops what a stopped callback
- * actor sends back, so once a logout has stopped it no answer arrives for the session it was part of.
+ * A send: a child spawned per request that tells the machine its answer (if any). xstate drops
+ * what a stopped callback actor sends back, so once a logout has stopped it no answer arrives for
+ * the session it was part of. (A callback, not a promise actor: the transport takes no abort
+ * signal, so stopping can only silence the answer, which this does in fewer bytes.) The machine
+ * stops a message's send once answered; the read mark's lasts until the next one or the logout.
  */
 const answering = <Input>(ask: (input: Input) => Promise<MessengerEvent | null>) =>
   fromCallback<MessengerEvent, Input>(({ input, sendBack }) => {

@@ -8,10 +8,15 @@
  *                                                       └─ updates: ready ⇄ throttled
  *   BOOT as another person: booting again; SESSION_LOST while booted: booting.waiting.
  *
- * The machine decides what happens when; every piece of I/O is asked of the injected effects
- * (effects.ts) or runs in a child actor (actors.ts), so the same machine runs in any runtime and
- * in tests. Guards are in guards.ts, actions in actions.ts, the data they compute in
- * conversation-data.ts.
+ * booted's children live exactly as long as it: the realtime stream and the update sender
+ * (invoked), and the sends (a message, a read mark: spawned, each its own). Leaving booted for a
+ * shutdown or another person is a logout: the sends are stopped, and the update sender, told
+ * before it stops, ends the session with its last updates.
+ *
+ * The machine decides what happens when; every piece of I/O runs in a child actor (actors.ts) or
+ * is asked of the injected effects (effects.ts) by an action run after the transition, never
+ * while it is computed, so the same machine runs in any runtime and in tests. Guards are in
+ * guards.ts, actions in actions.ts, the data they compute in conversation-data.ts.
  */
 import { assign } from 'xstate';
 import { randomId } from '../platform/ids';
