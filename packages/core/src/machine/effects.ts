@@ -1,3 +1,12 @@
+/*
+ * The messenger's effects: I/O only, run by the machine's actions after a transition and by its
+ * child actors. They keep no state of the messenger's: the session, the token a boot resumed and
+ * the held update are the machine's context; the update sender and the sends are its children
+ * (actors.ts), and the refusal of a session is heard by whoever made the request. What this holds
+ * is the event queues, one per app: each is the one owner of its Storage key (two queues on one key
+ * would send the same events twice), so it lives as long as the messenger, across sessions, and a
+ * logout in any state hands its events to the farewell.
+ */
 import { systemClock, type Clock } from '../platform/clock';
 import { createEventQueue, type EventQueue } from '../delivery/event-queue';
 import { randomId } from '../platform/ids';
@@ -27,11 +36,7 @@ export const FAREWELL_LIMIT_MS = 30_000;
 
 /**
  * The I/O the lifecycle machine asks for by name. The machine decides *when*; this decides
- * *how*, against the injected transport and storage. It keeps no state of the messenger's: what a
- * session is, who resumed what, which updates are on their way are the machine's context and its
- * children's (actors.ts). It holds only the event queues, one per app: each is the one owner of
- * its Storage key (two queues on one key would send the same events twice), so it lives as long
- * as the messenger, across sessions, and a logout in any state hands its events to the farewell.
+ * *how*, against the injected transport and storage.
  */
 export interface MessengerEffects {
   readonly clock: Clock;
