@@ -1,5 +1,6 @@
 import { createActor, type Actor } from 'xstate';
 import {
+  COMMAND_NAMES,
   formatProblem,
   parseCommand,
   type CommandName,
@@ -158,24 +159,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     (name: CommandName) =>
     (...args: unknown[]) =>
       run(name, args, 'listener');
-  const commands = {
-    boot: call('boot'),
-    shutdown: call('shutdown'),
-    update: call('update'),
-    show: call('show'),
-    hide: call('hide'),
-    showMessages: call('showMessages'),
-    showNewMessage: call('showNewMessage'),
-    showSpace: call('showSpace'),
-    showConversation: call('showConversation'),
-    startConversation: call('startConversation'),
-    onShow: call('onShow'),
-    onHide: call('onHide'),
-    onUnreadCountChange: call('onUnreadCountChange'),
-    onUserEmailSupplied: call('onUserEmailSupplied'),
-    trackEvent: call('trackEvent'),
-    getVisitorId: call('getVisitorId'),
-  } as MessengerCommands;
+  const commands = Object.fromEntries(COMMAND_NAMES.map((name) => [name, call(name)])) as unknown as MessengerCommands;
 
   let viewFor: MessengerSnapshot | null = null;
   let view: MessengerView | null = null;

@@ -2,8 +2,8 @@ import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { mergePatch, type UpdatePatch } from '../machine/patch';
-import type { Session, UpdateResponse } from '../protocol/wire';
-import { toTransportError, type Transport } from './transport';
+import type { UpdateRequest, UpdateResponse } from '../protocol/wire';
+import { toTransportError } from './transport';
 
 export interface UpdateSender {
   send(patch: UpdatePatch): void;
@@ -14,19 +14,18 @@ export interface UpdateSender {
 }
 
 /**
- * Sends `update` patches for one session in order, one request at a time. Patches that arrive
+ * Sends `update` patches (through `update`, bound to one session) in order, one request at a time. Patches that arrive
  * while one is in flight, and a patch whose request failed, fold into the next request, so the
  * server always ends with the last value of every attribute.
  */
 export function createUpdateSender(options: {
-  session: Session;
-  transport: Transport;
+  update(request: UpdateRequest): Promise<UpdateResponse>;
   clock: Clock;
   logger: Logger;
   random?: () => number;
   onDelivered(response: UpdateResponse, patch: UpdatePatch): void;
 }): UpdateSender {
-  const { session, transport, clock, logger } = options;
+  const { clock, logger } = options;
   const random = options.random ?? Math.random;
   let next: UpdatePatch | null = null;
   let inFlight = false;
@@ -47,8 +46,8 @@ export function createUpdateSender(options: {
     const patch = next;
     next = null;
     inFlight = true;
-    transport
-      .update(session, { identity: patch.identity, attributes: patch.attributes, ...(patch.page ? { page: patch.page } : {}) })
+    options
+      .update({ identity: patch.identity, attributes: patch.attributes, ...(patch.page ? { page: patch.page } : {}) })
       .then(
         (response) => {
           inFlight = false;

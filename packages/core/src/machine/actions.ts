@@ -2,7 +2,7 @@ import { applyLauncherSettings, defaultLauncherSettings, type NormalizedSettings
 import { toTransportError } from '../delivery/transport';
 import { randomId } from '../platform/ids';
 import { mergeAttributes } from '../protocol/attributes';
-import type { BootResponse, Session, UpdateResponse } from '../protocol/wire';
+import type { BootResult } from './actors';
 import { appendMessage, realtimeChanges } from './conversation-data';
 import type { MessengerEffects } from './effects';
 import { appIdOf, lossesSince } from './guards';
@@ -11,8 +11,16 @@ import { COMMAND_OF, type MessengerContext, type MessengerEvent, type ThreadMess
 import { mergePatch } from './patch';
 import { admitUpdate } from './throttle';
 
-/** What a boot's answer changes: who is booted, their inbox, the server's colours. */
-export const bootResponseChanges = (context: MessengerContext, response: BootResponse): Partial<MessengerContext> => ({
+/**
+ * What a boot's answer changes: who is booted, their inbox, the server's colours. An update the
+ * last page's throttle held goes first among the calls that waited for the boot.
+ */
+export const bootResponseChanges = (
+  context: MessengerContext,
+  { response, resumedToken, carried }: BootResult,
+): Partial<MessengerContext> => ({
+  resumedToken,
+  deferred: carried ? [{ type: 'UPDATE', patch: carried, launcher: {} }, ...context.deferred] : context.deferred,
   session: response.session,
   person: response.person,
   unreadCount: Math.max(0, response.unread_count),
@@ -26,16 +34,32 @@ export const bootResponseChanges = (context: MessengerContext, response: BootRes
   bootAttempt: 0,
 });
 
-/** Tells the machine what the server answered to an update of `session`. */
-const personUpdated =
-  (session: Session, self: { send(event: MessengerEvent): void }) =>
-  (response: UpdateResponse): void =>
-    self.send({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count });
+/** The context of nobody booted: what a logout clears, and where the messenger starts. */
+export const noUserData = {
+  settings: null,
+  launcher: defaultLauncherSettings,
+  session: null,
+  person: null,
+  unreadCount: 0,
+  conversations: [],
+  thread: null,
+  draft: '',
+  draftClientId: null,
+  deferred: [],
+  resumedToken: undefined,
+  pendingPatch: null,
+  error: null,
+} satisfies Partial<MessengerContext>;
 
 /** The machine's named actions; `base` types them, `effects` does their I/O. */
 export function messengerActions(effects: MessengerEffects, base: MessengerSetup) {
-  const { clock, transport, logger } = effects;
+  const { clock, logger } = effects;
   const { assign, enqueueActions } = base;
+
+  // A logout stops the session's sends (the children whose id starts with `send`): no answer of theirs arrives after it.
+  const stopSends = enqueueActions(({ self, enqueue }) => {
+    for (const id in self.getSnapshot().children) if (id.startsWith('send')) enqueue.stopChild(id);
+  });
 
   return {
     defer: assign({ deferred: ({ context, event }) => [...context.deferred, event] }),
@@ -69,18 +93,26 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
       logger.warn(`[Confab] Intercom('boot') failed${failure.status ? ` (${failure.status})` : ''}: ${failure.message}`);
     },
     startSession: enqueueActions(({ context, enqueue, self }) => {
-      const { session, person } = context;
+      const { session, person, resumedToken } = context;
       if (!session) return;
-      enqueue(() => effects.sessionStarted(session, person?.id, () => self.send({ type: 'SESSION_LOST', sessionToken: session.token })));
-      // What the last page's throttle still held goes out now, through this page's window.
-      const carried = effects.takeCarriedPatch(session, person?.id);
-      if (carried) enqueue.raise({ type: 'UPDATE', patch: carried, launcher: {} });
+      enqueue(() => effects.sessionStarted(session, person?.id, resumedToken, () => self.send({ type: 'SESSION_LOST', sessionToken: session.token })));
     }),
     replayDeferred: enqueueActions(({ context, enqueue }) => {
       for (const deferred of context.deferred) enqueue.raise(deferred);
       enqueue.assign({ deferred: [] });
     }),
-    endSession: ({ context }: { context: MessengerContext }) => effects.sessionEnded(context.session, appIdOf(context)),
+    // Outside booted (no update sender runs there).
+    endSession: enqueueActions(({ context, enqueue }) => {
+      enqueue(stopSends);
+      enqueue(() => effects.sessionEnded(context.session, appIdOf(context)));
+    }),
+    // Leaving booted for a shutdown or another person's boot is a logout; a refused session is
+    // booted again as the same person. The update sender ends the session (it has the last updates).
+    logOut: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'SESSION_LOST') return;
+      enqueue(stopSends);
+      enqueue.sendTo('updateSender', { type: 'LOG_OUT' });
+    }),
     warnIgnoredAfterShutdown: ({ event }: { event: MessengerEvent }) =>
       logger.warn(
         `[Confab] Intercom('${COMMAND_OF[event.type]}') after shutdown was ignored: it would have reached whoever boots next. Call boot first.`,
@@ -106,20 +138,7 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
       }
     },
     forgetSession: assign({ session: null, person: null }),
-    clearUserData: assign({
-      settings: null,
-      launcher: defaultLauncherSettings,
-      session: null,
-      person: null,
-      unreadCount: 0,
-      conversations: [],
-      thread: null,
-      draft: '',
-      draftClientId: null,
-      deferred: [],
-      pendingPatch: null,
-      error: null,
-    }),
+    clearUserData: assign(noUserData),
     updateAsBoot: enqueueActions(({ event, enqueue }) => {
       if (event.type !== 'BOOT') return;
       const { settings } = event;
@@ -140,11 +159,10 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
         },
       };
     }),
-    admitAndSendUpdate: enqueueActions(({ context, event, enqueue, self }) => {
-      if (event.type !== 'UPDATE' || !context.session) return;
+    admitAndSendUpdate: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'UPDATE') return;
       enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()) });
-      const { session } = context;
-      enqueue(() => effects.sendUpdate(session, event.patch, personUpdated(session, self)));
+      enqueue.sendTo('updateSender', { type: 'SEND', patch: event.patch });
     }),
     holdPatch: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'UPDATE') return;
@@ -153,14 +171,12 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
       const { session, person } = context;
       if (session) enqueue(() => effects.patchHeld(session, pendingPatch, person?.id, person?.role === 'lead'));
     }),
-    releasePendingPatch: enqueueActions(({ context, enqueue, self }) => {
-      if (!context.pendingPatch || !context.session) return;
-      enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()), pendingPatch: null });
+    releasePendingPatch: enqueueActions(({ context, enqueue }) => {
       const { session, pendingPatch } = context;
-      enqueue(() => {
-        effects.patchHeld(session, null);
-        effects.sendUpdate(session, pendingPatch, personUpdated(session, self));
-      });
+      if (!pendingPatch || !session) return;
+      enqueue.assign({ updateWindow: admitUpdate(context.updateWindow, clock.now()), pendingPatch: null });
+      enqueue(() => effects.patchHeld(session, null));
+      enqueue.sendTo('updateSender', { type: 'SEND', patch: pendingPatch });
     }),
     assignPerson: assign(({ event }) =>
       event.type === 'PERSON_UPDATED' ? { person: event.person, unreadCount: Math.max(0, event.unreadCount) } : {},
@@ -174,17 +190,14 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
     applyRealtimeOnScreen: assign(({ context, event }) =>
       event.type === 'REALTIME' ? { ...realtimeChanges(context, event.event, true), sessionLosses: 0 } : {},
     ),
-    markThreadReadIfTeamReplied: ({ context, event, self }: { context: MessengerContext; event: MessengerEvent; self: { send(event: MessengerEvent): void } }) => {
+    // One read mark at a time: a newer one replaces it (its count is the newer).
+    markThreadReadIfTeamReplied: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'REALTIME' || event.event.type !== 'message' || !event.event.message || !context.session || !context.thread) return;
       const { message } = event.event;
       if (message.author !== 'team' || message.conversation_id !== context.thread.conversationId) return;
-      transport.markRead(context.session, message.conversation_id).then(
-        (read) => self.send({ type: 'UNREAD_COUNT', unreadCount: read.unread_count }),
-        () => {
-          // Unread stays as the server counts it; the next open marks it read.
-        },
-      );
-    },
+      enqueue.stopChild('send:read');
+      enqueue.spawnChild('markRead', { id: 'send:read', input: { session: context.session, conversationId: message.conversation_id } });
+    }),
     assignDraft: assign({
       draft: ({ event }) => (event.type === 'SHOW_NEW_MESSAGE' ? event.prefill : event.type === 'START_CONVERSATION' ? event.body : ''),
       draftClientId: null,
@@ -196,7 +209,7 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
         return { conversationId: event.conversationId, messages: [], loading: true };
       },
     }),
-    postMessage: enqueueActions(({ context, event, enqueue, self }) => {
+    postMessage: enqueueActions(({ context, event, enqueue }) => {
       if (!context.session || !context.thread) return;
       let body: string;
       let clientId: string;
@@ -226,29 +239,23 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
           },
         });
       } else return;
-      const { session, thread } = context;
-      enqueue(() =>
-        transport.postMessage(session, thread.conversationId, body, clientId).then(
-          (message) => self.send({ type: 'MESSAGE_SENT', clientId, message }),
-          () => self.send({ type: 'MESSAGE_FAILED', clientId }),
-        ),
-      );
+      enqueue.spawnChild('postMessage', {
+        id: `send:${clientId}`,
+        input: { session: context.session, conversationId: context.thread.conversationId, body, clientId },
+      });
     }),
-    confirmMessage: assign({
-      thread: ({ context, event }) => {
-        if (event.type !== 'MESSAGE_SENT' || !context.thread) return context.thread;
-        if (event.message.conversation_id !== context.thread.conversationId) return context.thread;
-        return { ...context.thread, messages: appendMessage(context.thread.messages, { ...event.message, client_id: event.clientId }) };
-      },
-    }),
-    failMessage: assign({
-      thread: ({ context, event }) => {
-        if (event.type !== 'MESSAGE_FAILED' || !context.thread) return context.thread;
-        return {
-          ...context.thread,
-          messages: context.thread.messages.map((m) => (m.id === event.clientId ? { ...m, status: 'failed' as const } : m)),
-        };
-      },
+    // A send answered: its message is confirmed (if its thread is still the one open) or marked
+    // failed, and the send is done (no longer kept among the machine's children).
+    settleSend: enqueueActions(({ context: { thread }, event, enqueue }) => {
+      if (event.type !== 'MESSAGE_SENT' && event.type !== 'MESSAGE_FAILED') return;
+      const { clientId } = event;
+      enqueue.stopChild(`send:${clientId}`);
+      if (!thread) return;
+      if (event.type === 'MESSAGE_FAILED') {
+        enqueue.assign({ thread: { ...thread, messages: thread.messages.map((m) => (m.id === clientId ? { ...m, status: 'failed' as const } : m)) } });
+      } else if (event.message.conversation_id === thread.conversationId) {
+        enqueue.assign({ thread: { ...thread, messages: appendMessage(thread.messages, { ...event.message, client_id: clientId }) } });
+      }
     }),
     supplyEmail: enqueueActions(({ event, enqueue }) => {
       if (event.type !== 'SUPPLY_EMAIL') return;

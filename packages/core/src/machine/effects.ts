@@ -1,15 +1,24 @@
+/*
+ * The messenger's effects: I/O only, run by the machine's actions after a transition and by its
+ * child actors. They keep no state of the messenger's: the session, the token a boot resumed and
+ * the held update are the machine's context; the update sender and the sends are its children
+ * (actors.ts), and the refusal of a session is heard by whoever made the request. What this holds
+ * is the event queues, one per app: each is the one owner of its Storage key (two queues on one key
+ * would send the same events twice), so it lives as long as the messenger, across sessions, and a
+ * logout in any state hands its events to the farewell.
+ */
 import { systemClock, type Clock } from '../platform/clock';
 import { createEventQueue, type EventQueue } from '../delivery/event-queue';
 import { randomId } from '../platform/ids';
 import { consoleLogger, describeError, type Logger } from '../platform/logger';
 import { createMemoryStorage } from '../platform/memory-storage';
 import type { UpdatePatch } from './patch';
-import type { BootRequest, Page, Session, TrackedEvent, UpdateResponse } from '../protocol/wire';
+import type { BootRequest, Page, Session, TrackedEvent } from '../protocol/wire';
 import type { NormalizedSettings } from '../commands/settings';
 import { SESSION_LIFETIME_MS } from '../protocol/limits';
 import { storageKeys, type Storage } from '../platform/storage';
 import { toTransportError, type Transport } from '../delivery/transport';
-import { createUpdateSender, type UpdateSender } from '../delivery/update-sender';
+import type { UpdateSender } from '../delivery/update-sender';
 
 /** Everything the messenger needs from its runtime, injected (floating-ui's "platform"). */
 export interface MessengerPlatform {
@@ -37,12 +46,17 @@ export interface MessengerEffects {
   page(): Page | undefined;
   visitorId(appId: string): string | undefined;
   bootRequest(appId: string, settings: NormalizedSettings): BootRequest;
-  /** `refused`: called when the server answers this session's events or updates with 401. */
-  sessionStarted(session: Session, personId?: string, refused?: () => void): void;
-  /** Logout: deliver what the person left, revoke the session, wipe their data, new visitor id. */
-  sessionEnded(session: Session | null, appId: string | undefined): void;
+  /**
+   * Saves the session and starts its events. `resumedToken`: the stored session the boot request
+   * carried; `refused`: called when the server answers this session's events with 401.
+   */
+  sessionStarted(session: Session, personId: string | undefined, resumedToken: string | undefined, refused: () => void): void;
+  /**
+   * Logout: deliver what the person left (their events, and what `updates`, their session's update
+   * sender, has not delivered yet), revoke the session, wipe their data, new visitor id.
+   */
+  sessionEnded(session: Session | null, appId: string | undefined, updates?: UpdateSender): void;
   trackEvent(appId: string, event: TrackedEvent): void;
-  sendUpdate(session: Session, patch: UpdatePatch, delivered: (response: UpdateResponse) => void): void;
   /**
    * The page is being hidden (and may never come back): unsent events go out by beacon. They stay
    * in the durable queue until acknowledged, so a beacon that is lost costs nothing, and one that
@@ -54,11 +68,18 @@ export interface MessengerEffects {
    * the page changes before the window opens, the next page load (whose window is fresh) sends it.
    */
   patchHeld(session: Session, patch: UpdatePatch | null, personId?: string, lead?: boolean): void;
-  /** The patch a previous page held for the session this boot resumed, taken out of Storage. */
-  takeCarriedPatch(session: Session, personId: string | undefined): UpdatePatch | null;
-  /** Ends every retry under way (event batches, updates): the messenger was stopped. */
+  /** The patch a previous page held for the session this boot resumed (`resumedToken`), taken out of Storage. */
+  takeCarriedPatch(session: Session, personId: string | undefined, resumedToken: string | undefined): UpdatePatch | null;
+  /** Ends the event queues' retries: the messenger was stopped (its children end their own). */
   stop(): void;
 }
+
+/** `request`, with the server's refusal of its session (a 401) told to `refused`. */
+export const heardRefusal = <T>(request: Promise<T>, refused: () => void): Promise<T> =>
+  request.catch((error: unknown) => {
+    if (toTransportError(error).status === 401) refused();
+    throw error;
+  });
 
 /** The session token a held update was saved by (undefined when none or unreadable). */
 function heldBy(raw: string | undefined): unknown {
@@ -75,9 +96,6 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
   const random = platform.random ?? Math.random;
   const { storage, transport } = platform;
   const queues = new Map<string, EventQueue>();
-  let updates: { token: string; sender: UpdateSender } | null = null;
-  // The stored session token each app's last boot request resumed (a boot makes a new token).
-  const resumedTokens = new Map<string, string | undefined>();
 
   function queueFor(appId: string): EventQueue {
     let queue = queues.get(appId);
@@ -97,7 +115,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
   }
 
   /** Sends a person's last events and updates, then (`end`) ends their session on the server. */
-  function farewell(session: Session, events: TrackedEvent[], sender: UpdateSender | null, end = true) {
+  function farewell(session: Session, events: TrackedEvent[], sender?: UpdateSender, end = true) {
     const delivered: Promise<unknown>[] = [];
     if (sender) delivered.push(sender.idle());
     let queue: EventQueue | undefined;
@@ -125,22 +143,6 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       });
   }
 
-  // Who hears that the server refused the current session (a 401 on its events or updates).
-  let refusal: { token: string; refused: () => void } | null = null;
-  function watched<T>(session: Session, request: Promise<T>): Promise<T> {
-    return request.catch((error: unknown) => {
-      if (toTransportError(error).status === 401 && refusal?.token === session.token) refusal.refused();
-      throw error;
-    });
-  }
-
-  // The current session's requests, with the server's refusal of it heard (the farewell of an ended one uses `transport`).
-  const watchedTransport: Transport = {
-    ...transport,
-    trackEvents: (session, events) => watched(session, transport.trackEvents(session, events)),
-    update: (session, body) => watched(session, transport.update(session, body)),
-  };
-
   // An effect runs inside a machine step: if it threw (a storage the page broke, a bug), xstate
   // would stop the messenger and rethrow into the page. It warns and the messenger goes on.
   function guarded<A extends unknown[], R>(what: string, effect: (...args: A) => R): (...args: A) => R | undefined;
@@ -166,7 +168,6 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
     bootRequest(appId, settings) {
       const keys = storageKeys(appId);
       const token = storage.get(keys.session);
-      resumedTokens.set(appId, token);
       const page = platform.page?.();
       return {
         app_id: appId,
@@ -178,8 +179,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
         ...(page ? { page } : {}),
       };
     },
-    sessionStarted: guarded('saving the session', (session, personId, refused) => {
-      refusal = refused ? { token: session.token, refused } : null;
+    sessionStarted: guarded('saving the session', (session, personId, theirToken, refused) => {
       const keys = storageKeys(session.app_id);
       storage.set(keys.session, session.token, {
         expiresAt: Math.min(session.expires_at, clock.now() + SESSION_LIFETIME_MS),
@@ -191,31 +191,28 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       const owner = storage.get(keys.eventOwner);
       if (owner !== undefined && personId !== undefined && owner !== personId) {
         const theirs = queue.drain();
-        const theirToken = resumedTokens.get(session.app_id);
         if (theirs.length > 0 && theirToken && theirToken !== session.token) {
           // Sent only: that session may be alive in another tab of the site, so it is not ended.
-          farewell({ app_id: session.app_id, token: theirToken, expires_at: 0 }, theirs, null, false);
+          farewell({ app_id: session.app_id, token: theirToken, expires_at: 0 }, theirs, undefined, false);
         } else if (theirs.length > 0) {
           logger.warn(`[Confab] ${theirs.length} unsent event(s) of the previous person were discarded: their session is gone`);
         }
       }
       if (personId !== undefined && personId !== owner) storage.set(keys.eventOwner, personId);
-      queue.start((batch) => watchedTransport.trackEvents(session, batch));
+      queue.start((batch) => heardRefusal(transport.trackEvents(session, batch), refused));
     }),
-    sessionEnded: guarded('ending the session', (session, appId) => {
+    sessionEnded: guarded('ending the session', (session, appId, updates) => {
       const id = session?.app_id ?? appId;
       if (!id) return;
       const keys = storageKeys(id);
       const queue = queueFor(id);
       queue.stop();
       const unsent = queue.drain();
-      const sender = updates && session && updates.token === session.token ? updates.sender : null;
-      updates = null;
       storage.remove(keys.session);
       storage.remove(keys.eventOwner);
       storage.remove(keys.heldUpdate);
       storage.set(keys.visitorId, randomId());
-      if (session) farewell(session, unsent, sender);
+      if (session) farewell(session, unsent, updates);
     }),
     trackEvent: guarded('queueing an event', (appId: string, event: TrackedEvent) => queueFor(appId).enqueue(event)),
     patchHeld: guarded('keeping a held update', (session, patch, personId, lead) => {
@@ -224,7 +221,7 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       // Released: removed only if it is still this session's (another tab may have held one since).
       else if (heldBy(storage.get(key)) === session.token) storage.remove(key);
     }),
-    takeCarriedPatch: guarded('reading a held update', (session: Session, personId: string | undefined): UpdatePatch | null => {
+    takeCarriedPatch: guarded('reading a held update', (session: Session, personId: string | undefined, resumed: string | undefined): UpdatePatch | null => {
       const key = storageKeys(session.app_id).heldUpdate;
       const raw = storage.get(key);
       if (raw === undefined) return null;
@@ -235,7 +232,6 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
         // answered with the person who held it (a boot naming someone else sends the old token
         // too, and the server finds that other person by their identity). A lead's goes to whoever
         // that visitor logs in as: the server merges the lead into them as well.
-        const resumed = resumedTokens.get(session.app_id);
         const samePerson = held.person === personId || held.lead === true;
         return resumed !== undefined && held.token === resumed && samePerson && held.patch ? held.patch : null;
       } catch {
@@ -246,27 +242,9 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
       const pending = queues.get(session.app_id)?.pending() ?? [];
       if (pending.length > 0) transport.beacon?.(session, [...pending]);
     }),
-    sendUpdate: guarded('sending an update', (session, patch, delivered) => {
-      if (!updates || updates.token !== session.token) {
-        updates = {
-          token: session.token,
-          sender: createUpdateSender({
-            session,
-            transport: watchedTransport,
-            clock,
-            logger,
-            random,
-            onDelivered: delivered,
-          }),
-        };
-      }
-      updates.sender.send(patch);
-    }),
     stop() {
       // What is queued stays in storage for the next page; only the retries here end.
       for (const queue of queues.values()) queue.stop();
-      updates?.sender.cancel();
-      updates = null;
     },
   };
 }

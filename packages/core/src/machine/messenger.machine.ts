@@ -8,19 +8,23 @@
  *                                                       └─ updates: ready ⇄ throttled
  *   BOOT as another person: booting again; SESSION_LOST while booted: booting.waiting.
  *
- * The machine decides what happens when; every piece of I/O is asked of the injected effects
- * (effects.ts) or runs in a child actor (actors.ts), so the same machine runs in any runtime and
- * in tests. Guards are in guards.ts, actions in actions.ts, the data they compute in
- * conversation-data.ts.
+ * booted's children live exactly as long as it: the realtime stream and the update sender
+ * (invoked), and the sends (a message, a read mark: spawned, each its own). Leaving booted for a
+ * shutdown or another person is a logout: the sends are stopped, and the update sender, told
+ * before it stops, ends the session with its last updates.
+ *
+ * The machine decides what happens when; every piece of I/O runs in a child actor (actors.ts) or
+ * is asked of the injected effects (effects.ts) by an action run after the transition, never
+ * while it is computed, so the same machine runs in any runtime and in tests. Guards are in
+ * guards.ts, actions in actions.ts, the data they compute in conversation-data.ts.
  */
 import { assign } from 'xstate';
 import { randomId } from '../platform/ids';
-import { bootResponseChanges, messengerActions } from './actions';
+import { bootResponseChanges, messengerActions, noUserData } from './actions';
 import type { MessengerEffects } from './effects';
 import { appIdOf, isRetryableBootFailure, messengerGuards } from './guards';
 import { messengerSetup } from './messenger.setup';
 import { DEFERRED_BEFORE_BOOT } from './messenger.types';
-import { defaultLauncherSettings } from '../commands/settings';
 import { freshUpdateWindow } from './throttle';
 import { toTransportError } from '../delivery/transport';
 import { mergeLoadedThread, upsertConversation } from './conversation-data';
@@ -32,24 +36,13 @@ export function createMessengerMachine(effects: MessengerEffects) {
   return base.extend({ guards: messengerGuards(effects), actions: messengerActions(effects, base) }).createMachine({
     id: 'messenger',
     context: ({ input }) => ({
+      ...noUserData,
       appId: input.appId,
-      settings: null,
-      launcher: defaultLauncherSettings,
       serverSettings: {},
-      session: null,
-      person: null,
-      unreadCount: 0,
-      conversations: [],
-      thread: null,
-      draft: '',
-      draftClientId: null,
-      deferred: [],
       updateWindow: freshUpdateWindow,
-      pendingPatch: null,
       bootAttempt: 0,
       sessionLosses: 0,
       sessionLostAt: 0,
-      error: null,
     }),
     initial: 'unbooted',
     states: {
@@ -102,14 +95,20 @@ export function createMessengerMachine(effects: MessengerEffects) {
       booted: {
         type: 'parallel',
         entry: ['startSession', 'replayDeferred'],
-        invoke: { src: 'realtime', input: ({ context }) => ({ session: context.session! }) },
+        // The session's children: they live exactly as long as this state.
+        invoke: [
+          { src: 'realtime', input: ({ context }) => ({ session: context.session! }) },
+          { id: 'updateSender', src: 'updateSender', input: ({ context }) => ({ session: context.session! }) },
+        ],
+        // Runs before the children stop: a logout ends the session through the update sender.
+        exit: 'logOut',
         on: {
           BOOT: [
             { guard: 'bootRepeatsSettings' },
             { guard: 'sameAppAndPerson', actions: 'updateAsBoot' },
-            { guard: 'hasAppId', target: 'booting', actions: ['endSession', 'clearUserData', 'assignBootSettings'] },
+            { guard: 'hasAppId', target: 'booting', actions: ['clearUserData', 'assignBootSettings'] },
           ],
-          SHUTDOWN: { target: 'shutDown', actions: ['endSession', 'clearUserData'] },
+          SHUTDOWN: { target: 'shutDown', actions: 'clearUserData' },
           TRACK_EVENT: { actions: 'enqueueEvent' },
           // A week-old tab, or a logout in another: the page still shows this person, so the
           // messenger boots them again with the same settings rather than going silently deaf.
@@ -125,8 +124,8 @@ export function createMessengerMachine(effects: MessengerEffects) {
           SUPPLY_EMAIL: { actions: 'supplyEmail' },
           // Heard wherever the panel is: a send that ends after the panel closed or moved on
           // must not stay "sending" in the thread kept for its return.
-          MESSAGE_SENT: { actions: 'confirmMessage' },
-          MESSAGE_FAILED: { actions: 'failMessage' },
+          MESSAGE_SENT: { actions: 'settleSend' },
+          MESSAGE_FAILED: { actions: 'settleSend' },
         },
         states: {
           panel: {

@@ -85,6 +85,8 @@ export interface MessengerContext {
    */
   draftClientId: string | null;
   deferred: MessengerEvent[];
+  /** The stored session token the last boot carried (its owner's unsent events go out under it). */
+  resumedToken: string | undefined;
   updateWindow: UpdateWindow;
   /** Throttled updates, merged, sent when the window reopens. */
   pendingPatch: UpdatePatch | null;
