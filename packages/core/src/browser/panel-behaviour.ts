@@ -1,4 +1,3 @@
-import type { View } from '../machine/messenger.types';
 import type { Part } from '../view/anatomy';
 import type { MessengerView } from '../view/connect';
 import { focusReturnTarget, type FocusableElement } from './focus-return';
@@ -14,6 +13,15 @@ export interface RenderedRoot extends DrawnNode {
 
 type Thread = { scrollHeight: number; scrollTop: number; clientHeight: number };
 
+/** The focused element as seen from the root; the document's where happy-dom throws (asked of a shadow root while another has focus). */
+function focusedFrom(element: RenderedRoot): unknown {
+  try {
+    return activeElementAt(element);
+  } catch {
+    return element.ownerDocument?.activeElement;
+  }
+}
+
 /**
  * What a render does beyond drawing, found by part under the messenger's root: the composer's
  * prefill, focus into the panel and back out where it came from, and the thread kept at its newest
@@ -22,35 +30,36 @@ type Thread = { scrollHeight: number; scrollTop: number; clientHeight: number };
  * nothing is drawn: the panel's place is remembered, so drawing it later moves no focus).
  */
 export function createPanelBehaviour(root: () => RenderedRoot | null | undefined) {
-  let placed: PanelPlace = { open: false, view: null };
+  let placed: PanelPlace = { open: false, view: null, draft: '', sending: false };
   let focusBeforeOpen: unknown = null;
-  let shown: { view: View | null; conversationId: string | undefined } | null = null;
+  // The view and conversation drawn last (null: nothing drawn): another one starts at its newest message.
+  let shown: string | null = null;
   let follow = false;
   const part = <T>(name: Part) => (root()?.querySelector(`[data-part="${name}"]`) ?? null) as T | null;
 
   return {
     beforeUpdate(view: MessengerView | null) {
-      const next = view ? { view: view.view, conversationId: view.thread?.conversationId } : null;
+      const next = view && `${view.view} ${view.thread?.conversationId}`;
       const thread = part<Thread>('thread');
-      follow = next?.view !== shown?.view || next?.conversationId !== shown?.conversationId || !thread || isAtThreadEnd(thread);
+      follow = next !== shown || !thread || isAtThreadEnd(thread);
       shown = next;
     },
     afterUpdate(view: MessengerView) {
       const { focus, prefill } = panelTransition(placed, view);
-      placed = { open: view.open, view: view.view, draft: view.draft, sending: view.sending };
+      placed = view; // one object per snapshot, never changed
       const element = root();
       if (!element) return;
       const input = part<FocusableElement & { value: string }>('input');
       if (prefill && input) input.value = view.draft;
       const target = view.focusPart === 'input' ? input : part<FocusableElement>('closeButton');
       if (focus === 'open') {
-        focusBeforeOpen = activeElementAt(element);
+        focusBeforeOpen = focusedFrom(element);
         target?.focus();
       } else if (focus === 'move') {
         target?.focus();
       } else if (focus === 'close') {
         const document = element.ownerDocument;
-        if (element.contains(activeElementAt(element) as never) || document?.activeElement === document?.body) {
+        if (element.contains(focusedFrom(element) as never) || document?.activeElement === document?.body) {
           focusReturnTarget(focusBeforeOpen, document?.body, view.launcher.visible ? part<FocusableElement>('launcher') : null)?.focus();
         }
         focusBeforeOpen = null;
