@@ -1,5 +1,6 @@
 import type { PropValue } from '@confab/core';
 
+
 /** Attribute values as core's prop getters give them: true is present, false/undefined absent (ARIA: "true"/"false"); handlers. */
 export type Attrs = Record<string, PropValue>;
 
@@ -31,6 +32,21 @@ export function elementFactory(document: Document): ElementFactory {
     const element = document.createElement(tag);
     setAttrs(element, attrs);
     element.append(...present(children));
+    return element;
+  };
+}
+
+/**
+ * Elements drawn once and bound to a view-model: `el(tag, props, children or text)` makes one and
+ * adds to `updates` what gives it its props (attributes and handlers) and its text again.
+ */
+export function boundElement<View>(h: ElementFactory, updates: Array<(view: View) => void>) {
+  return <K extends keyof HTMLElementTagNameMap>(tag: K, props: (view: View) => Attrs, children: Child[] | ((view: View) => string) = []) => {
+    const element = h(tag, {}, typeof children === 'function' ? [] : children);
+    updates.push((view) => {
+      setAttrs(element, props(view));
+      if (typeof children === 'function') element.textContent = children(view);
+    });
     return element;
   };
 }

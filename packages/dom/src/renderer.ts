@@ -1,6 +1,6 @@
 import { CHAT_ICON_PATH, HOST_ATTRIBUTE, type Messenger, type MessengerView } from '@confab/core';
 import { createPanelBehaviour } from '@confab/core/browser';
-import { elementFactory, setAttrs, present, type Attrs, type Child } from './dom-helpers';
+import { boundElement, elementFactory, present, setAttrs } from './dom-helpers';
 import { createSheets, launcherCss } from './styles';
 import { renderView, viewKey } from './views';
 
@@ -27,19 +27,11 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
 
   // The frame is drawn once; each render gives every element its getter's attributes (and text).
   const updates: Array<(view: MessengerView) => void> = [];
-  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: (view: MessengerView) => Attrs, children: Child[] | ((view: MessengerView) => string) = []) => {
-    const element = h(tag, {}, typeof children === 'function' ? [] : children);
-    updates.push((view) => {
-      setAttrs(element, props(view));
-      if (typeof children === 'function') element.textContent = children(view);
-    });
-    return element;
-  };
+  const el = boundElement(h, updates);
   const icon = document.createElementNS(SVG, 'svg');
   setAttrs(icon, { viewBox: '0 0 24 24', 'aria-hidden': true });
   icon.append(document.createElementNS(SVG, 'path'));
   icon.firstElementChild!.setAttribute('d', CHAT_ICON_PATH);
-
   const content = el('div', (view) => view.getViewProps());
   // Not drawn with the view: what a person types here (text, caret, focus) survives a reply arriving.
   const emailPrompt = el('form', (view) => view.getEmailPromptProps(), [

@@ -1,4 +1,5 @@
 import { textSegments, type MessengerView, type ThreadMessage } from '@confab/core';
+import type { ConversationSummary } from '@confab/core/protocol';
 import type { Child, ElementFactory } from './dom-helpers';
 
 /**
@@ -16,6 +17,13 @@ export function renderView(h: ElementFactory, view: MessengerView): Child[] {
       ...textSegments(item.body).map((segment) => (segment.kind === 'link' ? h('a', view.getMessageLinkProps(segment.href), [segment.text]) : segment.text)),
       ...(view.canRetry(item) ? [h('br'), h('button', view.getRetryButtonProps(item), [strings.failedRetry])] : []),
     ]);
+  const conversationItem = (conversation: ConversationSummary) =>
+    h('li', {}, [
+      h('button', view.getConversationItemProps(conversation), [
+        h('span', view.getConversationPreviewProps(), [view.previewOf(conversation) || '…']),
+        conversation.unread_count > 0 && h('span', view.getUnreadMarkProps(), [strings.unreadMark]),
+      ]),
+    ]);
   switch (view.view) {
     case 'home':
       return [
@@ -29,20 +37,9 @@ export function renderView(h: ElementFactory, view: MessengerView): Child[] {
     case 'messages':
       return [
         error,
-        view.conversations.length
-          ? h(
-              'ul',
-              view.getConversationListProps(),
-              view.conversations.map((conversation) =>
-                h('li', {}, [
-                  h('button', view.getConversationItemProps(conversation), [
-                    h('span', view.getConversationPreviewProps(), [view.previewOf(conversation) || '…']),
-                    conversation.unread_count > 0 && h('span', view.getUnreadMarkProps(), [strings.unreadMark]),
-                  ]),
-                ]),
-              ),
-            )
-          : h('p', view.getEmptyProps(), [strings.noConversations]),
+        view.conversations.length === 0
+          ? h('p', view.getEmptyProps(), [strings.noConversations])
+          : h('ul', view.getConversationListProps(), view.conversations.map(conversationItem)),
         h('button', view.getCardProps('new-message'), [strings.startConversation]),
       ];
     case 'conversation':
@@ -59,13 +56,5 @@ export function renderView(h: ElementFactory, view: MessengerView): Child[] {
 
 /** What the view shows, as a string: the content is drawn again only when this changes. */
 export function viewKey(view: MessengerView): string {
-  return JSON.stringify([
-    view.view,
-    view.language,
-    view.greeting,
-    view.error,
-    view.person,
-    view.view === 'home' || view.view === 'messages' ? view.conversations : null,
-    view.thread,
-  ]);
+  return JSON.stringify([view.view, view.language, view.greeting, view.error, view.person, view.view === 'home' || view.view === 'messages' ? view.conversations : null, view.thread]);
 }

@@ -13,15 +13,6 @@ export interface RenderedRoot extends DrawnNode {
 
 type Thread = { scrollHeight: number; scrollTop: number; clientHeight: number };
 
-/** The focused element as seen from the root; the document's where happy-dom throws (asked of a shadow root while another has focus). */
-function focusedFrom(element: RenderedRoot): unknown {
-  try {
-    return activeElementAt(element);
-  } catch {
-    return element.ownerDocument?.activeElement;
-  }
-}
-
 /**
  * What a render does beyond drawing, found by part under the messenger's root: the composer's
  * prefill, focus into the panel and back out where it came from, and the thread kept at its newest
@@ -53,13 +44,13 @@ export function createPanelBehaviour(root: () => RenderedRoot | null | undefined
       if (prefill && input) input.value = view.draft;
       const target = view.focusPart === 'input' ? input : part<FocusableElement>('closeButton');
       if (focus === 'open') {
-        focusBeforeOpen = focusedFrom(element);
+        focusBeforeOpen = activeElementAt(element);
         target?.focus();
       } else if (focus === 'move') {
         target?.focus();
       } else if (focus === 'close') {
         const document = element.ownerDocument;
-        if (element.contains(focusedFrom(element) as never) || document?.activeElement === document?.body) {
+        if (element.contains(activeElementAt(element) as never) || document?.activeElement === document?.body) {
           focusReturnTarget(focusBeforeOpen, document?.body, view.launcher.visible ? part<FocusableElement>('launcher') : null)?.focus();
         }
         focusBeforeOpen = null;
