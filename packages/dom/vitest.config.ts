@@ -8,5 +8,6 @@ export default defineProject({
     name: 'dom',
     environment: 'happy-dom',
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/happy-dom-focus.ts'],
   },
 });

@@ -64,6 +64,15 @@ export function uiSuite(harness: AdapterHarness) {
       expect(ui.part('panel')!.hidden).toBe(false);
     });
 
+    it('a handler acts on the state when its event comes, also before the framework has drawn that state', async () => {
+      const ui = await booted();
+      ui.Intercom('show');
+      // No settle: a framework that draws on its next tick still holds the closed panel's handlers.
+      ui.part('launcher')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      await ui.settle();
+      expect(ui.part('panel')!.hidden, 'Escape closed the panel that was open').toBe(true);
+    });
+
     it('home, messages, a thread, a new message: each view from its button', async () => {
       const ui = await booted();
       const id = await startConversation(ui, 'Is there a free plan?');

@@ -176,7 +176,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       const snapshot = actor.getSnapshot();
       if (snapshot !== viewFor || !view) {
         viewFor = snapshot;
-        view = connect(snapshot, send, instanceId);
+        view = connect(snapshot, send, instanceId, () => actor.getSnapshot());
       }
       return view;
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect } from '../src';
+import { connect, type UiEvent } from '../src';
 import { createHarness } from '../src/testing';
 
 async function booted(settings: Record<string, unknown> = {}) {
@@ -103,6 +103,64 @@ describe('connect(): the view-model adapters render', () => {
     expect(h.view().getRootProps()['data-alignment']).toBe('left');
   });
 
+  it('the content getters carry their handlers: cards, conversation items, retry and the email prompt only send events', async () => {
+    const h = await booted();
+    const click = (attrs: Record<string, unknown>) => (attrs.onClick as (event: UiEvent) => void)(uiEvent({}));
+    h.Intercom('show');
+    click(h.view().getCardProps('all-conversations'));
+    expect(h.view().view).toBe('messages');
+    click(h.view().getCardProps('new-message'));
+    expect(h.view()).toMatchObject({ view: 'newMessage', draft: '' });
+    h.Intercom('startConversation', 'Hello');
+    await h.clock.settle();
+    const conversationId = h.view().conversations[0]!.id;
+    h.Intercom('showSpace', 'home');
+    expect(h.view().getCardProps('recent')).toMatchObject({ class: 'confab-card', 'data-action': 'recent', 'data-conversation-id': conversationId });
+    click(h.view().getCardProps('recent'));
+    expect(h.view()).toMatchObject({ view: 'conversation', thread: { conversationId } });
+    h.Intercom('showMessages');
+    click(h.view().getConversationItemProps(h.view().conversations[0]!));
+    expect(h.view().thread?.conversationId).toBe(conversationId);
+    expect(h.view().threadLoading).toBe(false);
+  });
+
+  it('the email prompt submits the trimmed address once, nothing when it is empty', async () => {
+    const h = await booted({ user_id: undefined, name: undefined });
+    const supplied: string[] = [];
+    h.Intercom('onUserEmailSupplied', (email: string) => supplied.push(email));
+    h.Intercom('startConversation', 'Hi');
+    await h.clock.settle();
+    const submit = (value: string) => {
+      const event = uiEvent({ currentTarget: { elements: { namedItem: (name: string) => (name === 'email' ? { value } : null) } } });
+      (h.view().getEmailPromptProps().onSubmit as (event: UiEvent) => void)(event);
+      return event;
+    };
+    expect(submit('   ').defaultPrevented).toBe(true);
+    await h.clock.settle();
+    expect(supplied).toEqual([]);
+    submit(' lead@example.com ');
+    await h.clock.settle();
+    expect(supplied).toEqual(['lead@example.com']);
+  });
+
+  it("a handler reads the state when it runs: a view's composer does not send again once a send started", async () => {
+    const h = await booted();
+    h.Intercom('showNewMessage');
+    const drawn = h.view();
+    const field = (value: string) => ({ value });
+    const submit = (view: typeof drawn, input: { value: string }) =>
+      (view.getComposerProps().onSubmit as (event: UiEvent) => void)(uiEvent({ currentTarget: { elements: { namedItem: () => input } } }));
+    const first = field('First');
+    submit(drawn, first);
+    expect(first.value, 'sent, so cleared').toBe('');
+    expect(h.view().sending).toBe(true);
+    const second = field('Typed while it sends');
+    submit(drawn, second);
+    expect(second.value, 'not sent: kept').toBe('Typed while it sends');
+    await h.clock.settle();
+    expect(h.server.conversationsOf(h.server.people()[0]!.id)).toHaveLength(1);
+  });
+
   it('is a pure function of the snapshot: the same snapshot gives the same fields', async () => {
     const h = await booted();
     const snapshot = h.messenger.getSnapshot();
@@ -124,3 +182,14 @@ describe('connect(): the view-model adapters render', () => {
     expect(h.view().open).toBe(false);
   });
 });
+
+function uiEvent(fields: { currentTarget?: unknown }): UiEvent & { defaultPrevented: boolean } {
+  return {
+    defaultPrevented: false,
+    preventDefault() {
+      this.defaultPrevented = true;
+    },
+    stopPropagation() {},
+    currentTarget: fields.currentTarget ?? null,
+  };
+}

@@ -1,6 +1,7 @@
 import type { PropValue } from '@confab/core';
 
-/** Attribute values as core's prop getters give them: true is present, false/undefined absent; handlers. */
+
+/** Attribute values as core's prop getters give them: true is present, false/undefined absent (ARIA: "true"/"false"); handlers. */
 export type Attrs = Record<string, PropValue>;
 
 /**
@@ -10,33 +11,42 @@ export type Attrs = Record<string, PropValue>;
  */
 export function setAttrs(element: Element, attrs: Attrs): void {
   for (const [name, value] of Object.entries(attrs)) {
-    if (typeof value === 'function') {
-      (element as unknown as Record<string, unknown>)[name.toLowerCase()] = value;
-    } else if (value === undefined || value === false) {
-      if (name.startsWith('aria-') && value === false) element.setAttribute(name, 'false');
-      else element.removeAttribute(name);
-    } else if (value === true) {
-      element.setAttribute(name, name.startsWith('aria-') ? 'true' : '');
-    } else {
-      element.setAttribute(name, String(value));
-    }
+    if (typeof value === 'function') (element as unknown as Record<string, unknown>)[name.toLowerCase()] = value;
+    else if (name.startsWith('aria-') && typeof value === 'boolean') element.setAttribute(name, String(value));
+    else if (value === undefined || value === false) element.removeAttribute(name);
+    else element.setAttribute(name, value === true ? '' : String(value));
   }
 }
 
-type Child = Node | string | null | undefined | false;
+export type Child = Node | string | null | undefined | false;
+export type ElementFactory = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, children?: Child[]) => HTMLElementTagNameMap[K];
 
-/** A small element factory: text children become text nodes, never markup. */
-export function h<K extends keyof HTMLElementTagNameMap>(
-  document: Document,
-  tag: K,
-  attrs: Attrs = {},
-  children: Child[] = [],
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  setAttrs(element, attrs);
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
-  return element;
+/** Children to append: null, undefined and false left out (`append` makes text nodes of strings, never markup). */
+export function present(children: Child[]): Array<Node | string> {
+  return children.filter((child): child is Node | string => !!child);
+}
+
+/** A small element factory on `document`: `h(tag, attrs, children)`. */
+export function elementFactory(document: Document): ElementFactory {
+  return (tag, attrs = {}, children = []) => {
+    const element = document.createElement(tag);
+    setAttrs(element, attrs);
+    element.append(...present(children));
+    return element;
+  };
+}
+
+/**
+ * Elements drawn once and bound to a view-model: `el(tag, props, children or text)` makes one and
+ * adds to `updates` what gives it its props (attributes and handlers) and its text again.
+ */
+export function boundElement<View>(h: ElementFactory, updates: Array<(view: View) => void>) {
+  return <K extends keyof HTMLElementTagNameMap>(tag: K, props: (view: View) => Attrs, children: Child[] | ((view: View) => string) = []) => {
+    const element = h(tag, {}, typeof children === 'function' ? [] : children);
+    updates.push((view) => {
+      setAttrs(element, props(view));
+      if (typeof children === 'function') element.textContent = children(view);
+    });
+    return element;
+  };
 }

@@ -4,7 +4,6 @@ import { defineComponent, h, onMounted, ref, watch, type SlotsType } from 'vue';
 import { useMessengerView } from './use-intercom';
 import { renderView, type MessageSlotProps } from './views';
 
-
 /** Slot props for the launcher's content (the button itself, its label and badge stay). */
 export interface LauncherSlotProps {
   open: boolean;
@@ -68,7 +67,7 @@ export const ConfabMessenger = defineComponent({
         h('div', view.getViewProps(), renderView(view, slots.message)),
         h('form', view.getComposerProps(), [
           h('textarea', view.getInputProps()),
-          h('button', view.getSendButtonProps(), view.sending ? view.strings.sending : view.strings.send),
+          h('button', view.getSendButtonProps(), view.sendLabel),
         ]),
       ]);
     }

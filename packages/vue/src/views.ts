@@ -1,4 +1,4 @@
-import { MESSAGE_LINK_REL, textSegments, type MessengerView, type ThreadMessage } from '@confab/core';
+import { textSegments, type MessengerView, type ThreadMessage } from '@confab/core';
 import { h, type Slot, type VNode } from 'vue';
 
 /** Slot props for one message: the message, who wrote it, and its body as text and link segments. */
@@ -8,63 +8,53 @@ export interface MessageSlotProps {
   segments: ReturnType<typeof textSegments>;
 }
 
-const card = (action: string, onClick: () => void, children: Array<VNode | string>, extra: Record<string, string> = {}) =>
-  h('button', { type: 'button', class: 'confab-card', 'data-action': action, ...extra, onClick }, children);
-
-const errorLine = (view: MessengerView) => (view.error ? [h('div', { role: 'alert' }, view.error)] : []);
-
-/** The panel's content for the current view, from the view-model alone (the DOM adapter's views, in Vue). */
-export function renderView(view: MessengerView, messageSlot: Slot | undefined): VNode[] {
+/** The panel's content for the current view: markup over core's getters (the DOM adapter's views, in Vue). */
+export function renderView(view: MessengerView, messageSlot: Slot | undefined): Array<VNode | null> {
   const { strings } = view;
+  const error = view.error ? h('div', view.getErrorProps(), view.error) : null;
+  const recent = view.recentConversation;
   switch (view.view) {
-    case 'home': {
-      const nodes = [
+    case 'home':
+      return [
         h('div', view.getGreetingProps(), [h('h3', view.greeting), h('p', strings.intro)]),
-        ...errorLine(view),
-        card('new-message', () => view.showNewMessage(), [h('strong', strings.startConversation), h('span', { class: 'confab-muted' }, strings.intro)]),
+        error,
+        h('button', view.getCardProps('new-message'), [h('strong', strings.startConversation), h('span', view.getCardNoteProps(), strings.intro)]),
+        recent && h('button', view.getCardProps('recent'), [h('strong', strings.recentConversation), h('span', view.getCardNoteProps(), view.previewOf(recent))]),
+        h('button', view.getCardProps('all-conversations'), strings.seeAllConversations),
       ];
-      const recent = view.recentConversation;
-      if (recent) {
-        nodes.push(
-          card('recent', () => view.openConversation(recent.id), [h('strong', strings.recentConversation), h('span', { class: 'confab-muted' }, view.previewOf(recent))], {
-            'data-conversation-id': recent.id,
-          }),
-        );
-      }
-      nodes.push(card('all-conversations', () => view.showMessages(), [strings.seeAllConversations]));
-      return nodes;
-    }
     case 'messages':
       return [
-        ...errorLine(view),
+        error,
         view.conversations.length === 0
-          ? h('p', { class: 'confab-empty' }, strings.noConversations)
+          ? h('p', view.getEmptyProps(), strings.noConversations)
           : h(
               'ul',
               view.getConversationListProps(),
               view.conversations.map((conversation) =>
                 h('li', { key: conversation.id }, [
-                  h('button', { ...view.getConversationItemProps(conversation), onClick: () => view.openConversation(conversation.id) }, [
-                    h('span', { class: 'confab-preview' }, view.previewOf(conversation) || '…'),
-                    conversation.unread_count > 0 ? h('span', { class: 'confab-unread-mark' }, strings.unreadMark) : null,
+                  h('button', view.getConversationItemProps(conversation), [
+                    h('span', view.getConversationPreviewProps(), view.previewOf(conversation) || '…'),
+                    conversation.unread_count > 0 ? h('span', view.getUnreadMarkProps(), strings.unreadMark) : null,
                   ]),
                 ]),
               ),
             ),
-        card('new-message', () => view.showNewMessage(), [strings.startConversation]),
+        h('button', view.getCardProps('new-message'), strings.startConversation),
       ];
-    case 'conversation': {
-      const thread = view.thread;
-      const items =
-        !thread || (thread.loading && thread.messages.length === 0)
-          ? [h('li', { class: 'confab-empty' }, strings.loading)]
-          : thread.messages.map((message) => messageItem(view, message, messageSlot));
-      const nodes = [...errorLine(view), h('ol', view.getThreadProps(), items)];
-      if (view.emailPromptShown) nodes.push(emailPrompt(view));
-      return nodes;
-    }
+    case 'conversation':
+      return [
+        error,
+        h('ol', view.getThreadProps(), view.threadLoading ? [h('li', view.getEmptyProps(), strings.loading)] : view.thread!.messages.map((message) => messageItem(view, message, messageSlot))),
+        view.emailPromptShown
+          ? h('form', view.getEmailPromptProps(), [
+              h('label', view.getEmailLabelProps(), strings.emailPrompt),
+              h('input', view.getEmailInputProps()),
+              h('button', view.getEmailSubmitProps(), '→'),
+            ])
+          : null,
+      ];
     case 'newMessage':
-      return [...errorLine(view), h('div', { class: 'confab-empty' }, strings.intro)];
+      return [error, h('div', view.getEmptyProps(), strings.intro)];
     default:
       return [];
   }
@@ -72,40 +62,11 @@ export function renderView(view: MessengerView, messageSlot: Slot | undefined): 
 
 function messageItem(view: MessengerView, message: ThreadMessage, messageSlot: Slot | undefined): VNode {
   const props: MessageSlotProps = { message, author: view.authorOf(message), segments: textSegments(message.body) };
-  const content = messageSlot
-    ? messageSlot(props)
-    : [
-        h('span', { class: 'confab-author' }, props.author),
-        // Text and anchors only: a body is never parsed as markup.
-        ...props.segments.map((segment) =>
-          segment.kind === 'text' ? segment.text : h('a', { href: segment.href, target: '_blank', rel: MESSAGE_LINK_REL }, segment.text),
-        ),
-      ];
-  const clientId = message.client_id;
-  const retry =
-    message.status === 'failed' && clientId
-      ? [h('br'), h('button', { type: 'button', class: 'confab-retry', onClick: () => view.retryMessage(clientId) }, view.strings.failedRetry)]
-      : [];
-  return h('li', { key: message.id, ...view.getMessageProps(message) }, [...content, ...retry]);
-}
-
-function emailPrompt(view: MessengerView): VNode {
-  const { strings } = view;
-  return h(
-    'form',
-    {
-      ...view.getEmailPromptProps(),
-      onSubmit(event: Event) {
-        event.preventDefault();
-        const field = (event.currentTarget as HTMLFormElement).elements.namedItem('email') as HTMLInputElement | null;
-        const email = field?.value.trim();
-        if (email) view.supplyEmail(email);
-      },
-    },
-    [
-      h('label', view.getEmailLabelProps(), strings.emailPrompt),
-      h('input', view.getEmailInputProps()),
-      h('button', { type: 'submit' }, '→'),
-    ],
-  );
+  return h('li', { key: message.id, ...view.getMessageProps(message) }, [
+    ...(messageSlot
+      ? messageSlot(props)
+      : // Text and anchors only: a body is never parsed as markup.
+        [h('span', view.getMessageAuthorProps(), props.author), ...props.segments.map((segment) => (segment.kind === 'text' ? segment.text : h('a', view.getMessageLinkProps(segment.href), segment.text)))]),
+    ...(view.canRetry(message) ? [h('br'), h('button', view.getRetryButtonProps(message), view.strings.failedRetry)] : []),
+  ]);
 }

@@ -6,9 +6,6 @@ export interface FocusableElement {
   focus(): void;
 }
 
-const isFocusable = (value: unknown): value is FocusableElement =>
-  typeof value === 'object' && value !== null && 'isConnected' in value && typeof (value as FocusableElement).focus === 'function';
-
 /**
  * Where focus returns when the panel closes: to what had it when the panel opened, if that is
  * still on the page, was not the page's body (the panel opened by `Intercom('show')` with
@@ -18,6 +15,8 @@ const isFocusable = (value: unknown): value is FocusableElement =>
 export function focusReturnTarget(opener: unknown, body: unknown, launcher: FocusableElement | null): FocusableElement | null {
   // Inside a messenger (this one's launcher, or another component's panel on the same page): its
   // own launcher is the place, not a button that may be hidden by now.
-  const inMessenger = (opener as { closest?: (selector: string) => unknown } | null)?.closest?.(OWN_UI_SELECTOR);
-  return isFocusable(opener) && opener.isConnected && opener !== body && !inMessenger ? opener : launcher;
+  const candidate = opener as (Partial<FocusableElement> & { closest?(selector: string): unknown }) | null;
+  return candidate?.isConnected && candidate !== body && !candidate.closest?.(OWN_UI_SELECTOR) && typeof candidate.focus === 'function'
+    ? (candidate as FocusableElement)
+    : launcher;
 }

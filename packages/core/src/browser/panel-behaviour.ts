@@ -1,4 +1,3 @@
-import type { View } from '../machine/messenger.types';
 import type { Part } from '../view/anatomy';
 import type { MessengerView } from '../view/connect';
 import { focusReturnTarget, type FocusableElement } from './focus-return';
@@ -22,22 +21,23 @@ type Thread = { scrollHeight: number; scrollTop: number; clientHeight: number };
  * nothing is drawn: the panel's place is remembered, so drawing it later moves no focus).
  */
 export function createPanelBehaviour(root: () => RenderedRoot | null | undefined) {
-  let placed: PanelPlace = { open: false, view: null };
+  let placed: PanelPlace = { open: false, view: null, draft: '', sending: false };
   let focusBeforeOpen: unknown = null;
-  let shown: { view: View | null; conversationId: string | undefined } | null = null;
+  // The view and conversation drawn last (null: nothing drawn): another one starts at its newest message.
+  let shown: string | null = null;
   let follow = false;
   const part = <T>(name: Part) => (root()?.querySelector(`[data-part="${name}"]`) ?? null) as T | null;
 
   return {
     beforeUpdate(view: MessengerView | null) {
-      const next = view ? { view: view.view, conversationId: view.thread?.conversationId } : null;
+      const next = view && `${view.view} ${view.thread?.conversationId}`;
       const thread = part<Thread>('thread');
-      follow = next?.view !== shown?.view || next?.conversationId !== shown?.conversationId || !thread || isAtThreadEnd(thread);
+      follow = next !== shown || !thread || isAtThreadEnd(thread);
       shown = next;
     },
     afterUpdate(view: MessengerView) {
       const { focus, prefill } = panelTransition(placed, view);
-      placed = { open: view.open, view: view.view, draft: view.draft, sending: view.sending };
+      placed = view; // one object per snapshot, never changed
       const element = root();
       if (!element) return;
       const input = part<FocusableElement & { value: string }>('input');

@@ -4,8 +4,8 @@ import type { View } from '../machine/messenger.types';
 export interface PanelPlace {
   open: boolean;
   view: View | null;
-  draft?: string;
-  sending?: boolean;
+  draft: string;
+  sending: boolean;
 }
 
 /**
@@ -22,8 +22,7 @@ export function panelTransition(previous: PanelPlace, next: PanelPlace): { focus
   const composing = next.view === 'newMessage' && !next.sending;
   const prefill =
     (viewChanged && (next.view === 'newMessage' || previous.view === 'newMessage')) ||
-    // (An adapter that does not pass draft and sending gets the view changes only.)
-    (composing && !viewChanged && ((previous.draft !== undefined && next.draft !== previous.draft) || previous.sending === true));
+    (composing && !viewChanged && (next.draft !== previous.draft || previous.sending));
   return { focus, prefill };
 }
 

@@ -4,6 +4,7 @@ import { isCloseKey, isSendKey } from './keys';
 import type { MessengerEvent, Thread, ThreadMessage, View } from '../machine/messenger.types';
 import type { ConversationSummary } from '../protocol/wire';
 import { isOpen, isSending, isThrottled, lifecycleOf, viewOf, type Lifecycle, type MessengerSnapshot } from '../machine/selectors';
+import { MESSAGE_LINK_REL } from './text-segments';
 import type { LauncherSettings } from '../commands/settings';
 
 /** What the getters' handlers read of a DOM event (core reads no DOM globals: it only describes them). */
@@ -19,6 +20,10 @@ type KeyEvent = UiEvent & { key: string; shiftKey: boolean; isComposing: boolean
 /** An attribute (true present, false/undefined absent), or a handler named `onClick`, `onSubmit`, `onKeydown`. */
 export type PropValue = string | number | boolean | undefined | ((event: UiEvent) => void);
 type Attrs = Record<string, PropValue>;
+/** What a form's submit handler reads of its form (`currentTarget`): a named field. */
+type FormTarget = { elements: { namedItem(name: string): unknown } };
+/** The home view's cards, by their `data-action`: start a conversation, the recent one, all of them. */
+export type Card = 'new-message' | 'recent' | 'all-conversations';
 
 export interface MessengerView {
   lifecycle: Lifecycle;
@@ -37,9 +42,13 @@ export interface MessengerView {
   conversations: ConversationSummary[];
   recentConversation: ConversationSummary | null;
   thread: Thread | null;
+  /** The thread is not drawn yet: its messages are loading and none is known. */
+  threadLoading: boolean;
   /** What the composer holds in the new-message view (`showNewMessage(text)`, or a send that failed); '' elsewhere. */
   draft: string;
   sending: boolean;
+  /** The send button's text: "Send", or "Sending…" while a new conversation is being started. */
+  sendLabel: string;
   error: string | null;
   /** The panel header's title for the current view. */
   title: string;
@@ -55,6 +64,8 @@ export interface MessengerView {
   previewOf(conversation: ConversationSummary): string;
   /** Who wrote a message, as the thread labels it. */
   authorOf(message: ThreadMessage): string;
+  /** A message that failed to send and can be sent again (its retry button shows). */
+  canRetry(message: ThreadMessage): boolean;
 
   // Intents: they only send events.
   toggle(): void;
@@ -69,7 +80,8 @@ export interface MessengerView {
   retryMessage(clientId: string): void;
   supplyEmail(email: string): void;
 
-  // Prop getters: attributes (data-*, ARIA) and handlers each adapter spreads onto its element.
+  // Prop getters: attributes (data-*, ARIA, the stylesheet's classes) and handlers each adapter
+  // spreads onto its element. Handlers act on the state when the event comes, not when drawn.
   getRootProps(): Attrs;
   getLauncherProps(): Attrs;
   getBadgeProps(): Attrs;
@@ -79,25 +91,46 @@ export interface MessengerView {
   getCloseButtonProps(): Attrs;
   getBackButtonProps(): Attrs;
   getViewProps(): Attrs;
+  /** A view's error line (role=alert), shown while `error` is set. */
+  getErrorProps(): Attrs;
+  /** What a view shows when it has nothing to list (no conversations, a thread loading, the new-message intro). */
+  getEmptyProps(): Attrs;
   getGreetingProps(): Attrs;
+  getCardProps(card: Card): Attrs;
+  /** The line under a card's title (the intro, the recent conversation's preview). */
+  getCardNoteProps(): Attrs;
   getConversationListProps(): Attrs;
   getConversationItemProps(conversation: ConversationSummary): Attrs;
+  getConversationPreviewProps(): Attrs;
+  getUnreadMarkProps(): Attrs;
   getThreadProps(): Attrs;
   getMessageProps(message: ThreadMessage): Attrs;
+  getMessageAuthorProps(): Attrs;
+  /** A link in a message body: it opens elsewhere, and is somebody else's content. */
+  getMessageLinkProps(href: string): Attrs;
+  getRetryButtonProps(message: ThreadMessage): Attrs;
   getComposerProps(): Attrs;
   getInputProps(): Attrs;
   getSendButtonProps(): Attrs;
   getEmailPromptProps(): Attrs;
   getEmailLabelProps(): Attrs;
   getEmailInputProps(): Attrs;
+  getEmailSubmitProps(): Attrs;
 }
 
 /**
  * The view-model every adapter renders (zag's connect): plain fields read off the machine's
  * state, intents that send events, and prop getters with data-part/data-state and ARIA.
- * `instanceId` (one per messenger) prefixes every id the getters give.
+ * `instanceId` (one per messenger) prefixes every id the getters give. `current` is the machine's
+ * state when a handler runs: a framework that draws later than the state changes may still hold
+ * this view's handlers then, and they must not act on what was (Escape on a panel just opened).
  */
-export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEvent) => void, instanceId: string): MessengerView {
+export function connect(
+  snapshot: MessengerSnapshot,
+  send: (event: MessengerEvent) => void,
+  instanceId: string,
+  current: () => MessengerSnapshot = () => snapshot,
+): MessengerView {
   const { context } = snapshot;
   // Ids a label or ARIA reference points at: one messenger's never match another's on the page.
   const panelId = `${instanceId}-panel`;
@@ -116,6 +149,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
 
   const teamName = context.serverSettings.team_name;
   const thread = view === 'conversation' ? context.thread : null;
+  const recent = context.conversations[0] ?? null;
 
   return {
     lifecycle,
@@ -137,10 +171,12 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
     greeting: context.serverSettings.greeting ?? (name ? strings.greetingNamed(name) : strings.greeting),
     teamName,
     conversations: context.conversations,
-    recentConversation: context.conversations[0] ?? null,
+    recentConversation: recent,
     thread,
+    threadLoading: !thread || (thread.loading && thread.messages.length === 0),
     draft: view === 'newMessage' ? context.draft : '',
     sending,
+    sendLabel: sending ? strings.sending : strings.send,
     error: context.error,
     title: titleOf(view, strings, teamName),
     composerShown,
@@ -149,6 +185,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
     badgeText: unreadCount > 99 ? '99+' : String(unreadCount),
     previewOf: (conversation) => conversation.last_message?.body.replace(/\s+/g, ' ').slice(0, 140) ?? '',
     authorOf: (message) => (message.author === 'person' ? strings.you : (message.author_name ?? strings.team)),
+    canRetry: (message) => message.status === 'failed' && !!message.client_id,
 
     toggle: () => send({ type: 'TOGGLE' }),
     show: () => send({ type: 'SHOW' }),
@@ -170,7 +207,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       dir: 'ltr',
       lang: language,
       onKeydown(event) {
-        if (open && isCloseKey(event as KeyEvent)) {
+        if (isCloseKey(event as KeyEvent) && isOpen(current())) {
           event.stopPropagation();
           send({ type: 'HIDE' });
         }
@@ -214,14 +251,34 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       onClick: () => send({ type: 'BACK' }),
     }),
     getViewProps: () => ({ ...partAttrs('view'), 'data-view': view ?? undefined }),
+    getErrorProps: () => ({ role: 'alert' }),
+    getEmptyProps: () => ({ class: 'confab-empty' }),
     getGreetingProps: () => partAttrs('greeting'),
+    getCardProps: (card) => ({
+      type: 'button',
+      class: 'confab-card',
+      'data-action': card,
+      'data-conversation-id': card === 'recent' ? recent?.id : undefined,
+      onClick: () =>
+        send(
+          card === 'recent'
+            ? { type: 'SHOW_CONVERSATION', conversationId: recent!.id }
+            : card === 'all-conversations'
+              ? { type: 'SHOW_MESSAGES' }
+              : { type: 'SHOW_NEW_MESSAGE', prefill: '' },
+        ),
+    }),
+    getCardNoteProps: () => ({ class: 'confab-muted' }),
     getConversationListProps: () => partAttrs('conversationList'),
     getConversationItemProps: (conversation) => ({
       ...partAttrs('conversationItem'),
       'data-state': conversation.unread_count > 0 ? 'unread' : 'read',
       'data-conversation-id': conversation.id,
       type: 'button',
+      onClick: () => send({ type: 'SHOW_CONVERSATION', conversationId: conversation.id }),
     }),
+    getConversationPreviewProps: () => ({ class: 'confab-preview' }),
+    getUnreadMarkProps: () => ({ class: 'confab-unread-mark' }),
     getThreadProps: () => ({ ...partAttrs('thread'), 'aria-live': 'polite' }),
     getMessageProps: (message) => ({
       ...partAttrs('message'),
@@ -229,15 +286,22 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       'data-state': message.status,
       'data-message-id': message.id,
     }),
+    getMessageAuthorProps: () => ({ class: 'confab-author' }),
+    getMessageLinkProps: (href) => ({ href, target: '_blank', rel: MESSAGE_LINK_REL }),
+    getRetryButtonProps: (message) => ({
+      type: 'button',
+      class: 'confab-retry',
+      onClick: () => send({ type: 'RETRY_MESSAGE', clientId: message.client_id! }),
+    }),
     getComposerProps: () => ({
       ...partAttrs('composer'),
       'data-state': sending ? 'sending' : 'idle',
       hidden: !composerShown,
       onSubmit(event) {
         event.preventDefault();
-        const field = (event.currentTarget as { elements: { namedItem(name: string): unknown } }).elements.namedItem('message') as { value: string };
+        const field = (event.currentTarget as FormTarget).elements.namedItem('message') as { value: string };
         const body = field.value.trim();
-        if (!body || sending) return;
+        if (!body || isSending(current())) return;
         send({ type: 'SEND_MESSAGE', body });
         field.value = '';
       },
@@ -262,7 +326,14 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       disabled: sending,
       'aria-label': strings.send,
     }),
-    getEmailPromptProps: () => ({ class: 'confab-email-prompt' }),
+    getEmailPromptProps: () => ({
+      class: 'confab-email-prompt',
+      onSubmit(event) {
+        event.preventDefault();
+        const email = ((event.currentTarget as FormTarget).elements.namedItem('email') as { value: string } | null)?.value.trim();
+        if (email) send({ type: 'SUPPLY_EMAIL', email });
+      },
+    }),
     getEmailLabelProps: () => ({ for: emailId }),
     getEmailInputProps: () => ({
       id: emailId,
@@ -273,6 +344,7 @@ export function connect(snapshot: MessengerSnapshot, send: (event: MessengerEven
       'aria-label': strings.emailPrompt,
       autocomplete: 'email',
     }),
+    getEmailSubmitProps: () => ({ type: 'submit' }),
   };
 }
 
