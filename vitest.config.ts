@@ -4,6 +4,11 @@ import { defineConfig } from 'vitest/config';
 // resolution (see vitest.shared.ts).
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'packages/*/vitest.*.config.ts', 'apps/*/vitest.config.ts', 'e2e/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'packages/*/vitest.*.config.ts',
+      'apps/*/vitest.config.ts',
+      'e2e/vitest.config.ts',
+    ],
   },
 });

@@ -30,6 +30,12 @@ for (const [name, attwOptions] of Object.entries(PACKAGES)) {
   if (status !== 0) break;
   const folder = join(root, 'packages', name);
   console.log(`check-packages: @confab/${name}`);
-  status = run('pnpm', ['exec', 'publint', '--strict'], folder) || run('pnpm', ['exec', 'attw', '--pack', '.', '--profile', 'node16', '--format', 'table-flipped', ...attwOptions], folder);
+  status =
+    run('pnpm', ['exec', 'publint', '--strict'], folder) ||
+    run(
+      'pnpm',
+      ['exec', 'attw', '--pack', '.', '--profile', 'node16', '--format', 'table-flipped', ...attwOptions],
+      folder,
+    );
 }
 process.exit(status);

@@ -208,6 +208,8 @@ const tasks = {
     exitOnFailure(tasks.install());
     exitOnFailure(ensureChromium());
     exitOnFailure(ensurePostgres());
+    // Biome: format and lint (biome.jsonc), core's layers among its rules; `pnpm format` fixes.
+    exitOnFailure(pnpm(['run', 'lint']));
     exitOnFailure(pnpm(['run', 'typecheck']));
     // The packages as they would be published (build, publint, attw); skipped when only some
     // tests are asked for (`npm test -- <vitest args>`).

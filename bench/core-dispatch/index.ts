@@ -14,7 +14,11 @@ async function bootedMessenger() {
     transport: server.transport,
     storage: createMemoryStorage(clock),
     clock,
-    logger: { warn: (message) => { throw new Error(`unexpected warning during the benchmark: ${message}`); } },
+    logger: {
+      warn: (message) => {
+        throw new Error(`unexpected warning during the benchmark: ${message}`);
+      },
+    },
     page: () => ({ url: 'https://bench.example/' }),
   });
   messenger.Intercom('boot', { app_id: 'bench', user_id: 'u1' });
@@ -62,7 +66,9 @@ const intercom = median(samples.intercom);
 const raw = median(samples.raw);
 const format = (n: number) => Math.round(n).toLocaleString('en-US');
 
-console.log(`core-dispatch (show/hide pairs on a booted messenger, median of ${ROUNDS} alternating rounds, node ${process.version})`);
+console.log(
+  `core-dispatch (show/hide pairs on a booted messenger, median of ${ROUNDS} alternating rounds, node ${process.version})`,
+);
 console.log(`  Intercom():      ${format(intercom)} commands/s`);
 console.log(`  actor.send:      ${format(raw)} events/s (baseline)`);
 console.log(`  ratio:           ${(intercom / raw).toFixed(2)}x of the baseline's throughput`);

@@ -5,14 +5,17 @@
 import http, { type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 
-
 export async function startBareServer(): Promise<{ url: URL; close(): Promise<void> }> {
   const streams = new Map<string, ServerResponse>();
   let lastId = 0;
   const server = http.createServer((request, response) => {
     const [, route, key] = (request.url ?? '').split('/');
     if (request.method === 'GET' && route === 'stream' && key) {
-      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' });
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+      });
       response.write(': bare stream\n\n');
       streams.set(key, response);
       response.on('close', () => streams.delete(key));
@@ -29,7 +32,9 @@ export async function startBareServer(): Promise<{ url: URL; close(): Promise<vo
           return;
         }
         const id = String(++lastId);
-        stream.write(`id: ${id}\nevent: message\ndata: ${JSON.stringify({ id, type: 'message', message: { author: 'team', body } })}\n\n`);
+        stream.write(
+          `id: ${id}\nevent: message\ndata: ${JSON.stringify({ id, type: 'message', message: { author: 'team', body } })}\n\n`,
+        );
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
       });
       return;
@@ -49,7 +54,6 @@ export async function startBareServer(): Promise<{ url: URL; close(): Promise<vo
       }),
   };
 }
-
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const server = await startBareServer();

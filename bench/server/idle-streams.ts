@@ -22,7 +22,20 @@ import { parseArgs } from 'node:util';
 import type { BootRequest, BootResponse, StartConversationResponse } from '@confab/core/protocol';
 import { TEAM_TOKEN } from '../../packages/server/test/server-harness';
 import { startServerProcess } from '../../packages/server/test/server-process';
-import { countsHelp, format, ms, openStream, percentile, pool, post, postJson, readCounts, seconds, timed, type OpenStream } from './shared';
+import {
+  countsHelp,
+  format,
+  ms,
+  type OpenStream,
+  openStream,
+  percentile,
+  pool,
+  post,
+  postJson,
+  readCounts,
+  seconds,
+  timed,
+} from './shared';
 
 const OPTIONS = {
   streams: { env: 'BENCH_IDLE_STREAMS', fallback: 10_000, help: 'idle streams held open on each server' },
@@ -35,7 +48,10 @@ type OptionName = keyof typeof OPTIONS;
 function readOptions(): Record<OptionName, number> {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((arg) => arg !== '--'),
-    options: { ...Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }])), help: { type: 'boolean' as const } },
+    options: {
+      ...Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }])),
+      help: { type: 'boolean' as const },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -96,7 +112,9 @@ interface Figures {
 }
 
 function startBareProcess(children: ChildProcess[]): Promise<{ url: URL; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', tsxLoader, join(import.meta.dirname, 'bare-sse-server.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(import.meta.dirname, 'bare-sse-server.ts')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let output = '';
@@ -129,19 +147,36 @@ async function confabServer(): Promise<Server> {
   const setupAgent = new http.Agent({ keepAlive: true, maxSockets: SETUP_CONCURRENCY });
   const booted = await timed(() =>
     pool(STREAMS, SETUP_CONCURRENCY, async (i) => {
-      const request: BootRequest = { app_id: APP_ID, visitor_id: `idle-visitor-${i}`, device_id: `idle-device-${i}`, identity: {}, attributes: {} };
-      visitors[i] = { token: (await postJson<BootResponse>(setupAgent, setupUrl, `${messenger}/boot`, request)).session.token, conversationId: '' };
+      const request: BootRequest = {
+        app_id: APP_ID,
+        visitor_id: `idle-visitor-${i}`,
+        device_id: `idle-device-${i}`,
+        identity: {},
+        attributes: {},
+      };
+      visitors[i] = {
+        token: (await postJson<BootResponse>(setupAgent, setupUrl, `${messenger}/boot`, request)).session.token,
+        conversationId: '',
+      };
     }),
   );
   await pool(ACTIVE, SETUP_CONCURRENCY, async (i) => {
-    const answer = await postJson<StartConversationResponse>(setupAgent, setupUrl, `${messenger}/conversations`, { body: 'Hello', client_id: `idle-start-${i}` }, {
-      authorization: `Bearer ${visitors[i]!.token}`,
-    });
+    const answer = await postJson<StartConversationResponse>(
+      setupAgent,
+      setupUrl,
+      `${messenger}/conversations`,
+      { body: 'Hello', client_id: `idle-start-${i}` },
+      {
+        authorization: `Bearer ${visitors[i]!.token}`,
+      },
+    );
     visitors[i]!.conversationId = answer.conversation.id;
   });
   setupAgent.destroy();
   await setup.kill();
-  console.log(`  Confab: ${format(STREAMS)} sessions booted in ${seconds(booted.elapsed)}, ${ACTIVE} conversations started`);
+  console.log(
+    `  Confab: ${format(STREAMS)} sessions booted in ${seconds(booted.elapsed)}, ${ACTIVE} conversations started`,
+  );
 
   const started = await startServerProcess(db, children);
   const url = new URL(started.url);
@@ -151,7 +186,15 @@ async function confabServer(): Promise<Server> {
     url,
     pid: started.child.pid!,
     send: async (i, body) =>
-      (await post(agent, url, `/api/v1/apps/${APP_ID}/conversations/${visitors[i]!.conversationId}/reply`, JSON.stringify({ body }), { authorization: `Bearer ${TEAM_TOKEN}` })).status,
+      (
+        await post(
+          agent,
+          url,
+          `/api/v1/apps/${APP_ID}/conversations/${visitors[i]!.conversationId}/reply`,
+          JSON.stringify({ body }),
+          { authorization: `Bearer ${TEAM_TOKEN}` },
+        )
+      ).status,
     streamPath: () => `${messenger}/stream`,
     streamHeaders: (i) => ({ authorization: `Bearer ${visitors[i]!.token}` }),
     close: async () => {
@@ -190,7 +233,9 @@ async function measure(server: Server): Promise<Figures> {
   const streams: OpenStream[] = new Array(STREAMS);
   const opened = await timed(() =>
     pool(STREAMS, SETUP_CONCURRENCY, async (i) => {
-      streams[i] = await openStream(agent, server.url, server.streamPath(i), server.streamHeaders(i), (body, at) => pending.get(body)?.(at));
+      streams[i] = await openStream(agent, server.url, server.streamPath(i), server.streamHeaders(i), (body, at) =>
+        pending.get(body)?.(at),
+      );
     }),
   );
   await sleep(SETTLE_MS);

@@ -23,20 +23,33 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
-  EVENTS_PER_REQUEST_MAX,
   type BootRequest,
   type BootResponse,
+  EVENTS_PER_REQUEST_MAX,
   type StartConversationResponse,
   type TrackedEvent,
 } from '@confab/core/protocol';
-import { openPostgres, parseConfig, startServer, type RunningServer, type ServerConfig } from '@confab/server';
+import { openPostgres, parseConfig, type RunningServer, type ServerConfig, startServer } from '@confab/server';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { startPostgres, type PostgresServer } from '../../packages/server/test/postgres-server';
+import { type PostgresServer, startPostgres } from '../../packages/server/test/postgres-server';
 import { TEAM_TOKEN as PROCESS_TOKEN } from '../../packages/server/test/server-harness';
 import { startServerProcess } from '../../packages/server/test/server-process';
 import { startBareServer } from './bare-sse-server';
-import { countsHelp, format, ms, openStream, percentile, pool, post, postJson, readCounts, seconds, timed, type OpenStream } from './shared';
+import {
+  countsHelp,
+  format,
+  ms,
+  type OpenStream,
+  openStream,
+  percentile,
+  pool,
+  post,
+  postJson,
+  readCounts,
+  seconds,
+  timed,
+} from './shared';
 
 // ---------------------------------------------------------------------------------------------
 // Options: flags (`pnpm run server -- --clients 200`) or environment variables.
@@ -46,7 +59,11 @@ const OPTIONS = {
   rounds: { env: 'BENCH_ROUNDS', fallback: 3, help: 'measured rounds of one reply per client, per server' },
   concurrency: { env: 'BENCH_CONCURRENCY', fallback: 50, help: 'replies in flight' },
   'ingest-requests': { env: 'BENCH_INGEST_REQUESTS', fallback: 500, help: 'measured POST /events requests' },
-  'ingest-sessions': { env: 'BENCH_INGEST_SESSIONS', fallback: 10, help: 'sessions sending events, one request in flight each' },
+  'ingest-sessions': {
+    env: 'BENCH_INGEST_SESSIONS',
+    fallback: 10,
+    help: 'sessions sending events, one request in flight each',
+  },
 } as const;
 
 /** sqlite: one process on a file; postgres: one process; postgres-2: two processes on one database. */
@@ -69,12 +86,17 @@ function readOptions(): Record<OptionName, number> {
   if (values.help) {
     console.log('bench/server options (flag or environment variable):');
     for (const line of countsHelp(OPTIONS)) console.log(line);
-    console.log(`  --deployments <list>  BENCH_DEPLOYMENTS  comma-separated, of ${DEPLOYMENT_KINDS.join(', ')} (default all; the first is measured beside the bare baseline)`);
+    console.log(
+      `  --deployments <list>  BENCH_DEPLOYMENTS  comma-separated, of ${DEPLOYMENT_KINDS.join(', ')} (default all; the first is measured beside the bare baseline)`,
+    );
     process.exit(0);
   }
-  const deployments = (values.deployments ?? process.env.BENCH_DEPLOYMENTS ?? DEPLOYMENT_KINDS.join(',')).split(',').map((d) => d.trim());
+  const deployments = (values.deployments ?? process.env.BENCH_DEPLOYMENTS ?? DEPLOYMENT_KINDS.join(','))
+    .split(',')
+    .map((d) => d.trim());
   const unknown = deployments.filter((d) => !(DEPLOYMENT_KINDS as readonly string[]).includes(d));
-  if (unknown.length > 0 || deployments.length === 0) throw new Error(`--deployments takes ${DEPLOYMENT_KINDS.join(', ')}; got ${JSON.stringify(unknown)}`);
+  if (unknown.length > 0 || deployments.length === 0)
+    throw new Error(`--deployments takes ${DEPLOYMENT_KINDS.join(', ')}; got ${JSON.stringify(unknown)}`);
   chosenDeployments = deployments as DeploymentKind[];
   const result = readCounts(OPTIONS, values);
   return result;
@@ -221,7 +243,12 @@ const BASELINE_SCHEMA = `
 `;
 
 /** Raw better-sqlite3: one transaction per batch, with the server's pragmas (packages/server/src/db/sqlite.ts). */
-function rawInsertBaseline(file: string, warmup: TrackedEvent[][], measured: TrackedEvent[][], sessions: number): { elapsed: number; rows: number } {
+function rawInsertBaseline(
+  file: string,
+  warmup: TrackedEvent[][],
+  measured: TrackedEvent[][],
+  sessions: number,
+): { elapsed: number; rows: number } {
   const db = new SQLite(file);
   try {
     db.pragma('journal_mode = WAL');
@@ -230,7 +257,9 @@ function rawInsertBaseline(file: string, warmup: TrackedEvent[][], measured: Tra
     db.pragma('busy_timeout = 5000');
     db.exec(BASELINE_SCHEMA);
     const people = Array.from({ length: sessions }, (_, s) => `person-${s}`);
-    const addPerson = db.prepare(`insert into "people" ("id", "app_id", "role", "visitor_id", "attributes", "created_at", "updated_at") values (?, ?, 'lead', ?, '{}', ?, ?)`);
+    const addPerson = db.prepare(
+      `insert into "people" ("id", "app_id", "role", "visitor_id", "attributes", "created_at", "updated_at") values (?, ?, 'lead', ?, '{}', ?, ?)`,
+    );
     for (const id of people) addPerson.run(id, APP_ID, `visitor-${id}`, Date.now(), Date.now());
     const insert = db.prepare(
       `insert into "events" ("app_id", "id", "person_id", "name", "metadata", "created_at", "received_at") values (?, ?, ?, ?, ?, ?, ?) on conflict ("person_id", "id") do nothing`,
@@ -238,7 +267,15 @@ function rawInsertBaseline(file: string, warmup: TrackedEvent[][], measured: Tra
     const insertBatch = db.transaction((personId: string, events: TrackedEvent[]) => {
       const receivedAt = Date.now();
       for (const event of events) {
-        insert.run(APP_ID, event.id, personId, event.name, event.metadata ? JSON.stringify(event.metadata) : null, event.created_at, receivedAt);
+        insert.run(
+          APP_ID,
+          event.id,
+          personId,
+          event.name,
+          event.metadata ? JSON.stringify(event.metadata) : null,
+          event.created_at,
+          receivedAt,
+        );
       }
     });
     warmup.forEach((events, r) => {
@@ -295,7 +332,11 @@ async function postgresDeployment(postgres: PostgresServer, processes: 1 | 2): P
   const count = async () => {
     const { db: reader, close } = openPostgres(db, { max: 1 });
     try {
-      const row = await reader.selectFrom('events').select(reader.fn.countAll<number>().as('n')).where('app_id', '=', APP_ID).executeTakeFirstOrThrow();
+      const row = await reader
+        .selectFrom('events')
+        .select(reader.fn.countAll<number>().as('n'))
+        .where('app_id', '=', APP_ID)
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     } finally {
       await close();
@@ -303,7 +344,13 @@ async function postgresDeployment(postgres: PostgresServer, processes: 1 | 2): P
   };
   if (processes === 1) {
     const server = await startInProcess(db);
-    return { name: 'PostgreSQL, 1 process', urls: [new URL(server.url)], teamToken: TEAM_TOKEN, storedEvents: count, close: () => server.close() };
+    return {
+      name: 'PostgreSQL, 1 process',
+      urls: [new URL(server.url)],
+      teamToken: TEAM_TOKEN,
+      storedEvents: count,
+      close: () => server.close(),
+    };
   }
   // Two server processes of their own (the bench's process is the clients' and the baseline's).
   const children: ChildProcess[] = [];
@@ -323,7 +370,24 @@ async function startInProcess(db: string): Promise<RunningServer> {
   // The rate limits cannot be switched off: set them to the largest values the config accepts. Every
   // client comes from 127.0.0.1, so the address's stream cap goes too.
   const parsed = parseConfig(
-    ['--port', '0', '--host', '127.0.0.1', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', '--max-streams-per-ip', '1000000', '--team-name', 'Bench'],
+    [
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--db',
+      db,
+      '--team-token',
+      TEAM_TOKEN,
+      '--rate-limit-ip',
+      '1000000',
+      '--rate-limit-session',
+      '1000000',
+      '--max-streams-per-ip',
+      '1000000',
+      '--team-name',
+      'Bench',
+    ],
     {},
   );
   if (parsed === 'help') throw new Error('parseConfig answered help');
@@ -372,7 +436,8 @@ async function cleanUp() {
 }
 
 const rate = (n: number, elapsed: number) => `${format((n * 1000) / elapsed)}/s`;
-const count = (list: OpenStream[], key: 'ownMessages' | 'otherEvents' | 'endedEarly') => list.reduce((n, s) => n + Number(s[key]), 0);
+const count = (list: OpenStream[], key: 'ownMessages' | 'otherEvents' | 'endedEarly') =>
+  list.reduce((n, s) => n + Number(s[key]), 0);
 
 interface Figures {
   name: string;
@@ -396,7 +461,10 @@ function merged(results: RoundResult[]) {
  * of them are delivered by the other one), then the ingest. With `withBaseline`, the bare server's
  * rounds alternate with these, on streams of the same visitors.
  */
-async function measure(deployment: Deployment, withBaseline: boolean): Promise<{ figures: Figures; baseline?: ReturnType<typeof merged> }> {
+async function measure(
+  deployment: Deployment,
+  withBaseline: boolean,
+): Promise<{ figures: Figures; baseline?: ReturnType<typeof merged> }> {
   const { urls } = deployment;
   const at = (i: number) => urls[i % urls.length]!;
   const label = deployment.name;
@@ -406,7 +474,14 @@ async function measure(deployment: Deployment, withBaseline: boolean): Promise<{
   const visitors: Array<{ token: string; conversationId: string }> = new Array(CLIENTS);
   const booted = await timed(() =>
     pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
-      const request: BootRequest = { app_id: APP_ID, visitor_id: `bench-visitor-${i}`, device_id: `bench-device-${i}`, identity: {}, attributes: {}, page: { url: 'https://shop.example/' } };
+      const request: BootRequest = {
+        app_id: APP_ID,
+        visitor_id: `bench-visitor-${i}`,
+        device_id: `bench-device-${i}`,
+        identity: {},
+        attributes: {},
+        page: { url: 'https://shop.example/' },
+      };
       const answer = await postJson<BootResponse>(setupAgent, at(i), `${messenger}/boot`, request);
       visitors[i] = { token: answer.session.token, conversationId: '' };
     }),
@@ -414,9 +489,15 @@ async function measure(deployment: Deployment, withBaseline: boolean): Promise<{
   const started = await timed(() =>
     pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
       const visitor = visitors[i]!;
-      const answer = await postJson<StartConversationResponse>(setupAgent, at(i), `${messenger}/conversations`, { body: 'Hello, is anyone there?', client_id: `bench-start-${i}` }, {
-        authorization: `Bearer ${visitor.token}`,
-      });
+      const answer = await postJson<StartConversationResponse>(
+        setupAgent,
+        at(i),
+        `${messenger}/conversations`,
+        { body: 'Hello, is anyone there?', client_id: `bench-start-${i}` },
+        {
+          authorization: `Bearer ${visitor.token}`,
+        },
+      );
       visitor.conversationId = answer.conversation.id;
     }),
   );
@@ -424,7 +505,13 @@ async function measure(deployment: Deployment, withBaseline: boolean): Promise<{
   const confabStreams: OpenStream[] = [];
   const confabOpened = await timed(() =>
     pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
-      const stream = await openStream(confabStreamAgent, at(i), `${messenger}/stream`, { authorization: `Bearer ${visitors[i]!.token}` }, (body, when) => onArrival(i, body, when));
+      const stream = await openStream(
+        confabStreamAgent,
+        at(i),
+        `${messenger}/stream`,
+        { authorization: `Bearer ${visitors[i]!.token}` },
+        (body, when) => onArrival(i, body, when),
+      );
       streams.push(stream);
       confabStreams.push(stream);
     }),
@@ -433,7 +520,13 @@ async function measure(deployment: Deployment, withBaseline: boolean): Promise<{
   if (withBaseline) {
     const bareStreamAgent = newAgent();
     await pool(CLIENTS, SETUP_CONCURRENCY, async (i) => {
-      const stream = await openStream(bareStreamAgent, bare!.url, `/stream/${i}`, { authorization: `Bearer ${visitors[i]!.token}` }, (body, when) => onArrival(i, body, when));
+      const stream = await openStream(
+        bareStreamAgent,
+        bare!.url,
+        `/stream/${i}`,
+        { authorization: `Bearer ${visitors[i]!.token}` },
+        (body, when) => onArrival(i, body, when),
+      );
       streams.push(stream);
       bareStreams.push(stream);
     });
@@ -452,20 +545,34 @@ async function measure(deployment: Deployment, withBaseline: boolean): Promise<{
     name: 'Confab',
     send: async (i, body) =>
       (
-        await post(replyAgent, at(i + round), `${team}/conversations/${visitors[i]!.conversationId}/reply`, JSON.stringify({ body }), {
-          authorization: `Bearer ${deployment.teamToken}`,
-        })
+        await post(
+          replyAgent,
+          at(i + round),
+          `${team}/conversations/${visitors[i]!.conversationId}/reply`,
+          JSON.stringify({ body }),
+          {
+            authorization: `Bearer ${deployment.teamToken}`,
+          },
+        )
       ).status,
   };
   const bareTarget: Target = {
     name: 'bare node:http',
-    send: async (i, body) => (await post(replyAgent, bare!.url, `/send/${i}`, JSON.stringify({ body }), { authorization: `Bearer ${TEAM_TOKEN}` })).status,
+    send: async (i, body) =>
+      (
+        await post(replyAgent, bare!.url, `/send/${i}`, JSON.stringify({ body }), {
+          authorization: `Bearer ${TEAM_TOKEN}`,
+        })
+      ).status,
   };
   const targets = withBaseline ? [confabTarget, bareTarget] : [confabTarget];
   const all = new Map<Target, RoundResult[]>(targets.map((t) => [t, []]));
   for (round = 0; round <= ROUNDS; round++) {
     for (const target of targets) {
-      const result = await latencyRound(target, `${target === confabTarget ? 'c' : 'b'}${round}-${urls.length}-${label.length}`);
+      const result = await latencyRound(
+        target,
+        `${target === confabTarget ? 'c' : 'b'}${round}-${urls.length}-${label.length}`,
+      );
       const name = round === 0 ? 'warm-up' : `round ${round}`;
       console.log(`  ${name.padEnd(8)} ${target.name.padEnd(15)} ${describeRound(result)}`);
       if (round > 0) all.get(target)!.push(result);
@@ -498,10 +605,13 @@ async function measure(deployment: Deployment, withBaseline: boolean): Promise<{
     const bodies = batches.map((events) => JSON.stringify({ events }));
     return pool(bodies.length, INGEST_SESSIONS, async (r) => {
       const session = ingestSessions[r % INGEST_SESSIONS]!;
-      const answer = await post(ingestAgent, session.url, `${messenger}/events`, bodies[r]!, { authorization: `Bearer ${session.token}` });
+      const answer = await post(ingestAgent, session.url, `${messenger}/events`, bodies[r]!, {
+        authorization: `Bearer ${session.token}`,
+      });
       const accepted = answer.status === 200 ? (JSON.parse(answer.text) as { accepted: string[] }).accepted.length : 0;
       if (answer.status !== 200 || accepted !== EVENTS_PER_REQUEST_MAX) {
-        const key = answer.status === 200 ? `200 with ${accepted} accepted` : `${answer.status} ${answer.text.slice(0, 120)}`;
+        const key =
+          answer.status === 200 ? `200 with ${accepted} accepted` : `${answer.status} ${answer.text.slice(0, 120)}`;
         ingestFailures.set(key, (ingestFailures.get(key) ?? 0) + 1);
       }
     });
@@ -523,7 +633,15 @@ async function measure(deployment: Deployment, withBaseline: boolean): Promise<{
   if (latency.lost) problems.push(`${label}: some messages were not delivered`);
   closeConnections();
   return {
-    figures: { name: label, p50: latency.p50, p99: latency.p99, n: latency.latencies.length, lost: latency.lost, eventsPerSecond, problems },
+    figures: {
+      name: label,
+      p50: latency.p50,
+      p99: latency.p99,
+      n: latency.latencies.length,
+      lost: latency.lost,
+      eventsPerSecond,
+      problems,
+    },
     ...(withBaseline ? { baseline: merged(all.get(bareTarget)!) } : {}),
   };
 }
@@ -545,7 +663,8 @@ async function main() {
       const server = postgres;
       cleanups.push(() => server.stop());
     }
-    const deployment = kind === 'sqlite' ? await sqliteDeployment() : await postgresDeployment(postgres!, kind === 'postgres' ? 1 : 2);
+    const deployment =
+      kind === 'sqlite' ? await sqliteDeployment() : await postgresDeployment(postgres!, kind === 'postgres' ? 1 : 2);
     cleanups.push(() => deployment.close());
     const measured = await measure(deployment, index === 0);
     results.push(measured.figures);
@@ -560,13 +679,20 @@ async function main() {
   const raw = rawInsertBaseline(join(baselineFolder, 'raw.sqlite'), warmupBatches, measuredBatches, INGEST_SESSIONS);
   const rawEventsPerSecond = (INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX * 1000) / raw.elapsed;
   const expectedRows = (INGEST_WARMUP_REQUESTS + INGEST_REQUESTS) * EVENTS_PER_REQUEST_MAX;
-  console.log(`raw better-sqlite3 ingest: ${format(INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX)} events in ${seconds(raw.elapsed)} (${format(rawEventsPerSecond)} events/s; WAL, synchronous=FULL, a transaction per ${EVENTS_PER_REQUEST_MAX})`);
+  console.log(
+    `raw better-sqlite3 ingest: ${format(INGEST_REQUESTS * EVENTS_PER_REQUEST_MAX)} events in ${seconds(raw.elapsed)} (${format(rawEventsPerSecond)} events/s; WAL, synchronous=FULL, a transaction per ${EVENTS_PER_REQUEST_MAX})`,
+  );
 
   const ratio = (a: number, b: number) => `${format(a / b, 2)}×`;
   const first = results[0]!;
   console.log('');
-  console.log(`summary (ratios: against the bare node:http server for latency, raw better-sqlite3 for ingest, and against ${first.name}, all in this run)`);
-  if (baseline) console.log(`  bare node:http            reply→arrival p50 ${ms(baseline.p50)}, p99 ${ms(baseline.p99)} (n=${format(baseline.latencies.length)})`);
+  console.log(
+    `summary (ratios: against the bare node:http server for latency, raw better-sqlite3 for ingest, and against ${first.name}, all in this run)`,
+  );
+  if (baseline)
+    console.log(
+      `  bare node:http            reply→arrival p50 ${ms(baseline.p50)}, p99 ${ms(baseline.p99)} (n=${format(baseline.latencies.length)})`,
+    );
   for (const r of results) {
     console.log(
       `  ${r.name.padEnd(25)} reply→arrival p50 ${ms(r.p50)} (${baseline ? ratio(r.p50, baseline.p50) : 'n/a'} bare, ${ratio(r.p50, first.p50)} ${first.name}), ` +

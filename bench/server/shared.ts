@@ -8,7 +8,8 @@ import type { RealtimeEvent } from '@confab/core/protocol';
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
 
-export const format = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export const format = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 export const ms = (n: number) => `${format(n, n < 10 ? 2 : 1)} ms`;
 export const seconds = (milliseconds: number) => `${format(milliseconds / 1000, 2)} s`;
 
@@ -40,7 +41,13 @@ export interface Answer {
   text: string;
 }
 
-export function post(agent: http.Agent, base: URL, path: string, body: string, headers: Record<string, string> = {}): Promise<Answer> {
+export function post(
+  agent: http.Agent,
+  base: URL,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
@@ -54,7 +61,9 @@ export function post(agent: http.Agent, base: URL, path: string, body: string, h
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         response.on('error', reject);
       },
     );
@@ -64,7 +73,13 @@ export function post(agent: http.Agent, base: URL, path: string, body: string, h
   });
 }
 
-export async function postJson<T>(agent: http.Agent, base: URL, path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function postJson<T>(
+  agent: http.Agent,
+  base: URL,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const answer = await post(agent, base, path, JSON.stringify(body), headers);
   if (answer.status !== 200) throw new Error(`POST ${path}: ${answer.status} ${answer.text.slice(0, 300)}`);
   return JSON.parse(answer.text) as T;
@@ -81,7 +96,13 @@ export interface OpenStream {
   readonly endedEarly: boolean;
 }
 
-export function openStream(agent: http.Agent, base: URL, path: string, headers: Record<string, string>, onBody: (body: string, at: number) => void): Promise<OpenStream> {
+export function openStream(
+  agent: http.Agent,
+  base: URL,
+  path: string,
+  headers: Record<string, string>,
+  onBody: (body: string, at: number) => void,
+): Promise<OpenStream> {
   return new Promise((resolve, reject) => {
     let response: IncomingMessage | undefined;
     let opened = false;
@@ -90,7 +111,14 @@ export function openStream(agent: http.Agent, base: URL, path: string, headers: 
     let closing = false;
     let endedEarly = false;
     const parser = createSseParser();
-    const request = http.request({ agent, host: base.hostname, port: base.port, method: 'GET', path, headers: { accept: 'text/event-stream', ...headers } });
+    const request = http.request({
+      agent,
+      host: base.hostname,
+      port: base.port,
+      method: 'GET',
+      path,
+      headers: { accept: 'text/event-stream', ...headers },
+    });
     request.setNoDelay(true);
     const stream: OpenStream = {
       close: () => {
@@ -116,7 +144,9 @@ export function openStream(agent: http.Agent, base: URL, path: string, headers: 
       if (res.statusCode !== 200) {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => reject(new Error(`GET ${path}: ${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`)));
+        res.on('end', () =>
+          reject(new Error(`GET ${path}: ${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`)),
+        );
         return;
       }
       res.on('error', () => {});
@@ -142,7 +172,6 @@ export function openStream(agent: http.Agent, base: URL, path: string, headers: 
   });
 }
 
-
 /** A numeric option: its environment variable, default and help line. */
 export interface CountOption {
   env: string;
@@ -151,12 +180,16 @@ export interface CountOption {
 }
 
 /** Each option from its flag, else its environment variable, else its default: a positive integer. */
-export function readCounts<Name extends string>(options: Record<Name, CountOption>, values: Record<string, unknown>): Record<Name, number> {
+export function readCounts<Name extends string>(
+  options: Record<Name, CountOption>,
+  values: Record<string, unknown>,
+): Record<Name, number> {
   const result = {} as Record<Name, number>;
   for (const [name, option] of Object.entries(options) as Array<[Name, CountOption]>) {
     const raw = (values[name] as string | undefined) ?? process.env[option.env];
     const n = raw === undefined || raw === '' ? option.fallback : Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} (${option.env}) must be a positive integer, got ${JSON.stringify(raw)}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`--${name} (${option.env}) must be a positive integer, got ${JSON.stringify(raw)}`);
     result[name] = n;
   }
   return result;
@@ -164,5 +197,7 @@ export function readCounts<Name extends string>(options: Record<Name, CountOptio
 
 /** The --help lines of the numeric options. */
 export function countsHelp(options: Record<string, CountOption>): string[] {
-  return Object.entries(options).map(([name, option]) => `  --${name} <n>  ${option.env}  ${option.help} (default ${option.fallback})`);
+  return Object.entries(options).map(
+    ([name, option]) => `  --${name} <n>  ${option.env}  ${option.help} (default ${option.fallback})`,
+  );
 }

@@ -23,15 +23,20 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../e2e/test/browser';
 import { WIDGET_PATH } from '../../e2e/test/build-widget';
-import { startConfab, type Confab } from '../../e2e/test/confab';
-import { loaderSnippet, startSite, type Site } from '../../e2e/test/site';
+import { type Confab, startConfab } from '../../e2e/test/confab';
+import { loaderSnippet, type Site, startSite } from '../../e2e/test/site';
 
 // ---------------------------------------------------------------------------------------------
 // Options
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: { loads: { type: 'string' }, warmup: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } },
+  options: {
+    loads: { type: 'string' },
+    warmup: { type: 'string' },
+    verbose: { type: 'boolean' },
+    help: { type: 'boolean' },
+  },
   strict: true,
   allowPositionals: false,
 });
@@ -44,7 +49,8 @@ if (values.help) {
 }
 function count(raw: string | undefined, fallback: number, name: string, min: number): number {
   const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
   return n;
 }
 const LOADS = count(values.loads ?? process.env.BENCH_LOADS, 15, 'loads', 1);
@@ -208,7 +214,10 @@ async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what}: no launcher on screen within ${LOAD_TIMEOUT_MS} ms`)), LOAD_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`${what}: no launcher on screen within ${LOAD_TIMEOUT_MS} ms`)),
+          LOAD_TIMEOUT_MS,
+        );
       }),
     ]);
   } finally {
@@ -216,14 +225,22 @@ async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   }
 }
 
-async function load(browser: Browser, site: Site, confab: Confab, variant: Variant, id: string, traced: boolean): Promise<Load> {
+async function load(
+  browser: Browser,
+  site: Site,
+  confab: Confab,
+  variant: Variant,
+  id: string,
+  traced: boolean,
+): Promise<Load> {
   site.page({ html: pageHtml(variant, confab, `bench-${id}`), script: BASELINE_SCRIPT });
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   let tracing = false;
   try {
     const page: Page = await context.newPage();
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') note(`${variant}: console.${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning')
+        note(`${variant}: console.${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => note(`${variant}: uncaught: ${error.message}`));
     if (traced) {
@@ -233,7 +250,8 @@ async function load(browser: Browser, site: Site, confab: Confab, variant: Varia
     await page.goto(site.url);
     await withTimeout(page.evaluate('window.__bench.done'), `${variant} load ${id}`);
     const r = (await page.evaluate('window.__bench.result()')) as InPage;
-    if (r.scriptStart === null || r.scriptEnd === null) throw new Error(`${variant} load ${id}: no resource timing for ${SCRIPT_PATH[variant]}`);
+    if (r.scriptStart === null || r.scriptEnd === null)
+      throw new Error(`${variant} load ${id}: no resource timing for ${SCRIPT_PATH[variant]}`);
     const scriptEnd = r.scriptEnd;
     const longtasks = r.longtasks?.filter((t) => t.start + t.duration > r.scriptStart! && t.start < r.visible) ?? null;
     const result: Load = {
@@ -248,8 +266,18 @@ async function load(browser: Browser, site: Site, confab: Confab, variant: Varia
     if (variant === 'confab' && r.bootStart === null) note('confab: no resource timing entry for the boot request');
     if (traced) {
       tracing = false;
-      const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
-      Object.assign(result, longestTask(Array.isArray(trace) ? trace : trace.traceEvents, `${site.url}${SCRIPT_PATH[variant]}`, scriptEnd, r.visible));
+      const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as
+        | { traceEvents: TraceEvent[] }
+        | TraceEvent[];
+      Object.assign(
+        result,
+        longestTask(
+          Array.isArray(trace) ? trace : trace.traceEvents,
+          `${site.url}${SCRIPT_PATH[variant]}`,
+          scriptEnd,
+          r.visible,
+        ),
+      );
     }
     return result;
   } finally {
@@ -282,12 +310,25 @@ function longestTask(events: TraceEvent[], scriptUrl: string, scriptEnd: number,
   const end = longest.ts + longest.dur!;
   let what: TraceEvent | undefined;
   for (const e of events) {
-    if (e.ph === 'X' && onMain(e) && e.cat?.includes('devtools.timeline') && e.ts >= longest.ts && e.ts + (e.dur ?? 0) <= end && (e.dur ?? 0) > (what?.dur ?? -1)) what = e;
+    if (
+      e.ph === 'X' &&
+      onMain(e) &&
+      e.cat?.includes('devtools.timeline') &&
+      e.ts >= longest.ts &&
+      e.ts + (e.dur ?? 0) <= end &&
+      (e.dur ?? 0) > (what?.dur ?? -1)
+    )
+      what = e;
   }
   const label = what
     ? `${what.name}${what.name === 'EvaluateScript' ? ` ${new URL(String(what.args?.data?.url)).pathname}` : ''} ${(what.dur! / 1000).toFixed(1)} ms`
     : 'no devtools.timeline event';
-  return { longestTask: longest.dur! / 1000, longestTaskWhat: label, evaluateScript: evaluate.dur! / 1000, evaluateDelay: (evaluate.ts - from) / 1000 };
+  return {
+    longestTask: longest.dur! / 1000,
+    longestTaskWhat: label,
+    evaluateScript: evaluate.dur! / 1000,
+    evaluateDelay: (evaluate.ts - from) / 1000,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,13 +345,24 @@ const p90 = (xs: number[]) => percentile(xs, 0.9);
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a');
 const pick = (loads: Load[], variant: Variant, key: keyof Load) =>
-  loads.filter((l) => l.variant === variant).map((l) => l[key]).filter((v): v is number => typeof v === 'number');
+  loads
+    .filter((l) => l.variant === variant)
+    .map((l) => l[key])
+    .filter((v): v is number => typeof v === 'number');
 
 function verboseLine(pass: string, i: number, l: Load) {
-  const parts = [`total ${ms(l.total)}`, l.evaluated !== null ? `mounted +${ms(l.evaluated)}` : '', l.bootSent !== null ? `boot sent +${ms(l.bootSent)}` : ''];
+  const parts = [
+    `total ${ms(l.total)}`,
+    l.evaluated !== null ? `mounted +${ms(l.evaluated)}` : '',
+    l.bootSent !== null ? `boot sent +${ms(l.bootSent)}` : '',
+  ];
   if (l.bootTrip !== null) parts.push(`boot trip ${ms(l.bootTrip)}`, `after boot ${ms(l.afterBoot!)}`);
   parts.push(`longtask API ${l.longtaskApi === null ? 'n/a' : ms(l.longtaskApi)}`);
-  if (l.longestTask !== undefined) parts.push(`longest task ${ms(l.longestTask)} (${l.longestTaskWhat})`, `EvaluateScript ${ms(l.evaluateScript!)} from +${ms(l.evaluateDelay!)}`);
+  if (l.longestTask !== undefined)
+    parts.push(
+      `longest task ${ms(l.longestTask)} (${l.longestTaskWhat})`,
+      `EvaluateScript ${ms(l.evaluateScript!)} from +${ms(l.evaluateDelay!)}`,
+    );
   console.log(`    ${pass} #${i} ${l.variant.padEnd(8)} ${parts.filter(Boolean).join(', ')}`);
 }
 
@@ -345,8 +397,14 @@ try {
 
   const total = { confab: pick(timed, 'confab', 'total'), baseline: pick(timed, 'baseline', 'total') };
   const task = { confab: pick(traced, 'confab', 'longestTask'), baseline: pick(traced, 'baseline', 'longestTask') };
-  const evaluate = { confab: pick(traced, 'confab', 'evaluateScript'), baseline: pick(traced, 'baseline', 'evaluateScript') };
-  const delay = { confab: pick(traced, 'confab', 'evaluateDelay'), baseline: pick(traced, 'baseline', 'evaluateDelay') };
+  const evaluate = {
+    confab: pick(traced, 'confab', 'evaluateScript'),
+    baseline: pick(traced, 'baseline', 'evaluateScript'),
+  };
+  const delay = {
+    confab: pick(traced, 'confab', 'evaluateDelay'),
+    baseline: pick(traced, 'baseline', 'evaluateDelay'),
+  };
   const apiTasks = { confab: pick(timed, 'confab', 'longtaskApi'), baseline: pick(timed, 'baseline', 'longtaskApi') };
   /** What the longest tasks mostly were (their longest devtools.timeline event), with counts. */
   const kinds = (variant: Variant) => {
@@ -355,12 +413,19 @@ try {
       const kind = l.longestTaskWhat!.replace(/ [\d.]+ ms$/, '');
       counts.set(kind, (counts.get(kind) ?? 0) + 1);
     }
-    return [...counts].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${n}/${LOADS}`).join(', ');
+    return [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, n]) => `${kind} ${n}/${LOADS}`)
+      .join(', ');
   };
   const over50 = (xs: number[]) => xs.filter((x) => x > 0).length;
 
-  console.log(`widget-boot (${browser.version()} headless, ${LOADS} loads per variant untraced and ${LOADS} traced, after ${WARMUP} warm-up rounds; alternating; a fresh context each)`);
-  console.log(`  confab.js: ${(widget.length / 1024).toFixed(1)} KB min, ${(gzipSync(widget, { level: 9 }).length / 1024).toFixed(1)} KB gzip; baseline script: ${Buffer.byteLength(BASELINE_SCRIPT)} bytes`);
+  console.log(
+    `widget-boot (${browser.version()} headless, ${LOADS} loads per variant untraced and ${LOADS} traced, after ${WARMUP} warm-up rounds; alternating; a fresh context each)`,
+  );
+  console.log(
+    `  confab.js: ${(widget.length / 1024).toFixed(1)} KB min, ${(gzipSync(widget, { level: 9 }).length / 1024).toFixed(1)} KB gzip; baseline script: ${Buffer.byteLength(BASELINE_SCRIPT)} bytes`,
+  );
   console.log(
     `  script → launcher on screen: confab median ${ms(median(total.confab))} (p90 ${ms(p90(total.confab))}), baseline median ${ms(median(total.baseline))} (p90 ${ms(p90(total.baseline))}), ratio ${ratio(median(total.confab), median(total.baseline))} (p90 ${ratio(p90(total.confab), p90(total.baseline))})`,
   );

@@ -4,17 +4,28 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { MESSENGER_CSS } from '@confab/core/browser';
+import { build } from 'esbuild';
 
 const widgetPath = fileURLToPath(new URL('../../packages/dom/dist/confab.js', import.meta.url));
-const budget = JSON.parse(readFileSync(new URL('../../packages/dom/size-budget.json', import.meta.url), 'utf8')) as { gzip: number; target: number };
+const budget = JSON.parse(readFileSync(new URL('../../packages/dom/size-budget.json', import.meta.url), 'utf8')) as {
+  gzip: number;
+  target: number;
+};
 
-const sizes = (bytes: Uint8Array) => ({ min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli: brotliCompressSync(bytes).length });
+const sizes = (bytes: Uint8Array) => ({
+  min: bytes.length,
+  gzip: gzipSync(bytes, { level: 9 }).length,
+  brotli: brotliCompressSync(bytes).length,
+});
 
 const widget = sizes(readFileSync(widgetPath));
 const floorBuild = await build({
-  stdin: { contents: "import { setup, createActor } from 'xstate'; globalThis.__floor = [setup, createActor];", resolveDir: fileURLToPath(new URL('../../packages/core/', import.meta.url)), loader: 'js' },
+  stdin: {
+    contents: "import { setup, createActor } from 'xstate'; globalThis.__floor = [setup, createActor];",
+    resolveDir: fileURLToPath(new URL('../../packages/core/', import.meta.url)),
+    loader: 'js',
+  },
   bundle: true,
   minify: true,
   format: 'iife',
@@ -55,7 +66,11 @@ for (const library of ['xstate', 'valibot', 'cookie']) shares.push([library, who
 const stylesheet = gzipSync(MESSENGER_CSS, { level: 9 }).length;
 shares.push(['stylesheet (MESSENGER_CSS)', stylesheet]);
 const confabCode = (await bundledGzip(['xstate', 'valibot', 'cookie'])) - stylesheet;
-console.log(`  where the gzip bytes go (esbuild-minified rebuild, ${kb(whole)} whole; each share is what leaving it out saves):`);
+console.log(
+  `  where the gzip bytes go (esbuild-minified rebuild, ${kb(whole)} whole; each share is what leaving it out saves):`,
+);
 for (const [what, bytes] of shares) console.log(`    ${what.padEnd(28)} ${kb(bytes)}`);
 console.log(`    ${'Confab code without them'.padEnd(28)} ${kb(confabCode)}`);
-console.log(`  budget (gzip):          ${widget.gzip} of ${budget.gzip} bytes checked by the tests; target ${budget.target} (${widget.gzip <= budget.target ? 'met' : `${widget.gzip - budget.target} bytes over`})`);
+console.log(
+  `  budget (gzip):          ${widget.gzip} of ${budget.gzip} bytes checked by the tests; target ${budget.target} (${widget.gzip <= budget.target ? 'met' : `${widget.gzip - budget.target} bytes over`})`,
+);

@@ -4,7 +4,7 @@
 // and drives the hook's functions through `window.site`; the provider's callbacks log to `window.hookLog`.
 import { useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
-import { IntercomProvider, useIntercom, type IntercomProps } from 'react-use-intercom';
+import { type IntercomProps, IntercomProvider, useIntercom } from 'react-use-intercom';
 
 interface SiteConfig {
   apiBase?: string;

@@ -13,7 +13,8 @@ export default function setup() {
   // tsup's own CLI from the dom package, through this Node: no pnpm needed on PATH.
   const require = createRequire(join(DOM_PACKAGE, 'package.json'));
   const tsupRoot = dirname(require.resolve('tsup/package.json'));
-  const bin = (JSON.parse(readFileSync(join(tsupRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.tsup!;
+  const bin = (JSON.parse(readFileSync(join(tsupRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin
+    .tsup!;
   rmSync(join(DOM_PACKAGE, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [join(tsupRoot, bin)], { cwd: DOM_PACKAGE, stdio: 'pipe' });
   if (!existsSync(WIDGET_PATH)) throw new Error(`the widget build did not produce ${WIDGET_PATH}`);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { parseConfig, startServer, type RunningServer } from '@confab/server';
+import { parseConfig, type RunningServer, startServer } from '@confab/server';
 import { WIDGET_PATH } from './build-widget';
 
 export const TEAM_TOKEN = 'e2e-team-token-0123456789abcdef';
@@ -10,13 +10,31 @@ export const TEAM_TOKEN = 'e2e-team-token-0123456789abcdef';
 export async function startConfab(corsOrigins: string[]) {
   const folder = mkdtempSync(join(tmpdir(), 'confab-e2e-'));
   const config = parseConfig(
-    ['--port', '0', '--db', join(folder, 'confab.sqlite'), '--team-token', TEAM_TOKEN, '--team-name', 'Acme Support', '--rate-limit-ip', '100000', '--rate-limit-session', '100000', '--max-streams-per-ip', '100000'],
+    [
+      '--port',
+      '0',
+      '--db',
+      join(folder, 'confab.sqlite'),
+      '--team-token',
+      TEAM_TOKEN,
+      '--team-name',
+      'Acme Support',
+      '--rate-limit-ip',
+      '100000',
+      '--rate-limit-session',
+      '100000',
+      '--max-streams-per-ip',
+      '100000',
+    ],
     {},
   );
   if (config === 'help') throw new Error('unreachable: no --help given');
   // The server also hands out the widget, as a self-hosted Confab does: a page that loads the
   // script from here needs no api_base.
-  const server: RunningServer = await startServer({ ...config, corsOrigins }, { staticRoots: [{ root: dirname(WIDGET_PATH), files: [basename(WIDGET_PATH)] }] });
+  const server: RunningServer = await startServer(
+    { ...config, corsOrigins },
+    { staticRoots: [{ root: dirname(WIDGET_PATH), files: [basename(WIDGET_PATH)] }] },
+  );
   // biome-ignore lint/suspicious/noExplicitAny: a test reads JSON answers by the shape it expects; the server's schemas are what the tests check, not this type.
   async function team<T = any>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${server.url}/api/v1/apps/acme${path}`, {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type RunningDemo } from '../../apps/demo/src/demo';
+import { type RunningDemo, startDemo } from '../../apps/demo/src/demo';
 import { launchChromium } from './browser';
 
 let folder: string;
@@ -24,8 +24,12 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-async function contacts(query: string): Promise<Array<{ user_id?: string; email?: string; name?: string; email_verified: boolean }>> {
-  const response = await fetch(`${demo.apiBase}/api/v1/apps/demo/contacts?${query}`, { headers: { authorization: `Bearer ${demo.teamToken}` } });
+async function contacts(
+  query: string,
+): Promise<Array<{ user_id?: string; email?: string; name?: string; email_verified: boolean }>> {
+  const response = await fetch(`${demo.apiBase}/api/v1/apps/demo/contacts?${query}`, {
+    headers: { authorization: `Bearer ${demo.teamToken}` },
+  });
   return ((await response.json()) as { contacts: never[] }).contacts;
 }
 
@@ -47,17 +51,27 @@ describe('the demo site page, on a server with a secret', () => {
       if (message.type() === 'warning') warnings.push(message.text());
     });
     await page.goto(demo.siteUrl);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { Intercom: { booted?: boolean } }).Intercom.booted)).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { Intercom: { booted?: boolean } }).Intercom.booted))
+      .toBe(true);
 
     await bootFromForm(page, { user_id: 'e2e-jwt', email: 'jay@example.com', name: 'Jay', proof: 'intercom_user_jwt' });
-    await expect.poll(() => contacts('user_id=e2e-jwt')).toEqual([expect.objectContaining({ email: 'jay@example.com', name: 'Jay', email_verified: true })]);
+    await expect
+      .poll(() => contacts('user_id=e2e-jwt'))
+      .toEqual([expect.objectContaining({ email: 'jay@example.com', name: 'Jay', email_verified: true })]);
 
     // Booting as someone else is a shutdown then a boot; the user_hash signs the user_id only.
     await bootFromForm(page, { user_id: 'e2e-hash', email: 'hal@example.com', name: 'Hal', proof: 'user_hash' });
-    await expect.poll(() => contacts('user_id=e2e-hash')).toEqual([expect.objectContaining({ email: 'hal@example.com', name: 'Hal', email_verified: false })]);
+    await expect
+      .poll(() => contacts('user_id=e2e-hash'))
+      .toEqual([expect.objectContaining({ email: 'hal@example.com', name: 'Hal', email_verified: false })]);
 
     await bootFromForm(page, { user_id: 'e2e-none', email: '', name: 'Nobody', proof: 'none' });
-    await expect.poll(() => warnings.some((w) => /\[Confab\] Intercom\('boot'\) failed \(401\): identity verification is on/.test(w))).toBe(true);
+    await expect
+      .poll(() =>
+        warnings.some((w) => /\[Confab\] Intercom\('boot'\) failed \(401\): identity verification is on/.test(w)),
+      )
+      .toBe(true);
     expect(await contacts('user_id=e2e-none')).toEqual([]);
     await context.close();
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildPages } from '../../apps/demo/src/build-pages';
-import { startDemo, type RunningDemo } from '../../apps/demo/src/demo';
+import { type RunningDemo, startDemo } from '../../apps/demo/src/demo';
 import { launchChromium, SCREENSHOTS } from './browser';
 
 let folder: string;
@@ -17,7 +17,12 @@ let context: BrowserContext | null = null;
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'confab-framework-demos-'));
   await buildPages(join(folder, 'pages'));
-  demo = await startDemo({ port: 0, db: join(folder, 'demo.sqlite'), pagesBuildDir: join(folder, 'pages'), logger: false });
+  demo = await startDemo({
+    port: 0,
+    db: join(folder, 'demo.sqlite'),
+    pagesBuildDir: join(folder, 'pages'),
+    logger: false,
+  });
   browser = await launchChromium();
 });
 afterEach(async () => {
@@ -69,7 +74,10 @@ describe.each([
     await part(page, 'input').press('Enter');
     await expect.poll(() => part(page, 'message').allTextContents()).toEqual([`You${text}`]);
 
-    const { conversations } = await team<{ conversations: Array<{ id: string; last_message: { body: string } }> }>('GET', '/conversations');
+    const { conversations } = await team<{ conversations: Array<{ id: string; last_message: { body: string } }> }>(
+      'GET',
+      '/conversations',
+    );
     const conversation = conversations.find((c) => c.last_message.body === text);
     expect(conversation).toBeDefined();
     await team('POST', `/conversations/${conversation!.id}/reply`, { body: 'Hi from the team', author_name: 'Sam' });
@@ -91,17 +99,27 @@ describe.each([
     const page = await context.newPage();
     await page.goto(url());
     await expect.poll(() => state(page, 'isBooted')).toBe('true');
-    const contacts = async (query: string) => (await team<{ contacts: Array<{ role: string; user_id?: string; email_verified: boolean }> }>('GET', `/contacts?${query}`)).contacts;
+    const contacts = async (query: string) =>
+      (
+        await team<{ contacts: Array<{ role: string; user_id?: string; email_verified: boolean }> }>(
+          'GET',
+          `/contacts?${query}`,
+        )
+      ).contacts;
 
     await page.fill('input[name="user_id"]', `${name}-jwt-user`);
     await page.fill('input[name="email"]', `${name}@example.com`);
     await page.locator('[data-command="boot"]').click();
-    await expect.poll(() => contacts(`user_id=${name}-jwt-user`)).toEqual([expect.objectContaining({ role: 'user', email_verified: true })]);
+    await expect
+      .poll(() => contacts(`user_id=${name}-jwt-user`))
+      .toEqual([expect.objectContaining({ role: 'user', email_verified: true })]);
 
     await page.fill('input[name="user_id"]', '');
     await page.fill('input[name="email"]', `${name}-only@example.com`);
     await page.locator('[data-command="boot"]').click();
-    await expect.poll(() => contacts(`email=${name}-only@example.com`)).toEqual([expect.objectContaining({ role: 'user', email_verified: true })]);
+    await expect
+      .poll(() => contacts(`email=${name}-only@example.com`))
+      .toEqual([expect.objectContaining({ role: 'user', email_verified: true })]);
   });
 
   it('works under a strict Content-Security-Policy, with no violation and its styles applied', async () => {
@@ -116,7 +134,9 @@ describe.each([
     await page.addInitScript(() => {
       const violations: string[] = [];
       (window as unknown as { cspViolations: string[] }).cspViolations = violations;
-      document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
     await page.goto(url());
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
@@ -127,6 +147,8 @@ describe.each([
     expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
     // The policy is in force: an inline style attribute, which the adapters never write, is refused.
     await page.evaluate(() => document.body.setAttribute('style', 'color: red'));
-    await expect.poll(() => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations.join())).toMatch(/^style-src/);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations.join()))
+      .toMatch(/^style-src/);
   });
 });

@@ -6,8 +6,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser';
 import { bundleClientSite } from './client-sites';
-import { startConfab, type Confab } from './confab';
-import { startSite, type Site } from './site';
+import { type Confab, startConfab } from './confab';
+import { type Site, startSite } from './site';
 
 let browser: Browser;
 let site: Site;
@@ -17,7 +17,10 @@ let reactBundle: string;
 let context: BrowserContext | null = null;
 
 beforeAll(async () => {
-  [sdkBundle, reactBundle] = await Promise.all([bundleClientSite('intercom-sdk-site.ts'), bundleClientSite('react-use-intercom-site.tsx')]);
+  [sdkBundle, reactBundle] = await Promise.all([
+    bundleClientSite('intercom-sdk-site.ts'),
+    bundleClientSite('react-use-intercom-site.tsx'),
+  ]);
   site = await startSite();
   confab = await startConfab([site.url]);
   browser = await launchChromium();
@@ -78,26 +81,42 @@ const part = (page: Page, name: string) => page.locator(`[data-part="${name}"]`)
 const hookLog = (page: Page) => page.evaluate(() => (window as unknown as { hookLog: string[] }).hookLog);
 /** Calls one of the functions the site's bundle exposes as `window.site` (the client's own API). */
 const call = (page: Page, name: string, ...args: unknown[]) =>
-  page.evaluate(([n, a]) => (window as unknown as { site: Record<string, (...x: unknown[]) => unknown> }).site[n as string]!(...(a as unknown[])), [name, args] as const);
+  page.evaluate(
+    ([n, a]) =>
+      (window as unknown as { site: Record<string, (...x: unknown[]) => unknown> }).site[n as string]!(
+        ...(a as unknown[]),
+      ),
+    [name, args] as const,
+  );
 
 async function contact(userId: string) {
-  const { contacts } = await confab.team<{ contacts: Array<{ id: string; name?: string; email?: string; attributes: { custom_attributes?: Record<string, unknown> } }> }>(
-    'GET',
-    `/contacts?user_id=${encodeURIComponent(userId)}`,
-  );
+  const { contacts } = await confab.team<{
+    contacts: Array<{
+      id: string;
+      name?: string;
+      email?: string;
+      attributes: { custom_attributes?: Record<string, unknown> };
+    }>;
+  }>('GET', `/contacts?user_id=${encodeURIComponent(userId)}`);
   return contacts[0];
 }
 
 async function conversationOf(userId: string) {
   const person = await contact(userId);
   if (!person) return undefined;
-  const { conversations } = await confab.team<{ conversations: Array<{ id: string; contact: { id: string } }> }>('GET', '/conversations');
+  const { conversations } = await confab.team<{ conversations: Array<{ id: string; contact: { id: string } }> }>(
+    'GET',
+    '/conversations',
+  );
   return conversations.find((c) => c.contact.id === person.id);
 }
 
 describe('@intercom/messenger-js-sdk 0.0.20 with widgetUrl at confab.js', () => {
   it('as its README shows: boot, show, hide, showNewMessage, trackEvent, getVisitorId, onUnreadCountChange and shutdown reach the Confab server and nothing else; one warning says Intercom’s api_base was not used', async () => {
-    const watched = await openSite(pageWith('Acme (Intercom SDK)', { widgetUrl: `${confab.url}/confab.js` }), sdkBundle);
+    const watched = await openSite(
+      pageWith('Acme (Intercom SDK)', { widgetUrl: `${confab.url}/confab.js` }),
+      sdkBundle,
+    );
     const { page } = watched;
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
     await expect.poll(() => contact('sdk-ada')).toMatchObject({ name: 'Ada', email: 'ada@example.com' });
@@ -115,13 +134,20 @@ describe('@intercom/messenger-js-sdk 0.0.20 with widgetUrl at confab.js', () => 
     await part(page, 'input').press('Enter');
     await expect.poll(() => conversationOf('sdk-ada')).toBeDefined();
     await call(page, 'hide');
-    await confab.team('POST', `/conversations/${(await conversationOf('sdk-ada'))!.id}/reply`, { body: 'We do.', author_name: 'Sam' });
+    await confab.team('POST', `/conversations/${(await conversationOf('sdk-ada'))!.id}/reply`, {
+      body: 'We do.',
+      author_name: 'Sam',
+    });
     await expect.poll(() => hookLog(page)).toEqual(['show', 'hide', 'show', 'hide', 'unread:1']);
 
     await call(page, 'trackEvent', 'upgraded', { plan: 'pro' });
     const person = (await contact('sdk-ada'))!;
     await expect
-      .poll(async () => (await confab.team<{ events: Array<{ name: string }> }>('GET', `/contacts/${person.id}/events`)).events.map((e) => e.name))
+      .poll(async () =>
+        (await confab.team<{ events: Array<{ name: string }> }>('GET', `/contacts/${person.id}/events`)).events.map(
+          (e) => e.name,
+        ),
+      )
       .toEqual(['upgraded']);
     expect(await call(page, 'getVisitorId')).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -138,7 +164,10 @@ describe('@intercom/messenger-js-sdk 0.0.20 with widgetUrl at confab.js', () => 
 
   it('confab_api_base names the server when the script comes from elsewhere (any region): no warning at all', async () => {
     const watched = await openSite(
-      pageWith('Acme (Intercom SDK, EU)', { widgetUrl: `${site.url}/confab.js`, settings: { region: 'eu', confab_api_base: confab.url } }),
+      pageWith('Acme (Intercom SDK, EU)', {
+        widgetUrl: `${site.url}/confab.js`,
+        settings: { region: 'eu', confab_api_base: confab.url },
+      }),
       sdkBundle,
     );
     const { page } = watched;
@@ -151,7 +180,11 @@ describe('@intercom/messenger-js-sdk 0.0.20 with widgetUrl at confab.js', () => 
     await call(page, 'boot', { app_id: 'acme', user_id: 'sdk-bob' });
     await expect.poll(() => contact('sdk-bob')).toBeDefined();
 
-    expect(watched.requests.filter((r) => r.includes('/messenger/')).every((r) => r.split(' ')[1]!.startsWith(`${confab.url}/`))).toBe(true);
+    expect(
+      watched.requests
+        .filter((r) => r.includes('/messenger/'))
+        .every((r) => r.split(' ')[1]!.startsWith(`${confab.url}/`)),
+    ).toBe(true);
     expect(watched.foreign).toEqual([]);
     expect(watched.confabLogs).toEqual([]);
     expect(watched.problems).toEqual([]);
@@ -159,7 +192,8 @@ describe('@intercom/messenger-js-sdk 0.0.20 with widgetUrl at confab.js', () => 
 });
 
 describe('react-use-intercom 5.8 (React 19) with confab.js loaded by a script tag', () => {
-  const reactPage = (config: unknown = {}) => pageWith('Acme (react-use-intercom)', config, `<script src="${confab.url}/confab.js"></script>`);
+  const reactPage = (config: unknown = {}) =>
+    pageWith('Acme (react-use-intercom)', config, `<script src="${confab.url}/confab.js"></script>`);
 
   it('boots, shows, hides, starts a conversation, counts unread, tracks and reads the visitor id with no warning (its boot passes undefined for the callbacks the app gave none)', async () => {
     const watched = await openSite(reactPage(), reactBundle);
@@ -175,13 +209,20 @@ describe('react-use-intercom 5.8 (React 19) with confab.js loaded by a script ta
     await expect.poll(() => conversationOf('react-ada')).toBeDefined();
     await call(page, 'hide');
     await expect.poll(() => page.locator('#messenger-state').textContent()).toBe('closed');
-    await confab.team('POST', `/conversations/${(await conversationOf('react-ada'))!.id}/reply`, { body: 'Hi!', author_name: 'Sam' });
+    await confab.team('POST', `/conversations/${(await conversationOf('react-ada'))!.id}/reply`, {
+      body: 'Hi!',
+      author_name: 'Sam',
+    });
     await expect.poll(() => hookLog(page)).toEqual(['show', 'hide', 'unread:1']);
 
     await call(page, 'trackEvent', 'react-event');
     const person = (await contact('react-ada'))!;
     await expect
-      .poll(async () => (await confab.team<{ events: Array<{ name: string }> }>('GET', `/contacts/${person.id}/events`)).events.map((e) => e.name))
+      .poll(async () =>
+        (await confab.team<{ events: Array<{ name: string }> }>('GET', `/contacts/${person.id}/events`)).events.map(
+          (e) => e.name,
+        ),
+      )
       .toEqual(['react-event']);
     expect(await call(page, 'getVisitorId')).toMatch(/^[0-9a-f-]{36}$/);
 

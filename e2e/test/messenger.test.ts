@@ -1,12 +1,12 @@
 // The built widget script in real Chromium, installed with Intercom's standard snippet on a site of
 // its own origin, talking to a real Confab server (SQLite file, HTTP, SSE) across origins.
 import { join } from 'node:path';
+import { xssCorpus } from '@confab/adapter-suite/xss-corpus';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { xssCorpus } from '@confab/adapter-suite/xss-corpus';
 import { launchChromium, SCREENSHOTS } from './browser';
-import { startConfab, type Confab } from './confab';
-import { loaderSnippet, startSite, type Site } from './site';
+import { type Confab, startConfab } from './confab';
+import { loaderSnippet, type Site, startSite } from './site';
 
 let browser: Browser;
 let site: Site;
@@ -47,8 +47,15 @@ window.queuedBeforeLoad = Intercom.q ? Intercom.q.length : -1;
 </script></body></html>`;
 }
 
-async function openPage(html: string, options: { csp?: string; script?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
-  site.page({ html, ...(options.csp ? { csp: options.csp } : {}), ...(options.script ? { script: options.script } : {}) });
+async function openPage(
+  html: string,
+  options: { csp?: string; script?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
+  site.page({
+    html,
+    ...(options.csp ? { csp: options.csp } : {}),
+    ...(options.script ? { script: options.script } : {}),
+  });
   context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 800 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => {
@@ -63,15 +70,26 @@ const hookLog = (page: Page) => page.evaluate(() => (window as unknown as { hook
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 
 async function conversationsOf(userId: string) {
-  const { contacts } = await confab.team<{ contacts: Array<{ id: string }> }>('GET', `/contacts?user_id=${encodeURIComponent(userId)}`);
+  const { contacts } = await confab.team<{ contacts: Array<{ id: string }> }>(
+    'GET',
+    `/contacts?user_id=${encodeURIComponent(userId)}`,
+  );
   if (contacts.length === 0) return [];
-  const { conversations } = await confab.team<{ conversations: Array<{ id: string; contact: { id: string } }> }>('GET', '/conversations');
+  const { conversations } = await confab.team<{ conversations: Array<{ id: string; contact: { id: string } }> }>(
+    'GET',
+    '/conversations',
+  );
   return conversations.filter((c) => c.contact.id === contacts[0]!.id);
 }
 
 describe('the widget in Chromium', () => {
   it('queued calls, boot, show/hide hooks, a message from the composer, a live reply, the badge', async () => {
-    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'ada', email: 'ada@example.com', name: 'Ada' }, "Intercom('trackEvent', 'visited-shop', { from: 'e2e' });"));
+    const page = await openPage(
+      sitePage(
+        { app_id: 'acme', user_id: 'ada', email: 'ada@example.com', name: 'Ada' },
+        "Intercom('trackEvent', 'visited-shop', { from: 'e2e' });",
+      ),
+    );
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { queuedBeforeLoad: number }).queuedBeforeLoad)).toBe(4);
     await shot(page, 'launcher');
@@ -88,18 +106,29 @@ describe('the widget in Chromium', () => {
     await part(page, 'input').press('Enter');
     await expect.poll(async () => (await conversationsOf('ada')).length).toBe(1);
     const [conversation] = await conversationsOf('ada');
-    const thread = await confab.team<{ messages: Array<{ body: string }> }>('GET', `/conversations/${conversation!.id}`);
+    const thread = await confab.team<{ messages: Array<{ body: string }> }>(
+      'GET',
+      `/conversations/${conversation!.id}`,
+    );
     expect(thread.messages.map((m) => m.body)).toEqual(['Do you ship to Norway?']);
 
-    await confab.team('POST', `/conversations/${conversation!.id}/reply`, { body: 'We do, in 3 days.', author_name: 'Sam' });
-    await expect.poll(() => part(page, 'message').allTextContents()).toEqual(['YouDo you ship to Norway?', 'SamWe do, in 3 days.']);
+    await confab.team('POST', `/conversations/${conversation!.id}/reply`, {
+      body: 'We do, in 3 days.',
+      author_name: 'Sam',
+    });
+    await expect
+      .poll(() => part(page, 'message').allTextContents())
+      .toEqual(['YouDo you ship to Norway?', 'SamWe do, in 3 days.']);
     await shot(page, 'conversation');
 
     await page.keyboard.press('Escape');
     await expect.poll(() => part(page, 'panel').isVisible()).toBe(false);
     expect(await hookLog(page)).toEqual(['show', 'hide']);
 
-    await confab.team('POST', `/conversations/${conversation!.id}/reply`, { body: 'Anything else?', author_name: 'Sam' });
+    await confab.team('POST', `/conversations/${conversation!.id}/reply`, {
+      body: 'Anything else?',
+      author_name: 'Sam',
+    });
     await expect.poll(() => part(page, 'badge').textContent()).toBe('1');
     expect(await part(page, 'badge').isVisible()).toBe(true);
     expect(await hookLog(page)).toEqual(['show', 'hide', 'unread:1']);
@@ -107,7 +136,11 @@ describe('the widget in Chromium', () => {
 
     const events = await confab.team<{ contacts: Array<{ id: string }> }>('GET', '/contacts?user_id=ada');
     await expect
-      .poll(async () => (await confab.team<{ events: Array<{ name: string }> }>('GET', `/contacts/${events.contacts[0]!.id}/events`)).events.map((e) => e.name))
+      .poll(async () =>
+        (
+          await confab.team<{ events: Array<{ name: string }> }>('GET', `/contacts/${events.contacts[0]!.id}/events`)
+        ).events.map((e) => e.name),
+      )
       .toEqual(['visited-shop']);
 
     await page.evaluate(() => (window as unknown as { Intercom: (c: string) => void }).Intercom('showMessages'));
@@ -121,7 +154,12 @@ describe('the widget in Chromium', () => {
 ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
     const page = await openPage(html);
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
-    await page.evaluate(() => (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom('startConversation', 'Found you by the script'));
+    await page.evaluate(() =>
+      (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom(
+        'startConversation',
+        'Found you by the script',
+      ),
+    );
     await expect.poll(async () => (await conversationsOf('origin-user')).length).toBe(1);
   });
 
@@ -131,10 +169,13 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
     await page.evaluate(() => {
       const intercom = (window as unknown as { Intercom: (c: string, s: object) => void }).Intercom;
-      for (let i = 1; i <= 25; i++) intercom('update', { counter: i, ...(i === 22 ? { only_in_22: 'kept' } : {}), plan: i < 24 ? 'trial' : 'pro' });
+      for (let i = 1; i <= 25; i++)
+        intercom('update', { counter: i, ...(i === 22 ? { only_in_22: 'kept' } : {}), plan: i < 24 ? 'trial' : 'pro' });
     });
     const attributes = async () => {
-      const { contacts } = await confab.team<{ contacts: Array<{ attributes: { custom_attributes?: Record<string, unknown> } }> }>('GET', '/contacts?user_id=upd');
+      const { contacts } = await confab.team<{
+        contacts: Array<{ attributes: { custom_attributes?: Record<string, unknown> } }>;
+      }>('GET', '/contacts?user_id=upd');
       return contacts[0]?.attributes.custom_attributes;
     };
     await expect.poll(attributes).toMatchObject({ counter: 20, plan: 'trial' });
@@ -151,7 +192,9 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
       for (let i = 1; i <= 25; i++) intercom('update', { counter: i, ...(i === 23 ? { only_in_23: 'kept' } : {}) });
     });
     const attributes = async () => {
-      const { contacts } = await confab.team<{ contacts: Array<{ attributes: { custom_attributes?: Record<string, unknown> } }> }>('GET', '/contacts?user_id=upd-reload');
+      const { contacts } = await confab.team<{
+        contacts: Array<{ attributes: { custom_attributes?: Record<string, unknown> } }>;
+      }>('GET', '/contacts?user_id=upd-reload');
       return contacts[0]?.attributes.custom_attributes;
     };
     await expect.poll(attributes).toMatchObject({ counter: 20 });
@@ -162,7 +205,12 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
   it('shutdown removes the cookies and the UI; another user sees none of the first one’s conversations', async () => {
     const page = await openPage(sitePage({ app_id: 'acme', user_id: 'first-user' }));
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
-    await page.evaluate(() => (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom('startConversation', 'Private question'));
+    await page.evaluate(() =>
+      (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom(
+        'startConversation',
+        'Private question',
+      ),
+    );
     await expect.poll(async () => (await conversationsOf('first-user')).length).toBe(1);
     const names = async () => (await context!.cookies()).map((c) => c.name).sort();
     expect(await names()).toEqual(['intercom-device-id-acme', 'intercom-id-acme', 'intercom-session-acme']);
@@ -175,7 +223,12 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
     expect(await part(page, 'panel').isVisible()).toBe(false);
     expect(await names()).toEqual(['intercom-device-id-acme', 'intercom-id-acme']);
 
-    await page.evaluate(() => (window as unknown as { Intercom: (c: string, s: object) => void }).Intercom('boot', { app_id: 'acme', user_id: 'second-user' }));
+    await page.evaluate(() =>
+      (window as unknown as { Intercom: (c: string, s: object) => void }).Intercom('boot', {
+        app_id: 'acme',
+        user_id: 'second-user',
+      }),
+    );
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
     await page.evaluate(() => (window as unknown as { Intercom: (c: string) => void }).Intercom('showMessages'));
     await expect.poll(() => part(page, 'view').getAttribute('data-view')).toBe('messages');
@@ -186,7 +239,9 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
   it("a lead's conversation is there after a reload and after its session cookie expired; another browser given its visitor id sees none of it", async () => {
     const page = await openPage(sitePage({ app_id: 'acme' }));
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
-    await page.evaluate(() => (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom('startConversation', 'A lead asks'));
+    await page.evaluate(() =>
+      (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom('startConversation', 'A lead asks'),
+    );
     const conversationsOnScreen = async (on: Page) => {
       await expect.poll(() => part(on, 'launcher').isVisible()).toBe(true);
       await on.evaluate(() => (window as unknown as { Intercom: (c: string) => void }).Intercom('showMessages'));
@@ -208,7 +263,11 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
       const stranger = await other.newPage();
       await stranger.goto(site.url);
       await conversationsOnScreen(stranger);
-      expect(await stranger.evaluate(() => (window as unknown as { Intercom: (c: string) => string }).Intercom('getVisitorId'))).toBe(visitorId.value);
+      expect(
+        await stranger.evaluate(() =>
+          (window as unknown as { Intercom: (c: string) => string }).Intercom('getVisitorId'),
+        ),
+      ).toBe(visitorId.value);
       await expect.poll(() => stranger.locator('.confab-empty').count()).toBe(1);
       expect(await stranger.locator('.confab-empty').textContent()).toBe('No conversations yet');
       expect(await part(stranger, 'conversationItem').count()).toBe(0);
@@ -218,8 +277,17 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
   });
 
   it('the custom launcher: clicking an element added later toggles the messenger', async () => {
-    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'custom', custom_launcher_selector: '.open-chat', hide_default_launcher: true }));
-    await expect.poll(() => page.evaluate(() => (window as unknown as { Intercom: { booted: boolean } }).Intercom.booted)).toBe(true);
+    const page = await openPage(
+      sitePage({
+        app_id: 'acme',
+        user_id: 'custom',
+        custom_launcher_selector: '.open-chat',
+        hide_default_launcher: true,
+      }),
+    );
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { Intercom: { booted: boolean } }).Intercom.booted))
+      .toBe(true);
     expect(await part(page, 'launcher').isVisible()).toBe(false);
     await page.evaluate(() => {
       const button = document.createElement('button');
@@ -241,16 +309,24 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
       void dialog.dismiss();
     });
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
-    await page.evaluate(() => (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom('startConversation', 'XSS corpus follows'));
+    await page.evaluate(() =>
+      (window as unknown as { Intercom: (c: string, m: string) => void }).Intercom(
+        'startConversation',
+        'XSS corpus follows',
+      ),
+    );
     await expect.poll(async () => (await conversationsOf('xss')).length).toBe(1);
     const [conversation] = await conversationsOf('xss');
-    for (const payload of xssCorpus) await confab.team('POST', `/conversations/${conversation!.id}/reply`, { body: payload });
-    await expect.poll(() => part(page, "message").count()).toBe(xssCorpus.length + 1);
+    for (const payload of xssCorpus)
+      await confab.team('POST', `/conversations/${conversation!.id}/reply`, { body: payload });
+    await expect.poll(() => part(page, 'message').count()).toBe(xssCorpus.length + 1);
     await page.locator('[data-part="message"] a').first().hover();
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
     expect(dialogs).toEqual([]);
-    expect(await page.locator('[data-part="message"] :is(img, script, iframe, svg, object, input, details, style)').count()).toBe(0);
+    expect(
+      await page.locator('[data-part="message"] :is(img, script, iframe, svg, object, input, details, style)').count(),
+    ).toBe(0);
     await shot(page, 'xss-corpus');
   });
 
@@ -261,7 +337,10 @@ window.cspViolations = [];
 document.addEventListener('securitypolicyviolation', function (e) { cspViolations.push(e.violatedDirective + ' ' + e.blockedURI); });
 window.intercomSettings = ${JSON.stringify({ app_id: 'acme', user_id: 'csp', api_base: confab.url })};
 ${loaderSnippet('/confab.js')}`;
-    const page = await openPage('<!doctype html><html><head><meta charset="utf-8"><title>Strict</title><script src="/site.js"></script></head><body><h1>Strict CSP</h1></body></html>', { csp, script });
+    const page = await openPage(
+      '<!doctype html><html><head><meta charset="utf-8"><title>Strict</title><script src="/site.js"></script></head><body><h1>Strict CSP</h1></body></html>',
+      { csp, script },
+    );
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
     await part(page, 'launcher').click();
     await page.locator('[data-action="new-message"]').first().click();
@@ -274,7 +353,9 @@ ${loaderSnippet('/confab.js')}`;
   });
 
   it('small screens get a full-screen panel', async () => {
-    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'mobile' }), { viewport: { width: 375, height: 667 } });
+    const page = await openPage(sitePage({ app_id: 'acme', user_id: 'mobile' }), {
+      viewport: { width: 375, height: 667 },
+    });
     await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
     await part(page, 'launcher').click();
     await expect.poll(() => part(page, 'panel').isVisible()).toBe(true);
@@ -287,27 +368,49 @@ ${loaderSnippet('/confab.js')}`;
     // shop.test resolves to 127.0.0.1, so the site and the server share an address space.
     const named = await launchChromium(['--host-resolver-rules=MAP shop.test 127.0.0.1']);
     try {
-      site.page({ html: sitePage({ app_id: 'acme', user_id: 'plain-http', api_base: confab.url.replace('127.0.0.1', 'shop.test') }) });
+      site.page({
+        html: sitePage({
+          app_id: 'acme',
+          user_id: 'plain-http',
+          api_base: confab.url.replace('127.0.0.1', 'shop.test'),
+        }),
+      });
       const page = await (await named.newContext()).newPage();
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
       page.on('console', (message) => {
         // The site serves no favicon: the browser's own request for it is not the widget's problem.
-        if ((message.type() === 'warning' || message.type() === 'error') && !message.location().url.endsWith('/favicon.ico')) problems.push(message.text());
+        if (
+          (message.type() === 'warning' || message.type() === 'error') &&
+          !message.location().url.endsWith('/favicon.ico')
+        )
+          problems.push(message.text());
       });
       await page.goto(`${insecureSite}/`);
-      expect(await page.evaluate(() => [window.isSecureContext, typeof crypto.randomUUID])).toEqual([false, 'undefined']);
+      expect(await page.evaluate(() => [window.isSecureContext, typeof crypto.randomUUID])).toEqual([
+        false,
+        'undefined',
+      ]);
       await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
       await part(page, 'launcher').click();
       await page.locator('[data-action="new-message"]').first().click();
       await part(page, 'input').fill('Hello from a plain-http shop');
       await part(page, 'input').press('Enter');
       await expect.poll(async () => (await conversationsOf('plain-http')).length).toBe(1);
-      const visitor = await page.evaluate(() => (window as unknown as { Intercom: (c: string) => string }).Intercom('getVisitorId'));
+      const visitor = await page.evaluate(() =>
+        (window as unknown as { Intercom: (c: string) => string }).Intercom('getVisitorId'),
+      );
       expect(visitor).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      await page.evaluate(() => (window as unknown as { Intercom: (c: string, s?: object) => void }).Intercom('shutdown'));
+      await page.evaluate(() =>
+        (window as unknown as { Intercom: (c: string, s?: object) => void }).Intercom('shutdown'),
+      );
       await expect.poll(() => part(page, 'launcher').isVisible()).toBe(false);
-      await page.evaluate(() => (window as unknown as { Intercom: (c: string, s?: object) => void }).Intercom('boot', { app_id: 'acme', user_id: 'plain-http-2' }));
+      await page.evaluate(() =>
+        (window as unknown as { Intercom: (c: string, s?: object) => void }).Intercom('boot', {
+          app_id: 'acme',
+          user_id: 'plain-http-2',
+        }),
+      );
       await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
       expect(problems).toEqual([]);
     } finally {
@@ -346,10 +449,16 @@ ${loaderSnippet(`${open.url}/confab.js`)}
         intercom('shutdown');
         intercom('boot', { app_id: 'acme', user_id: 'sandboxed-2' });
       });
-      await expect.poll(() => frame.evaluate(() => (window as unknown as { Intercom: { booted: boolean } }).Intercom.booted)).toBe(true);
+      await expect
+        .poll(() => frame.evaluate(() => (window as unknown as { Intercom: { booted: boolean } }).Intercom.booted))
+        .toBe(true);
       const { contacts } = await open.team<{ contacts: Array<{ id: string }> }>('GET', '/contacts?user_id=sandboxed');
       await expect
-        .poll(async () => (await open.team<{ events: Array<{ name: string }> }>('GET', `/contacts/${contacts[0]!.id}/events`)).events.map((e) => e.name))
+        .poll(async () =>
+          (
+            await open.team<{ events: Array<{ name: string }> }>('GET', `/contacts/${contacts[0]!.id}/events`)
+          ).events.map((e) => e.name),
+        )
         .toEqual(['framed-click']);
       expect(await frame.evaluate(() => (window as unknown as { problems: string[] }).problems)).toEqual([]);
     } finally {
@@ -357,20 +466,26 @@ ${loaderSnippet(`${open.url}/confab.js`)}
     }
   });
 
-  it("on a site that used Intercom before: its cookies on the top domain neither shadow ours nor survive a shutdown", async () => {
+  it('on a site that used Intercom before: its cookies on the top domain neither shadow ours nor survive a shutdown', async () => {
     const named = await launchChromium(['--host-resolver-rules=MAP shop.test 127.0.0.1, MAP www.shop.test 127.0.0.1']);
     try {
       const context = await named.newContext();
       // What Intercom's own script left: the same names as domain cookies of the top domain.
       await context.addCookies(
-        ['intercom-id-acme', 'intercom-session-acme', 'intercom-device-id-acme'].map((name) => ({ name, value: `left-by-intercom`, domain: '.shop.test', path: '/' })),
+        ['intercom-id-acme', 'intercom-session-acme', 'intercom-device-id-acme'].map((name) => ({
+          name,
+          value: `left-by-intercom`,
+          domain: '.shop.test',
+          path: '/',
+        })),
       );
       site.page({ html: sitePage({ app_id: 'acme', api_base: confab.url.replace('127.0.0.1', 'shop.test') }) });
       const page = await context.newPage();
       const www = insecureSite.replace('shop.test', 'www.shop.test');
       await page.goto(`${www}/`);
       await expect.poll(() => part(page, 'launcher').isVisible()).toBe(true);
-      const intercom = (command: string) => page.evaluate((c) => (window as unknown as { Intercom: (c: string) => unknown }).Intercom(c), command);
+      const intercom = (command: string) =>
+        page.evaluate((c) => (window as unknown as { Intercom: (c: string) => unknown }).Intercom(c), command);
       const before = await intercom('getVisitorId');
       await intercom('shutdown');
       await expect.poll(() => part(page, 'launcher').isVisible()).toBe(false);
@@ -379,7 +494,9 @@ ${loaderSnippet(`${open.url}/confab.js`)}
       expect(after).toMatch(/^[0-9a-f]{8}-/);
       const cookies = await context.cookies(www);
       // The device id is the device's, not the person's: read, kept, never rewritten.
-      expect(cookies.filter((c) => c.value === 'left-by-intercom').map((c) => c.name)).toEqual(['intercom-device-id-acme']);
+      expect(cookies.filter((c) => c.value === 'left-by-intercom').map((c) => c.name)).toEqual([
+        'intercom-device-id-acme',
+      ]);
       expect(cookies.filter((c) => c.name === 'intercom-id-acme')).toHaveLength(1);
     } finally {
       await named.close();

@@ -24,7 +24,12 @@ export async function startSite(): Promise<Site> {
     if (path === '/confab.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(widget);
     } else if (path === '/' || path === '/index.html') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(csp ? { 'content-security-policy': csp } : {}) }).end(html);
+      res
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          ...(csp ? { 'content-security-policy': csp } : {}),
+        })
+        .end(html);
     } else if (path === '/site.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(siteScript);
     } else {

@@ -3,7 +3,10 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { WIDGET_PATH } from './build-widget';
 
-const budget = JSON.parse(readFileSync(new URL('../../packages/dom/size-budget.json', import.meta.url), 'utf8')) as { gzip: number; target: number };
+const budget = JSON.parse(readFileSync(new URL('../../packages/dom/size-budget.json', import.meta.url), 'utf8')) as {
+  gzip: number;
+  target: number;
+};
 
 describe('the self-contained widget script', () => {
   it(`stays within its gzip budget (${budget.gzip} bytes; target ${budget.target})`, () => {

@@ -2,7 +2,6 @@
 // what the hooks report. Everything goes through window.Intercom, as a site's own code would: the
 // snippet's stub before /confab.js arrives (calls are queued in Intercom.q), Confab's after.
 
-
 (() => {
   const APP_ID = 'demo';
   const LAUNCHER_CLASS = 'chat-with-us';
@@ -135,11 +134,17 @@
     ['user_id', 'email', 'name'].forEach((key) => {
       if (settings[key] !== undefined) request[key] = settings[key];
     });
-    return fetch(SIGN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
-      .then((response) => response.json().then((body) => {
+    return fetch(SIGN_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    })
+      .then((response) =>
+        response.json().then((body) => {
           if (!response.ok) throw new Error(body.error ? body.error.message : `HTTP ${response.status}`);
           return body;
-        }))
+        }),
+      )
       .then((signed) => {
         log('page', `the site backend signed ${show(request)}`, proof);
         return signed;
@@ -217,7 +222,7 @@
     const id = call('getVisitorId');
     const output = $('visitor-id');
     if (id === undefined && isStub()) {
-      output.textContent = 'undefined: the snippet\'s stub answers nothing until /confab.js has loaded';
+      output.textContent = "undefined: the snippet's stub answers nothing until /confab.js has loaded";
     } else {
       output.textContent = id === undefined ? 'undefined (not booted)' : id;
     }
@@ -251,7 +256,8 @@
     if (isStub()) return;
     const booted = window.Intercom.booted;
     widgetState.dataset.state = booted === false ? 'idle' : 'ok';
-    widgetState.textContent = booted === undefined ? 'widget loaded' : booted ? 'widget loaded · booted' : 'widget loaded · not booted';
+    widgetState.textContent =
+      booted === undefined ? 'widget loaded' : booted ? 'widget loaded · booted' : 'widget loaded · not booted';
   }
   setInterval(renderWidgetState, 500);
 
@@ -262,7 +268,11 @@
       $('widget-missing').hidden = false;
       widgetState.dataset.state = 'alert';
       widgetState.textContent = '/confab.js not built';
-      log('error', `GET /confab.js answered ${response.status}`, 'run pnpm --filter @confab/dom run build, then reload');
+      log(
+        'error',
+        `GET /confab.js answered ${response.status}`,
+        'run pnpm --filter @confab/dom run build, then reload',
+      );
     },
     () => {
       widgetState.dataset.state = 'alert';
@@ -270,6 +280,10 @@
     },
   );
 
-  log('page', `window.intercomSettings = ${show(window.intercomSettings)}`, 'the widget boots itself with these when it loads');
+  log(
+    'page',
+    `window.intercomSettings = ${show(window.intercomSettings)}`,
+    'the widget boots itself with these when it loads',
+  );
   renderUnread(unread);
 })();

@@ -2,7 +2,6 @@
 // (packages/server/API.md) with the token from this page's hash. Polls every two seconds.
 // Everything a visitor wrote (messages, names, attributes) is put on the page with textContent only.
 
-
 (() => {
   const APP_ID = 'demo';
   const API = `/api/v1/apps/${APP_ID}`;
@@ -37,7 +36,9 @@
     const date = new Date(ms);
     const today = new Date();
     const sameDay = date.toDateString() === today.toDateString();
-    return sameDay ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : date.toLocaleString();
+    return sameDay
+      ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      : date.toLocaleString();
   }
 
   function personName(contact) {
@@ -147,10 +148,15 @@
       const tags = el('span', 'tags');
       tags.append(el('span', `tag role-${conversation.contact.role}`, conversation.contact.role));
       tags.append(el('span', `tag state-${conversation.state}`, conversation.state));
-      if (conversation.contact.email && conversation.contact.name) tags.append(el('span', 'email', conversation.contact.email));
+      if (conversation.contact.email && conversation.contact.name)
+        tags.append(el('span', 'email', conversation.contact.email));
 
       const last = conversation.last_message;
-      const preview = el('span', 'preview', last ? (last.author === 'team' ? 'You: ' : '') + last.body : '(no message)');
+      const preview = el(
+        'span',
+        'preview',
+        last ? (last.author === 'team' ? 'You: ' : '') + last.body : '(no message)',
+      );
 
       button.append(top, tags, preview);
       item.append(button);
@@ -212,7 +218,13 @@
     const conversation = thread.conversation;
     const contact = conversation.contact;
     $('thread-title').textContent = personName(contact);
-    const meta = [contact.role, contact.email, contact.user_id ? `user_id ${contact.user_id}` : '', `conversation ${conversation.id}`, `started ${when(conversation.created_at)}`];
+    const meta = [
+      contact.role,
+      contact.email,
+      contact.user_id ? `user_id ${contact.user_id}` : '',
+      `conversation ${conversation.id}`,
+      `started ${when(conversation.created_at)}`,
+    ];
     $('thread-meta').textContent = meta.filter(Boolean).join(' · ');
     const stateTag = $('thread-state');
     stateTag.className = `state tag state-${conversation.state}`;
@@ -233,7 +245,10 @@
       const fromTeam = message.author === 'team';
       const item = el('li', `message ${fromTeam ? 'from-team' : 'from-person'}`);
       const head = el('span', 'message-head');
-      head.append(el('span', 'author', fromTeam ? message.author_name || 'Team' : personName(contact)), el('time', '', when(message.created_at)));
+      head.append(
+        el('span', 'author', fromTeam ? message.author_name || 'Team' : personName(contact)),
+        el('time', '', when(message.created_at)),
+      );
       item.append(head, el('p', 'bubble', message.body));
       list.append(item);
     });
@@ -268,17 +283,22 @@
 
   function refreshContact(contactId) {
     const path = `/contacts/${encodeURIComponent(contactId)}`;
-    return Promise.all([api('GET', path), api('GET', `${path}/events`), api('GET', `${path}/page_views`)]).then((answers) => {
-      if (!state.thread || state.thread.conversation.contact.id !== contactId) return;
-      renderContact(answers[0], answers[1].events, answers[2].page_views);
-    });
+    return Promise.all([api('GET', path), api('GET', `${path}/events`), api('GET', `${path}/page_views`)]).then(
+      (answers) => {
+        if (!state.thread || state.thread.conversation.contact.id !== contactId) return;
+        renderContact(answers[0], answers[1].events, answers[2].page_views);
+      },
+    );
   }
 
   function facts(target, pairs) {
     target.replaceChildren();
     pairs.forEach((pair) => {
       if (pair[1] === undefined || pair[1] === null || pair[1] === '') return;
-      target.append(el('dt', '', pair[0]), el('dd', '', typeof pair[1] === 'object' ? JSON.stringify(pair[1]) : pair[1]));
+      target.append(
+        el('dt', '', pair[0]),
+        el('dd', '', typeof pair[1] === 'object' ? JSON.stringify(pair[1]) : pair[1]),
+      );
     });
     if (!target.children.length) target.append(el('dd', 'none', 'none'));
   }
@@ -311,7 +331,8 @@
       .forEach((event) => {
         const item = el('li');
         item.append(el('span', 'event-name', event.name), el('time', '', when(event.created_at)));
-        if (event.metadata && Object.keys(event.metadata).length) item.append(el('code', 'event-meta', JSON.stringify(event.metadata)));
+        if (event.metadata && Object.keys(event.metadata).length)
+          item.append(el('code', 'event-meta', JSON.stringify(event.metadata)));
         eventList.append(item);
       });
     if (!events.length) eventList.append(el('li', 'none', 'none yet: trackEvent on the site page'));
@@ -355,7 +376,11 @@
     const button = $('reply-button');
     button.disabled = true;
     $('reply-error').hidden = true;
-    api('POST', `/conversations/${encodeURIComponent(state.selected)}/reply`, author ? { body: body, author_name: author } : { body: body })
+    api(
+      'POST',
+      `/conversations/${encodeURIComponent(state.selected)}/reply`,
+      author ? { body: body, author_name: author } : { body: body },
+    )
       .then(() => {
         replyBody.value = '';
         return Promise.all([refreshThread(true), refreshList()]);

@@ -18,7 +18,11 @@ export async function buildPages(outDir = paths.pagesBuildDir): Promise<Record<(
     plugins: [svelte({ configFile: false, compilerOptions: { runes: true } })],
     resolve: { conditions: ['source', 'svelte', 'module', 'browser', 'development|production'] },
     // Vue's feature flags, said out loud as Vue's docs ask of bundlers.
-    define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
+    define: {
+      __VUE_OPTIONS_API__: 'false',
+      __VUE_PROD_DEVTOOLS__: 'false',
+      __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+    },
     build: {
       outDir,
       emptyOutDir: true,
@@ -26,9 +30,16 @@ export async function buildPages(outDir = paths.pagesBuildDir): Promise<Record<(
       sourcemap: true,
       rolldownOptions: {
         input: Object.fromEntries(PAGES.map((page) => [page, join(paths.demoDir, page, 'app.ts')])),
-        output: { entryFileNames: '[name]/app.js', chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
+        output: {
+          entryFileNames: '[name]/app.js',
+          chunkFileNames: 'chunks/[name]-[hash].js',
+          assetFileNames: 'assets/[name]-[hash][extname]',
+        },
       },
     },
   });
-  return Object.fromEntries(PAGES.map((page) => [page, join(outDir, page, 'app.js')])) as Record<(typeof PAGES)[number], string>;
+  return Object.fromEntries(PAGES.map((page) => [page, join(outDir, page, 'app.js')])) as Record<
+    (typeof PAGES)[number],
+    string
+  >;
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig, startServer, type RunningServer, type ServerConfig } from '@confab/server';
+import { parseConfig, type RunningServer, type ServerConfig, startServer } from '@confab/server';
 import { siteBackend } from './site-backend';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,7 +78,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const secret = options.secret ?? randomBytes(24).toString('base64url');
   // `--flag=value`: a value may start with "-" (a quarter of base64url secrets do), which the
   // parser would otherwise read as a flag.
-  const argv = ['--port', String(options.port ?? 8787), '--host', options.host ?? '127.0.0.1', '--db', db, '--team-name', 'Confab demo', `--secret=${secret}`];
+  const argv = [
+    '--port',
+    String(options.port ?? 8787),
+    '--host',
+    options.host ?? '127.0.0.1',
+    '--db',
+    db,
+    '--team-name',
+    'Confab demo',
+    `--secret=${secret}`,
+  ];
   argv.push('--greeting', 'Hi! Send a message here, then answer it from the team page.');
   if (options.teamToken !== undefined) argv.push(`--team-token=${options.teamToken}`);
   const config = parseConfig(argv, {});

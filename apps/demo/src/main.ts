@@ -29,26 +29,31 @@ function shortPath(file: string): string {
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 8787;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
   return port;
 }
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  db: { type: 'string' },
+  'team-token': { type: 'string' },
+  'widget-dir': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
 
 async function main() {
   // `pnpm run start -- --port 9000` hands the script the `--` itself (npm drops it): skip it.
   const args = process.argv.slice(2);
   if (args[0] === '--') args.shift();
-  let values;
+  let values: ReturnType<
+    typeof parseArgs<{ options: typeof OPTIONS; strict: true; allowPositionals: false }>
+  >['values'];
   try {
     ({ values } = parseArgs({
       args,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        db: { type: 'string' },
-        'team-token': { type: 'string' },
-        'widget-dir': { type: 'string' },
-        help: { type: 'boolean' },
-      },
+      options: OPTIONS,
       strict: true,
       allowPositionals: false,
     }));
@@ -66,7 +71,7 @@ async function main() {
   const db = values.db ?? (process.env.CONFAB_DB || undefined);
   // The Vue and Svelte pages are bundled at each start (a few seconds): they always match the source.
   await buildPages();
-  let demo;
+  let demo: Awaited<ReturnType<typeof startDemo>>;
   try {
     demo = await startDemo({
       port,
@@ -78,7 +83,10 @@ async function main() {
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      fail(`port ${port} on ${host} is already in use (another demo running?): stop it, or pick another port with --port 9000 or PORT=9000`, 1);
+      fail(
+        `port ${port} on ${host} is already in use (another demo running?): stop it, or pick another port with --port 9000 or PORT=9000`,
+        1,
+      );
     }
     throw error;
   }
@@ -94,7 +102,7 @@ async function main() {
     `  API base                     ${demo.apiBase}`,
     `  Database                     ${demo.db}`,
     '',
-    'Open both pages side by side: write from the site\'s messenger, answer from the team page.',
+    "Open both pages side by side: write from the site's messenger, answer from the team page.",
     demo.teamTokenGenerated
       ? 'The team token is made for this run (set CONFAB_TEAM_TOKEN to keep one across restarts).'
       : 'The team token comes from CONFAB_TEAM_TOKEN / --team-token.',

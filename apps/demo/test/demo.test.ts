@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paths, startDemo, type RunningDemo } from '../src/demo';
+import { paths, type RunningDemo, startDemo } from '../src/demo';
 
 // The demo as `pnpm start` runs it, on a free port with a SQLite file and a stand-in widget
 // build of its own: real pages over HTTP, the real messenger and team APIs, no mocks.
@@ -19,7 +19,8 @@ beforeAll(async () => {
   mkdirSync(join(folder, 'dist'));
   writeFileSync(join(folder, 'dist', 'confab.js'), PLACEHOLDER_WIDGET);
   // What else a build of packages/dom leaves beside the script: never served.
-  for (const other of ['confab.js.map', 'index.js', 'index.cjs', 'index.d.ts', 'index.js.map']) writeFileSync(join(folder, 'dist', other), '{"sources":["../src/x.ts"]}');
+  for (const other of ['confab.js.map', 'index.js', 'index.cjs', 'index.d.ts', 'index.js.map'])
+    writeFileSync(join(folder, 'dist', other), '{"sources":["../src/x.ts"]}');
   demo = await startDemo({ port: 0, db: join(folder, 'db', 'demo.sqlite'), widgetDir: join(folder, 'dist') });
 });
 
@@ -66,7 +67,9 @@ describe('the demo server', () => {
     expect(page.text).toMatch(/window\.intercomSettings = \{\s*app_id: 'demo',?\s*\}/);
     // The snippet as Intercom documents it: a stub that queues `arguments` in Intercom.q and an
     // async script tag added on load.
-    expect(page.text).toContain('var i=function(){i.c(arguments);};i.q=[];i.c=function(args){i.q.push(args);};w.Intercom=i;');
+    expect(page.text).toContain(
+      'var i=function(){i.c(arguments);};i.q=[];i.c=function(args){i.q.push(args);};w.Intercom=i;',
+    );
     expect(page.text).toContain("s.async=true;s.src='/confab.js';");
     expect(page.text).toContain("w.addEventListener('load',l,false);");
     expect(page.text).toContain('<script src="/demo.js" defer></script>');
@@ -74,13 +77,26 @@ describe('the demo server', () => {
     expect(page.text).not.toContain(demo.teamToken);
     expect(page.text).not.toContain('team.html');
     expect(page.text).toContain('open the team page URL printed in your terminal');
-    for (const command of ['boot', 'shutdown', 'show', 'hide', 'showMessages', 'showNewMessage', "showSpace('home')", "showSpace('messages')", 'showConversation', 'startConversation', 'trackEvent', 'getVisitorId']) {
+    for (const command of [
+      'boot',
+      'shutdown',
+      'show',
+      'hide',
+      'showMessages',
+      'showNewMessage',
+      "showSpace('home')",
+      "showSpace('messages')",
+      'showConversation',
+      'startConversation',
+      'trackEvent',
+      'getVisitorId',
+    ]) {
       expect(page.text, command).toContain(`>${command}</button>`);
     }
     expect(page.text).toContain('class="chat-with-us"');
   });
 
-  it('serves the pages\' scripts and styles, and the widget from its build folder', async () => {
+  it("serves the pages' scripts and styles, and the widget from its build folder", async () => {
     for (const [path, type] of [
       ['/demo.js', /^text\/javascript/],
       ['/demo.css', /^text\/css/],
@@ -96,7 +112,8 @@ describe('the demo server', () => {
     expect(widget).toMatchObject({ status: 200, text: PLACEHOLDER_WIDGET });
     expect(widget.type).toBe('text/javascript; charset=utf-8');
     // The build folder's other files are not the site's to give away.
-    for (const path of ['/confab.js.map', '/index.js', '/index.cjs', '/index.d.ts', '/index.js.map']) expect((await get(path)).status, path).toBe(404);
+    for (const path of ['/confab.js.map', '/index.js', '/index.cjs', '/index.d.ts', '/index.js.map'])
+      expect((await get(path)).status, path).toBe(404);
   });
 
   it('registers every hook at load and wires the custom launcher', async () => {
@@ -104,7 +121,7 @@ describe('the demo server', () => {
     for (const hook of ['onShow', 'onHide', 'onUnreadCountChange', 'onUserEmailSupplied']) {
       expect(script).toContain(`window.Intercom('${hook}', (`);
     }
-    expect(script).toContain('custom_launcher_selector: `.${LAUNCHER_CLASS}`, hide_default_launcher: true');
+    expect(script).toContain(`custom_launcher_selector: \`.\${LAUNCHER_CLASS}\`, hide_default_launcher: true`);
   });
 
   it('puts text on the pages with textContent only, never as HTML', () => {
@@ -117,13 +134,28 @@ describe('the demo server', () => {
   it('boots a user both ways: the site backend signs an intercom_user_jwt or a user_hash; unsigned is refused', async () => {
     const base = '/messenger/v1/apps/demo';
     const bootAs = (identity: object) =>
-      json('POST', `${base}/boot`, { body: { app_id: 'demo', visitor_id: `demo-visitor-${Math.random()}`, device_id: 'demo-device', identity, attributes: {} } });
+      json('POST', `${base}/boot`, {
+        body: {
+          app_id: 'demo',
+          visitor_id: `demo-visitor-${Math.random()}`,
+          device_id: 'demo-device',
+          identity,
+          attributes: {},
+        },
+      });
 
-    const jwt = await json('POST', '/demo/sign', { body: { proof: 'intercom_user_jwt', user_id: 'demo-u1', email: 'grace@example.com', name: 'Grace' } });
+    const jwt = await json('POST', '/demo/sign', {
+      body: { proof: 'intercom_user_jwt', user_id: 'demo-u1', email: 'grace@example.com', name: 'Grace' },
+    });
     expect(jwt.body.intercom_user_jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const byJwt = await bootAs({ intercom_user_jwt: jwt.body.intercom_user_jwt });
     expect(byJwt.status).toBe(200);
-    expect(byJwt.body.person).toMatchObject({ role: 'user', user_id: 'demo-u1', email: 'grace@example.com', name: 'Grace' });
+    expect(byJwt.body.person).toMatchObject({
+      role: 'user',
+      user_id: 'demo-u1',
+      email: 'grace@example.com',
+      name: 'Grace',
+    });
 
     const hash = await json('POST', '/demo/sign', { body: { proof: 'user_hash', user_id: 'demo-u2' } });
     const byHash = await bootAs({ user_id: 'demo-u2', user_hash: hash.body.user_hash });
@@ -148,11 +180,20 @@ describe('the demo server', () => {
     const base = '/messenger/v1/apps/demo';
     const signed = await json('POST', '/demo/sign', { body: { proof: 'user_hash', email: 'ada@example.com' } });
     const booted = await json('POST', `${base}/boot`, {
-      body: { app_id: 'demo', visitor_id: `demo-visitor-${Date.now()}`, device_id: 'demo-device', identity: { email: 'ada@example.com', user_hash: signed.body.user_hash }, attributes: { name: 'Ada' } },
+      body: {
+        app_id: 'demo',
+        visitor_id: `demo-visitor-${Date.now()}`,
+        device_id: 'demo-device',
+        identity: { email: 'ada@example.com', user_hash: signed.body.user_hash },
+        attributes: { name: 'Ada' },
+      },
     });
     expect(booted.status).toBe(200);
     const session = booted.body.session.token as string;
-    const started = await json('POST', `${base}/conversations`, { token: session, body: { body: 'Hello from the demo test', client_id: 'demo-c1' } });
+    const started = await json('POST', `${base}/conversations`, {
+      token: session,
+      body: { body: 'Hello from the demo test', client_id: 'demo-c1' },
+    });
     expect(started.status).toBe(200);
     const id = started.body.conversation.id as string;
 
@@ -168,7 +209,10 @@ describe('the demo server', () => {
       last_message: { body: 'Hello from the demo test', author: 'person' },
     });
 
-    const reply = await json('POST', `${team}/conversations/${id}/reply`, { token: demo.teamToken, body: { body: 'Hi Ada!', author_name: 'Demo agent' } });
+    const reply = await json('POST', `${team}/conversations/${id}/reply`, {
+      token: demo.teamToken,
+      body: { body: 'Hi Ada!', author_name: 'Demo agent' },
+    });
     expect(reply.body).toMatchObject({ author: 'team', author_name: 'Demo agent', body: 'Hi Ada!' });
     const thread = await json('GET', `${team}/conversations/${id}`, { token: demo.teamToken });
     expect(thread.body.messages.map((m: { body: string }) => m.body)).toEqual(['Hello from the demo test', 'Hi Ada!']);
@@ -190,7 +234,12 @@ describe('the demo server', () => {
 describe('without a widget build', () => {
   it('still serves the pages and the API, and reports the script as missing', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'confab-demo-nowidget-'));
-    const bare = await startDemo({ port: 0, db: join(empty, 'demo.sqlite'), widgetDir: join(empty, 'dist'), teamToken: 'a-fixed-team-token-for-tests' });
+    const bare = await startDemo({
+      port: 0,
+      db: join(empty, 'demo.sqlite'),
+      widgetDir: join(empty, 'dist'),
+      teamToken: 'a-fixed-team-token-for-tests',
+    });
     try {
       expect(bare.widget.built).toBe(false);
       expect(bare.teamUrl).toBe(`${bare.apiBase}/team.html#token=a-fixed-team-token-for-tests`);
@@ -207,14 +256,30 @@ describe('without a widget build', () => {
 describe('secrets and tokens', () => {
   it('starts with a secret or team token that begins with "-" (a made secret may)', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'confab-demo-dash-'));
-    const dashed = await startDemo({ port: 0, db: join(empty, 'demo.sqlite'), widgetDir: join(empty, 'dist'), secret: '-secret-with-a-leading-dash', teamToken: '-team-token-with-a-dash' });
+    const dashed = await startDemo({
+      port: 0,
+      db: join(empty, 'demo.sqlite'),
+      widgetDir: join(empty, 'dist'),
+      secret: '-secret-with-a-leading-dash',
+      teamToken: '-team-token-with-a-dash',
+    });
     try {
-      const signed = await fetch(`${dashed.apiBase}/demo/sign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ proof: 'user_hash', user_id: 'dash-1' }) });
+      const signed = await fetch(`${dashed.apiBase}/demo/sign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ proof: 'user_hash', user_id: 'dash-1' }),
+      });
       const { user_hash } = (await signed.json()) as { user_hash: string };
       const booted = await fetch(`${dashed.apiBase}/messenger/v1/apps/acme/boot`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ app_id: 'acme', visitor_id: 'v-dash', device_id: 'd-dash', identity: { user_id: 'dash-1', user_hash }, attributes: {} }),
+        body: JSON.stringify({
+          app_id: 'acme',
+          visitor_id: 'v-dash',
+          device_id: 'd-dash',
+          identity: { user_id: 'dash-1', user_hash },
+          attributes: {},
+        }),
       });
       expect(booted.status).toBe(200);
       expect(dashed.teamUrl).toContain('#token=-team-token-with-a-dash');
@@ -233,10 +298,26 @@ describe('the command line', () => {
     // child of its own: a SIGKILL of the wrapper would leave that child running.
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
     const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, main, '--', '--port', '0', '--db', join(empty, 'cli.sqlite'), '--widget-dir', join(empty, 'dist')], {
-      env: { ...process.env, CONFAB_TEAM_TOKEN: '', PORT: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        tsx,
+        main,
+        '--',
+        '--port',
+        '0',
+        '--db',
+        join(empty, 'cli.sqlite'),
+        '--widget-dir',
+        join(empty, 'dist'),
+      ],
+      {
+        env: { ...process.env, CONFAB_TEAM_TOKEN: '', PORT: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => (out += chunk));

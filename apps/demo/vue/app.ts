@@ -11,7 +11,8 @@ const App = defineComponent({
   setup() {
     const intercom = useIntercom();
     const log = ref<string[]>([]);
-    const record = (line: string) => (log.value = [`${new Date().toLocaleTimeString()} ${line}`, ...log.value].slice(0, 100));
+    const record = (line: string) =>
+      (log.value = [`${new Date().toLocaleTimeString()} ${line}`, ...log.value].slice(0, 100));
     intercom.onShow(() => record('onShow'));
     intercom.onHide(() => record('onHide'));
     intercom.onUnreadCountChange((count) => record(`onUnreadCountChange(${count})`));
@@ -22,9 +23,19 @@ const App = defineComponent({
       record(label);
       action();
     };
-    const button = (label: string, action: () => void, attrs: Record<string, string> = {}) => h('button', { type: 'button', ...attrs, onClick: run(label, action) }, label);
+    const button = (label: string, action: () => void, attrs: Record<string, string> = {}) =>
+      h('button', { type: 'button', ...attrs, onClick: run(label, action) }, label);
     const field = (name: keyof typeof form, label: string) =>
-      h('label', [label, ' ', h('input', { name, value: form[name], autocomplete: 'off', onInput: (e: Event) => (form[name] = (e.target as HTMLInputElement).value) })]);
+      h('label', [
+        label,
+        ' ',
+        h('input', {
+          name,
+          value: form[name],
+          autocomplete: 'off',
+          onInput: (e: Event) => (form[name] = (e.target as HTMLInputElement).value),
+        }),
+      ]);
 
     return () =>
       h('div', [
@@ -43,7 +54,15 @@ const App = defineComponent({
             h('h2', 'Who is visiting'),
             h('div', { class: 'stack' }, [field('user_id', 'user_id'), field('email', 'email')]),
             h('div', { class: 'row' }, [
-              button('boot', () => void signedIdentity(form.user_id, form.email).then((identity) => intercom.boot({ app_id: APP_ID, ...identity }), (error: Error) => record(`signing failed: ${error.message}`)), { 'data-command': 'boot' }),
+              button(
+                'boot',
+                () =>
+                  void signedIdentity(form.user_id, form.email).then(
+                    (identity) => intercom.boot({ app_id: APP_ID, ...identity }),
+                    (error: Error) => record(`signing failed: ${error.message}`),
+                  ),
+                { 'data-command': 'boot' },
+              ),
               button('shutdown', () => intercom.shutdown(), { 'data-command': 'shutdown' }),
             ]),
           ]),
@@ -53,10 +72,22 @@ const App = defineComponent({
               button('show', () => intercom.show(), { 'data-command': 'show' }),
               button('hide', () => intercom.hide(), { 'data-command': 'hide' }),
               button('showMessages', () => intercom.showMessages(), { 'data-command': 'showMessages' }),
-              button('showNewMessage', () => intercom.showNewMessage('Hi, I have a question about my order'), { 'data-command': 'showNewMessage' }),
+              button('showNewMessage', () => intercom.showNewMessage('Hi, I have a question about my order'), {
+                'data-command': 'showNewMessage',
+              }),
             ]),
-            h('div', { class: 'inline-form' }, [field('message', 'message'), button('startConversation', () => intercom.startConversation(form.message), { 'data-command': 'startConversation' })]),
-            h('div', { class: 'inline-form' }, [field('event', 'event'), button('trackEvent', () => intercom.trackEvent(form.event, { source: 'vue demo' }), { 'data-command': 'trackEvent' })]),
+            h('div', { class: 'inline-form' }, [
+              field('message', 'message'),
+              button('startConversation', () => intercom.startConversation(form.message), {
+                'data-command': 'startConversation',
+              }),
+            ]),
+            h('div', { class: 'inline-form' }, [
+              field('event', 'event'),
+              button('trackEvent', () => intercom.trackEvent(form.event, { source: 'vue demo' }), {
+                'data-command': 'trackEvent',
+              }),
+            ]),
           ]),
           h('section', { class: 'card', 'aria-labelledby': 'state-title' }, [
             h('h2', { id: 'state-title' }, 'State (refs)'),
@@ -69,11 +100,20 @@ const App = defineComponent({
               ]),
             ),
           ]),
-          h('section', { class: 'card log-card' }, [h('h2', 'Calls and hooks'), h('ol', { id: 'log', class: 'log' }, log.value.map((line) => h('li', { class: 'log-item' }, line)))]),
+          h('section', { class: 'card log-card' }, [
+            h('h2', 'Calls and hooks'),
+            h(
+              'ol',
+              { id: 'log', class: 'log' },
+              log.value.map((line) => h('li', { class: 'log-item' }, line)),
+            ),
+          ]),
         ]),
         h(ConfabMessenger),
       ]);
   },
 });
 
-createApp(App).use(createConfab({ app_id: APP_ID })).mount('#app');
+createApp(App)
+  .use(createConfab({ app_id: APP_ID }))
+  .mount('#app');

@@ -1,12 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mountUI, type AdapterHarness, type MountedUI } from './harness';
+import { type AdapterHarness, type MountedUI, mountUI } from './harness';
 
 /** What an app built on the adapter relies on: its state, a logout/login in one tab, its end, its customization. */
 export function appSuite(harness: AdapterHarness) {
   describe(`${harness.name}: in an app`, () => {
     let current: MountedUI | null = null;
     async function booted(options: { user?: string; customized?: boolean } = {}) {
-      const ui = (current = await mountUI(harness, { boot: { app_id: 'acme', user_id: options.user ?? 'u1' }, ...(options.customized ? { customized: true } : {}) }));
+      const ui = await mountUI(harness, {
+        boot: { app_id: 'acme', user_id: options.user ?? 'u1' },
+        ...(options.customized ? { customized: true } : {}),
+      });
+      current = ui;
       await ui.settle();
       return ui;
     }
@@ -16,10 +20,17 @@ export function appSuite(harness: AdapterHarness) {
     });
 
     it('the state the adapter hands out follows the messenger', async (context) => {
-      const ui = (current = await mountUI(harness, { boot: { app_id: 'acme', user_id: 'u1' } }));
+      const ui = await mountUI(harness, { boot: { app_id: 'acme', user_id: 'u1' } });
+      current = ui;
       if (!ui.state) return context.skip();
       await ui.settle();
-      expect(ui.state()).toMatchObject({ isBooted: true, isOpen: false, view: null, unreadCount: 0, isThrottled: false });
+      expect(ui.state()).toMatchObject({
+        isBooted: true,
+        isOpen: false,
+        view: null,
+        unreadCount: 0,
+        isThrottled: false,
+      });
       expect(ui.state().visitorId).toMatch(/^[0-9a-f-]{36}$/);
       expect(ui.state().visitorId).toBe(ui.Intercom('getVisitorId'));
       ui.Intercom('showMessages');
@@ -105,29 +116,41 @@ export function appSuite(harness: AdapterHarness) {
     });
 
     describe('customized through slots or snippets', () => {
-      it.skipIf(!harness.customizable)('the launcher’s content is the app’s; the button, its label and the badge stay', async () => {
-        const ui = await booted({ customized: true });
-        const launcher = ui.part('launcher')!;
-        expect(launcher.querySelector('.my-launcher')!.textContent).toBe('Chat (0)');
-        expect(launcher.querySelector('svg')).toBeNull();
-        expect(launcher.getAttribute('aria-label')).toBe('Open messenger');
-        await ui.click(launcher);
-        expect(launcher.querySelector('.my-launcher')!.textContent).toBe('Close (0)');
-        expect(ui.part('badge')).not.toBeNull();
-      });
+      it.skipIf(!harness.customizable)(
+        'the launcher’s content is the app’s; the button, its label and the badge stay',
+        async () => {
+          const ui = await booted({ customized: true });
+          const launcher = ui.part('launcher')!;
+          expect(launcher.querySelector('.my-launcher')!.textContent).toBe('Chat (0)');
+          expect(launcher.querySelector('svg')).toBeNull();
+          expect(launcher.getAttribute('aria-label')).toBe('Open messenger');
+          await ui.click(launcher);
+          expect(launcher.querySelector('.my-launcher')!.textContent).toBe('Close (0)');
+          expect(ui.part('badge')).not.toBeNull();
+        },
+      );
 
-      it.skipIf(!harness.customizable)('each message is drawn by the app from its props: the message, its author, its body as segments', async () => {
-        const ui = await booted({ customized: true });
-        ui.Intercom('startConversation', 'See https://example.com/a. Thanks');
-        await ui.settle();
-        const id = ui.server.conversationsOf(ui.server.people()[0]!.id)[0]!.id;
-        ui.server.team.reply(id, '<img src=x onerror=alert(1)>', 'Sam');
-        await ui.settle();
-        const messages = ui.parts('message');
-        expect(messages.map((m) => m.querySelector('.my-message')?.textContent)).toEqual(['You: See [https://example.com/a]. Thanks', 'Sam: <img src=x onerror=alert(1)>']);
-        expect(messages.map((m) => m.getAttribute('data-author')), 'each item keeps its part and state').toEqual(['person', 'team']);
-        expect(ui.query('[data-part="message"] img')).toBeNull();
-      });
+      it.skipIf(!harness.customizable)(
+        'each message is drawn by the app from its props: the message, its author, its body as segments',
+        async () => {
+          const ui = await booted({ customized: true });
+          ui.Intercom('startConversation', 'See https://example.com/a. Thanks');
+          await ui.settle();
+          const id = ui.server.conversationsOf(ui.server.people()[0]!.id)[0]!.id;
+          ui.server.team.reply(id, '<img src=x onerror=alert(1)>', 'Sam');
+          await ui.settle();
+          const messages = ui.parts('message');
+          expect(messages.map((m) => m.querySelector('.my-message')?.textContent)).toEqual([
+            'You: See [https://example.com/a]. Thanks',
+            'Sam: <img src=x onerror=alert(1)>',
+          ]);
+          expect(
+            messages.map((m) => m.getAttribute('data-author')),
+            'each item keeps its part and state',
+          ).toEqual(['person', 'team']);
+          expect(ui.query('[data-part="message"] img')).toBeNull();
+        },
+      );
     });
   });
 }

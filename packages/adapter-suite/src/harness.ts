@@ -1,10 +1,5 @@
 import type { AdapterState, IntercomApi, Logger, MessengerView, Transport } from '@confab/core';
-import {
-  createMemoryServer,
-  createSimulatedClock,
-  type MemoryServer,
-  type SimulatedClock,
-} from '@confab/core/testing';
+import { createMemoryServer, createSimulatedClock, type MemoryServer, type SimulatedClock } from '@confab/core/testing';
 
 /** What the suite hands an adapter to mount with: core's in-memory server and a simulated clock. */
 export interface AdapterMountOptions {
@@ -84,7 +79,12 @@ export function createTestWorld(transport?: (base: Transport) => Transport) {
 
 export async function mountUI(
   harness: AdapterHarness,
-  options: { boot?: Record<string, unknown>; transport?: (base: Transport) => Transport; customized?: boolean; alongside?: boolean } = {},
+  options: {
+    boot?: Record<string, unknown>;
+    transport?: (base: Transport) => Transport;
+    customized?: boolean;
+    alongside?: boolean;
+  } = {},
 ): Promise<MountedUI> {
   const { clock, server, warnings, options: world } = createTestWorld(options.transport);
   const mounted = await harness.mount({
@@ -97,14 +97,17 @@ export async function mountUI(
     await clock.settle();
     await mounted.flush();
   };
-  const query = <T extends HTMLElement = HTMLElement>(selector: string) => mounted.container().querySelector<T>(selector);
+  const query = <T extends HTMLElement = HTMLElement>(selector: string) =>
+    mounted.container().querySelector<T>(selector);
   return {
     ...mounted,
     server,
     clock,
     warnings,
     part: (name) => query(`[data-scope="confab"][data-part="${name}"]`),
-    parts: (name) => [...mounted.container().querySelectorAll<HTMLElement>(`[data-scope="confab"][data-part="${name}"]`)],
+    parts: (name) => [
+      ...mounted.container().querySelectorAll<HTMLElement>(`[data-scope="confab"][data-part="${name}"]`),
+    ],
     query,
     async click(element) {
       if (!(element instanceof HTMLElement)) throw new Error('nothing to click');

@@ -1,16 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestModel } from 'xstate/graph';
 import {
   createBootGate,
   drive,
   expectedViewOf,
+  type LifecycleHarness,
+  type LifecycleModelSnapshot,
   lifecycleEventTypes,
   lifecycleModel,
   serializeModelState,
-  type LifecycleHarness,
-  type LifecycleModelSnapshot,
 } from '@confab/core/testing';
-import { mountUI, type AdapterHarness, type MountedUI } from './harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestModel } from 'xstate/graph';
+import { type AdapterHarness, type MountedUI, mountUI } from './harness';
 
 /**
  * Core's abstract lifecycle model (@confab/core/testing), driven through an adapter: its
@@ -20,7 +20,8 @@ import { mountUI, type AdapterHarness, type MountedUI } from './harness';
 export function lifecycleSuite(harness: AdapterHarness) {
   const model = createTestModel(lifecycleModel, {
     serializeState: (state, event, previous) =>
-      serializeModelState(state) + (event ? ` via ${event.type}${previous ? ` from ${serializeModelState(previous)}` : ''}` : ''),
+      serializeModelState(state) +
+      (event ? ` via ${event.type}${previous ? ` from ${serializeModelState(previous)}` : ''}` : ''),
   });
   const paths = model.getShortestPaths({ allowDuplicatePaths: true });
 
@@ -34,7 +35,8 @@ export function lifecycleSuite(harness: AdapterHarness) {
     for (const path of paths) {
       it(path.description, async () => {
         const bootGate = createBootGate();
-        const ui = (current = await mountUI(harness, { transport: (base) => bootGate.wrap(base) }));
+        const ui = await mountUI(harness, { transport: (base) => bootGate.wrap(base) });
+        current = ui;
         const driver: LifecycleHarness = {
           Intercom: ui.Intercom,
           clock: ui.clock,

@@ -9,10 +9,21 @@ export function fakeThreadLayout(): () => void {
   const saved = keys.map((key) => Object.getOwnPropertyDescriptor(proto, key));
   const tops = new WeakMap<Element, number>();
   const isThread = (e: Element) => e.getAttribute('data-part') === 'thread';
-  const height = (e: Element) => (isThread(e) ? [...e.children].reduce((sum, c) => sum + (c.textContent!.includes('TALL') ? 300 : 100), 0) : 0);
+  const height = (e: Element) =>
+    isThread(e) ? [...e.children].reduce((sum, c) => sum + (c.textContent!.includes('TALL') ? 300 : 100), 0) : 0;
   const viewport = (e: Element) => (isThread(e) ? 500 : 0);
-  Object.defineProperty(proto, 'scrollHeight', { configurable: true, get: function (this: Element) { return height(this); } });
-  Object.defineProperty(proto, 'clientHeight', { configurable: true, get: function (this: Element) { return viewport(this); } });
+  Object.defineProperty(proto, 'scrollHeight', {
+    configurable: true,
+    get: function (this: Element) {
+      return height(this);
+    },
+  });
+  Object.defineProperty(proto, 'clientHeight', {
+    configurable: true,
+    get: function (this: Element) {
+      return viewport(this);
+    },
+  });
   Object.defineProperty(proto, 'scrollTop', {
     configurable: true,
     get: function (this: Element) {
@@ -22,5 +33,10 @@ export function fakeThreadLayout(): () => void {
       tops.set(this, Math.max(0, Math.min(value, height(this) - viewport(this))));
     },
   });
-  return () => keys.forEach((key, i) => (saved[i] ? Object.defineProperty(proto, key, saved[i]) : delete (proto as unknown as Record<string, unknown>)[key]));
+  return () => {
+    keys.forEach((key, i) => {
+      if (saved[i]) Object.defineProperty(proto, key, saved[i]);
+      else delete (proto as unknown as Record<string, unknown>)[key];
+    });
+  };
 }

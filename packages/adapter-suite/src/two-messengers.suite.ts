@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mountUI, type AdapterHarness, type MountedUI } from './harness';
+import { type AdapterHarness, type MountedUI, mountUI } from './harness';
 
 /** Two messengers on one page (two apps, or a widget and an app): neither's ids or ARIA point into the other. */
 export function twoMessengersSuite(harness: AdapterHarness) {

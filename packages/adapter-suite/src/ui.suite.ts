@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mountUI, type AdapterHarness, type MountedUI } from './harness';
+import { type AdapterHarness, type MountedUI, mountUI } from './harness';
 import { fakeThreadLayout } from './thread-layout';
 import { xssCorpus } from './xss-corpus';
 
@@ -8,7 +8,8 @@ export function uiSuite(harness: AdapterHarness) {
   describe(`${harness.name}: the rendered messenger`, () => {
     let current: MountedUI | null = null;
     async function booted(settings: Record<string, unknown> = {}) {
-      const ui = (current = await mountUI(harness, { boot: { app_id: 'acme', user_id: 'u1', ...settings } }));
+      const ui = await mountUI(harness, { boot: { app_id: 'acme', user_id: 'u1', ...settings } });
+      current = ui;
       await ui.settle();
       return ui;
     }
@@ -59,7 +60,9 @@ export function uiSuite(harness: AdapterHarness) {
       const ui = await booted();
       ui.Intercom('showNewMessage');
       await ui.settle();
-      ui.part('input')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, isComposing: true }));
+      ui.part('input')!.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, isComposing: true }),
+      );
       await ui.settle();
       expect(ui.part('panel')!.hidden).toBe(false);
     });
@@ -137,7 +140,14 @@ export function uiSuite(harness: AdapterHarness) {
     });
 
     it('hide_default_launcher hides the launcher; launcher settings become custom properties', async () => {
-      const ui = await booted({ hide_default_launcher: true, alignment: 'left', horizontal_padding: 5, vertical_padding: 40, action_color: '#ff0000', z_index: 10 });
+      const ui = await booted({
+        hide_default_launcher: true,
+        alignment: 'left',
+        horizontal_padding: 5,
+        vertical_padding: 40,
+        action_color: '#ff0000',
+        z_index: 10,
+      });
       expect(ui.part('launcher')!.hidden).toBe(true);
       expect(ui.part('root')!.getAttribute('data-alignment')).toBe('left');
       expect(ui.customProperty('--confab-h'), "Intercom's minimum of 20").toBe('20px');
@@ -174,7 +184,10 @@ export function uiSuite(harness: AdapterHarness) {
 
     it('custom_launcher_selector: said at boot when invalid; matches inside a shadow root; never toggles twice through our own launcher', async () => {
       const invalid = await booted({ custom_launcher_selector: 'a[' });
-      expect(invalid.warnings.filter((w) => w.includes('custom_launcher_selector')), 'warned before any click').toHaveLength(1);
+      expect(
+        invalid.warnings.filter((w) => w.includes('custom_launcher_selector')),
+        'warned before any click',
+      ).toHaveLength(1);
 
       const ui = await booted({ custom_launcher_selector: 'button, .web-chat' });
       await ui.click(ui.part('launcher'));
@@ -229,7 +242,10 @@ export function uiSuite(harness: AdapterHarness) {
       field.dispatchEvent(new Event('input', { bubbles: true }));
       ui.server.team.reply(id, 'Happy to help!');
       await ui.settle();
-      expect(ui.parts('message').map((m) => m.textContent)).toEqual([expect.stringContaining('Hi, no account yet'), expect.stringContaining('Happy to help!')]);
+      expect(ui.parts('message').map((m) => m.textContent)).toEqual([
+        expect.stringContaining('Hi, no account yet'),
+        expect.stringContaining('Happy to help!'),
+      ]);
       const after = ui.query<HTMLInputElement>('.confab-email-prompt input')!;
       expect(after.value).toBe('ada@exam');
       expect(ui.activeElement()).toBe(after);
@@ -237,10 +253,15 @@ export function uiSuite(harness: AdapterHarness) {
 
     it('a new message that fails to send stays in the composer; showNewMessage(text) again replaces what it holds', async () => {
       let offline = true;
-      const ui = (current = await mountUI(harness, {
+      const ui = await mountUI(harness, {
         boot: { app_id: 'acme', user_id: 'u1' },
-        transport: (base) => ({ ...base, startConversation: (...args) => (offline ? Promise.reject(new TypeError('offline')) : base.startConversation(...args)) }),
-      }));
+        transport: (base) => ({
+          ...base,
+          startConversation: (...args) =>
+            offline ? Promise.reject(new TypeError('offline')) : base.startConversation(...args),
+        }),
+      });
+      current = ui;
       await ui.settle();
       ui.Intercom('showNewMessage', 'About order #1');
       await ui.settle();
@@ -286,7 +307,9 @@ export function uiSuite(harness: AdapterHarness) {
         ui.Intercom('showConversation', id);
         await ui.settle();
         const reopened = ui.part('thread')!;
-        expect(reopened.scrollTop, 'reopened at its newest message').toBe(reopened.scrollHeight - reopened.clientHeight);
+        expect(reopened.scrollTop, 'reopened at its newest message').toBe(
+          reopened.scrollHeight - reopened.clientHeight,
+        );
       } finally {
         restoreLayout();
       }
@@ -306,7 +329,10 @@ export function uiSuite(harness: AdapterHarness) {
           if (element.tagName === 'A') expect((element as HTMLAnchorElement).protocol).toMatch(/^https?:$/);
         }
       });
-      const link = ui.parts('message').flatMap((m) => [...m.querySelectorAll('a')]).find((a) => a.href === 'https://example.com/docs?a=1&b=2');
+      const link = ui
+        .parts('message')
+        .flatMap((m) => [...m.querySelectorAll('a')])
+        .find((a) => a.href === 'https://example.com/docs?a=1&b=2');
       expect(link?.rel).toBe('noopener noreferrer nofollow ugc');
     });
   });

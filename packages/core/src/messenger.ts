@@ -1,25 +1,25 @@
-import { createActor, type Actor } from 'xstate';
+import { type Actor, createActor } from 'xstate';
 import {
   COMMAND_NAMES,
-  formatProblem,
-  parseCommand,
   type CommandName,
+  formatProblem,
   type HookCallbacks,
   type HookName,
   type IntercomApi,
+  parseCommand,
   type SpaceName,
   type Unsubscribe,
 } from './commands/commands';
-import { connect, type MessengerView } from './view/connect';
-import { createMessengerEffects, type MessengerEffects, type MessengerPlatform } from './machine/effects';
 import { createHookRegistry, type HookRegistry } from './commands/hooks';
-import { randomId } from './platform/ids';
-import { describeError } from './platform/logger';
+import type { IntercomSettings } from './commands/settings';
+import { createMessengerEffects, type MessengerEffects, type MessengerPlatform } from './machine/effects';
 import { createMessengerMachine, type MessengerMachine } from './machine/messenger.machine';
 import type { MessengerEvent } from './machine/messenger.types';
-import type { EventMetadata } from './protocol/wire';
 import { isOpen, type MessengerSnapshot } from './machine/selectors';
-import type { IntercomSettings } from './commands/settings';
+import { randomId } from './platform/ids';
+import { describeError } from './platform/logger';
+import type { EventMetadata } from './protocol/wire';
+import { connect, type MessengerView } from './view/connect';
 
 export interface MessengerOptions extends MessengerPlatform {
   /** The app id used when `boot` names none (e.g. from `window.intercomSettings`). */

@@ -2,9 +2,9 @@
 // whatever the page passed), confab_api_base names the server first, and a boot naming another
 // server for the same person boots there.
 import { describe, expect, it } from 'vitest';
+import type { Transport } from '../src';
 import { createApiBaseResolver, isIntercomHost } from '../src/commands/api-base';
 import { parseSettings } from '../src/commands/settings';
-import type { Transport } from '../src';
 import { createHarness } from '../src/testing';
 
 describe('isIntercomHost', () => {
@@ -17,28 +17,42 @@ describe('isIntercomHost', () => {
     'https://js.intercomcdn.com',
   ])('%s is Intercom', (url) => expect(isIntercomHost(url)).toBe(true));
 
-  it.each(['https://chat.example.com', 'https://intercom.io.example.com', 'https://myintercom.io', 'http://127.0.0.1:8080', 'not a url'])(
-    '%s is not',
-    (url) => expect(isIntercomHost(url)).toBe(false),
-  );
+  it.each([
+    'https://chat.example.com',
+    'https://intercom.io.example.com',
+    'https://myintercom.io',
+    'http://127.0.0.1:8080',
+    'not a url',
+  ])('%s is not', (url) => expect(isIntercomHost(url)).toBe(false));
 });
 
 describe('the server order', () => {
   const resolverOver = (candidates: unknown[]) => {
     const warnings: string[] = [];
-    const resolve = createApiBaseResolver(() => candidates, () => 'https://shop.example', { warn: (m) => warnings.push(m) });
+    const resolve = createApiBaseResolver(
+      () => candidates,
+      () => 'https://shop.example',
+      { warn: (m) => warnings.push(m) },
+    );
     return { resolve, warnings };
   };
 
   it('the first candidate that names a server, else the last resort; no warning when none names Intercom', () => {
-    expect(resolverOver([undefined, 'https://chat.example.com', 'https://other.example']).resolve()).toBe('https://chat.example.com');
+    expect(resolverOver([undefined, 'https://chat.example.com', 'https://other.example']).resolve()).toBe(
+      'https://chat.example.com',
+    );
     const { resolve, warnings } = resolverOver([undefined, 42, '', null]);
     expect(resolve()).toBe('https://shop.example');
     expect(warnings).toEqual([]);
   });
 
   it('passes over Intercom’s hosts with one warning per value, naming the server used instead, however often it is asked', () => {
-    const { resolve, warnings } = resolverOver(['https://api-iam.intercom.io', 'https://api-iam.intercom.io', 'https://api-iam.eu.intercom.io', 'https://chat.example.com']);
+    const { resolve, warnings } = resolverOver([
+      'https://api-iam.intercom.io',
+      'https://api-iam.intercom.io',
+      'https://api-iam.eu.intercom.io',
+      'https://chat.example.com',
+    ]);
     for (let i = 0; i < 5; i++) expect(resolve()).toBe('https://chat.example.com');
     expect(warnings).toEqual([
       "[Confab] api_base https://api-iam.intercom.io is Intercom's: using https://chat.example.com (see confab_api_base)",
@@ -61,11 +75,17 @@ describe('settings naming the server', () => {
       confab_api_base: 'https://chat.example.com',
       installation_type: 'npm-package',
     });
-    expect(parsed).toEqual({ ok: true, value: expect.objectContaining({ api_base: 'https://chat.example.com', attributes: {} }) });
+    expect(parsed).toEqual({
+      ok: true,
+      value: expect.objectContaining({ api_base: 'https://chat.example.com', attributes: {} }),
+    });
   });
 
   it('confab_api_base must be an absolute URL', () => {
-    expect(parseSettings({ confab_api_base: 'chat.example.com' })).toEqual({ ok: false, problem: expect.stringContaining('settings.confab_api_base') });
+    expect(parseSettings({ confab_api_base: 'chat.example.com' })).toEqual({
+      ok: false,
+      problem: expect.stringContaining('settings.confab_api_base'),
+    });
   });
 });
 

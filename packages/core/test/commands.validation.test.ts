@@ -7,23 +7,55 @@ const badCalls: Array<[string, unknown[], RegExp]> = [
   ['command not a string', [42], /Intercom\(42\): the command must be a string/],
   ['boot with an array', ['boot', []], /Intercom\('boot'\): settings must be a plain object/],
   ['boot with a string', ['boot', 'acme'], /Intercom\('boot'\): settings must be a plain object/],
-  ['boot with two arguments', ['boot', { app_id: 'acme' }, {}], /Intercom\('boot'\): takes at most 1 argument \(got 2\)/],
+  [
+    'boot with two arguments',
+    ['boot', { app_id: 'acme' }, {}],
+    /Intercom\('boot'\): takes at most 1 argument \(got 2\)/,
+  ],
   ['app_id with spaces', ['boot', { app_id: 'a b' }], /settings\.app_id must be 1 to 64 letters/],
   ['email not an email', ['boot', { app_id: 'acme', email: 'nope' }], /settings\.email must be an email address/],
-  ['email not a string', ['boot', { app_id: 'acme', email: 5 }], /settings\.email is invalid \(Invalid type: Expected string but received 5\)/],
-  ['empty user_id', ['boot', { app_id: 'acme', user_id: '  ' }], /settings\.user_id must be a non-empty string or a number/],
+  [
+    'email not a string',
+    ['boot', { app_id: 'acme', email: 5 }],
+    /settings\.email is invalid \(Invalid type: Expected string but received 5\)/,
+  ],
+  [
+    'empty user_id',
+    ['boot', { app_id: 'acme', user_id: '  ' }],
+    /settings\.user_id must be a non-empty string or a number/,
+  ],
   ['user_hash not hex', ['boot', { app_id: 'acme', user_hash: 'xyz' }], /settings\.user_hash must be 64 hex digits/],
-  ['intercom_user_jwt not a string', ['boot', { app_id: 'acme', intercom_user_jwt: 42 }], /settings\.intercom_user_jwt is invalid \(Invalid type: Expected string/],
-  ['intercom_user_jwt not a JWT', ['update', { intercom_user_jwt: 'secret' }], /settings\.intercom_user_jwt must be a JWT \(header\.payload\.signature\)/],
-  ['created_at a string', ['boot', { app_id: 'acme', created_at: 'yesterday' }], /settings\.created_at must be unix seconds/],
+  [
+    'intercom_user_jwt not a string',
+    ['boot', { app_id: 'acme', intercom_user_jwt: 42 }],
+    /settings\.intercom_user_jwt is invalid \(Invalid type: Expected string/,
+  ],
+  [
+    'intercom_user_jwt not a JWT',
+    ['update', { intercom_user_jwt: 'secret' }],
+    /settings\.intercom_user_jwt must be a JWT \(header\.payload\.signature\)/,
+  ],
+  [
+    'created_at a string',
+    ['boot', { app_id: 'acme', created_at: 'yesterday' }],
+    /settings\.created_at must be unix seconds/,
+  ],
   ['alignment', ['boot', { app_id: 'acme', alignment: 'center' }], /settings\.alignment must be "left" or "right"/],
   ['padding negative', ['update', { vertical_padding: -5 }], /settings\.vertical_padding is invalid/],
   ['colour', ['update', { action_color: 'red;}' }], /settings\.action_color must be a CSS colour/],
   ['z_index fractional', ['update', { z_index: 1.5 }], /settings\.z_index must be an integer/],
-  ['metadata value over 255 characters', ['trackEvent', 'e', { note: 'x'.repeat(256) }], /metadata\.note must be at most 255 characters/],
+  [
+    'metadata value over 255 characters',
+    ['trackEvent', 'e', { note: 'x'.repeat(256) }],
+    /metadata\.note must be at most 255 characters/,
+  ],
   ['z_index past 32 bits', ['update', { z_index: 1e30 }], /settings\.z_index must be at most 2147483647/],
   ['custom attribute object', ['update', { plan: { tier: 1 } }], /settings\.plan a custom attribute must be a string/],
-  ['custom attribute name with a dot', ['update', { 'a.b': 1 }], /custom attribute name "a\.b" must be 1 to 190 characters/],
+  [
+    'custom attribute name with a dot',
+    ['update', { 'a.b': 1 }],
+    /custom attribute name "a\.b" must be 1 to 190 characters/,
+  ],
   ['custom attribute too long', ['update', { bio: 'x'.repeat(256) }], /settings\.bio must be at most 255 characters/],
   ['company without id', ['update', { company: { name: 'Acme' } }], /settings\.company a company needs a company_id/],
   ['update with a number', ['update', 3], /Intercom\('update'\): settings must be a plain object/],
@@ -33,28 +65,76 @@ const badCalls: Array<[string, unknown[], RegExp]> = [
   ['showMessages with an argument', ['showMessages', 1], /Intercom\('showMessages'\): takes no arguments/],
   ['showNewMessage with a number', ['showNewMessage', 7], /Intercom\('showNewMessage'\): prefill must be a string/],
   ['showNewMessage too long', ['showNewMessage', 'x'.repeat(10_001)], /prefill must be at most 10000 characters/],
-  ['showSpace unknown', ['showSpace', 'help'], /Intercom\('showSpace'\): space must be "home" or "messages" \(got "help"\)/],
+  [
+    'showSpace unknown',
+    ['showSpace', 'help'],
+    /Intercom\('showSpace'\): space must be "home" or "messages" \(got "help"\)/,
+  ],
   ['showSpace missing', ['showSpace'], /space must be "home" or "messages" \(got undefined\)/],
   ['showConversation missing', ['showConversation'], /conversationId must be a non-empty string or an integer/],
-  ['startConversation empty', ['startConversation', '   '], /Intercom\('startConversation'\): message must not be empty/],
+  [
+    'startConversation empty',
+    ['startConversation', '   '],
+    /Intercom\('startConversation'\): message must not be empty/,
+  ],
   ['startConversation not a string', ['startConversation', {}], /message must be a string/],
   ['onShow without a function', ['onShow', 'alert(1)'], /Intercom\('onShow'\): callback must be a function/],
   ['onHide without a function', ['onHide'], /Intercom\('onHide'\): callback must be a function/],
   ['onUnreadCountChange with an object', ['onUnreadCountChange', {}], /callback must be a function/],
-  ['onUserEmailSupplied two functions', ['onUserEmailSupplied', () => {}, () => {}], /takes at most 1 argument \(got 2\)/],
+  [
+    'onUserEmailSupplied two functions',
+    ['onUserEmailSupplied', () => {}, () => {}],
+    /takes at most 1 argument \(got 2\)/,
+  ],
   ['trackEvent without a name', ['trackEvent'], /Intercom\('trackEvent'\): event name must be a string/],
   ['trackEvent empty name', ['trackEvent', '   '], /event name must not be empty/],
   ['trackEvent long name', ['trackEvent', 'e'.repeat(256)], /event name must be at most 255 characters/],
   ['trackEvent metadata array', ['trackEvent', 'x', [1]], /metadata must be a plain object/],
-  ['trackEvent metadata 21 keys', ['trackEvent', 'x', Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i]))], /metadata must have at most 20 keys/],
-  ['trackEvent metadata nested', ['trackEvent', 'x', { a: { b: 1 } }], /metadata\.a values must be strings, finite numbers, booleans or null/],
-  ['trackEvent metadata NaN', ['trackEvent', 'x', { a: Number.NaN }], /metadata\.a values must be strings, finite numbers, booleans or null/],
-  ['trackEvent metadata oversized', ['trackEvent', 'x', Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${'k'.repeat(240)}${i}`, 'x'.repeat(255)]))], /metadata must serialise to at most 8192 bytes/],
-  ['trackEvent metadata "__proto__" key', ['trackEvent', 'x', JSON.parse('{"__proto__":1}')], /metadata key "__proto__" is a reserved name/],
-  ['trackEvent metadata "constructor" key', ['trackEvent', 'x', { constructor: 'x' }], /metadata key "constructor" is a reserved name/],
+  [
+    'trackEvent metadata 21 keys',
+    ['trackEvent', 'x', Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i]))],
+    /metadata must have at most 20 keys/,
+  ],
+  [
+    'trackEvent metadata nested',
+    ['trackEvent', 'x', { a: { b: 1 } }],
+    /metadata\.a values must be strings, finite numbers, booleans or null/,
+  ],
+  [
+    'trackEvent metadata NaN',
+    ['trackEvent', 'x', { a: Number.NaN }],
+    /metadata\.a values must be strings, finite numbers, booleans or null/,
+  ],
+  [
+    'trackEvent metadata oversized',
+    [
+      'trackEvent',
+      'x',
+      Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${'k'.repeat(240)}${i}`, 'x'.repeat(255)])),
+    ],
+    /metadata must serialise to at most 8192 bytes/,
+  ],
+  [
+    'trackEvent metadata "__proto__" key',
+    ['trackEvent', 'x', JSON.parse('{"__proto__":1}')],
+    /metadata key "__proto__" is a reserved name/,
+  ],
+  [
+    'trackEvent metadata "constructor" key',
+    ['trackEvent', 'x', { constructor: 'x' }],
+    /metadata key "constructor" is a reserved name/,
+  ],
   ['custom attribute "constructor"', ['update', { constructor: 1 }], /settings\.constructor is a reserved name/],
-  ['custom_attributes "__proto__"', ['update', { custom_attributes: JSON.parse('{"__proto__":1}') }], /settings\.custom_attributes\.__proto__ is a reserved name/],
-  ['company "prototype"', ['update', { company: { company_id: 'c1', prototype: 1 } }], /settings\.company\.prototype is a reserved name/],
+  [
+    'custom_attributes "__proto__"',
+    ['update', { custom_attributes: JSON.parse('{"__proto__":1}') }],
+    /settings\.custom_attributes\.__proto__ is a reserved name/,
+  ],
+  [
+    'company "prototype"',
+    ['update', { company: { company_id: 'c1', prototype: 1 } }],
+    /settings\.company\.prototype is a reserved name/,
+  ],
   ['trackEvent three arguments', ['trackEvent', 'x', {}, 1], /takes at most 2 arguments \(got 3\)/],
   ['getVisitorId with an argument', ['getVisitorId', 'x'], /Intercom\('getVisitorId'\): takes no arguments/],
 ];
@@ -89,8 +169,22 @@ describe('every bad call logs one warning naming the command and the rule, and c
       undefined,
       null,
       Symbol('x'),
-      { toString: () => { throw new Error('boom'); } },
-      new Proxy({}, { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); } }),
+      {
+        toString: () => {
+          throw new Error('boom');
+        },
+      },
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('trap');
+          },
+          ownKeys: () => {
+            throw new Error('trap');
+          },
+        },
+      ),
     ];
     for (const a of hostile) {
       for (const b of hostile) {
@@ -140,7 +234,14 @@ describe('every bad call logs one warning naming the command and the rule, and c
 
   it("takes what templates print for a visitor who is not logged in (user_id null, email ''), and numeric strings as times", async () => {
     const h = createHarness();
-    h.Intercom('boot', { app_id: 'acme', user_id: null, email: '', user_hash: null, created_at: '1700000000', name: 'Guest' });
+    h.Intercom('boot', {
+      app_id: 'acme',
+      user_id: null,
+      email: '',
+      user_hash: null,
+      created_at: '1700000000',
+      name: 'Guest',
+    });
     await h.clock.settle();
     expect(h.warnings).toEqual([]);
     const [person] = h.server.people();

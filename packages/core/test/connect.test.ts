@@ -21,7 +21,12 @@ describe('connect(): the view-model adapters render', () => {
   it('launcher and panel props carry data-part/data-state and the ARIA a screen reader needs', async () => {
     const h = await booted();
     let view = h.view();
-    expect(view.getRootProps()).toMatchObject({ 'data-scope': 'confab', 'data-part': 'root', 'data-state': 'closed', lang: 'en' });
+    expect(view.getRootProps()).toMatchObject({
+      'data-scope': 'confab',
+      'data-part': 'root',
+      'data-state': 'closed',
+      lang: 'en',
+    });
     const panelId = view.getPanelProps().id;
     expect(panelId).toMatch(/^confab-/);
     expect(view.getLauncherProps()).toMatchObject({
@@ -97,9 +102,21 @@ describe('connect(): the view-model adapters render', () => {
   });
 
   it('launcher settings reach the view-model, paddings never under 20', async () => {
-    const h = await booted({ alignment: 'left', horizontal_padding: 5, vertical_padding: 40, action_color: '#123456', hide_default_launcher: true });
+    const h = await booted({
+      alignment: 'left',
+      horizontal_padding: 5,
+      vertical_padding: 40,
+      action_color: '#123456',
+      hide_default_launcher: true,
+    });
     const { launcher } = h.view();
-    expect(launcher).toMatchObject({ alignment: 'left', horizontalPadding: 20, verticalPadding: 40, actionColor: '#123456', visible: false });
+    expect(launcher).toMatchObject({
+      alignment: 'left',
+      horizontalPadding: 20,
+      verticalPadding: 40,
+      actionColor: '#123456',
+      visible: false,
+    });
     expect(h.view().getRootProps()['data-alignment']).toBe('left');
   });
 
@@ -115,7 +132,11 @@ describe('connect(): the view-model adapters render', () => {
     await h.clock.settle();
     const conversationId = h.view().conversations[0]!.id;
     h.Intercom('showSpace', 'home');
-    expect(h.view().getCardProps('recent')).toMatchObject({ class: 'confab-card', 'data-action': 'recent', 'data-conversation-id': conversationId });
+    expect(h.view().getCardProps('recent')).toMatchObject({
+      class: 'confab-card',
+      'data-action': 'recent',
+      'data-conversation-id': conversationId,
+    });
     click(h.view().getCardProps('recent'));
     expect(h.view()).toMatchObject({ view: 'conversation', thread: { conversationId } });
     h.Intercom('showMessages');
@@ -131,7 +152,9 @@ describe('connect(): the view-model adapters render', () => {
     h.Intercom('startConversation', 'Hi');
     await h.clock.settle();
     const submit = (value: string) => {
-      const event = uiEvent({ currentTarget: { elements: { namedItem: (name: string) => (name === 'email' ? { value } : null) } } });
+      const event = uiEvent({
+        currentTarget: { elements: { namedItem: (name: string) => (name === 'email' ? { value } : null) } },
+      });
       (h.view().getEmailPromptProps().onSubmit as (event: UiEvent) => void)(event);
       return event;
     };
@@ -149,7 +172,9 @@ describe('connect(): the view-model adapters render', () => {
     const drawn = h.view();
     const field = (value: string) => ({ value });
     const submit = (view: typeof drawn, input: { value: string }) =>
-      (view.getComposerProps().onSubmit as (event: UiEvent) => void)(uiEvent({ currentTarget: { elements: { namedItem: () => input } } }));
+      (view.getComposerProps().onSubmit as (event: UiEvent) => void)(
+        uiEvent({ currentTarget: { elements: { namedItem: () => input } } }),
+      );
     const first = field('First');
     submit(drawn, first);
     expect(first.value, 'sent, so cleared').toBe('');
@@ -168,12 +193,19 @@ describe('connect(): the view-model adapters render', () => {
     const a = connect(snapshot, (event) => sent.push(event), 'confab-test');
     const b = connect(snapshot, (event) => sent.push(event), 'confab-test');
     // A getter's handlers are made anew each time: compared as what they are, handlers.
-    const props = (attrs: Record<string, unknown>) => Object.fromEntries(Object.entries(attrs).map(([name, value]) => [name, typeof value === 'function' ? 'handler' : value]));
+    const props = (attrs: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(attrs).map(([name, value]) => [name, typeof value === 'function' ? 'handler' : value]),
+      );
     const plain = (view: typeof a) =>
       Object.fromEntries(
         Object.entries(view).map(([key, value]) => [
           key,
-          key.startsWith('get') && value.length === 0 ? props((value as () => Record<string, unknown>)()) : typeof value === 'function' ? 'intent' : value,
+          key.startsWith('get') && value.length === 0
+            ? props((value as () => Record<string, unknown>)())
+            : typeof value === 'function'
+              ? 'intent'
+              : value,
         ]),
       );
     expect(plain(a)).toEqual(plain(b));

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { appendMessage, mergeLoadedThread, realtimeChanges, upsertConversation } from '../src/machine/conversation-data';
+import {
+  appendMessage,
+  mergeLoadedThread,
+  realtimeChanges,
+  upsertConversation,
+} from '../src/machine/conversation-data';
 import type { ThreadMessage } from '../src/machine/messenger.types';
 import type { ConversationSummary, Message } from '../src/protocol/wire';
 
@@ -54,7 +59,11 @@ describe('mergeLoadedThread', () => {
     const sending = inThread(message('tmp', { author: 'person', client_id: 'tmp' }), 'sending');
     const dup = inThread(message('m2'));
     const merged = mergeLoadedThread(
-      { thread: { conversationId: 'c1', messages: [dup, live, sending], loading: true }, conversations: [], unreadCount: 9 },
+      {
+        thread: { conversationId: 'c1', messages: [dup, live, sending], loading: true },
+        conversations: [],
+        unreadCount: 9,
+      },
       loaded,
     );
     expect(merged.thread).toEqual({
@@ -65,16 +74,25 @@ describe('mergeLoadedThread', () => {
   });
   it("drops another thread's messages", () => {
     const other = inThread(message('x', { conversation_id: 'c2' }));
-    const merged = mergeLoadedThread({ thread: { conversationId: 'c2', messages: [other], loading: false }, conversations: [], unreadCount: 0 }, loaded);
+    const merged = mergeLoadedThread(
+      { thread: { conversationId: 'c2', messages: [other], loading: false }, conversations: [], unreadCount: 0 },
+      loaded,
+    );
     expect(merged.thread!.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
   });
   it("marks the conversation read and takes the server's count when marking succeeded", () => {
-    const merged = mergeLoadedThread({ thread: null, conversations: [conversation('c1', 1, 3)], unreadCount: 9 }, loaded);
+    const merged = mergeLoadedThread(
+      { thread: null, conversations: [conversation('c1', 1, 3)], unreadCount: 9 },
+      loaded,
+    );
     expect(merged.conversations).toEqual([conversation('c1', 7, 0)]);
     expect(merged.unreadCount).toBe(4);
   });
   it('keeps the counts as they were when marking failed (-1)', () => {
-    const merged = mergeLoadedThread({ thread: null, conversations: [], unreadCount: 9 }, { ...loaded, unread_count: -1 });
+    const merged = mergeLoadedThread(
+      { thread: null, conversations: [], unreadCount: 9 },
+      { ...loaded, unread_count: -1 },
+    );
     expect(merged.conversations).toEqual([conversation('c1', 7, 3)]);
     expect(merged.unreadCount).toBe(9);
   });
@@ -82,7 +100,13 @@ describe('mergeLoadedThread', () => {
 
 describe('realtimeChanges', () => {
   const thread = { conversationId: 'c1', messages: [inThread(message('m1'))], loading: false };
-  const news = { id: 'e1', type: 'message' as const, message: message('m2'), conversation: conversation('c1', 8, 1), unread_count: 5 };
+  const news = {
+    id: 'e1',
+    type: 'message' as const,
+    message: message('m2'),
+    conversation: conversation('c1', 8, 1),
+    unread_count: 5,
+  };
 
   it('a team reply in the thread on screen is read at once', () => {
     const changes = realtimeChanges({ thread, conversations: [] }, news, true);
@@ -97,13 +121,25 @@ describe('realtimeChanges', () => {
     expect(changes.unreadCount).toBe(5);
   });
   it('news of another conversation leaves the thread as it is', () => {
-    const changes = realtimeChanges({ thread, conversations: [] }, { ...news, conversation: conversation('c2', 8, 1) }, true);
+    const changes = realtimeChanges(
+      { thread, conversations: [] },
+      { ...news, conversation: conversation('c2', 8, 1) },
+      true,
+    );
     expect(changes.thread).toBe(thread);
     expect(changes.unreadCount).toBe(5);
   });
   it('takes unread counts and conversation updates, and ignores kinds it does not know', () => {
-    expect(realtimeChanges({ thread, conversations: [] }, { id: 'e', type: 'unread', unread_count: -2 }, false)).toEqual({ unreadCount: 0 });
-    expect(realtimeChanges({ thread, conversations: [] }, { id: 'e', type: 'conversation', conversation: conversation('c9', 1) }, false)).toEqual({
+    expect(
+      realtimeChanges({ thread, conversations: [] }, { id: 'e', type: 'unread', unread_count: -2 }, false),
+    ).toEqual({ unreadCount: 0 });
+    expect(
+      realtimeChanges(
+        { thread, conversations: [] },
+        { id: 'e', type: 'conversation', conversation: conversation('c9', 1) },
+        false,
+      ),
+    ).toEqual({
       conversations: [conversation('c9', 1)],
     });
     const unknown = JSON.parse('{"id":"e","type":"typing"}') as Parameters<typeof realtimeChanges>[1];

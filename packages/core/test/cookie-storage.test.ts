@@ -31,7 +31,9 @@ describe('cookie storage', () => {
     const storage = createCookieStorage({ document });
     const weekFromNow = Date.now() + 7 * 24 * 3600 * 1000;
     storage.set('intercom-session-acme', 'token-1', { expiresAt: weekFromNow });
-    expect(written[0]).toBe(`intercom-session-acme=token-1; Path=/; Expires=${new Date(weekFromNow).toUTCString()}; Secure; SameSite=Lax`);
+    expect(written[0]).toBe(
+      `intercom-session-acme=token-1; Path=/; Expires=${new Date(weekFromNow).toUTCString()}; Secure; SameSite=Lax`,
+    );
     expect(storage.get('intercom-session-acme')).toBe('token-1');
     storage.set('intercom-id-acme', 'visitor-1');
     const expires = Date.parse(/Expires=([^;]+)/.exec(written[1]!)![1]!);
@@ -43,7 +45,11 @@ describe('cookie storage', () => {
 
   it('is not Secure on http, and keeps the event queue in memory when localStorage is unusable', () => {
     const { document, written } = recordingDocument('http:');
-    const broken = { setItem: () => { throw new Error('QuotaExceededError'); } } as unknown as WebStorage;
+    const broken = {
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    } as unknown as WebStorage;
     const storage = createCookieStorage({ document, localStorage: broken });
     storage.set('intercom-device-id-acme', 'd');
     expect(written[0]).not.toContain('Secure');
@@ -56,7 +62,15 @@ describe('cookie storage', () => {
     const denied = () => {
       throw new DOMException('The document is sandboxed and lacks the allow-same-origin flag.', 'SecurityError');
     };
-    const document = { location: { protocol: 'https:' }, get cookie(): string { return denied(); }, set cookie(_line: string) { denied(); } };
+    const document = {
+      location: { protocol: 'https:' },
+      get cookie(): string {
+        return denied();
+      },
+      set cookie(_line: string) {
+        denied();
+      },
+    };
     const storage = createCookieStorage({ document });
     storage.set('intercom-session-acme', 'token-1', { expiresAt: Date.now() + 60_000 });
     storage.set('intercom-id-acme', 'visitor-1');
@@ -71,13 +85,22 @@ describe('cookie storage', () => {
   it("clears Intercom's old cookies on the parent domains, and still writes its own on a host the cookie library refuses as a domain", () => {
     for (const hostname of ['app.shop.example', 'my_app.corp.example', 'shop.example.']) {
       const { document, written } = recordingDocument('https:');
-      const storage = createCookieStorage({ document: Object.assign(document, { location: { protocol: 'https:', hostname } }) });
+      const storage = createCookieStorage({
+        document: Object.assign(document, { location: { protocol: 'https:', hostname } }),
+      });
       storage.set('intercom-id-acme', 'visitor-1');
       expect(storage.get('intercom-id-acme'), hostname).toBe('visitor-1');
-      expect(written.at(-1), hostname).toMatch(/^intercom-id-acme=visitor-1; Path=\/; Expires=[^;]+; Secure; SameSite=Lax$/);
+      expect(written.at(-1), hostname).toMatch(
+        /^intercom-id-acme=visitor-1; Path=\/; Expires=[^;]+; Secure; SameSite=Lax$/,
+      );
     }
     const { document, written } = recordingDocument('https:');
-    createCookieStorage({ document: Object.assign(document, { location: { protocol: 'https:', hostname: 'app.shop.example' } }) }).set('intercom-id-acme', 'v');
-    expect(written.slice(0, -1).map((line) => /Domain=([^;]+)/.exec(line)?.[1])).toEqual(['app.shop.example', 'shop.example']);
+    createCookieStorage({
+      document: Object.assign(document, { location: { protocol: 'https:', hostname: 'app.shop.example' } }),
+    }).set('intercom-id-acme', 'v');
+    expect(written.slice(0, -1).map((line) => /Domain=([^;]+)/.exec(line)?.[1])).toEqual([
+      'app.shop.example',
+      'shop.example',
+    ]);
   });
 });

@@ -3,12 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   backoffDelay,
+  type Clock,
   createEventQueue,
   createHttpTransport,
   createMemoryStorage,
   DEFAULT_BACKOFF,
   systemClock,
-  type Clock,
 } from '../src';
 import type { Session } from '../src/protocol';
 import { createSimulatedClock } from '../src/testing';
@@ -48,7 +48,13 @@ describe('a Retry-After far in the future', () => {
   it('does not make the event queue retry in a hot loop (real timers)', async () => {
     const { fetch, calls } = fakeFetch(systemClock, busy);
     const transport = createHttpTransport({ apiBase: 'http://confab.test', fetch, logger: quiet });
-    const queue = createEventQueue({ storage: createMemoryStorage(), key: 'q', clock: systemClock, logger: quiet, flushDelayMs: 0 });
+    const queue = createEventQueue({
+      storage: createMemoryStorage(),
+      key: 'q',
+      clock: systemClock,
+      logger: quiet,
+      flushDelayMs: 0,
+    });
     queue.start((batch) => transport.trackEvents(session, batch));
     queue.enqueue({ id: 'e1', name: 'signup', created_at: 1 });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -59,10 +65,13 @@ describe('a Retry-After far in the future', () => {
   it('reopens the realtime stream within the backoff maximum', async () => {
     const clock = createSimulatedClock();
     const { fetch, calls } = fakeFetch(clock, busy);
-    const close = createHttpTransport({ apiBase: 'http://confab.test', fetch, clock, random: () => 1 }).subscribe(session, {
-      onEvent: () => {},
-      onError: () => {},
-    });
+    const close = createHttpTransport({ apiBase: 'http://confab.test', fetch, clock, random: () => 1 }).subscribe(
+      session,
+      {
+        onEvent: () => {},
+        onError: () => {},
+      },
+    );
     await clock.advance(DEFAULT_BACKOFF.maxMs);
     close();
     expect(gaps(calls)).toEqual([DEFAULT_BACKOFF.maxMs]);
@@ -71,10 +80,13 @@ describe('a Retry-After far in the future', () => {
 
 describe('a realtime stream that opens and ends', () => {
   const open = (fetch: typeof globalThis.fetch, clock: Clock) =>
-    createHttpTransport({ apiBase: 'http://confab.test', fetch, clock, random: () => 0.5, logger: quiet }).subscribe(session, {
-      onEvent: () => {},
-      onError: () => {},
-    });
+    createHttpTransport({ apiBase: 'http://confab.test', fetch, clock, random: () => 0.5, logger: quiet }).subscribe(
+      session,
+      {
+        onEvent: () => {},
+        onError: () => {},
+      },
+    );
 
   it('at once, even after a keep-alive, is reopened with a growing backoff', async () => {
     const clock = createSimulatedClock();
@@ -117,7 +129,14 @@ describe('a 2xx to POST /events without an acknowledgement', () => {
       ];
       const { fetch, calls } = fakeFetch(clock, (n) => answers[n]!());
       const transport = createHttpTransport({ apiBase: 'http://confab.test', fetch, clock, logger: quiet });
-      const queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'q', clock, logger: quiet, random: () => 1, flushDelayMs: 0 });
+      const queue = createEventQueue({
+        storage: createMemoryStorage(clock),
+        key: 'q',
+        clock,
+        logger: quiet,
+        random: () => 1,
+        flushDelayMs: 0,
+      });
       queue.start((batch) => transport.trackEvents(session, batch));
       queue.enqueue({ id: 'e1', name: 'signup', created_at: 1 });
       await clock.advance(10_000);

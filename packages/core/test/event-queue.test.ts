@@ -4,8 +4,8 @@ import {
   createMemoryStorage,
   createMessenger,
   storageKeys,
-  TransportError,
   type Transport,
+  TransportError,
 } from '../src';
 import type { TrackedEvent } from '../src/protocol';
 import { createHarness, createMemoryServer, createSimulatedClock } from '../src/testing';
@@ -22,7 +22,8 @@ function strictEvents(requests: string[][], limit = 64 * 1024) {
     ...base,
     trackEvents: async (session, batch) => {
       requests.push(batch.map((e) => e.name));
-      if (bodyBytes(batch) > limit) throw TransportError.fromStatus(413, `the body is larger than the ${limit} bytes this route accepts`);
+      if (bodyBytes(batch) > limit)
+        throw TransportError.fromStatus(413, `the body is larger than the ${limit} bytes this route accepts`);
       const bad = batch.findIndex((e) => e.name.startsWith('bad'));
       if (bad >= 0) throw TransportError.fromStatus(400, `body.events.${bad}.name: refused`);
       return base.trackEvents(session, batch);
@@ -55,7 +56,13 @@ describe('the durable event queue', () => {
 
   it("a new session's events go out as soon as the last session's slow batch returns", async () => {
     const clock = createSimulatedClock();
-    const queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'q', clock, logger: { warn: () => {} }, flushDelayMs: 0 });
+    const queue = createEventQueue({
+      storage: createMemoryStorage(clock),
+      key: 'q',
+      clock,
+      logger: { warn: () => {} },
+      flushDelayMs: 0,
+    });
     const sent: Array<[string, string[]]> = [];
     const slowOld = (batch: TrackedEvent[]) =>
       new Promise<{ accepted: string[] }>((resolve) => {
@@ -76,7 +83,10 @@ describe('the durable event queue', () => {
     await clock.advance(1_000);
     expect(sent).toEqual([['old', ['id-1']]]);
     await clock.advance(4_000);
-    expect(sent).toEqual([['old', ['id-1']], ['new', ['id-2']]]);
+    expect(sent).toEqual([
+      ['old', ['id-1']],
+      ['new', ['id-2']],
+    ]);
     expect(queue.pending()).toEqual([]);
   });
 
@@ -112,7 +122,13 @@ describe('the durable event queue', () => {
   it('drops a batch the server refuses as malformed (4xx) and says so; keeps it on 401 for the next session', async () => {
     const clock = createSimulatedClock();
     const warnings: string[] = [];
-    const queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'q', clock, logger: { warn: (m) => warnings.push(m) }, flushDelayMs: 0 });
+    const queue = createEventQueue({
+      storage: createMemoryStorage(clock),
+      key: 'q',
+      clock,
+      logger: { warn: (m) => warnings.push(m) },
+      flushDelayMs: 0,
+    });
     queue.start(async () => {
       throw TransportError.fromStatus(401, 'session revoked');
     });
@@ -136,7 +152,10 @@ describe('the durable event queue', () => {
     h.Intercom('trackEvent', 'small');
     for (let i = 0; i < 14; i++) h.Intercom('trackEvent', `big-${i}`, metadata);
     await h.clock.advance(5_000);
-    expect(h.server.events().map((e) => e.name)).toEqual(['small', ...Array.from({ length: 14 }, (_, i) => `big-${i}`)]);
+    expect(h.server.events().map((e) => e.name)).toEqual([
+      'small',
+      ...Array.from({ length: 14 }, (_, i) => `big-${i}`),
+    ]);
     expect(requests.length).toBe(2); // no 413, no split
     expect(h.warnings).toEqual([]);
   });
@@ -148,13 +167,20 @@ describe('the durable event queue', () => {
     const huge: TrackedEvent = { id: 'id-huge', name: 'huge', created_at: 0, metadata: { blob: 'é'.repeat(33_000) } };
     const fat = (n: number): TrackedEvent => ({ ...event(n), metadata: { blob: 'x'.repeat(6_000) } });
     // A proxy in front of the server that caps bodies at 16 KB.
-    const queue = createEventQueue({ storage: createMemoryStorage(clock), key: 'q', clock, logger: { warn: (m) => warnings.push(m) }, flushDelayMs: 0 });
+    const queue = createEventQueue({
+      storage: createMemoryStorage(clock),
+      key: 'q',
+      clock,
+      logger: { warn: (m) => warnings.push(m) },
+      flushDelayMs: 0,
+    });
     queue.start(async (batch) => {
       sent.push(batch);
       if (bodyBytes(batch) > 16 * 1024) throw TransportError.fromStatus(413, 'too large');
       return { accepted: batch.map((e) => e.id) };
     });
-    for (const e of [fat(1), fat(2), huge, fat(3), fat(4), { ...event(5), metadata: { blob: 'y'.repeat(20_000) } }]) queue.enqueue(e);
+    for (const e of [fat(1), fat(2), huge, fat(3), fat(4), { ...event(5), metadata: { blob: 'y'.repeat(20_000) } }])
+      queue.enqueue(e);
     // Refusals in a row wait longer each time (backoff): a minute covers them.
     await clock.advance(60_000);
     expect(queue.pending()).toEqual([]);
@@ -178,7 +204,10 @@ describe('the durable event queue', () => {
     expect(h.server.events().map((e) => e.name)).toEqual(['good-1', 'good-2', 'good-3']);
     // The server names the event it refuses (body.events.2): that one goes, the rest are sent again.
     expect(h.warnings).toEqual(['[Confab] the server refused 1 tracked event(s): body.events.2.name: refused']);
-    expect(requests).toEqual([['good-1', 'good-2', 'bad', 'good-3'], ['good-1', 'good-2', 'good-3']]);
+    expect(requests).toEqual([
+      ['good-1', 'good-2', 'bad', 'good-3'],
+      ['good-1', 'good-2', 'good-3'],
+    ]);
   });
 
   it('a refusal that names no event is found by halving the batch; refusals in a row wait longer and longer', async () => {
@@ -290,7 +319,11 @@ describe('page hide', () => {
     for (const name of ['a', 'b', 'c']) h.Intercom('trackEvent', name);
     h.messenger.pageHidden();
     expect(beaconed).toEqual([['a', 'b', 'c']]);
-    expect(JSON.parse(h.storage.get(storageKeys('acme').eventQueue)!).map((e: TrackedEvent) => e.name)).toEqual(['a', 'b', 'c']);
+    expect(JSON.parse(h.storage.get(storageKeys('acme').eventQueue)!).map((e: TrackedEvent) => e.name)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
     // The page stayed after all (a tab switch): the queue still delivers, each event once.
     await h.clock.advance(1_000);
     expect(h.server.events().map((e) => e.name)).toEqual(['a', 'b', 'c']);

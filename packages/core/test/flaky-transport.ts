@@ -1,4 +1,4 @@
-import { TransportError, type Transport } from '../src';
+import { type Transport, TransportError } from '../src';
 
 /**
  * What the network does to one request:

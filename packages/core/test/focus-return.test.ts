@@ -22,7 +22,9 @@ describe('where focus returns when the panel closes', () => {
   it('to the launcher when that was the body, is gone, or is part of a messenger (another component on the page)', () => {
     expect(focusReturnTarget(body, body, launcher)).toBe(launcher);
     expect(focusReturnTarget(element('removed', { connected: false }), body, launcher)).toBe(launcher);
-    expect(focusReturnTarget(element("another component's close button", { inMessenger: true }), body, launcher)).toBe(launcher);
+    expect(focusReturnTarget(element("another component's close button", { inMessenger: true }), body, launcher)).toBe(
+      launcher,
+    );
     expect(focusReturnTarget(null, body, launcher)).toBe(launcher);
   });
 

@@ -83,7 +83,7 @@ describe('hooks', () => {
     expect(h.warnings).toEqual([expect.stringContaining("Intercom('onShow'): callback must be a function")]);
   });
 
-  it('the Intercom handler\'s unsubscribe removes it only while it is still the handler', async () => {
+  it("the Intercom handler's unsubscribe removes it only while it is still the handler", async () => {
     const h = createHarness();
     const seen: string[] = [];
     const offFirst = h.Intercom('onShow', () => seen.push('first'));
@@ -99,7 +99,7 @@ describe('hooks', () => {
     expect(seen).toEqual(['second']);
   });
 
-  it('adapters\' listeners add up beside the Intercom handler, survive shutdown and a later boot, and each unsubscribes on its own', async () => {
+  it("adapters' listeners add up beside the Intercom handler, survive shutdown and a later boot, and each unsubscribes on its own", async () => {
     const h = createHarness();
     const a: string[] = [];
     const b: string[] = [];

@@ -4,12 +4,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type Clock,
   createHttpTransport,
   parseRetryAfter,
   sendEventsBeacon,
   systemClock,
   TransportError,
-  type Clock,
 } from '../src';
 import {
   BEACON_MAX_BYTES,
@@ -87,10 +87,22 @@ async function failure(promise: Promise<unknown>): Promise<TransportError> {
 
 describe('the HTTP transport: requests', () => {
   it('boots with a POST of the BootRequest to the app encoded in the path, without a token', async () => {
-    const answer = { session: { ...session, token: 'new' }, person: { id: 'p' }, unread_count: 0, conversations: [], settings: {} };
+    const answer = {
+      session: { ...session, token: 'new' },
+      person: { id: 'p' },
+      unread_count: 0,
+      conversations: [],
+      settings: {},
+    };
     route = (_req, res) => json(res, 200, answer);
     const transport = createHttpTransport({ apiBase: base });
-    const request = { app_id: session.app_id, visitor_id: 'v', device_id: 'd', identity: {}, attributes: { name: 'Ann' } };
+    const request = {
+      app_id: session.app_id,
+      visitor_id: 'v',
+      device_id: 'd',
+      identity: {},
+      attributes: { name: 'Ann' },
+    };
     expect(await transport.boot(request)).toEqual(answer);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.method).toBe('POST');
@@ -102,7 +114,7 @@ describe('the HTTP transport: requests', () => {
 
   it('asks an apiBase function at every request, so a later boot can name the server', async () => {
     route = (_req, res) => json(res, 200, { accepted: [] });
-    const origin = base.replace(/\/+$/, "");
+    const origin = base.replace(/\/+$/, '');
     let current = `${origin}/first`;
     const transport = createHttpTransport({ apiBase: () => current });
     await transport.trackEvents(session, [{ id: 'e1', name: 'x', created_at: 1 }]);
@@ -180,7 +192,9 @@ describe('the HTTP transport: requests', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const error = await failure(createHttpTransport({ apiBase: `http://127.0.0.1:${port}` }).listConversations(session));
+    const error = await failure(
+      createHttpTransport({ apiBase: `http://127.0.0.1:${port}` }).listConversations(session),
+    );
     expect(error).toMatchObject({ status: undefined, retryable: true });
   });
 
@@ -277,7 +291,9 @@ describe('the HTTP transport: realtime stream', () => {
       await write(res, 'id: 9\nevent: unread\ndata: {"type":"unread","unread_count":2}\n\n');
     };
     const events: RealtimeEvent[] = [];
-    const stop = createHttpTransport({ apiBase: base, reconnect: fast }).subscribe(session, { onEvent: (e) => events.push(e) });
+    const stop = createHttpTransport({ apiBase: base, reconnect: fast }).subscribe(session, {
+      onEvent: (e) => events.push(e),
+    });
     await until(() => events.length === 1);
     stop();
     expect(events).toEqual([{ id: '9', type: 'unread', unread_count: 2 }]);
@@ -287,7 +303,10 @@ describe('the HTTP transport: realtime stream', () => {
   it('stops for good on a 401 (revoked session) and says so once', async () => {
     route = (_req, res) => json(res, 401, apiError(401, 'unauthorized', 'revoked'));
     const errors: TransportError[] = [];
-    createHttpTransport({ apiBase: base, reconnect: fast }).subscribe(session, { onEvent: () => {}, onError: (e) => errors.push(e) });
+    createHttpTransport({ apiBase: base, reconnect: fast }).subscribe(session, {
+      onEvent: () => {},
+      onError: (e) => errors.push(e),
+    });
     await until(() => errors.length === 1);
     await sleep(200);
     expect(errors).toHaveLength(1);
@@ -376,7 +395,13 @@ describe('the HTTP transport: realtime stream', () => {
 
     const stopInside: { fn?: () => void } = {};
     let count = 0;
-    stopInside.fn = t.subscribe(session, { onEvent: () => {}, onError: () => { count += 1; stopInside.fn?.(); } });
+    stopInside.fn = t.subscribe(session, {
+      onEvent: () => {},
+      onError: () => {
+        count += 1;
+        stopInside.fn?.();
+      },
+    });
     await until(() => count === 1);
     await sleep(450);
     expect(count).toBe(1);
@@ -390,7 +415,11 @@ describe('the HTTP transport: realtime stream', () => {
     };
     const warnings: string[] = [];
     const events: string[] = [];
-    const stop = createHttpTransport({ apiBase: base, reconnect: fast, logger: { warn: (m) => warnings.push(m) } }).subscribe(session, {
+    const stop = createHttpTransport({
+      apiBase: base,
+      reconnect: fast,
+      logger: { warn: (m) => warnings.push(m) },
+    }).subscribe(session, {
       onEvent: (e) => {
         events.push(e.id);
         if (e.id === '1') throw new Error('host bug');
@@ -408,10 +437,13 @@ describe('the HTTP transport: realtime stream', () => {
       res.end(); // the server goes away: the client reconnects
     };
     const asked: number[] = [];
-    const stop = createHttpTransport({ apiBase: () => {
+    const stop = createHttpTransport({
+      apiBase: () => {
         asked.push(asked.length);
         return base;
-      }, reconnect: fast }).subscribe(session, { onEvent: () => {}, onError: () => {} });
+      },
+      reconnect: fast,
+    }).subscribe(session, { onEvent: () => {}, onError: () => {} });
     try {
       await until(() => streamRequests().length >= 3);
       expect(asked.length).toBeGreaterThanOrEqual(3);
@@ -442,15 +474,25 @@ describe('the HTTP transport: realtime stream', () => {
 // ---- page hide ---------------------------------------------------------------------------
 
 describe('sendEventsBeacon', () => {
-  const big = (n: number, kb: number): TrackedEvent => ({ id: `e${n}`, name: 'scrolled', created_at: n, metadata: { blob: 'é'.repeat(kb * 512) } });
+  const big = (n: number, kb: number): TrackedEvent => ({
+    id: `e${n}`,
+    name: 'scrolled',
+    created_at: n,
+    metadata: { blob: 'é'.repeat(kb * 512) },
+  });
 
   it('sends text/plain JSON { session_token, events } to /events/beacon in chunks under 64 KB and 100 events', () => {
     const sent: Array<{ url: string; body: string }> = [];
-    const events = [...Array.from({ length: 150 }, (_, n) => ({ id: `s${n}`, name: 'tick', created_at: n })), ...Array.from({ length: 10 }, (_, n) => big(n, 20))];
-    expect(sendEventsBeacon(base, session, events, (url, body) => {
-          sent.push({ url, body });
-          return true;
-        }),).toBe(true);
+    const events = [
+      ...Array.from({ length: 150 }, (_, n) => ({ id: `s${n}`, name: 'tick', created_at: n })),
+      ...Array.from({ length: 10 }, (_, n) => big(n, 20)),
+    ];
+    expect(
+      sendEventsBeacon(base, session, events, (url, body) => {
+        sent.push({ url, body });
+        return true;
+      }),
+    ).toBe(true);
     expect(sent.length).toBeGreaterThan(3);
     const parsed = sent.map((s) => JSON.parse(s.body) as { session_token: string; events: TrackedEvent[] });
     for (const [i, s] of sent.entries()) {
@@ -471,11 +513,16 @@ describe('sendEventsBeacon', () => {
     expect(calls).toBe(2); // stops at the first refusal
 
     const sent: string[] = [];
-    expect(sendEventsBeacon(base, session, [big(1, 1), big(2, 80), big(3, 1)], (_u, b) => {
-          sent.push(b);
-          return true;
-        }),).toBe(false);
-    expect(sent.flatMap((b) => (JSON.parse(b) as { events: TrackedEvent[] }).events.map((e) => e.id))).toEqual(['e1', 'e3']);
+    expect(
+      sendEventsBeacon(base, session, [big(1, 1), big(2, 80), big(3, 1)], (_u, b) => {
+        sent.push(b);
+        return true;
+      }),
+    ).toBe(false);
+    expect(sent.flatMap((b) => (JSON.parse(b) as { events: TrackedEvent[] }).events.map((e) => e.id))).toEqual([
+      'e1',
+      'e3',
+    ]);
     expect(sendEventsBeacon(base, session, [], () => true)).toBe(true);
   });
 

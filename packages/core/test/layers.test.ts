@@ -26,7 +26,14 @@ function crossings(files: Record<string, string>): string[] {
   }
   const run = spawnSync(
     BIOME,
-    ['lint', '--vcs-enabled=false', '--only=style/noRestrictedImports', '--reporter=github', '--max-diagnostics=none', '.'],
+    [
+      'lint',
+      '--vcs-enabled=false',
+      '--only=style/noRestrictedImports',
+      '--reporter=github',
+      '--max-diagnostics=none',
+      '.',
+    ],
     { cwd: root, encoding: 'utf8' },
   );
   // One `::error file=…,line=…,col=…` line per diagnostic.
@@ -51,7 +58,18 @@ describe('core layers (the lint rule)', () => {
         'testing/j.ts': "import { createBrowserMessenger } from '../browser';",
       }),
     ).toEqual(
-      ['machine/a.ts', 'view/b.ts', 'c.ts', 'delivery/d.ts', 'delivery/e.ts', 'platform/f.ts', 'protocol/g.ts', 'protocol/h.ts', 'browser/i.ts', 'testing/j.ts']
+      [
+        'machine/a.ts',
+        'view/b.ts',
+        'c.ts',
+        'delivery/d.ts',
+        'delivery/e.ts',
+        'platform/f.ts',
+        'protocol/g.ts',
+        'protocol/h.ts',
+        'browser/i.ts',
+        'testing/j.ts',
+      ]
         .map((path) => `${path}:1`)
         .sort(),
     );
@@ -60,8 +78,10 @@ describe('core layers (the lint rule)', () => {
   it('lets each layer import what it builds on', () => {
     expect(
       crossings({
-        'machine/a.ts': "import { setup } from 'xstate';\nimport * as v from 'valibot';\nimport type { Page } from '../protocol';\nimport { x } from './guards';",
-        'browser/b.ts': "import { parse } from 'cookie';\nimport { connect } from '../view/connect';\nimport type { Page } from '../protocol';",
+        'machine/a.ts':
+          "import { setup } from 'xstate';\nimport * as v from 'valibot';\nimport type { Page } from '../protocol';\nimport { x } from './guards';",
+        'browser/b.ts':
+          "import { parse } from 'cookie';\nimport { connect } from '../view/connect';\nimport type { Page } from '../protocol';",
         'testing/c.ts': "import { setup } from 'xstate';\nimport { createMessenger } from '../messenger';",
         'protocol/d.ts': "import { LIMIT } from './limits';",
       }),

@@ -28,7 +28,9 @@ describe('the client resumes its own lead', () => {
     afterExpiry.Intercom('boot', { app_id: 'acme' });
     await clock.settle();
     expect(afterExpiry.getSnapshot().context.person!.id).toBe(lead.id);
-    expect(afterExpiry.getView().conversations.map((c) => c.last_message?.body)).toEqual(['Question before signing up']);
+    expect(afterExpiry.getView().conversations.map((c) => c.last_message?.body)).toEqual([
+      'Question before signing up',
+    ]);
   });
 
   it('after a shutdown, the next boot on that device is a new lead with none of the first one', async () => {
@@ -49,7 +51,14 @@ describe('the client resumes its own lead', () => {
 });
 
 describe('the in-memory server keeps the identity rules of the real one', () => {
-  const request = (overrides: Partial<BootRequest> = {}): BootRequest => ({ app_id: 'acme', visitor_id: 'v-1', device_id: 'd-1', identity: {}, attributes: {}, ...overrides });
+  const request = (overrides: Partial<BootRequest> = {}): BootRequest => ({
+    app_id: 'acme',
+    visitor_id: 'v-1',
+    device_id: 'd-1',
+    identity: {},
+    attributes: {},
+    ...overrides,
+  });
 
   it("a visitor id alone opens none of the lead's conversations; a shutdown leaves it granting nothing", async () => {
     const server = createMemoryServer({ clock: createSimulatedClock() });
@@ -76,7 +85,9 @@ describe('the in-memory server keeps the identity rules of the real one', () => 
 
     const second = await server.transport.boot(request({ visitor_id: 'v-2' }));
     const secondOtherTab = await server.transport.boot(request({ visitor_id: 'v-2' }));
-    const user = await server.transport.boot(request({ visitor_id: 'v-2', session_token: second.session.token, identity: { user_id: 'ada' } }));
+    const user = await server.transport.boot(
+      request({ visitor_id: 'v-2', session_token: second.session.token, identity: { user_id: 'ada' } }),
+    );
     expect(user.person.user_id).toBe('ada');
     await expect(server.transport.listConversations(secondOtherTab.session)).rejects.toMatchObject({ status: 401 });
     await expect(server.transport.listConversations(second.session)).resolves.toEqual([]);

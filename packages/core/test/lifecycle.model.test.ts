@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { createTestModel } from 'xstate/graph';
 import type { MessengerView } from '../src';
 import {
+  BURST,
   createBootGate,
   createHarness,
   currentPerson,
   drive,
   expectedViewOf,
-  lifecycleEventTypes,
-  lifecycleModel,
-  serializeModelState,
-  BURST,
   type Harness,
   type LifecycleEventType,
   type LifecycleHarness,
   type LifecycleModelSnapshot,
+  lifecycleEventTypes,
+  lifecycleModel,
+  serializeModelState,
 } from '../src/testing';
 
 /**
@@ -26,7 +26,11 @@ import {
 
 // A state is told apart by how it was reached (the event and the state it came from), no-ops
 // included: so the shortest paths cover every transition of the model, not only every state.
-const viaTransition = (state: LifecycleModelSnapshot, event: { type: string } | undefined, previous?: LifecycleModelSnapshot) =>
+const viaTransition = (
+  state: LifecycleModelSnapshot,
+  event: { type: string } | undefined,
+  previous?: LifecycleModelSnapshot,
+) =>
   serializeModelState(state) +
   (event ? ` via ${event.type}${previous ? ` from ${serializeModelState(previous)}` : ''}` : '');
 const model = createTestModel(lifecycleModel, { serializeState: viaTransition });
@@ -37,7 +41,9 @@ const shortestPaths = model.getShortestPaths({ allowDuplicatePaths: true });
 // in the hundreds of thousands, so each slice walks the events that belong together, from a
 // given start. Paths that are the start of a longer one are left out (every step is checked).
 const plainState = (state: LifecycleModelSnapshot) => serializeModelState(state);
-const afterBoot = model.getPathsFromEvents([{ type: 'BOOT' }, { type: 'SERVER_ANSWERS' }], { serializeState: plainState })[0]!;
+const afterBoot = model.getPathsFromEvents([{ type: 'BOOT' }, { type: 'SERVER_ANSWERS' }], {
+  serializeState: plainState,
+})[0]!;
 const beforeBoot = new Set<LifecycleEventType>(['BOOT', 'SERVER_ANSWERS', 'SERVER_REFUSES', 'SHUTDOWN']);
 
 function simplePathsOf(
@@ -57,7 +63,9 @@ function simplePathsOf(
     .filter((tail) => tail.steps.length - 1 <= options.maxSteps)
     .map((tail) =>
       options.from
-        ? model.getPathsFromEvents([...prefix, ...tail.steps.slice(1).map((step) => step.event)], { serializeState: plainState })[0]!
+        ? model.getPathsFromEvents([...prefix, ...tail.steps.slice(1).map((step) => step.event)], {
+            serializeState: plainState,
+          })[0]!
         : tail,
     );
 }
@@ -65,10 +73,13 @@ function simplePathsOf(
 const simplePaths = [
   {
     name: 'calls kept until boot, then boot',
-    paths: simplePathsOf(['SHOW', 'START_CONVERSATION', 'HIDE', 'BOOT', 'SERVER_ANSWERS', 'SERVER_REFUSES', 'SHUTDOWN'], {
-      untilBooted: true,
-      maxSteps: 9,
-    }),
+    paths: simplePathsOf(
+      ['SHOW', 'START_CONVERSATION', 'HIDE', 'BOOT', 'SERVER_ANSWERS', 'SERVER_REFUSES', 'SHUTDOWN'],
+      {
+        untilBooted: true,
+        maxSteps: 9,
+      },
+    ),
   },
   {
     name: 'the panel once booted',
@@ -80,7 +91,16 @@ const simplePaths = [
   {
     name: 'identity and throttling once booted',
     paths: simplePathsOf(
-      ['SHOW_MESSAGES', 'BOOT_SAME', 'BOOT_OTHER', 'UPDATE_BURST', 'WINDOW_PASSES', 'SHUTDOWN', 'BOOT', 'SERVER_ANSWERS'],
+      [
+        'SHOW_MESSAGES',
+        'BOOT_SAME',
+        'BOOT_OTHER',
+        'UPDATE_BURST',
+        'WINDOW_PASSES',
+        'SHUTDOWN',
+        'BOOT',
+        'SERVER_ANSWERS',
+      ],
       { from: afterBoot, onlyWhenBooted: true, maxSteps: 9 },
     ),
   },
@@ -149,7 +169,11 @@ async function runPath(path: (typeof shortestPaths)[number]) {
   });
 
   checkInvariants(h.view());
-  expect(h.warnings.filter((w) => !w.includes("Intercom('boot') failed (401)") && !w.includes("Intercom('shutdown') discarded"))).toEqual([]);
+  expect(
+    h.warnings.filter(
+      (w) => !w.includes("Intercom('boot') failed (401)") && !w.includes("Intercom('shutdown') discarded"),
+    ),
+  ).toEqual([]);
   h.messenger.stop();
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMessenger, storageKeys, TransportError, userDataKeys, type Transport } from '../src';
+import { createMessenger, storageKeys, type Transport, TransportError, userDataKeys } from '../src';
 import { createHarness, createPageLoads } from '../src/testing';
 
 describe('calls before boot', () => {
@@ -140,7 +140,13 @@ describe('shutdown', () => {
     expect(h.storage.get(storageKeys('acme').eventQueue)).toBeDefined();
 
     h.Intercom('shutdown');
-    expect(h.view()).toMatchObject({ lifecycle: 'shutDown', open: false, unreadCount: 0, conversations: [], person: null });
+    expect(h.view()).toMatchObject({
+      lifecycle: 'shutDown',
+      open: false,
+      unreadCount: 0,
+      conversations: [],
+      person: null,
+    });
     const { context } = h.messenger.getSnapshot();
     expect(context).toMatchObject({ session: null, settings: null, pendingPatch: null, thread: null, deferred: [] });
     for (const key of userDataKeys('acme')) expect(h.storage.get(key)).toBeUndefined();
@@ -172,7 +178,12 @@ describe('shutdown', () => {
     expect(h.view()).toMatchObject({ lifecycle: 'booted', open: false });
     const bob = h.server.people().find((person) => person.user_id === 'bob')!;
     expect(bob.attributes.custom_attributes?.plan).toBeUndefined();
-    expect(h.server.events().filter((event) => event.personId === bob.id).map((event) => event.name)).toEqual([]);
+    expect(
+      h.server
+        .events()
+        .filter((event) => event.personId === bob.id)
+        .map((event) => event.name),
+    ).toEqual([]);
   });
 
   it('a boot replaced while in flight does not leave its session valid on the server', async () => {
@@ -198,7 +209,7 @@ describe('shutdown', () => {
     expect(h.server.events().filter((event) => event.personId === bob.id)).toEqual([]);
   });
 
-  it("an update naming another user is ignored with a warning: the booted person is not renamed", async () => {
+  it('an update naming another user is ignored with a warning: the booted person is not renamed', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme', user_id: 'u1', name: 'One' });
     await h.clock.settle();
@@ -216,7 +227,13 @@ describe('shutdown', () => {
 
   it('launcher settings belong to a boot: the next person starts from the defaults', async () => {
     const h = createHarness();
-    h.Intercom('boot', { app_id: 'acme', user_id: 'a', hide_default_launcher: true, custom_launcher_selector: '.chat', alignment: 'left' });
+    h.Intercom('boot', {
+      app_id: 'acme',
+      user_id: 'a',
+      hide_default_launcher: true,
+      custom_launcher_selector: '.chat',
+      alignment: 'left',
+    });
     await h.clock.settle();
     expect(h.view().launcher).toMatchObject({ visible: false, customLauncherSelector: '.chat', alignment: 'left' });
     h.Intercom('shutdown');
@@ -245,7 +262,7 @@ describe('shutdown', () => {
     expect(h.clock.pendingTimers()).toBe(0);
   });
 
-  it('the same settings booted twice (intercomSettings on load, then the page\'s own boot) send no update', async () => {
+  it("the same settings booted twice (intercomSettings on load, then the page's own boot) send no update", async () => {
     const h = createHarness();
     const settings = { app_id: 'acme', user_id: 'ada', email: 'ada@example.com', plan: 'pro' };
     h.Intercom('boot', settings);
@@ -278,7 +295,7 @@ describe('shutdown', () => {
     expect(h.server.streamCount()).toBe(1);
   });
 
-  it("events the last page left unsent go out as the person who tracked them, even when the next page boots someone else", async () => {
+  it('events the last page left unsent go out as the person who tracked them, even when the next page boots someone else', async () => {
     const { clock, server, pageLoad } = createPageLoads();
     const first = pageLoad();
     first.Intercom('boot', { app_id: 'acme', user_id: 'X' });
@@ -291,15 +308,18 @@ describe('shutdown', () => {
     second.Intercom('trackEvent', 'y-opened-settings');
     await clock.advance(5_000);
     const userOf = new Map(server.people().map((person) => [person.id, person.user_id]));
-    expect(server.events().map((event) => `${event.name} by ${userOf.get(event.personId)}`).sort()).toEqual([
-      'x-viewed-invoice by X',
-      'y-opened-settings by Y',
-    ]);
+    expect(
+      server
+        .events()
+        .map((event) => `${event.name} by ${userOf.get(event.personId)}`)
+        .sort(),
+    ).toEqual(['x-viewed-invoice by X', 'y-opened-settings by Y']);
   });
 
   it("a page load in another tab, as someone else, sends that tab's queued events without ending its session", async () => {
     const { clock, server, storage } = createPageLoads();
-    const tab = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+    const tab = () =>
+      createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
     const b = tab();
     b.Intercom('boot', { app_id: 'acme', user_id: 'U' });
     await clock.settle();
@@ -335,7 +355,10 @@ describe('shutdown', () => {
     h.view().sendMessage('first words, better put');
     await h.clock.settle();
     const conversations = h.server.conversationsOf(h.server.people()[0]!.id);
-    expect(conversations.map((c) => h.server.messagesOf(c.id)[0]!.body).sort()).toEqual(['first words', 'first words, better put']);
+    expect(conversations.map((c) => h.server.messagesOf(c.id)[0]!.body).sort()).toEqual([
+      'first words',
+      'first words, better put',
+    ]);
   });
 
   it('a session refused on its events (a tab left open past the week) is booted again, and the events then go', async () => {
@@ -344,7 +367,9 @@ describe('shutdown', () => {
       transport: (base) => ({
         ...base,
         trackEvents: (session, events) =>
-          refuse && session.token === firstToken ? Promise.reject(TransportError.fromStatus(401, 'the session is unknown, expired or revoked')) : base.trackEvents(session, events),
+          refuse && session.token === firstToken
+            ? Promise.reject(TransportError.fromStatus(401, 'the session is unknown, expired or revoked'))
+            : base.trackEvents(session, events),
       }),
     });
     let firstToken = '';
@@ -382,7 +407,11 @@ describe('shutdown', () => {
     const { clock, server, storage, pageLoad } = createPageLoads();
     const aOnline = false;
     const tabA = createMessenger({
-      transport: { ...server.transport, trackEvents: (...args) => (aOnline ? server.transport.trackEvents(...args) : Promise.reject(new TypeError('offline'))) },
+      transport: {
+        ...server.transport,
+        trackEvents: (...args) =>
+          aOnline ? server.transport.trackEvents(...args) : Promise.reject(new TypeError('offline')),
+      },
       storage,
       clock,
       logger: { warn: () => {} },
@@ -401,7 +430,12 @@ describe('shutdown', () => {
     const next = pageLoad();
     next.Intercom('boot', { app_id: 'acme', user_id: 'X' });
     await clock.advance(5_000);
-    expect(server.events().map((event) => event.name).sort()).toEqual(['from-a', 'from-b']);
+    expect(
+      server
+        .events()
+        .map((event) => event.name)
+        .sort(),
+    ).toEqual(['from-a', 'from-b']);
     expect(storage.get(storageKeys('acme').eventQueue)).toBeUndefined();
   });
 
@@ -458,7 +492,12 @@ describe('shutdown', () => {
     const person = h.messenger.getSnapshot().context.person!;
     h.messenger.stop();
     const { createMessenger } = await import('../src');
-    const reloaded = createMessenger({ transport: h.server.transport, storage: h.storage, clock: h.clock, logger: { warn: () => {} } });
+    const reloaded = createMessenger({
+      transport: h.server.transport,
+      storage: h.storage,
+      clock: h.clock,
+      logger: { warn: () => {} },
+    });
     reloaded.Intercom('boot', { app_id: 'acme' });
     await h.clock.settle();
     expect(reloaded.getSnapshot().context.person!.id).toBe(person.id);
@@ -506,7 +545,12 @@ describe('the panel', () => {
     expect(h.view()).toMatchObject({ view: 'conversation', unreadCount: 0 });
     h.view().sendMessage('No, thanks');
     await h.clock.settle();
-    expect(h.server.messagesOf(id).map((m) => m.body)).toEqual(['My first question', 'Happy to help', 'Anything else?', 'No, thanks']);
+    expect(h.server.messagesOf(id).map((m) => m.body)).toEqual([
+      'My first question',
+      'Happy to help',
+      'Anything else?',
+      'No, thanks',
+    ]);
     h.view().back();
     expect(h.view().view).toBe('messages');
     h.view().back();
@@ -571,7 +615,9 @@ describe('the panel', () => {
       transport: (base) => ({
         ...base,
         postMessage: (...args) =>
-          new Promise<void>((resolve) => h.clock.setTimeout(resolve, 5)).then(() => (fail ? Promise.reject(new TypeError('offline')) : base.postMessage(...args))),
+          new Promise<void>((resolve) => h.clock.setTimeout(resolve, 5)).then(() =>
+            fail ? Promise.reject(new TypeError('offline')) : base.postMessage(...args),
+          ),
       }),
     });
     h.Intercom('boot', { app_id: 'acme' });
@@ -622,7 +668,10 @@ describe('the panel', () => {
   it('a thread opens even when marking it read fails: it stays unread, as the server counts it', async () => {
     const markReadWorks = false;
     const h = createHarness({
-      transport: (base) => ({ ...base, markRead: (...args) => (markReadWorks ? base.markRead(...args) : Promise.reject(new TypeError('offline'))) }),
+      transport: (base) => ({
+        ...base,
+        markRead: (...args) => (markReadWorks ? base.markRead(...args) : Promise.reject(new TypeError('offline'))),
+      }),
     });
     h.Intercom('boot', { app_id: 'acme' });
     await h.clock.settle();

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, getInitialSnapshot, getNextSnapshot } from 'xstate';
-import { createMessengerEffects } from '../src/machine/effects';
+import type { Transport } from '../src/delivery/transport';
 import { messengerActors } from '../src/machine/actors';
+import { createMessengerEffects } from '../src/machine/effects';
 import { createMessengerMachine } from '../src/machine/messenger.machine';
 import type { MessengerEvent } from '../src/machine/messenger.types';
 import { createMemoryStorage } from '../src/platform/memory-storage';
-import { storageKeys, type Storage } from '../src/platform/storage';
-import type { Transport } from '../src/delivery/transport';
+import { type Storage, storageKeys } from '../src/platform/storage';
 
 // Computing a transition (xstate's pure getNextSnapshot, or any evaluation before actions run)
 // asks nothing of the network or of storage: that is left to the actions and child actors it yields.
@@ -54,7 +54,8 @@ function world() {
     const updateSender = createActor(messengerActors(effects).updateSender, { input: { session } });
     return { ...snapshot, children: { updateSender } } as typeof snapshot;
   };
-  const next = (snapshot: ReturnType<typeof booted>, event: MessengerEvent) => getNextSnapshot(machine, snapshot, event);
+  const next = (snapshot: ReturnType<typeof booted>, event: MessengerEvent) =>
+    getNextSnapshot(machine, snapshot, event);
   return { calls, booted, next, machine, initial, storage, session };
 }
 
@@ -68,7 +69,11 @@ describe('evaluating a transition', () => {
 
   it('sends no update, and keeps no held one in storage', () => {
     const { calls, booted, next } = world();
-    const update: MessengerEvent = { type: 'UPDATE', patch: { identity: {}, attributes: { name: 'Ada' } }, launcher: {} };
+    const update: MessengerEvent = {
+      type: 'UPDATE',
+      patch: { identity: {}, attributes: { name: 'Ada' } },
+      launcher: {},
+    };
     next(booted('closed', 'ready'), update);
     const held = next(booted('closed', 'throttled'), update);
     expect(held.context.pendingPatch).not.toBeNull();
@@ -77,11 +82,17 @@ describe('evaluating a transition', () => {
 
   it("reads no held update out of storage when a boot's answer arrives (the boot request did)", () => {
     const { calls, machine, initial, storage, session } = world();
-    storage.set(storageKeys('acme').heldUpdate, JSON.stringify({ token: 'old', person: 'p1', patch: { identity: {}, attributes: { plan: 'pro' } } }));
+    storage.set(
+      storageKeys('acme').heldUpdate,
+      JSON.stringify({ token: 'old', person: 'p1', patch: { identity: {}, attributes: { plan: 'pro' } } }),
+    );
     calls.length = 0;
     const booting = machine.resolveState({
       value: { booting: 'requesting' },
-      context: { ...initial.context, settings: { app_id: 'acme', api_base: undefined, identity: {}, attributes: {}, launcher: {} } },
+      context: {
+        ...initial.context,
+        settings: { app_id: 'acme', api_base: undefined, identity: {}, attributes: {}, launcher: {} },
+      },
     });
     const [boot] = machine.getStateNodeById('messenger.booting.requesting').invoke;
     const output = {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { storageKeys, userDataKeys, type HookName, type Lifecycle } from '../src';
-import type { EventMetadata, Person } from '../src/protocol';
+import { type HookName, type Lifecycle, storageKeys, userDataKeys } from '../src';
 import { FAREWELL_LIMIT_MS } from '../src/machine/effects';
-import { createFlakyTransport, type Fault, type FlakyTransport } from './flaky-transport';
+import type { EventMetadata, Person } from '../src/protocol';
 import { createHarness, type Harness } from '../src/testing';
+import { createFlakyTransport, type Fault, type FlakyTransport } from './flaky-transport';
 
 /*
  * Random sessions of Intercom calls (good ones and malformed or hostile ones), clock moves and
@@ -154,11 +154,25 @@ const validBoot = fc.oneof(
   {
     weight: 9,
     arbitrary: fc
-      .record({ app: fc.constantFrom(undefined, 'acme', 'acme', 'acme', 'beta'), identity, customAttributes, launcher, name: personName })
+      .record({
+        app: fc.constantFrom(undefined, 'acme', 'acme', 'acme', 'beta'),
+        identity,
+        customAttributes,
+        launcher,
+        name: personName,
+      })
       .map(({ app, identity, customAttributes, launcher, name }) =>
         call(
           'boot',
-          [{ ...(app ? { app_id: app } : {}), ...identity, ...customAttributes, ...launcher, ...(name !== undefined ? { name } : {}) }],
+          [
+            {
+              ...(app ? { app_id: app } : {}),
+              ...identity,
+              ...customAttributes,
+              ...launcher,
+              ...(name !== undefined ? { name } : {}),
+            },
+          ],
           true,
         ),
       ),
@@ -180,7 +194,9 @@ const validUpdate = fc.oneof(
     weight: 1,
     arbitrary: fc
       .record({ identity, customAttributes })
-      .map(({ identity, customAttributes }) => call('update', [{ ...identity, custom_attributes: customAttributes }], true)),
+      .map(({ identity, customAttributes }) =>
+        call('update', [{ ...identity, custom_attributes: customAttributes }], true),
+      ),
   },
 );
 
@@ -227,7 +243,9 @@ const badSettings = fc.constantFrom<Spec>(
 );
 
 const badBootOrUpdate = fc.oneof(
-  fc.tuple(fc.constantFrom('boot', 'update'), badSettings).map(([command, settings]) => call(command, [settings], false)),
+  fc
+    .tuple(fc.constantFrom('boot', 'update'), badSettings)
+    .map(([command, settings]) => call(command, [settings], false)),
   fc.constantFrom('boot', 'update').map((command) => call(command, [{ app_id: 'acme' }, 'extra'], false)),
 );
 
@@ -457,11 +475,17 @@ const badTrack = fc.oneof(
   fc
     .record({ name: validName, metadata: badMetadata })
     .map(({ name, metadata }): Step => ({ kind: 'track', name, metadata, extraArg: false })),
-  fc.record({ name: validName, metadata: validMetadata }).map(({ name, metadata }): Step => ({ kind: 'track', name, metadata, extraArg: true })),
+  fc
+    .record({ name: validName, metadata: validMetadata })
+    .map(({ name, metadata }): Step => ({ kind: 'track', name, metadata, extraArg: true })),
 );
 
 const advance = fc
-  .oneof(fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 2_000, max: MINUTE }), fc.integer({ min: MINUTE, max: 31 * MINUTE }))
+  .oneof(
+    fc.integer({ min: 0, max: 2_000 }),
+    fc.integer({ min: 2_000, max: MINUTE }),
+    fc.integer({ min: MINUTE, max: 31 * MINUTE }),
+  )
   .map((ms): Step => ({ kind: 'advance', ms }));
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -489,7 +513,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.nat(9).map((pick): Step => ({ kind: 'reply', pick })) },
   {
     weight: 3,
-    arbitrary: fc.constantFrom('toggle', 'back', 'send', 'retry', 'email').map((intent): Step => ({ kind: 'ui', intent })),
+    arbitrary: fc
+      .constantFrom('toggle', 'back', 'send', 'retry', 'email')
+      .map((intent): Step => ({ kind: 'ui', intent })),
   },
 );
 
@@ -630,7 +656,10 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
   h.messenger.commands.onShow(() => (hookOpen = true));
   h.messenger.commands.onHide(() => (hookOpen = false));
   h.messenger.commands.onUnreadCountChange((count: unknown) => {
-    note(typeof count === 'number' && Number.isInteger(count) && count >= 0, `onUnreadCountChange got ${describeValue(count)}`);
+    note(
+      typeof count === 'number' && Number.isInteger(count) && count >= 0,
+      `onUnreadCountChange got ${describeValue(count)}`,
+    );
     hookUnread = count as number;
   });
 
@@ -645,7 +674,10 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
       `unreadCount is ${view.unreadCount}, expected a non-negative integer`,
     );
     check(hookOpen === view.open, `onShow/onHide last said open=${hookOpen} but the view says open=${view.open}`);
-    check(hookUnread === view.unreadCount, `onUnreadCountChange last said ${hookUnread} but the view says ${view.unreadCount}`);
+    check(
+      hookUnread === view.unreadCount,
+      `onUnreadCountChange last said ${hookUnread} but the view says ${view.unreadCount}`,
+    );
     const people = new Set(h.server.people().map((person) => person.id));
     for (const id of knownPeople) if (!people.has(id)) merges++;
     knownPeople = people;
@@ -661,7 +693,10 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
   function checkNoUserData(after: string) {
     for (const app of APPS) {
       for (const key of userDataKeys(app)) {
-        check(h.storage.get(key) === undefined, `after ${after}, storage still holds ${key} = ${h.storage.get(key)?.slice(0, 200)}`);
+        check(
+          h.storage.get(key) === undefined,
+          `after ${after}, storage still holds ${key} = ${h.storage.get(key)?.slice(0, 200)}`,
+        );
       }
     }
   }
@@ -693,7 +728,8 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
       if ('entries' in meta) {
         const object: Record<string, unknown> = meta.nullProto ? (Object.create(null) as Record<string, unknown>) : {};
         // defineProperty, so "__proto__" is an own key as in JSON.parse output, not a prototype.
-        for (const [key, value] of meta.entries) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+        for (const [key, value] of meta.entries)
+          Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
         reserved = meta.entries.some(([key]) => RESERVED_KEYS.has(key));
         metadata = Object.fromEntries(meta.entries);
         args.push(object);
@@ -764,7 +800,10 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
     );
     check(h.messenger.getSnapshot() === snapshot, 'a bad call changed the state');
     if (typeof command === 'string' && command.startsWith('on')) {
-      check(typeof result === 'function', `a bad hook registration returned ${describeValue(result)}, not an unsubscribe`);
+      check(
+        typeof result === 'function',
+        `a bad hook registration returned ${describeValue(result)}, not an unsubscribe`,
+      );
       (result as () => void)();
     } else {
       check(result === undefined, `a bad call returned ${describeValue(result)}`);
@@ -788,14 +827,20 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
     const warningsBefore = h.warnings.length;
     const result = intercom(command, args);
     const after = lifecycle();
-    if (command === 'boot' && h.warnings.slice(warningsBefore).some((w) => w.includes('waiting for the previous boot'))) {
+    if (
+      command === 'boot' &&
+      h.warnings.slice(warningsBefore).some((w) => w.includes('waiting for the previous boot'))
+    ) {
       // A boot as someone else while the first was still booting: what waited for the first is not theirs.
       for (const [name] of deferred) refused.set(name, 'was waiting for the boot of another person');
       deferred = [];
     }
     if (command === 'update' && h.warnings.slice(warningsBefore).some((w) => w.includes('not the person booted'))) {
       // An update naming another user is ignored (Intercom changes users only by shutdown and boot).
-      check(taggedUpdates.at(-1)?.index === index, 'an update naming another user was ignored, but it was not made while booted');
+      check(
+        taggedUpdates.at(-1)?.index === index,
+        'an update naming another user was ignored, but it was not made while booted',
+      );
       taggedUpdates.pop();
     }
 
@@ -824,7 +869,10 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
       checkNoUserData('shutdown');
       if (app !== undefined) {
         const visitorAfter = intercom('getVisitorId', []);
-        check(typeof visitorAfter === 'string' && visitorAfter !== visitorBefore, `shutdown kept the visitor id ${describeValue(visitorAfter)}`);
+        check(
+          typeof visitorAfter === 'string' && visitorAfter !== visitorBefore,
+          `shutdown kept the visitor id ${describeValue(visitorAfter)}`,
+        );
       }
     }
     if (command === 'getVisitorId') {
@@ -856,13 +904,20 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
       case 'hook': {
         const callback = (...args: unknown[]) => {
           if (current.hook === 'onUnreadCountChange') {
-            note(typeof args[0] === 'number' && (args[0] as number) >= 0, `onUnreadCountChange got ${describeValue(args[0])}`);
+            note(
+              typeof args[0] === 'number' && (args[0] as number) >= 0,
+              `onUnreadCountChange got ${describeValue(args[0])}`,
+            );
           }
-          if (current.hook === 'onUserEmailSupplied') note(typeof args[0] === 'string', `onUserEmailSupplied got ${describeValue(args[0])}`);
+          if (current.hook === 'onUserEmailSupplied')
+            note(typeof args[0] === 'string', `onUserEmailSupplied got ${describeValue(args[0])}`);
           if (current.throws) throw new Error(`the page's ${current.hook} callback is broken`);
         };
         const unsubscribe = intercom(current.hook, [callback]);
-        check(typeof unsubscribe === 'function', `${current.hook} returned ${describeValue(unsubscribe)}, not an unsubscribe`);
+        check(
+          typeof unsubscribe === 'function',
+          `${current.hook} returned ${describeValue(unsubscribe)}, not an unsubscribe`,
+        );
         if (current.unsubscribe) (unsubscribe as () => void)();
         break;
       }
@@ -896,7 +951,8 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
         await h.clock.advance(current.ms);
         break;
       case 'updateBurst':
-        for (let k = 0; k < current.count; k++) await commandStep('update', [{ plan: `burst ${k}` }], index + k / 100, false);
+        for (let k = 0; k < current.count; k++)
+          await commandStep('update', [{ plan: `burst ${k}` }], index + k / 100, false);
         break;
     }
     await h.clock.settle();
@@ -917,7 +973,10 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
   for (const event of stored) counts.set(event.name, (counts.get(event.name) ?? 0) + 1);
   for (const [name, metadata] of expected) {
     const count = counts.get(name) ?? 0;
-    check(count === 1, `event "${name}" was validly tracked but is stored ${count} times on the server, expected exactly once`);
+    check(
+      count === 1,
+      `event "${name}" was validly tracked but is stored ${count} times on the server, expected exactly once`,
+    );
     const event = stored.find((e) => e.name === name)!;
     check(
       JSON.stringify(event.metadata) === JSON.stringify(metadata),
@@ -930,12 +989,16 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
       check(count <= 1, `event "${name}" (handed to a farewell) is stored ${count} times`);
       continue;
     }
-    const why = refused.get(name) ?? (deferred.some(([d]) => d === name) ? 'is still waiting for a boot' : 'was never tracked');
+    const why =
+      refused.get(name) ?? (deferred.some(([d]) => d === name) ? 'is still waiting for a boot' : 'was never tracked');
     fail(`event "${name}" reached the server (${count}×) but ${why}`);
   }
   if (lifecycle() === 'booted') {
     const left = queued(appId()!);
-    check(left.length === 0, `an hour after the network healed, the persisted queue still holds ${describeValue(left)}`);
+    check(
+      left.length === 0,
+      `an hour after the network healed, the persisted queue still holds ${describeValue(left)}`,
+    );
     // Whom the server holds this session for (an empty update changes nothing and says).
     const { session, person } = h.messenger.getSnapshot().context;
     let holder: Person | undefined;
@@ -956,7 +1019,10 @@ async function runScenario(scenario: Scenario, options: { requestsMayFail: boole
     const last = mine.at(-1);
     if (last && mine[0]!.merges === merges && last.at > lastLogoutAt + FAREWELL_LIMIT_MS) {
       const step = holder!.attributes.custom_attributes?.step;
-      check(step === last.index, `the last update of the session (step ${last.index}) is not what the server holds (step ${describeValue(step)})`);
+      check(
+        step === last.index,
+        `the last update of the session (step ${last.index}) is not what the server holds (step ${describeValue(step)})`,
+      );
     }
   }
 }
@@ -966,27 +1032,38 @@ const RUNS = Number(process.env.CONFAB_PROPERTY_RUNS ?? 100);
 const TIMEOUT = 60_000;
 
 describe('random sessions against the real core (property-based)', () => {
-  it('any mix of calls, good, malformed and hostile, on a network that loses answers, replays and lags', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenario(answerFaults, step), (s) => runScenario(s, { requestsMayFail: false })),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    'any mix of calls, good, malformed and hostile, on a network that loses answers, replays and lags',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scenario(answerFaults, step), (s) => runScenario(s, { requestsMayFail: false })),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('logging in and out while events are in flight: every valid event is stored exactly once', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenario(answerFaults, deliveryStep), (s) => runScenario(s, { requestsMayFail: false })),
-      { numRuns: RUNS * 2 },
-    );
-  }, TIMEOUT);
+  it(
+    'logging in and out while events are in flight: every valid event is stored exactly once',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scenario(answerFaults, deliveryStep), (s) => runScenario(s, { requestsMayFail: false })),
+        { numRuns: RUNS * 2 },
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('on a network that also fails requests outright: nothing twice, nothing lost but a farewell out of time', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        scenario(anyFaults, fc.oneof(step, deliveryStep)),
-        (s) => runScenario(s, { requestsMayFail: true }),
-      ),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    'on a network that also fails requests outright: nothing twice, nothing lost but a farewell out of time',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scenario(anyFaults, fc.oneof(step, deliveryStep)), (s) =>
+          runScenario(s, { requestsMayFail: true }),
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 });

@@ -16,7 +16,11 @@ describe('core without a DOM', () => {
     const messenger = core.createMessenger({
       transport: server.transport,
       storage: core.createMemoryStorage(),
-      logger: { warn: (message) => { throw new Error(message); } },
+      logger: {
+        warn: (message) => {
+          throw new Error(message);
+        },
+      },
     });
     messenger.Intercom('boot', { app_id: 'worker-app', email: 'ada@example.com' });
     await expect.poll(() => messenger.getView().lifecycle).toBe('booted');

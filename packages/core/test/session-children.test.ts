@@ -15,7 +15,8 @@ function gate() {
 function eventsReceived(h: Harness): string[] {
   const received: string[] = [];
   h.messenger.actor.system.inspect((inspection) => {
-    if (inspection.type === '@xstate.event' && inspection.actorRef === h.messenger.actor) received.push(inspection.event.type);
+    if (inspection.type === '@xstate.event' && inspection.actorRef === h.messenger.actor)
+      received.push(inspection.event.type);
   });
   return received;
 }

@@ -122,7 +122,9 @@ describe('the SSE parser', () => {
 
   it('drops a UTF-8 byte order mark at the start of the stream', () => {
     const input = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes('data: x\n\n')]);
-    expect(parseAll([input.slice(0, 2), input.slice(2)]).events).toEqual([{ event: 'message', data: 'x', lastEventId: '' }]);
+    expect(parseAll([input.slice(0, 2), input.slice(2)]).events).toEqual([
+      { event: 'message', data: 'x', lastEventId: '' },
+    ]);
   });
 });
 
@@ -138,7 +140,12 @@ describe('readSseStream', () => {
     const parser = createSseParser();
     const seen: string[] = [];
     let chunkCount = 0;
-    await readSseStream(body, parser, (m) => seen.push(`${m.lastEventId}:${m.data}`), () => chunkCount++);
+    await readSseStream(
+      body,
+      parser,
+      (m) => seen.push(`${m.lastEventId}:${m.data}`),
+      () => chunkCount++,
+    );
     expect(seen).toEqual(['1:a', '2:b']);
     expect(chunkCount).toBe(3);
     expect(parser.lastEventId).toBe('2');

@@ -4,11 +4,11 @@ import {
   canAdmitUpdate,
   mergePatch,
   msUntilReset,
+  storageKeys,
   UPDATE_LIMIT,
   UPDATE_WINDOW_MS,
   type UpdatePatch,
   type UpdateWindow,
-  storageKeys,
 } from '../src';
 import { createHarness, createPageLoads } from '../src/testing';
 
@@ -43,8 +43,15 @@ describe('pending patch merging', () => {
     const patches: UpdatePatch[] = [
       { identity: {}, attributes: { name: 'A', custom_attributes: { plan: 'free', seats: 1 } }, page: { url: '/1' } },
       { identity: { email: 'a@x.io' }, attributes: { custom_attributes: { plan: 'pro' } } },
-      { identity: {}, attributes: { name: 'B', company: { company_id: 'c1', plan: 'x', custom_attributes: { tier: 1 } } } },
-      { identity: {}, attributes: { company: { company_id: 'c1', name: 'Acme', custom_attributes: { region: 'eu' } } }, page: { url: '/4' } },
+      {
+        identity: {},
+        attributes: { name: 'B', company: { company_id: 'c1', plan: 'x', custom_attributes: { tier: 1 } } },
+      },
+      {
+        identity: {},
+        attributes: { company: { company_id: 'c1', name: 'Acme', custom_attributes: { region: 'eu' } } },
+        page: { url: '/4' },
+      },
     ];
     const merged = patches.reduce<UpdatePatch | null>(mergePatch, null);
     expect(merged).toEqual({
@@ -175,7 +182,7 @@ describe('throttling through Intercom()', () => {
     expect(server.people().find((p) => p.user_id === 'U')!.attributes.custom_attributes).toEqual({ step: 21 });
   });
 
-  it("a tab releasing its held update leaves the one another tab holds since", async () => {
+  it('a tab releasing its held update leaves the one another tab holds since', async () => {
     const { clock, server, storage, pageLoad } = createPageLoads();
     const a = pageLoad();
     a.Intercom('boot', { app_id: 'acme', user_id: 'X' });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { BootRequest, UpdateRequest } from '../src/protocol';
 import { createHarness } from '../src/testing';
 
-const base64url = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+const base64url = (value: object) =>
+  btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 /** A JWT-shaped token; the server checks its signature, core never does. */
 const userJwt = (claims: object) => `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims)}.c2lnbmF0dXJl`;
 
@@ -62,7 +63,7 @@ describe('intercom_user_jwt', () => {
     expect(h.server.sessionCount()).toBe(1);
   });
 
-  it("a boot with a renewed JWT of the same user acts as update", async () => {
+  it('a boot with a renewed JWT of the same user acts as update', async () => {
     const h = createHarness();
     h.Intercom('boot', { app_id: 'acme', intercom_user_jwt: userJwt({ user_id: 'alice', exp: 1 }) });
     await h.clock.settle();

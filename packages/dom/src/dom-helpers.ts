@@ -1,6 +1,5 @@
 import type { PropValue } from '@confab/core';
 
-
 /** Attribute values as core's prop getters give them: true is present, false/undefined absent (ARIA: "true"/"false"); handlers. */
 export type Attrs = Record<string, PropValue>;
 
@@ -19,7 +18,11 @@ export function setAttrs(element: Element, attrs: Attrs): void {
 }
 
 export type Child = Node | string | null | undefined | false;
-export type ElementFactory = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, children?: Child[]) => HTMLElementTagNameMap[K];
+export type ElementFactory = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs,
+  children?: Child[],
+) => HTMLElementTagNameMap[K];
 
 /** Children to append: null, undefined and false left out (`append` makes text nodes of strings, never markup). */
 export function present(children: Child[]): Array<Node | string> {
@@ -41,7 +44,11 @@ export function elementFactory(document: Document): ElementFactory {
  * adds to `updates` what gives it its props (attributes and handlers) and its text again.
  */
 export function boundElement<View>(h: ElementFactory, updates: Array<(view: View) => void>) {
-  return <K extends keyof HTMLElementTagNameMap>(tag: K, props: (view: View) => Attrs, children: Child[] | ((view: View) => string) = []) => {
+  return <K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    props: (view: View) => Attrs,
+    children: Child[] | ((view: View) => string) = [],
+  ) => {
     const element = h(tag, {}, typeof children === 'function' ? [] : children);
     updates.push((view) => {
       setAttrs(element, props(view));

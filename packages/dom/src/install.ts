@@ -1,6 +1,6 @@
 import type { Clock, IntercomApi, Logger, Messenger, Storage, Transport } from '@confab/core';
 import { startBrowserMessenger } from '@confab/core/browser';
-import { mountMessenger, type MountedMessenger } from './renderer';
+import { type MountedMessenger, mountMessenger } from './renderer';
 import { readSnippetQueue } from './snippet-queue';
 
 type SiteWindow = Window & typeof globalThis & { Intercom?: unknown; intercomSettings?: unknown };

@@ -35,22 +35,41 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
   const content = el('div', (view) => view.getViewProps());
   // Not drawn with the view: what a person types here (text, caret, focus) survives a reply arriving.
   const emailPrompt = el('form', (view) => view.getEmailPromptProps(), [
-    el('label', (view) => view.getEmailLabelProps(), (view) => view.strings.emailPrompt),
+    el(
+      'label',
+      (view) => view.getEmailLabelProps(),
+      (view) => view.strings.emailPrompt,
+    ),
     el('input', (view) => view.getEmailInputProps()),
     el('button', (view) => view.getEmailSubmitProps(), ['→']),
   ]);
   const root = el('div', (view) => view.getRootProps(), [
-    el('button', (view) => view.getLauncherProps(), [icon, el('span', (view) => view.getBadgeProps(), (view) => view.badgeText)]),
+    el('button', (view) => view.getLauncherProps(), [
+      icon,
+      el(
+        'span',
+        (view) => view.getBadgeProps(),
+        (view) => view.badgeText,
+      ),
+    ]),
     el('div', (view) => view.getPanelProps(), [
       el('div', (view) => view.getHeaderProps(), [
         el('button', (view) => view.getBackButtonProps(), ['‹']),
-        el('h2', (view) => view.getTitleProps(), (view) => view.title),
+        el(
+          'h2',
+          (view) => view.getTitleProps(),
+          (view) => view.title,
+        ),
         el('button', (view) => view.getCloseButtonProps(), ['×']),
       ]),
       content,
       el('form', (view) => view.getComposerProps(), [
         el('textarea', (view) => view.getInputProps()),
-        el('button', (view) => view.getSendButtonProps(), (view) => view.sendLabel),
+        el(
+          'button',
+          (view) => view.getSendButtonProps(),
+          (view) => view.sendLabel,
+        ),
       ]),
     ]),
   ]);
@@ -66,7 +85,10 @@ export function mountMessenger(messenger: Messenger, parent: HTMLElement): Mount
     behaviour.beforeUpdate(view);
     for (const update of updates) update(view);
     const css = launcherCss(view.launcher);
-    if (css !== drawnCss) sheets.setLauncherCss((drawnCss = css));
+    if (css !== drawnCss) {
+      drawnCss = css;
+      sheets.setLauncherCss(css);
+    }
     const key = viewKey(view);
     if (key !== drawnKey) {
       drawnKey = key;

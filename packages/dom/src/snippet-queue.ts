@@ -20,7 +20,9 @@ export function readSnippetQueue(stub: unknown, warn: (message: string) => void)
       else warn(`[Confab] Intercom.q[${index}] is not a call the loader snippet queued (an arguments object): skipped`);
     }
   } catch {
-    warn(`[Confab] the loader snippet's queue (Intercom.q) could not be read: the calls after entry ${calls.length} were not replayed`);
+    warn(
+      `[Confab] the loader snippet's queue (Intercom.q) could not be read: the calls after entry ${calls.length} were not replayed`,
+    );
   }
   return calls;
 }

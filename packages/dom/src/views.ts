@@ -1,4 +1,4 @@
-import { textSegments, type MessengerView, type ThreadMessage } from '@confab/core';
+import { type MessengerView, type ThreadMessage, textSegments } from '@confab/core';
 import type { ConversationSummary } from '@confab/core/protocol';
 import type { Child, ElementFactory } from './dom-helpers';
 
@@ -14,7 +14,9 @@ export function renderView(h: ElementFactory, view: MessengerView): Child[] {
     h('li', view.getMessageProps(item), [
       h('span', view.getMessageAuthorProps(), [view.authorOf(item)]),
       // Text nodes and anchors only: a body is never parsed as markup.
-      ...textSegments(item.body).map((segment) => (segment.kind === 'link' ? h('a', view.getMessageLinkProps(segment.href), [segment.text]) : segment.text)),
+      ...textSegments(item.body).map((segment) =>
+        segment.kind === 'link' ? h('a', view.getMessageLinkProps(segment.href), [segment.text]) : segment.text,
+      ),
       ...(view.canRetry(item) ? [h('br'), h('button', view.getRetryButtonProps(item), [strings.failedRetry])] : []),
     ]);
   const conversationItem = (conversation: ConversationSummary) =>
@@ -29,9 +31,15 @@ export function renderView(h: ElementFactory, view: MessengerView): Child[] {
       return [
         h('div', view.getGreetingProps(), [h('h3', {}, [view.greeting]), h('p', {}, [strings.intro])]),
         error,
-        h('button', view.getCardProps('new-message'), [h('strong', {}, [strings.startConversation]), h('span', view.getCardNoteProps(), [strings.intro])]),
+        h('button', view.getCardProps('new-message'), [
+          h('strong', {}, [strings.startConversation]),
+          h('span', view.getCardNoteProps(), [strings.intro]),
+        ]),
         recent &&
-          h('button', view.getCardProps('recent'), [h('strong', {}, [strings.recentConversation]), h('span', view.getCardNoteProps(), [view.previewOf(recent)])]),
+          h('button', view.getCardProps('recent'), [
+            h('strong', {}, [strings.recentConversation]),
+            h('span', view.getCardNoteProps(), [view.previewOf(recent)]),
+          ]),
         h('button', view.getCardProps('all-conversations'), [strings.seeAllConversations]),
       ];
     case 'messages':
@@ -45,7 +53,11 @@ export function renderView(h: ElementFactory, view: MessengerView): Child[] {
     case 'conversation':
       return [
         error,
-        h('ol', view.getThreadProps(), view.threadLoading ? [h('li', view.getEmptyProps(), [strings.loading])] : view.thread!.messages.map(message)),
+        h(
+          'ol',
+          view.getThreadProps(),
+          view.threadLoading ? [h('li', view.getEmptyProps(), [strings.loading])] : view.thread!.messages.map(message),
+        ),
       ];
     case 'newMessage':
       return [error, h('div', view.getEmptyProps(), [strings.intro])];
@@ -56,5 +68,13 @@ export function renderView(h: ElementFactory, view: MessengerView): Child[] {
 
 /** What the view shows, as a string: the content is drawn again only when this changes. */
 export function viewKey(view: MessengerView): string {
-  return JSON.stringify([view.view, view.language, view.greeting, view.error, view.person, view.view === 'home' || view.view === 'messages' ? view.conversations : null, view.thread]);
+  return JSON.stringify([
+    view.view,
+    view.language,
+    view.greeting,
+    view.error,
+    view.person,
+    view.view === 'home' || view.view === 'messages' ? view.conversations : null,
+    view.thread,
+  ]);
 }

@@ -1,4 +1,4 @@
-import { clearPage, runAdapterSuite, type AdapterHarness } from '@confab/adapter-suite';
+import { type AdapterHarness, clearPage, runAdapterSuite } from '@confab/adapter-suite';
 import { installIntercom } from '../src';
 
 /** The DOM adapter as a page installs it: `window.Intercom`, rendered into a shadow root. */
@@ -21,7 +21,10 @@ const domHarness: AdapterHarness = {
       // The renderer applies every snapshot synchronously.
       flush: async () => {},
       customProperty(name) {
-        const css = [...shadow().adoptedStyleSheets].flatMap((sheet) => [...sheet.cssRules]).map((rule) => rule.cssText).join('\n');
+        const css = [...shadow().adoptedStyleSheets]
+          .flatMap((sheet) => [...sheet.cssRules])
+          .map((rule) => rule.cssText)
+          .join('\n');
         return new RegExp(`${name}:\\s*([^;}]+)`).exec(css)?.[1]?.trim();
       },
       unmount: () => page.destroy(),

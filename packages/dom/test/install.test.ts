@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { clearPage } from '@confab/adapter-suite/page';
-import { createPage, snippetStub, type Page } from './page-harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPage, type Page, snippetStub } from './page-harness';
 
 let current: Page | null = null;
 const open = (options: Parameters<typeof createPage>[0] = {}) => (current = createPage(options));
@@ -58,21 +58,30 @@ describe('installing window.Intercom', () => {
   it("odd entries in the snippet's queue are skipped with a warning each; the good ones still run and the page gets its Intercom", async () => {
     clearPage();
     const stub = snippetStub([['boot', { app_id: 'acme' }], ['show']]);
-    stub.q.splice(1, 0, 'show', null, { length: 2 ** 32 }, {
-      get length() {
-        throw new Error('boom');
+    stub.q.splice(
+      1,
+      0,
+      'show',
+      null,
+      { length: 2 ** 32 },
+      {
+        get length() {
+          throw new Error('boom');
+        },
       },
-    });
+    );
     (window as unknown as { Intercom: unknown }).Intercom = stub;
     let p!: ReturnType<typeof open>;
     expect(() => (p = open({ keep: true }))).not.toThrow();
     await p.settle();
-    expect(p.warnings).toEqual([1, 2, 3, 4].map((index) => expect.stringContaining(`Intercom.q[${index}] is not a call`)));
+    expect(p.warnings).toEqual(
+      [1, 2, 3, 4].map((index) => expect.stringContaining(`Intercom.q[${index}] is not a call`)),
+    );
     expect(p.Intercom).not.toBe(stub);
     expect(p.page.messenger.getView()).toMatchObject({ booted: true, open: true });
   });
 
-  it("a queue that throws when read is skipped with a warning, and the page still gets its Intercom", async () => {
+  it('a queue that throws when read is skipped with a warning, and the page still gets its Intercom', async () => {
     clearPage();
     const stub = snippetStub([]);
     Object.defineProperty(stub, 'q', {
@@ -101,7 +110,11 @@ describe('installing window.Intercom', () => {
 });
 
 describe('cookies', () => {
-  const cookieNames = () => document.cookie.split('; ').filter(Boolean).map((c) => c.split('=')[0]!);
+  const cookieNames = () =>
+    document.cookie
+      .split('; ')
+      .filter(Boolean)
+      .map((c) => c.split('=')[0]!);
 
   it("uses Intercom's names; shutdown deletes the session and replaces the visitor id", async () => {
     const p = open({ settings: { app_id: 'acme', user_id: 'u1' } });

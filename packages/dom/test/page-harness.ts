@@ -1,7 +1,7 @@
+import { clearPage } from '@confab/adapter-suite/page';
 import type { Transport } from '@confab/core';
 import { createMemoryServer, createSimulatedClock } from '@confab/core/testing';
-import { clearPage } from '@confab/adapter-suite/page';
-import { installIntercom, type ConfabPage, type InstalledIntercom } from '../src';
+import { type ConfabPage, type InstalledIntercom, installIntercom } from '../src';
 
 type TestWindow = Window & typeof globalThis & { Intercom?: unknown; intercomSettings?: unknown };
 
@@ -24,7 +24,14 @@ export function snippetStub(calls: unknown[][]) {
  * A page with Confab installed as a site would have it: the real DOM adapter with its cookie
  * storage, rendered into happy-dom, and core's in-memory server in place of the network.
  */
-export function createPage(options: { settings?: Record<string, unknown>; queued?: unknown[][]; transport?: (base: Transport) => Transport; keep?: boolean } = {}) {
+export function createPage(
+  options: {
+    settings?: Record<string, unknown>;
+    queued?: unknown[][];
+    transport?: (base: Transport) => Transport;
+    keep?: boolean;
+  } = {},
+) {
   if (!options.keep) clearPage();
   const win = window as TestWindow;
   if (options.settings) win.intercomSettings = options.settings;
@@ -40,7 +47,8 @@ export function createPage(options: { settings?: Record<string, unknown>; queued
     random: () => 0.5,
   });
   const shadow = () => page.mounted()!.shadowRoot;
-  const part = <T extends HTMLElement = HTMLElement>(name: string) => shadow().querySelector<T>(`[data-part="${name}"]`);
+  const part = <T extends HTMLElement = HTMLElement>(name: string) =>
+    shadow().querySelector<T>(`[data-part="${name}"]`);
   return {
     page,
     server,

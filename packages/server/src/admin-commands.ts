@@ -27,17 +27,31 @@ const consoleIo: AdminIo = { out: (line) => console.log(line), err: (line) => co
  * Runs `argv` when it names a maintenance command, resolving with its exit code (0 done, 1 failed,
  * 2 misused); undefined when it does not, and the server starts as usual.
  */
-export function runAdminCommand(argv: string[], env: NodeJS.ProcessEnv, io: AdminIo = consoleIo): Promise<number> | undefined {
+export function runAdminCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: AdminIo = consoleIo,
+): Promise<number> | undefined {
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   const command = args[0];
   if (command !== 'migrate' && command !== 'backup') return undefined;
   return run(command, args.slice(1), env, io);
 }
 
-async function run(command: 'migrate' | 'backup', args: string[], env: NodeJS.ProcessEnv, io: AdminIo): Promise<number> {
+async function run(
+  command: 'migrate' | 'backup',
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  io: AdminIo,
+): Promise<number> {
   let values: { db?: string | undefined; help?: boolean | undefined }, positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args, options: { db: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: true }));
+    ({ values, positionals } = parseArgs({
+      args,
+      options: { db: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    }));
   } catch (error) {
     io.err(`confab-server ${command}: ${(error as Error).message}\n\n${ADMIN_USAGE}`);
     return 2;
@@ -49,7 +63,9 @@ async function run(command: 'migrate' | 'backup', args: string[], env: NodeJS.Pr
   const db = values.db ?? env.CONFAB_DB ?? env.DATABASE_URL ?? 'confab.sqlite';
   const expected = command === 'backup' ? 1 : 0;
   if (positionals.length !== expected) {
-    io.err(`confab-server ${command}: ${command === 'backup' ? 'name the backup file: confab-server backup <file>' : `unexpected argument ${JSON.stringify(positionals[0])}`}`);
+    io.err(
+      `confab-server ${command}: ${command === 'backup' ? 'name the backup file: confab-server backup <file>' : `unexpected argument ${JSON.stringify(positionals[0])}`}`,
+    );
     return 2;
   }
   try {
@@ -68,14 +84,21 @@ async function migrateCommand(db: string, io: AdminIo) {
   const { db: kysely, close } = postgres ? openPostgres(db, { max: 1 }) : openSqlite(db);
   try {
     const applied = await migrate(kysely, postgres ? 'postgres' : 'sqlite');
-    io.out(applied.length === 0 ? 'confab-server migrate: the database is up to date' : `confab-server migrate: applied ${applied.join(', ')}`);
+    io.out(
+      applied.length === 0
+        ? 'confab-server migrate: the database is up to date'
+        : `confab-server migrate: applied ${applied.join(', ')}`,
+    );
   } finally {
     await close();
   }
 }
 
 async function backupCommand(db: string, file: string, io: AdminIo) {
-  if (isPostgresUrl(db)) throw new BackupError('backup copies a SQLite database; for PostgreSQL use pg_dump (docs/production.md, "Backups")');
+  if (isPostgresUrl(db))
+    throw new BackupError(
+      'backup copies a SQLite database; for PostgreSQL use pg_dump (docs/production.md, "Backups")',
+    );
   const { pages } = await backupSqlite(db, file);
   io.out(`confab-server backup: ${db} copied to ${file} (${pages} pages)`);
 }

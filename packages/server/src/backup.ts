@@ -29,7 +29,8 @@ function sameFile(a: string, b: string): boolean {
  */
 export async function backupSqlite(source: string, destination: string): Promise<{ pages: number }> {
   if (source === ':memory:' || !existsSync(source)) throw new BackupError(`no SQLite database at ${source} (--db)`);
-  if (sameFile(source, destination)) throw new BackupError(`the backup would overwrite the database itself: ${destination}`);
+  if (sameFile(source, destination))
+    throw new BackupError(`the backup would overwrite the database itself: ${destination}`);
   const partial = `${destination}.partial-${process.pid}`;
   rmSync(partial, { force: true });
   const database = new SQLite(source, { fileMustExist: true });

@@ -2,13 +2,28 @@
 // limits, rate limits, and the three route groups; it does not listen (start-server.ts). Fastify because it validates JSON Schema natively with compiled validators,
 // has first-party, maintained plugins for CORS and rate limiting, and is the fastest of the
 // well-kept Node frameworks; the server is Node-only, so Hono's runtime portability buys nothing.
+
+import { REQUEST_BODY_MAX_BYTES } from '@confab/core/protocol';
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { REQUEST_BODY_MAX_BYTES } from '@confab/core/protocol';
-import Fastify, { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+  type RawServerDefault,
+} from 'fastify';
 import { bearerToken } from './auth';
 import { createContext, type ServerContext, type ServerOptions } from './context';
-import { ApiError, clientErrorHandler, errorBody, errorHandler, frameworkErrors, MAX_PARAM_LENGTH, refuseOverlongSegment } from './errors';
+import {
+  ApiError,
+  clientErrorHandler,
+  errorBody,
+  errorHandler,
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+  refuseOverlongSegment,
+} from './errors';
 import { healthRoutes } from './health';
 import { parseJsonBody } from './json-body';
 import { logRequests, requestIdGenerator, withSafeSerializers } from './logging';
@@ -29,7 +44,11 @@ async function refuseMalformedPreflight(request: FastifyRequest) {
   if (request.method !== 'OPTIONS' || !request.url.startsWith(MESSENGER_PATH)) return;
   for (const header of ['origin', 'access-control-request-method']) {
     if (!request.headers[header]) {
-      throw new ApiError(400, `a CORS preflight (OPTIONS) needs the ${header === 'origin' ? 'Origin' : 'Access-Control-Request-Method'} header`, header);
+      throw new ApiError(
+        400,
+        `a CORS preflight (OPTIONS) needs the ${header === 'origin' ? 'Origin' : 'Access-Control-Request-Method'} header`,
+        header,
+      );
     }
   }
 }
@@ -66,7 +85,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
 
   // Bodies are JSON (the beacon's text/plain is parsed as JSON in its own route): text/plain
   // anywhere else is a 415, not a string that fails validation as "must be object".
@@ -74,8 +95,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   app.addHook('preValidation', async (request) => {
     const where =
-      findIllFormedText(request.params, 'params') ?? findIllFormedText(request.query, 'query') ?? findIllFormedText(request.body, 'body');
-    if (where) throw new ApiError(400, `${where}: must be well-formed text (no NUL character, no unpaired UTF-16 surrogate)`, where);
+      findIllFormedText(request.params, 'params') ??
+      findIllFormedText(request.query, 'query') ??
+      findIllFormedText(request.body, 'body');
+    if (where)
+      throw new ApiError(
+        400,
+        `${where}: must be well-formed text (no NUL character, no unpaired UTF-16 surrogate)`,
+        where,
+      );
   });
 
   // Browsers may call the messenger API only: the team API, behind a secret token, gets no CORS
@@ -89,7 +117,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     maxAge: 600,
   };
   await app.register(cors, {
-    delegator: (request, callback) => callback(null, request.url.startsWith(MESSENGER_PATH) ? messengerCors : { origin: false }),
+    delegator: (request, callback) =>
+      callback(null, request.url.startsWith(MESSENGER_PATH) ? messengerCors : { origin: false }),
   });
 
   // After CORS, so a browser can read the answer.
@@ -115,7 +144,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return { ok: true };
   });
   await healthRoutes(app, options.checkReadiness ?? (async () => void (await options.store.ping())));
-  if (options.metrics && options.metricsToken !== undefined) await metricsRoute(app, options.metrics, options.metricsToken);
+  if (options.metrics && options.metricsToken !== undefined)
+    await metricsRoute(app, options.metrics, options.metricsToken);
 
   return app;
 }
@@ -123,14 +153,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 /** The realtime streams' gauges: how many are open, how many have news not yet written, and the bytes their clients have not read. */
 function watchStreams(metrics: ServerMetrics, context: ServerContext) {
   metrics.watch('confab_realtime_streams_open', 'Realtime streams open on this process', () => context.streams.size);
-  metrics.watch('confab_realtime_streams_behind', 'Open streams with committed realtime events (the outbox) not yet written to them', () => {
-    let behind = 0;
-    for (const stream of context.streams.all()) if (stream.behind) behind++;
-    return behind;
-  });
-  metrics.watch('confab_realtime_stream_buffered_bytes', 'Bytes written to open streams that their clients have not read yet', () => {
-    let bytes = 0;
-    for (const stream of context.streams.all()) bytes += stream.raw.writableLength;
-    return bytes;
-  });
+  metrics.watch(
+    'confab_realtime_streams_behind',
+    'Open streams with committed realtime events (the outbox) not yet written to them',
+    () => {
+      let behind = 0;
+      for (const stream of context.streams.all()) if (stream.behind) behind++;
+      return behind;
+    },
+  );
+  metrics.watch(
+    'confab_realtime_stream_buffered_bytes',
+    'Bytes written to open streams that their clients have not read yet',
+    () => {
+      let bytes = 0;
+      for (const stream of context.streams.all()) bytes += stream.raw.writableLength;
+      return bytes;
+    },
+  );
 }

@@ -59,9 +59,12 @@ async function main() {
   const served = server.clientApps.widget;
   if (served) {
     console.log(`widget script ${server.url}${served.path} (for Intercom's snippet)`);
-    console.log(`pinned widget script ${server.url}${served.hashedPath} integrity ${served.integrity} (crossorigin="anonymous")`);
+    console.log(
+      `pinned widget script ${server.url}${served.hashedPath} integrity ${served.integrity} (crossorigin="anonymous")`,
+    );
   }
-  if (config.teamTokenGenerated) console.log(`team API token for this run: ${config.teamToken} (set --team-token or CONFAB_TEAM_TOKEN to keep one)`);
+  if (config.teamTokenGenerated)
+    console.log(`team API token for this run: ${config.teamToken} (set --team-token or CONFAB_TEAM_TOKEN to keep one)`);
   closeOnSignals(() => server.close());
 }
 

@@ -3,11 +3,11 @@
 // parser; `--help` and the parser are made from that table, so they cannot disagree.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { ADMIN_USAGE } from './admin-commands';
+import { LOG_LEVELS, type LogLevel, type OperationsConfig } from './operations-config';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout';
 import { DEFAULT_STREAM_CAPS, type StreamCaps } from './stream-caps';
-import { ADMIN_USAGE } from './admin-commands';
-import { LOG_LEVELS, type LogLevel, type OperationsConfig } from './operations-config';
 import { WIDGET_HELP } from './widget';
 
 export interface ServerConfig extends OperationsConfig {

@@ -6,7 +6,14 @@ import type { ServerMetrics } from './metrics';
 import { consume, type RateLimiters, type RateLimits } from './rate-limits';
 import type { RealtimeHub } from './realtime';
 import { hashToken, type Store } from './store';
-import { createStreamRegistry, DEFAULT_STREAM_CAPS, STREAM_BUFFER_LIMIT, STREAM_STALL_MS, type StreamCaps, type StreamRegistry } from './stream-caps';
+import {
+  createStreamRegistry,
+  DEFAULT_STREAM_CAPS,
+  STREAM_BUFFER_LIMIT,
+  STREAM_STALL_MS,
+  type StreamCaps,
+  type StreamRegistry,
+} from './stream-caps';
 
 export interface ServerOptions {
   store: Store;

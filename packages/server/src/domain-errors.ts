@@ -58,4 +58,9 @@ export class IdentityUnprovenError extends DomainError {
 }
 
 /** Every refusal there is; its `code` tells them apart. */
-export type AnyDomainError = SessionEndedError | NotFoundError | LimitError | IdentityConflictError | IdentityUnprovenError;
+export type AnyDomainError =
+  | SessionEndedError
+  | NotFoundError
+  | LimitError
+  | IdentityConflictError
+  | IdentityUnprovenError;

@@ -2,7 +2,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type AnyDomainError, type LimitError } from './domain-errors';
+import { type AnyDomainError, DomainError, type LimitError } from './domain-errors';
 
 export type ErrorCode =
   | 'invalid_request'
@@ -42,7 +42,14 @@ export class ApiError extends Error {
 }
 
 export function errorBody(status: number, message: string, field?: string): ErrorBody {
-  return { error: { status, code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'invalid_request'), message, ...(field ? { field } : {}) } };
+  return {
+    error: {
+      status,
+      code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'invalid_request'),
+      message,
+      ...(field ? { field } : {}),
+    },
+  };
 }
 
 /** The request field a custom attributes limit is about. */
@@ -78,7 +85,10 @@ interface ValidationIssue {
 
 /** `/events/0/name` in the body → `body.events.0.name`; an unknown property is named too. */
 function describeValidation(context: string | undefined, issue: ValidationIssue): { field: string; message: string } {
-  const path = (issue.instancePath ?? '').split('/').filter(Boolean).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = (issue.instancePath ?? '')
+    .split('/')
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
   const extra = issue.params?.additionalProperties ?? issue.params?.additionalProperty;
   // TypeBox reports an unknown property as a `false` schema at the property's own path.
   const unknownField = issue.message === 'schema is false';
@@ -118,7 +128,9 @@ export async function refuseOverlongSegment(request: FastifyRequest, reply: Fast
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   switch (error.code) {
     case 'FST_ERR_BAD_URL':
-      return reply.status(400).send(errorBody(400, `the URL's path has a malformed percent-encoding: ${request.url.split('?')[0]}`, 'url'));
+      return reply
+        .status(400)
+        .send(errorBody(400, `the URL's path has a malformed percent-encoding: ${request.url.split('?')[0]}`, 'url'));
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return reply.status(414).send(errorBody(414, OVERLONG_SEGMENT, 'url'));
   }
@@ -147,7 +159,11 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   socket.destroySoon();
 }
 
-export function errorHandler(error: FastifyError & { validationContext?: string }, request: FastifyRequest, reply: FastifyReply) {
+export function errorHandler(
+  error: FastifyError & { validationContext?: string },
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   if (error instanceof ApiError) {
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     return reply.status(error.status).send(errorBody(error.status, error.message, error.field));
@@ -162,9 +178,20 @@ export function errorHandler(error: FastifyError & { validationContext?: string 
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return reply.status(413).send(errorBody(413, `the body is larger than the ${request.routeOptions.bodyLimit ?? 0} bytes this route accepts`));
+      return reply
+        .status(413)
+        .send(
+          errorBody(413, `the body is larger than the ${request.routeOptions.bodyLimit ?? 0} bytes this route accepts`),
+        );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return reply.status(415).send(errorBody(415, `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted: send application/json`));
+      return reply
+        .status(415)
+        .send(
+          errorBody(
+            415,
+            `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted: send application/json`,
+          ),
+        );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return reply.status(400).send(errorBody(400, 'the body is empty: send a JSON object', 'body'));
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -12,11 +12,17 @@ function charsetOf(contentType: string | undefined): string | undefined {
   return match?.[2]?.toLowerCase();
 }
 
-export function parseJsonBody(request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) {
+export function parseJsonBody(
+  request: FastifyRequest,
+  body: string | Buffer,
+  done: (error: Error | null, value?: unknown) => void,
+) {
   // The body is read as UTF-8 (what JSON is, RFC 8259): another charset would be read wrong.
   const charset = charsetOf(request.headers['content-type']);
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    done(new ApiError(415, `charset ${JSON.stringify(charset)} is not accepted: send the body as UTF-8`, 'content-type'));
+    done(
+      new ApiError(415, `charset ${JSON.stringify(charset)} is not accepted: send the body as UTF-8`, 'content-type'),
+    );
     return;
   }
   if (body.length === 0) {
@@ -32,9 +38,12 @@ export function parseJsonBody(request: FastifyRequest, body: string | Buffer, do
   }
   try {
     // Walks the parsed value for keys that would poison a prototype once merged into an object.
-    if (value !== null && typeof value === 'object') secureJson.scan(value, { protoAction: 'error', constructorAction: 'error' });
+    if (value !== null && typeof value === 'object')
+      secureJson.scan(value, { protoAction: 'error', constructorAction: 'error' });
   } catch {
-    done(new ApiError(400, 'the body names "__proto__" or "constructor.prototype": these keys are not allowed', 'body'));
+    done(
+      new ApiError(400, 'the body names "__proto__" or "constructor.prototype": these keys are not allowed', 'body'),
+    );
     return;
   }
   done(null, value);

@@ -61,7 +61,10 @@ export function withSafeSerializers(logger: ServerOptions['logger']): ServerOpti
 }
 
 /** The command line's logger: JSON lines on `stream` (stderr) from `level` up. */
-export function commandLineLogger(level: LogLevel, stream: NodeJS.WritableStream = process.stderr): ServerOptions['logger'] {
+export function commandLineLogger(
+  level: LogLevel,
+  stream: NodeJS.WritableStream = process.stderr,
+): ServerOptions['logger'] {
   return { level, stream };
 }
 
@@ -75,7 +78,10 @@ export function logRequests(app: FastifyInstance) {
     reply.header(REQUEST_ID_HEADER, request.id);
     reply.raw.once('close', () => {
       const finished = reply.raw.writableFinished;
-      request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime) }, finished ? 'request completed' : 'request aborted');
+      request.log.info(
+        { req: request, res: reply, responseTime: Math.round(reply.elapsedTime) },
+        finished ? 'request completed' : 'request aborted',
+      );
     });
   });
 }

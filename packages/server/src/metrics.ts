@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client), per process: scrape every process. GET /metrics, behind its
 // own bearer token (--metrics-token), so a monitor holds no key to the team's data.
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { requireBearerToken } from './auth';
 
 export interface ServerMetrics {
@@ -79,7 +79,12 @@ export function countRequests(app: FastifyInstance, metrics: ServerMetrics) {
 /** GET /metrics in Prometheus's text format, for requests that carry `token`. */
 export async function metricsRoute(app: FastifyInstance, metrics: ServerMetrics, token: string) {
   await app.register(async (scrape) => {
-    scrape.addHook('onRequest', requireBearerToken(token, 'GET /metrics needs Authorization: Bearer <metrics token> (--metrics-token)'));
-    scrape.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+    scrape.addHook(
+      'onRequest',
+      requireBearerToken(token, 'GET /metrics needs Authorization: Bearer <metrics token> (--metrics-token)'),
+    );
+    scrape.get('/metrics', async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
   });
 }

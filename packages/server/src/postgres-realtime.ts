@@ -11,14 +11,21 @@ import { createLocalRealtimeHub } from './realtime';
 export const REALTIME_CHANNEL = 'confab_realtime';
 
 /** The news of a commit, sent from inside its transaction (StoreOptions.announce): delivered at commit. */
-export async function announceInTransaction(trx: Transaction<Database>, appId: string, personId: string): Promise<void> {
+export async function announceInTransaction(
+  trx: Transaction<Database>,
+  appId: string,
+  personId: string,
+): Promise<void> {
   await sql`SELECT pg_notify(${REALTIME_CHANNEL}, ${JSON.stringify([appId, personId])})`.execute(trx);
 }
 
 /** How long to wait before listening again after the LISTEN connection broke. */
 const RELISTEN_MS = 1_000;
 
-export async function createPostgresRealtimeHub(pool: pg.Pool, log: (message: string, error?: unknown) => void = () => {}): Promise<RealtimeHub> {
+export async function createPostgresRealtimeHub(
+  pool: pg.Pool,
+  log: (message: string, error?: unknown) => void = () => {},
+): Promise<RealtimeHub> {
   const local = createLocalRealtimeHub();
   let client: pg.PoolClient | null = null;
   let releaseClient: (broken: boolean) => void = () => {};
@@ -91,11 +98,13 @@ export async function createPostgresRealtimeHub(pool: pg.Pool, log: (message: st
   return {
     // For news from outside a write transaction; the store announces its own (announceInTransaction).
     notify(appId, personId) {
-      pool.query('SELECT pg_notify($1, $2)', [REALTIME_CHANNEL, JSON.stringify([appId, personId])]).catch((error: unknown) => {
-        // The events are committed; a lost notice only delays them until the stream's next news.
-        log('realtime NOTIFY failed', error);
-        local.notify(appId, personId);
-      });
+      pool
+        .query('SELECT pg_notify($1, $2)', [REALTIME_CHANNEL, JSON.stringify([appId, personId])])
+        .catch((error: unknown) => {
+          // The events are committed; a lost notice only delays them until the stream's next news.
+          log('realtime NOTIFY failed', error);
+          local.notify(appId, personId);
+        });
     },
     listen: local.listen,
     notifyAll: local.notifyAll,

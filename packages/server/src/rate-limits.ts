@@ -3,7 +3,12 @@
 // same limiter API has a PostgreSQL store, so the limits can hold across server processes.
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { ApiError } from './errors';
 
 export interface RateLimits {
@@ -32,7 +37,13 @@ export function memoryRateLimiters(limits: RateLimits): RateLimiters {
 /** Limits that hold across every process on one PostgreSQL: the counters live in its `rate_limits` table. */
 export function postgresRateLimiters(limits: RateLimits, pool: pg.Pool): RateLimiters {
   const duration = Math.max(1, Math.round(limits.windowMs / 1000));
-  const shared = { storeClient: pool, tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, duration };
+  const shared = {
+    storeClient: pool,
+    tableName: 'rate_limits',
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+    duration,
+  };
   return {
     perIp: new RateLimiterPostgres({ ...shared, keyPrefix: 'ip', points: limits.perIp }),
     perSession: new RateLimiterPostgres({ ...shared, keyPrefix: 'session', points: limits.perSession }),
@@ -40,13 +51,23 @@ export function postgresRateLimiters(limits: RateLimits, pool: pg.Pool): RateLim
 }
 
 /** Takes one request from `key`'s allowance; over the limit, a 429 that says when to retry. */
-export async function consume(limiter: RateLimiterAbstract, key: string, who: string, request: FastifyRequest): Promise<void> {
+export async function consume(
+  limiter: RateLimiterAbstract,
+  key: string,
+  who: string,
+  request: FastifyRequest,
+): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) {
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new ApiError(429, `too many requests from this ${who}: at most ${limiter.points} per ${limiter.duration} s; retry in ${seconds} s`, undefined, seconds);
+      throw new ApiError(
+        429,
+        `too many requests from this ${who}: at most ${limiter.points} per ${limiter.duration} s; retry in ${seconds} s`,
+        undefined,
+        seconds,
+      );
     }
     // A limiter that fails (its store is down) must not take the API down with it.
     request.log.warn({ err: rejection }, 'rate limiter failed; request let through');

@@ -19,7 +19,10 @@ export function createLocalRealtimeHub(): RealtimeHub {
     },
     listen(personId, onNews) {
       let set = listeners.get(personId);
-      if (!set) listeners.set(personId, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        listeners.set(personId, set);
+      }
       // A listener is its own closure, so the same function may listen twice and leave twice.
       const entry = () => onNews();
       set.add(entry);

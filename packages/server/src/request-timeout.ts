@@ -6,7 +6,9 @@ import type { FastifyHttpOptions, RawServerDefault } from 'fastify';
 /** A body is at most 64 KB: a slow mobile link sends that in a few seconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-export function requestTimeoutOptions(timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Pick<FastifyHttpOptions<RawServerDefault>, 'requestTimeout' | 'http'> {
+export function requestTimeoutOptions(
+  timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+): Pick<FastifyHttpOptions<RawServerDefault>, 'requestTimeout' | 'http'> {
   return {
     requestTimeout: timeoutMs,
     http: {

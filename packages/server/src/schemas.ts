@@ -37,7 +37,9 @@ const PersonAttributes = Type.Object(
     created_at: Type.Optional(UnixSeconds),
     unsubscribed_from_emails: Type.Optional(Type.Boolean()),
     language_override: Type.Optional(Type.String({ maxLength: 16 })),
-    avatar: Type.Optional(Type.Object({ type: Type.Literal('avatar'), image_url: Type.String({ maxLength: 2048 }) }, strict)),
+    avatar: Type.Optional(
+      Type.Object({ type: Type.Literal('avatar'), image_url: Type.String({ maxLength: 2048 }) }, strict),
+    ),
     company: Type.Optional(Company),
     companies: Type.Optional(Type.Array(Company, { maxItems: 50 })),
     custom_attributes: Type.Optional(CustomAttributes),
@@ -55,9 +57,14 @@ const Identity = Type.Object(
   strict,
 );
 
-const Page = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2048 }), title: Type.Optional(Type.String({ maxLength: 1024 })) }, strict);
+const Page = Type.Object(
+  { url: Type.String({ minLength: 1, maxLength: 2048 }), title: Type.Optional(Type.String({ maxLength: 1024 })) },
+  strict,
+);
 
-export const AppParams = Type.Object({ app_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
+export const AppParams = Type.Object({
+  app_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+});
 export const ConversationParams = Type.Object({ app_id: AppParams.properties.app_id, conversation_id: Id });
 export const ContactParams = Type.Object({ app_id: AppParams.properties.app_id, contact_id: Id });
 
@@ -74,9 +81,14 @@ export const BootBody = Type.Object(
   strict,
 );
 
-export const UpdateBody = Type.Object({ identity: Type.Optional(Identity), attributes: PersonAttributes, page: Type.Optional(Page) }, strict);
+export const UpdateBody = Type.Object(
+  { identity: Type.Optional(Identity), attributes: PersonAttributes, page: Type.Optional(Page) },
+  strict,
+);
 
-const Metadata = Type.Record(Type.String({ minLength: 1, maxLength: STRING_MAX }), Scalar, { maxProperties: METADATA_MAX_KEYS });
+const Metadata = Type.Record(Type.String({ minLength: 1, maxLength: STRING_MAX }), Scalar, {
+  maxProperties: METADATA_MAX_KEYS,
+});
 
 const TrackedEvent = Type.Object(
   {
@@ -89,7 +101,10 @@ const TrackedEvent = Type.Object(
   strict,
 );
 
-export const EventsBody = Type.Object({ events: Type.Array(TrackedEvent, { minItems: 1, maxItems: EVENTS_PER_REQUEST_MAX }) }, strict);
+export const EventsBody = Type.Object(
+  { events: Type.Array(TrackedEvent, { minItems: 1, maxItems: EVENTS_PER_REQUEST_MAX }) },
+  strict,
+);
 export const BeaconBody = Type.Object(
   { session_token: Type.String({ minLength: 1, maxLength: 256 }), events: EventsBody.properties.events },
   strict,
@@ -97,12 +112,18 @@ export const BeaconBody = Type.Object(
 
 const Body = Type.String({ minLength: 1, maxLength: MESSAGE_MAX, pattern: '\\S' });
 export const MessageBody = Type.Object({ body: Body, client_id: Id }, strict);
-export const ReplyBody = Type.Object({ body: Body, author_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, strict);
+export const ReplyBody = Type.Object(
+  { body: Body, author_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+  strict,
+);
 
 export const ContactQuery = Type.Object(
   { user_id: Type.Optional(ShortString), email: Type.Optional(ShortString), visitor_id: Type.Optional(ShortString) },
   strict,
 );
-export const ConversationQuery = Type.Object({ state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])) }, strict);
+export const ConversationQuery = Type.Object(
+  { state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])) },
+  strict,
+);
 
 export type BootBody = Static<typeof BootBody>;

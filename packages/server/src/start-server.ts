@@ -1,21 +1,21 @@
 // Starts a Confab server: database opened and migrated, the app built (build-app.ts) and listening;
 // and closes it gracefully.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { buildServer } from './build-app';
-import { serveClientApps, type ClientApps, type ServedClientApps } from './client-apps';
+import { type ClientApps, type ServedClientApps, serveClientApps } from './client-apps';
 import type { ServerConfig } from './config';
 import type { ServerOptions } from './context';
-import { migrate, schemaStatus, type Dialect } from './db/migrations';
-import type { Database } from './db/schema';
+import { type Dialect, migrate, schemaStatus } from './db/migrations';
 import { isPostgresUrl, openPostgres } from './db/postgres';
+import type { Database } from './db/schema';
 import { openSqlite } from './db/sqlite';
 import type { ReadinessCheck } from './health';
 import { createMetrics } from './metrics';
 import { announceInTransaction, createPostgresRealtimeHub } from './postgres-realtime';
 import { postgresRateLimiters, type RateLimiters } from './rate-limits';
 import { createLocalRealtimeHub, type RealtimeHub } from './realtime';
-import { serveStatic, type StaticRoot } from './static-files';
+import { type StaticRoot, serveStatic } from './static-files';
 import { createStore, type Store, type StoreOptions } from './store';
 
 export interface StartOptions {
@@ -64,7 +64,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ({ db, close: closeDb } = postgres);
     try {
       await migrate(db, 'postgres');
-      hub = await createPostgresRealtimeHub(postgres.pool, (message, error) => log?.warn(error === undefined ? {} : { err: error }, message));
+      hub = await createPostgresRealtimeHub(postgres.pool, (message, error) =>
+        log?.warn(error === undefined ? {} : { err: error }, message),
+      );
     } catch (error) {
       await closeDb();
       throw error;
@@ -72,8 +74,16 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     rateLimiters = postgresRateLimiters(config.rateLimits, postgres.pool);
     storeOptions = { beginWrite: serializeWrites, announce: announceInTransaction };
     dialect = 'postgres';
-    metrics?.watch('confab_db_pool_waiting', 'Queries waiting for a PostgreSQL connection of this process', () => postgres.pool.waitingCount);
-    metrics?.watch('confab_db_pool_connections', 'PostgreSQL connections this process holds open', () => postgres.pool.totalCount);
+    metrics?.watch(
+      'confab_db_pool_waiting',
+      'Queries waiting for a PostgreSQL connection of this process',
+      () => postgres.pool.waitingCount,
+    );
+    metrics?.watch(
+      'confab_db_pool_connections',
+      'PostgreSQL connections this process holds open',
+      () => postgres.pool.totalCount,
+    );
   } else {
     ({ db, close: closeDb } = openSqlite(config.db));
     dialect = 'sqlite';
@@ -104,7 +114,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     checkReadiness,
     ...(metrics ? { metrics } : {}),
     ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
-    messengerSettings: { team_name: config.teamName, ...(config.greeting !== undefined ? { greeting: config.greeting } : {}) },
+    messengerSettings: {
+      team_name: config.teamName,
+      ...(config.greeting !== undefined ? { greeting: config.greeting } : {}),
+    },
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.streamBufferLimit !== undefined ? { streamBufferLimit: options.streamBufferLimit } : {}),
     ...(options.streamStallMs !== undefined ? { streamStallMs: options.streamStallMs } : {}),

@@ -39,7 +39,9 @@ function isApiPath(request: FastifyRequest): boolean {
 }
 
 function isApiPathname(path: string): boolean {
-  return API_PATHS.some((owned) => path === owned.replace(/\/$/, '') || path.startsWith(owned.endsWith('/') ? owned : `${owned}/`));
+  return API_PATHS.some(
+    (owned) => path === owned.replace(/\/$/, '') || path.startsWith(owned.endsWith('/') ? owned : `${owned}/`),
+  );
 }
 
 /**
@@ -65,7 +67,8 @@ export async function serveStatic(app: FastifyInstance, roots: StaticRoot[]): Pr
       index: 'index.html',
       cacheControl: false,
       allowedPath: (_path, _root, request) => !isApiPath(request),
-      setHeaders: (reply, file) => setFileHeaders(reply, file, folders.find((f) => isInside(f.root, file))?.cacheControl),
+      setHeaders: (reply, file) =>
+        setFileHeaders(reply, file, folders.find((f) => isInside(f.root, file))?.cacheControl),
     });
   }
 }
@@ -81,8 +84,16 @@ function setFileHeaders(reply: FastifyReply, file: string, cacheControl: string 
 async function serveFiles(app: FastifyInstance, root: StaticRoot, prefix: string, files: string[]): Promise<void> {
   const urls = files.map((file) => {
     const normalized = posix.normalize(file);
-    if (file === '' || normalized !== file || file.startsWith('/') || file.startsWith('..') || file.split('/').some((part) => part.startsWith('.'))) {
-      throw new Error(`a static file must be a plain path inside its folder (no leading /, no . or .. segments, no dotfiles), got ${JSON.stringify(file)}`);
+    if (
+      file === '' ||
+      normalized !== file ||
+      file.startsWith('/') ||
+      file.startsWith('..') ||
+      file.split('/').some((part) => part.startsWith('.'))
+    ) {
+      throw new Error(
+        `a static file must be a plain path inside its folder (no leading /, no . or .. segments, no dotfiles), got ${JSON.stringify(file)}`,
+      );
     }
     const url = posix.join(prefix, file);
     if (isApiPathname(url)) throw new Error(`static file ${JSON.stringify(url)} would shadow the API`);
@@ -107,4 +118,3 @@ function isInside(folder: string, file: string): boolean {
   const path = relative(folder, file);
   return path !== '' && !path.startsWith('..') && !isAbsolute(path);
 }
-

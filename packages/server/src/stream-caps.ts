@@ -70,7 +70,10 @@ export function createStreamRegistry(caps: StreamCaps): StreamRegistry {
 
   const addTo = (map: Map<string, Set<OpenStream>>, key: string, stream: OpenStream) => {
     let set = map.get(key);
-    if (!set) map.set(key, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      map.set(key, set);
+    }
     set.add(stream);
   };
   const removeFrom = (map: Map<string, Set<OpenStream>>, key: string, stream: OpenStream) => {
@@ -95,7 +98,9 @@ export function createStreamRegistry(caps: StreamCaps): StreamRegistry {
       }
       for (const stream of evicted) {
         registry.remove(stream);
-        stream.end(`this session has ${caps.perSession} streams open, the most it may (--max-streams-per-session): this oldest one ends`);
+        stream.end(
+          `this session has ${caps.perSession} streams open, the most it may (--max-streams-per-session): this oldest one ends`,
+        );
       }
     },
     add(stream) {

@@ -4,6 +4,7 @@
 // so every string a request carries (values and keys, at any depth) is checked once, here.
 
 // An unpaired surrogate: a high one not followed by a low one, or a low one not preceded by a high one.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters this refuses.
 const ILL_FORMED = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path (`body.events.0.id`) of the first string that is not well-formed text, if any. */

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startServer } from '../src';
 import { runAdminCommand } from '../src/admin-commands';
 import { migrate } from '../src/db/migrations';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
-import { startServer } from '../src';
 import { BACKEND, testDatabase } from './backend';
 import { boot, call, messenger, testConfig } from './server-harness';
 import { runServerCommand, startServerProcess } from './server-process';
@@ -33,7 +33,10 @@ async function freshDatabase() {
   return { folder, db: database.db };
 }
 
-async function onDatabase<T>(db: string, work: (kysely: ReturnType<typeof openSqlite>['db']) => Promise<T>): Promise<T> {
+async function onDatabase<T>(
+  db: string,
+  work: (kysely: ReturnType<typeof openSqlite>['db']) => Promise<T>,
+): Promise<T> {
   const { db: kysely, close } = isPostgresUrl(db) ? openPostgres(db, { max: 1 }) : openSqlite(db);
   try {
     return await work(kysely);
@@ -53,7 +56,9 @@ describe('confab-server migrate', () => {
     await onDatabase(db, (kysely) => migrate(kysely, BACKEND, '0005_people_email_verified'));
     const first = captured();
     expect(await runAdminCommand(['migrate', '--db', db], {}, first.io)).toBe(0);
-    expect(first.lines.out).toEqual(['confab-server migrate: applied 0006_lead_device, 0007_events_deduplicated_per_person']);
+    expect(first.lines.out).toEqual([
+      'confab-server migrate: applied 0006_lead_device, 0007_events_deduplicated_per_person',
+    ]);
     const again = captured();
     expect(await runAdminCommand(['migrate'], { CONFAB_DB: db }, again.io)).toBe(0);
     expect(again.lines.out).toEqual(['confab-server migrate: the database is up to date']);
@@ -77,7 +82,9 @@ describe('a database a newer version migrated', () => {
     const { folder, db } = await freshDatabase();
     await onDatabase(db, async (kysely) => {
       await migrate(kysely, BACKEND);
-      await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('9001_from_a_newer_version', '2030-01-01T00:00:00.000Z')`.execute(kysely);
+      await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('9001_from_a_newer_version', '2030-01-01T00:00:00.000Z')`.execute(
+        kysely,
+      );
     });
     const message =
       "the database's schema is newer than this confab-server: it has run migration 9001_from_a_newer_version, which this version does not know. " +
@@ -85,7 +92,14 @@ describe('a database a newer version migrated', () => {
 
     await expect(startServer(testConfig(folder, { db }))).rejects.toThrow(message);
 
-    const started = await runServerCommand(['--port', '0', '--db', db, '--team-token', 'team-token-for-tests-0123456789']);
+    const started = await runServerCommand([
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--team-token',
+      'team-token-for-tests-0123456789',
+    ]);
     expect(started.code).toBe(1);
     expect(started.stderr.trim().split('\n')).toEqual([`confab-server: ${message}`]);
     expect(started.stdout).not.toMatch(/listening/);
@@ -94,7 +108,11 @@ describe('a database a newer version migrated', () => {
     expect(await runAdminCommand(['migrate', '--db', db], {}, migrated.io)).toBe(1);
     expect(migrated.lines.err).toEqual([`confab-server migrate: ${message}`]);
 
-    const names = await onDatabase(db, async (kysely) => (await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(kysely)).rows.map((r) => r.name));
+    const names = await onDatabase(db, async (kysely) =>
+      (await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(kysely)).rows.map(
+        (r) => r.name,
+      ),
+    );
     expect(names.at(-1)).toBe('9001_from_a_newer_version');
     expect(names).toHaveLength(8);
   }, 60_000);
@@ -107,7 +125,10 @@ describe.skipIf(BACKEND !== 'sqlite')('confab-server backup (SQLite)', () => {
     const clients = await Promise.all(
       Array.from({ length: 3 }, async (_, c) => {
         const { session } = await boot(server);
-        const started = await call(server, 'POST', `${messenger()}/conversations`, { token: session.token, body: { body: `client ${c} starts`, client_id: `start-${c}` } });
+        const started = await call(server, 'POST', `${messenger()}/conversations`, {
+          token: session.token,
+          body: { body: `client ${c} starts`, client_id: `start-${c}` },
+        });
         return { token: session.token, conversationId: started.body.conversation.id as string };
       }),
     );
@@ -115,7 +136,10 @@ describe.skipIf(BACKEND !== 'sqlite')('confab-server backup (SQLite)', () => {
     let writing = true;
     const writers = clients.map(async (client, c) => {
       for (let i = 0; writing; i++) {
-        const posted = await call(server, 'POST', `${messenger()}/conversations/${client.conversationId}/messages`, { token: client.token, body: { body: `m${i}`, client_id: `c${c}-m${i}` } });
+        const posted = await call(server, 'POST', `${messenger()}/conversations/${client.conversationId}/messages`, {
+          token: client.token,
+          body: { body: `m${i}`, client_id: `c${c}-m${i}` },
+        });
         if (posted.status === 200) acknowledged.push({ ...client, id: posted.body.id });
       }
     });
@@ -129,7 +153,9 @@ describe.skipIf(BACKEND !== 'sqlite')('confab-server backup (SQLite)', () => {
     await Promise.all(writers);
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
-    expect(backup.stdout).toMatch(new RegExp(`^confab-server backup: .*confab\\.sqlite copied to .*backup\\.sqlite \\(\\d+ pages\\)\\n$`));
+    expect(backup.stdout).toMatch(
+      /^confab-server backup: .*confab\.sqlite copied to .*backup\.sqlite \(\d+ pages\)\n$/,
+    );
     // One self-contained file, whole.
     expect(existsSync(`${file}-wal`)).toBe(false);
     const copy = new SQLite(file, { readonly: true });
@@ -143,7 +169,9 @@ describe.skipIf(BACKEND !== 'sqlite')('confab-server backup (SQLite)', () => {
     try {
       const stored = new Set<string>();
       for (const client of clients) {
-        const thread = await call(restored, 'GET', `${messenger()}/conversations/${client.conversationId}`, { token: client.token });
+        const thread = await call(restored, 'GET', `${messenger()}/conversations/${client.conversationId}`, {
+          token: client.token,
+        });
         expect(thread.status).toBe(200);
         for (const message of thread.body.messages) stored.add(message.id);
       }
@@ -159,14 +187,32 @@ describe.skipIf(BACKEND !== 'sqlite')('confab-server backup (SQLite)', () => {
     await onDatabase(db, (kysely) => migrate(kysely, 'sqlite'));
     const over = captured();
     expect(await runAdminCommand(['backup', join(folder, '.', 'confab.sqlite'), '--db', db], {}, over.io)).toBe(1);
-    expect(over.lines.err).toEqual([`confab-server backup: the backup would overwrite the database itself: ${join(folder, 'confab.sqlite')}`]);
+    expect(over.lines.err).toEqual([
+      `confab-server backup: the backup would overwrite the database itself: ${join(folder, 'confab.sqlite')}`,
+    ]);
     const missing = captured();
-    expect(await runAdminCommand(['backup', join(folder, 'b.sqlite'), '--db', join(folder, 'nothing.sqlite')], {}, missing.io)).toBe(1);
-    expect(missing.lines.err).toEqual([`confab-server backup: no SQLite database at ${join(folder, 'nothing.sqlite')} (--db)`]);
+    expect(
+      await runAdminCommand(
+        ['backup', join(folder, 'b.sqlite'), '--db', join(folder, 'nothing.sqlite')],
+        {},
+        missing.io,
+      ),
+    ).toBe(1);
+    expect(missing.lines.err).toEqual([
+      `confab-server backup: no SQLite database at ${join(folder, 'nothing.sqlite')} (--db)`,
+    ]);
     expect(existsSync(join(folder, 'nothing.sqlite'))).toBe(false);
     const postgres = captured();
-    expect(await runAdminCommand(['backup', join(folder, 'b.sqlite'), '--db', 'postgres://confab@db.internal/confab'], {}, postgres.io)).toBe(2);
-    expect(postgres.lines.err).toEqual(['confab-server backup: backup copies a SQLite database; for PostgreSQL use pg_dump (docs/production.md, "Backups")']);
+    expect(
+      await runAdminCommand(
+        ['backup', join(folder, 'b.sqlite'), '--db', 'postgres://confab@db.internal/confab'],
+        {},
+        postgres.io,
+      ),
+    ).toBe(2);
+    expect(postgres.lines.err).toEqual([
+      'confab-server backup: backup copies a SQLite database; for PostgreSQL use pg_dump (docs/production.md, "Backups")',
+    ]);
     expect(existsSync(join(folder, 'b.sqlite'))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
-import { testDatabase, type TestDatabase } from './backend';
+import { type TestDatabase, testDatabase } from './backend';
 import { boot, call, messenger } from './server-harness';
 import { startServerProcess } from './server-process';
 
@@ -39,7 +39,10 @@ describe('confab-server', () => {
     } finally {
       await close();
     }
-    const failed = await call(server, 'POST', `${messenger()}/events`, { token: session.token, body: { events: [{ id: 'e1', name: 'a', created_at: 1 }] } });
+    const failed = await call(server, 'POST', `${messenger()}/events`, {
+      token: session.token,
+      body: { events: [{ id: 'e1', name: 'a', created_at: 1 }] },
+    });
     expect(failed.status).toBe(500);
 
     await expect.poll(() => stderr, { timeout: 5_000 }).toMatch(/request failed/);
@@ -47,7 +50,13 @@ describe('confab-server', () => {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { level: number; msg: string; err?: { message: string } });
-    expect(logged).toEqual([expect.objectContaining({ level: 50, msg: 'request failed', err: expect.objectContaining({ message: expect.stringMatching(/events/) }) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 50,
+        msg: 'request failed',
+        err: expect.objectContaining({ message: expect.stringMatching(/events/) }),
+      }),
+    ]);
     await server.kill();
   });
 });

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase, type TestDatabase } from './backend';
-import { boot, call, messenger, team, TEAM_TOKEN } from './server-harness';
+import { type TestDatabase, testDatabase } from './backend';
+import { boot, call, messenger, TEAM_TOKEN, team } from './server-harness';
 import { startServerProcess } from './server-process';
 
 const folder = mkdtempSync(join(tmpdir(), 'confab-crash-'));
@@ -38,14 +38,20 @@ describe('SIGKILL while clients write', () => {
 
     const writers = clients.map(async (client, c) => {
       const token = client.session.token;
-      const started = await call(first, 'POST', `${messenger()}/conversations`, { token, body: { body: `client ${c} starts`, client_id: `start-${c}` } });
+      const started = await call(first, 'POST', `${messenger()}/conversations`, {
+        token,
+        body: { body: `client ${c} starts`, client_id: `start-${c}` },
+      });
       const conversationId = started.body.conversation.id as string;
       for (let i = 0; !stop; i++) {
         try {
           const events = [0, 1, 2].map((k) => ({ id: `c${c}-e${i}-${k}`, name: 'tick', created_at: Date.now() }));
           const ack = await call(first, 'POST', `${messenger()}/events`, { token, body: { events } });
           if (ack.status === 200) for (const id of ack.body.accepted) acknowledgedEvents.set(id, client.person.id);
-          const posted = await call(first, 'POST', `${messenger()}/conversations/${conversationId}/messages`, { token, body: { body: `m${i}`, client_id: `c${c}-m${i}` } });
+          const posted = await call(first, 'POST', `${messenger()}/conversations/${conversationId}/messages`, {
+            token,
+            body: { body: `m${i}`, client_id: `c${c}-m${i}` },
+          });
           if (posted.status === 200) acknowledgedMessages.push({ token, conversationId, messageId: posted.body.id });
         } catch {
           return; // the server is gone: what was acknowledged before is what counts
@@ -79,7 +85,9 @@ describe('SIGKILL while clients write', () => {
       const thread = await call(second, 'GET', `${messenger()}/conversations/${conversationId}`, { token });
       threads.set(conversationId, new Set(thread.body.messages.map((m: { id: string }) => m.id)));
     }
-    expect(acknowledgedMessages.filter(({ conversationId, messageId }) => !threads.get(conversationId)!.has(messageId))).toEqual([]);
+    expect(
+      acknowledgedMessages.filter(({ conversationId, messageId }) => !threads.get(conversationId)!.has(messageId)),
+    ).toEqual([]);
     expect(acknowledgedMessages.length).toBeGreaterThan(0);
     second.child.kill('SIGTERM');
   }, 90_000);

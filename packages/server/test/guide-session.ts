@@ -2,7 +2,7 @@
 // through bash (with `confab-server` the source command line), in a session whose variables carry
 // from line to line; the machine's paths moved under a temporary folder; servers on free ports;
 // `systemctl` acting on the guide's own unit and configuration file.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -49,7 +49,8 @@ export function shellCommands(text: string): string[] {
   for (let i = 0; i < lines.length; i++) {
     let command = lines[i]!;
     if (command.trim() === '' || command.trim().startsWith('#')) continue;
-    while (command.endsWith('\\') && i + 1 < lines.length) command = `${command.slice(0, -1)}${lines[++i]!.trimStart()}`;
+    while (command.endsWith('\\') && i + 1 < lines.length)
+      command = `${command.slice(0, -1)}${lines[++i]!.trimStart()}`;
     const hereDocument = /<<'?(\w+)'?/.exec(command);
     if (hereDocument) {
       const end = hereDocument[1]!;
@@ -86,9 +87,18 @@ export class GuideSession {
   private unit: string | undefined;
 
   constructor(private readonly options: GuideSessionOptions) {
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key, value]) => value !== undefined && !/^(CONFAB_|DATABASE_URL$|PORT$)/.test(key))) as Record<string, string>;
-    this.env = { ...inherited, ...(options.postgres ? { PATH: `${options.postgres.bin}:${inherited.PATH ?? ''}` } : {}), ...options.env };
-    for (const folder of ['etc', 'var/lib', 'var/backups', 'usr/local/bin']) mkdirSync(join(options.folder, folder), { recursive: true });
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([key, value]) => value !== undefined && !/^(CONFAB_|DATABASE_URL$|PORT$)/.test(key),
+      ),
+    ) as Record<string, string>;
+    this.env = {
+      ...inherited,
+      ...(options.postgres ? { PATH: `${options.postgres.bin}:${inherited.PATH ?? ''}` } : {}),
+      ...options.env,
+    };
+    for (const folder of ['etc', 'var/lib', 'var/backups', 'usr/local/bin'])
+      mkdirSync(join(options.folder, folder), { recursive: true });
   }
 
   /** The guide's machine paths and addresses, as they are in this test. */
@@ -101,10 +111,16 @@ export class GuideSession {
       .replaceAll('/var/backups/confab', join(folder, 'var/backups/confab'))
       .replaceAll('/usr/local/bin/confab-server', join(folder, 'usr/local/bin/confab-server'))
       .replaceAll('/opt/confab', repoRoot);
-    if (postgres) out = out.replaceAll('db.internal:5432', postgres.hostPort).replace(/^sudo -u postgres psql /, `psql '${postgres.adminUrl}' `);
+    if (postgres)
+      out = out
+        .replaceAll('db.internal:5432', postgres.hostPort)
+        .replace(/^sudo -u postgres psql /, `psql '${postgres.adminUrl}' `);
     const main = this.servers.get('8787');
     if (main) out = out.replaceAll('https://chat.shop.example', main.url);
-    out = out.replace(/http:\/\/127\.0\.0\.1:(\d+)/g, (address, port: string) => this.servers.get(port)?.url ?? address);
+    out = out.replace(
+      /http:\/\/127\.0\.0\.1:(\d+)/g,
+      (address, port: string) => this.servers.get(port)?.url ?? address,
+    );
     return out.replace(/^sudo /, '');
   }
 
@@ -141,7 +157,8 @@ export class GuideSession {
       for (const entry of entries) {
         const at = entry.indexOf('=');
         const key = entry.slice(0, at);
-        if (!['_', 'SHLVL', 'PWD', 'OLDPWD', 'status'].includes(key) && !key.startsWith('BASH_FUNC_')) this.env[key] = entry.slice(at + 1);
+        if (!['_', 'SHLVL', 'PWD', 'OLDPWD', 'status'].includes(key) && !key.startsWith('BASH_FUNC_'))
+          this.env[key] = entry.slice(at + 1);
       }
     }
     return { stdout, stderr };
@@ -151,7 +168,10 @@ export class GuideSession {
   start(command: string, extraEnv: Record<string, string> = {}): Promise<RunningGuideServer> {
     const port = /--port (\d+)/.exec(command)?.[1] ?? extraEnv.CONFAB_PORT ?? this.env.CONFAB_PORT ?? '8787';
     const line = this.rewrite(command).replace(/--port \d+/, '--port 0');
-    const child = spawn('bash', ['-c', `${this.prelude(true)}${line}`], { env: { ...this.env, ...extraEnv, CONFAB_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', `${this.prelude(true)}${line}`], {
+      env: { ...this.env, ...extraEnv, CONFAB_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     return new Promise((resolve, reject) => {

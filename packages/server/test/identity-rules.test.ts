@@ -2,7 +2,16 @@
 // an email nobody signed is stored for the team to see, and never matched by an email lookup.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userHash } from '../src';
-import { boot, bootRequest, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
+import {
+  boot,
+  bootRequest,
+  call,
+  messenger,
+  startTestServer,
+  TEAM_TOKEN,
+  type TestServer,
+  team,
+} from './server-harness';
 
 const SECRET = 'identity-secret-0123456789';
 const signed = (value: string) => userHash(SECRET, value);
@@ -21,7 +30,9 @@ async function conversationIds(server: TestServer, token: string): Promise<strin
 }
 
 async function contactsByEmail(server: TestServer, email: string) {
-  const answer = await call(server, 'GET', `${team()}/contacts?email=${encodeURIComponent(email)}`, { token: TEAM_TOKEN });
+  const answer = await call(server, 'GET', `${team()}/contacts?email=${encodeURIComponent(email)}`, {
+    token: TEAM_TOKEN,
+  });
   return answer.body.contacts as Array<{ id: string; email: string; email_verified: boolean }>;
 }
 
@@ -35,7 +46,9 @@ describe('an email no signature proves, with a secret', () => {
     // Stored for the team to see, as the attacker's own unproven claim.
     expect(planted.status).toBe(200);
 
-    const carol = await boot(verified, { identity: { email: 'carol@example.com', user_hash: signed('carol@example.com') } });
+    const carol = await boot(verified, {
+      identity: { email: 'carol@example.com', user_hash: signed('carol@example.com') },
+    });
     expect(carol.person.id).not.toBe(attacker.person.id);
     expect(carol.person).toMatchObject({ role: 'user', email: 'carol@example.com' });
     expect(carol.person.user_id).toBeUndefined();
@@ -50,7 +63,9 @@ describe('an email no signature proves, with a secret', () => {
     expect(await conversationIds(verified, attacker.session.token)).toEqual([]);
 
     // Carol booting again reaches the same record of hers.
-    const again = await boot(verified, { identity: { email: 'carol@example.com', user_hash: signed('carol@example.com') } });
+    const again = await boot(verified, {
+      identity: { email: 'carol@example.com', user_hash: signed('carol@example.com') },
+    });
     expect(again.person.id).toBe(carol.person.id);
 
     const contacts = await contactsByEmail(verified, 'carol@example.com');
@@ -61,16 +76,27 @@ describe('an email no signature proves, with a secret', () => {
   });
 
   it("Carol's record first, then the same email planted: her email-only boot still reaches her own record", async () => {
-    const carol = await boot(verified, { identity: { email: 'carol2@example.com', user_hash: signed('carol2@example.com') } });
-    const attacker = await boot(verified, { identity: { user_id: 'att-2', email: 'carol2@example.com', user_hash: signed('att-2') } });
+    const carol = await boot(verified, {
+      identity: { email: 'carol2@example.com', user_hash: signed('carol2@example.com') },
+    });
+    const attacker = await boot(verified, {
+      identity: { user_id: 'att-2', email: 'carol2@example.com', user_hash: signed('att-2') },
+    });
     expect(attacker.person.id).not.toBe(carol.person.id);
-    const again = await boot(verified, { identity: { email: 'carol2@example.com', user_hash: signed('carol2@example.com') } });
+    const again = await boot(verified, {
+      identity: { email: 'carol2@example.com', user_hash: signed('carol2@example.com') },
+    });
     expect(again.person.id).toBe(carol.person.id);
   });
 
   it('a lead who names a signed user_id with an unsigned email becomes that user only, never the owner of the email', async () => {
-    const carol = await boot(verified, { identity: { email: 'carol3@example.com', user_hash: signed('carol3@example.com') } });
-    await call(verified, 'POST', `${messenger()}/conversations`, { token: carol.session.token, body: { body: 'private', client_id: 'carol3-1' } });
+    const carol = await boot(verified, {
+      identity: { email: 'carol3@example.com', user_hash: signed('carol3@example.com') },
+    });
+    await call(verified, 'POST', `${messenger()}/conversations`, {
+      token: carol.session.token,
+      body: { body: 'private', client_id: 'carol3-1' },
+    });
     const lead = await boot(verified);
     const login = await call(verified, 'POST', `${messenger()}/update`, {
       token: lead.session.token,
@@ -82,31 +108,46 @@ describe('an email no signature proves, with a secret', () => {
   });
 
   it("a user_id's record with an unsigned email does not answer to that email; the email's signed record does", async () => {
-    const byEmail = await boot(verified, { identity: { email: 'dana@example.com', user_hash: signed('dana@example.com') } });
-    const byId = await boot(verified, { identity: { user_id: 'dana-1', email: 'dana@example.com', user_hash: signed('dana-1') } });
+    const byEmail = await boot(verified, {
+      identity: { email: 'dana@example.com', user_hash: signed('dana@example.com') },
+    });
+    const byId = await boot(verified, {
+      identity: { user_id: 'dana-1', email: 'dana@example.com', user_hash: signed('dana-1') },
+    });
     expect(byId.person.id).not.toBe(byEmail.person.id);
     expect((await contactsByEmail(verified, 'dana@example.com')).map((c) => [c.id, c.email_verified])).toEqual([
       [byEmail.person.id, true],
       [byId.person.id, false],
     ]);
-    const again = await boot(verified, { identity: { email: 'dana@example.com', user_hash: signed('dana@example.com') } });
+    const again = await boot(verified, {
+      identity: { email: 'dana@example.com', user_hash: signed('dana@example.com') },
+    });
     expect(again.person.id).toBe(byEmail.person.id);
   });
 });
 
 describe("a lead's email, with a secret", () => {
   it('a lead answering the email prompt (update with an email alone, unsigned) is kept as a lead with an unproven email', async () => {
-    const carol = await boot(verified, { identity: { email: 'carol4@example.com', user_hash: signed('carol4@example.com') } });
+    const carol = await boot(verified, {
+      identity: { email: 'carol4@example.com', user_hash: signed('carol4@example.com') },
+    });
     const lead = await boot(verified);
-    const supplied = await call(verified, 'POST', `${messenger()}/update`, { token: lead.session.token, body: { identity: { email: 'carol4@example.com' }, attributes: {} } });
+    const supplied = await call(verified, 'POST', `${messenger()}/update`, {
+      token: lead.session.token,
+      body: { identity: { email: 'carol4@example.com' }, attributes: {} },
+    });
     expect(supplied.status).toBe(200);
     expect(supplied.body.person).toMatchObject({ id: lead.person.id, role: 'lead', email: 'carol4@example.com' });
-    const again = await boot(verified, { identity: { email: 'carol4@example.com', user_hash: signed('carol4@example.com') } });
+    const again = await boot(verified, {
+      identity: { email: 'carol4@example.com', user_hash: signed('carol4@example.com') },
+    });
     expect(again.person.id).toBe(carol.person.id);
   });
 
   it('a boot naming an email alone still needs its user_hash, and a wrong one on update is refused', async () => {
-    const unsigned = await call(verified, 'POST', `${messenger()}/boot`, { body: bootRequest({ identity: { email: 'fay@example.com' } }) });
+    const unsigned = await call(verified, 'POST', `${messenger()}/boot`, {
+      body: bootRequest({ identity: { email: 'fay@example.com' } }),
+    });
     expect(unsigned.status).toBe(401);
     const lead = await boot(verified);
     const wrong = await call(verified, 'POST', `${messenger()}/update`, {

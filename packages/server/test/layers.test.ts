@@ -8,7 +8,11 @@ const src = join(import.meta.dirname, '..', 'src');
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(folder, entry.name)) : entry.name.endsWith('.ts') ? [join(folder, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(folder, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(folder, entry.name)]
+        : [],
   );
 }
 
@@ -24,8 +28,33 @@ const files = sourceFiles(src).map((file) => ({ path: relative(src, file), impor
 const importersOf = (where: (path: string) => boolean) => files.filter((file) => where(file.path));
 
 /** Modules of the HTTP layer and above: the store and the services never reach them. */
-const HTTP = [/^build-app/, /^start-server/, /^command-line/, /^client-apps/, /^widget/, /^precompressed/, /^context/, /^auth/, /^errors/, /^routes\//, /^static-files/, /^json-body/, /^rate-limits/, /^stream-caps/, /^request-timeout/, /^schemas/, /^well-formed-text/, /^health/, /^metrics/, /^logging/, /^shutdown/, /^admin-commands/, /^operations-config/];
-const isHttp = (target: string) => HTTP.some((pattern) => pattern.test(target)) || target === 'fastify' || target.startsWith('@fastify/');
+const HTTP = [
+  /^build-app/,
+  /^start-server/,
+  /^command-line/,
+  /^client-apps/,
+  /^widget/,
+  /^precompressed/,
+  /^context/,
+  /^auth/,
+  /^errors/,
+  /^routes\//,
+  /^static-files/,
+  /^json-body/,
+  /^rate-limits/,
+  /^stream-caps/,
+  /^request-timeout/,
+  /^schemas/,
+  /^well-formed-text/,
+  /^health/,
+  /^metrics/,
+  /^logging/,
+  /^shutdown/,
+  /^admin-commands/,
+  /^operations-config/,
+];
+const isHttp = (target: string) =>
+  HTTP.some((pattern) => pattern.test(target)) || target === 'fastify' || target.startsWith('@fastify/');
 
 describe('the server in layers', () => {
   it('the store imports neither the HTTP layer, the services, nor the routes', () => {

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userHash } from '../src';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
-import { BACKEND, testDatabase, type TestDatabase } from './backend';
-import { boot, call, messenger, team, TEAM_TOKEN } from './server-harness';
+import { BACKEND, type TestDatabase, testDatabase } from './backend';
+import { boot, call, messenger, TEAM_TOKEN, team } from './server-harness';
 import { startServerProcess } from './server-process';
 
 const folder = mkdtempSync(join(tmpdir(), 'confab-logging-'));
@@ -41,8 +41,12 @@ interface LogLine {
 async function refuseNewMessages(db: string) {
   const { db: kysely, close } = isPostgresUrl(db) ? openPostgres(db, { max: 1 }) : openSqlite(db);
   try {
-    if (BACKEND === 'postgres') await sql`ALTER TABLE messages ADD CONSTRAINT refuse_new_messages CHECK (false) NOT VALID`.execute(kysely);
-    else await sql`CREATE TRIGGER refuse_new_messages BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`.execute(kysely);
+    if (BACKEND === 'postgres')
+      await sql`ALTER TABLE messages ADD CONSTRAINT refuse_new_messages CHECK (false) NOT VALID`.execute(kysely);
+    else
+      await sql`CREATE TRIGGER refuse_new_messages BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`.execute(
+        kysely,
+      );
   } finally {
     await close();
   }
@@ -52,18 +56,41 @@ describe('logs', () => {
   it('one JSON line per request with its own request id; no token, secret, cookie, query string or message text in any line', async () => {
     const secret = 'identity-secret-never-logged-4242';
     const metricsToken = 'metrics-token-never-logged-4242';
-    const server = await startServerProcess(database.db, children, ['--secret', secret, '--metrics-token', metricsToken, '--log-level', 'info']);
+    const server = await startServerProcess(database.db, children, [
+      '--secret',
+      secret,
+      '--metrics-token',
+      metricsToken,
+      '--log-level',
+      'info',
+    ]);
 
     const email = 'carol.never.logged@example.com';
-    const { session } = await boot(server, { identity: { user_id: 'carol-1', email, user_hash: userHash(secret, 'carol-1') } });
+    const { session } = await boot(server, {
+      identity: { user_id: 'carol-1', email, user_hash: userHash(secret, 'carol-1') },
+    });
     const token = session.token;
     const firstText = 'my card number is 4242 never logged';
-    const started = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: firstText, client_id: 'c1' }, headers: { cookie: 'intercom-session-acme=cookie-never-logged' } });
+    const started = await call(server, 'POST', `${messenger()}/conversations`, {
+      token,
+      body: { body: firstText, client_id: 'c1' },
+      headers: { cookie: 'intercom-session-acme=cookie-never-logged' },
+    });
     expect(started.status).toBe(200);
     const conversationId = started.body.conversation.id as string;
     const replyText = 'the reply that is never logged';
-    expect((await call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, { token: TEAM_TOKEN, body: { body: replyText } })).status).toBe(200);
-    expect((await call(server, 'GET', `${team()}/contacts?email=${encodeURIComponent(email)}`, { token: TEAM_TOKEN })).status).toBe(200);
+    expect(
+      (
+        await call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, {
+          token: TEAM_TOKEN,
+          body: { body: replyText },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call(server, 'GET', `${team()}/contacts?email=${encodeURIComponent(email)}`, { token: TEAM_TOKEN }))
+        .status,
+    ).toBe(200);
     const beacon = await call(server, 'POST', `${messenger()}/events/beacon`, {
       raw: JSON.stringify({ session_token: token, events: [{ id: 'e1', name: 'left', created_at: Date.now() }] }),
       headers: { 'content-type': 'text/plain' },
@@ -78,7 +105,10 @@ describe('logs', () => {
 
     await refuseNewMessages(database.db);
     const failedText = 'the text of a message that failed, never logged';
-    const failed = await call(server, 'POST', `${messenger()}/conversations/${conversationId}/messages`, { token, body: { body: failedText, client_id: 'c2' } });
+    const failed = await call(server, 'POST', `${messenger()}/conversations/${conversationId}/messages`, {
+      token,
+      body: { body: failedText, client_id: 'c2' },
+    });
     expect(failed.status).toBe(500);
     const failedRequestId = failed.headers.get('x-request-id');
 
@@ -86,7 +116,19 @@ describe('logs', () => {
     expect((await server.exited).code).toBe(0);
     const output = server.output();
 
-    for (const kept of [token, secret, metricsToken, TEAM_TOKEN, wrongToken, 'cookie-never-logged', email, encodeURIComponent(email), firstText, replyText, failedText]) {
+    for (const kept of [
+      token,
+      secret,
+      metricsToken,
+      TEAM_TOKEN,
+      wrongToken,
+      'cookie-never-logged',
+      email,
+      encodeURIComponent(email),
+      firstText,
+      replyText,
+      failedText,
+    ]) {
       expect({ kept, found: output.includes(kept) }).toEqual({ kept, found: false });
     }
 
@@ -121,7 +163,12 @@ describe('logs', () => {
   }, 60_000);
 
   it('behind --trust-proxy, the proxy’s X-Request-Id is the request id (a malformed one is not)', async () => {
-    const server = await startServerProcess(database.db, children, ['--trust-proxy', '127.0.0.1', '--log-level', 'info']);
+    const server = await startServerProcess(database.db, children, [
+      '--trust-proxy',
+      '127.0.0.1',
+      '--log-level',
+      'info',
+    ]);
     const fromProxy = await call(server, 'GET', '/healthz', { headers: { 'x-request-id': '7f3e2a9c41d84b0e' } });
     expect(fromProxy.headers.get('x-request-id')).toBe('7f3e2a9c41d84b0e');
     const malformed = await call(server, 'GET', '/healthz', { headers: { 'x-request-id': 'has spaces "and quotes"' } });

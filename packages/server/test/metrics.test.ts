@@ -44,14 +44,26 @@ describe('metrics', () => {
     server = await startTestServer({ metricsToken: METRICS_TOKEN });
     const { session } = await boot(server);
     const token = session.token;
-    const started = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: 'hello', client_id: 'c1' } });
+    const started = await call(server, 'POST', `${messenger()}/conversations`, {
+      token,
+      body: { body: 'hello', client_id: 'c1' },
+    });
     const conversationId = started.body.conversation.id as string;
-    await call(server, 'POST', `${messenger()}/conversations/${conversationId}/messages`, { token, body: { body: 'again', client_id: 'c2' } });
-    await call(server, 'POST', `${messenger()}/conversations`, { token: 'not-a-session-token', body: { body: 'x', client_id: 'c3' } });
+    await call(server, 'POST', `${messenger()}/conversations/${conversationId}/messages`, {
+      token,
+      body: { body: 'again', client_id: 'c2' },
+    });
+    await call(server, 'POST', `${messenger()}/conversations`, {
+      token: 'not-a-session-token',
+      body: { body: 'x', client_id: 'c3' },
+    });
     await call(server, 'GET', '/no/such/path');
 
     const controller = new AbortController();
-    const stream = await fetch(`${server.url}${messenger()}/stream`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+    const stream = await fetch(`${server.url}${messenger()}/stream`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
     const reader = stream.body!.getReader();
     await reader.read();
 
@@ -60,14 +72,33 @@ describe('metrics', () => {
     expect(sample(open, 'confab_realtime_streams_behind')).toBeGreaterThanOrEqual(0);
     expect(sample(open, 'confab_realtime_stream_buffered_bytes')).toBeGreaterThanOrEqual(0);
     expect(sample(open, 'confab_writes_in_flight')).toBe(0);
-    expect(sample(open, 'confab_http_requests_total{method="POST",route="/messenger/v1/apps/:app_id/boot",status="200"}')).toBe(1);
-    expect(sample(open, 'confab_http_requests_total{method="POST",route="/messenger/v1/apps/:app_id/conversations",status="200"}')).toBe(1);
-    expect(sample(open, 'confab_http_requests_total{method="POST",route="/messenger/v1/apps/:app_id/conversations",status="401"}')).toBe(1);
-    expect(sample(open, 'confab_http_requests_total{method="POST",route="/messenger/v1/apps/:app_id/conversations/:conversation_id/messages",status="200"}')).toBe(1);
+    expect(
+      sample(open, 'confab_http_requests_total{method="POST",route="/messenger/v1/apps/:app_id/boot",status="200"}'),
+    ).toBe(1);
+    expect(
+      sample(
+        open,
+        'confab_http_requests_total{method="POST",route="/messenger/v1/apps/:app_id/conversations",status="200"}',
+      ),
+    ).toBe(1);
+    expect(
+      sample(
+        open,
+        'confab_http_requests_total{method="POST",route="/messenger/v1/apps/:app_id/conversations",status="401"}',
+      ),
+    ).toBe(1);
+    expect(
+      sample(
+        open,
+        'confab_http_requests_total{method="POST",route="/messenger/v1/apps/:app_id/conversations/:conversation_id/messages",status="200"}',
+      ),
+    ).toBe(1);
     expect(sample(open, 'confab_http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(1);
     // Boot, the conversation, the message: three committed writes (at least: a boot may write more than once).
     expect(sample(open, 'confab_write_duration_seconds_count{outcome="committed"}')).toBeGreaterThanOrEqual(3);
-    expect(sample(open, 'confab_write_duration_seconds_bucket{le="+Inf",outcome="committed"}')).toBe(sample(open, 'confab_write_duration_seconds_count{outcome="committed"}'));
+    expect(sample(open, 'confab_write_duration_seconds_bucket{le="+Inf",outcome="committed"}')).toBe(
+      sample(open, 'confab_write_duration_seconds_count{outcome="committed"}'),
+    );
     // The process's own: CPU, memory, event loop.
     expect(sample(open, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(open).toMatch(/^nodejs_eventloop_lag_seconds /m);
@@ -77,8 +108,12 @@ describe('metrics', () => {
     expect(open).not.toContain(token);
 
     controller.abort();
-    await expect.poll(async () => sample(await scrape(server!), 'confab_realtime_streams_open'), { timeout: 5_000 }).toBe(0);
+    await expect
+      .poll(async () => sample(await scrape(server!), 'confab_realtime_streams_open'), { timeout: 5_000 })
+      .toBe(0);
     const closed = await scrape(server);
-    expect(sample(closed, 'confab_http_requests_total{method="GET",route="/messenger/v1/apps/:app_id/stream",status="200"}')).toBe(1);
+    expect(
+      sample(closed, 'confab_http_requests_total{method="GET",route="/messenger/v1/apps/:app_id/stream",status="200"}'),
+    ).toBe(1);
   });
 });

@@ -2,15 +2,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { hashToken, startServer, userHash, type RunningServer, type ServerConfig } from '../src';
+import { describe, expect, it } from 'vitest';
+import { hashToken, type RunningServer, type ServerConfig, startServer, userHash } from '../src';
 import { migrate } from '../src/db/migrations';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import type { Database } from '../src/db/schema';
 import { openSqlite } from '../src/db/sqlite';
 import { BACKEND, testDatabase } from './backend';
-import { boot, call, messenger, team, TEAM_TOKEN, testConfig } from './server-harness';
+import { boot, call, messenger, TEAM_TOKEN, team, testConfig } from './server-harness';
 
 /**
  * A database migrated up to `migration` and filled by `seed`, then upgraded by a server starting
@@ -51,27 +51,78 @@ describe('migrations', () => {
       async (db) => {
         await db
           .insertInto('people')
-          .values({ id: 'p-old', app_id: 'acme', role: 'lead', visitor_id: 'v-old', user_id: null, email: null, name: null, attributes: '{}', created_at: 1, updated_at: 1 })
+          .values({
+            id: 'p-old',
+            app_id: 'acme',
+            role: 'lead',
+            visitor_id: 'v-old',
+            user_id: null,
+            email: null,
+            name: null,
+            attributes: '{}',
+            created_at: 1,
+            updated_at: 1,
+          })
           .execute();
         await db
           .insertInto('sessions')
-          .values({ token_hash: hashToken('old-token'), app_id: 'acme', person_id: 'p-old', created_at: 1, expires_at: Date.now() + 3_600_000, revoked_at: null })
+          .values({
+            token_hash: hashToken('old-token'),
+            app_id: 'acme',
+            person_id: 'p-old',
+            created_at: 1,
+            expires_at: Date.now() + 3_600_000,
+            revoked_at: null,
+          })
           .execute();
-        await db.insertInto('conversations').values({ id: 'conv-old', app_id: 'acme', person_id: 'p-old', state: 'open', created_at: 1, updated_at: 2, person_unread: 0 }).execute();
+        await db
+          .insertInto('conversations')
+          .values({
+            id: 'conv-old',
+            app_id: 'acme',
+            person_id: 'p-old',
+            state: 'open',
+            created_at: 1,
+            updated_at: 2,
+            person_unread: 0,
+          })
+          .execute();
         await db
           .insertInto('messages')
           .values([
-            { id: 'm-start', conversation_id: 'conv-old', author: 'person', author_name: null, body: 'old start', created_at: 1, client_id: 'old-start' },
-            { id: 'm-more', conversation_id: 'conv-old', author: 'person', author_name: null, body: 'old follow-up', created_at: 2, client_id: 'old-more' },
+            {
+              id: 'm-start',
+              conversation_id: 'conv-old',
+              author: 'person',
+              author_name: null,
+              body: 'old start',
+              created_at: 1,
+              client_id: 'old-start',
+            },
+            {
+              id: 'm-more',
+              conversation_id: 'conv-old',
+              author: 'person',
+              author_name: null,
+              body: 'old follow-up',
+              created_at: 2,
+              client_id: 'old-more',
+            },
           ])
           .execute();
       },
       async (server) => {
         const { session, person } = await boot(server, { visitor_id: 'v-old', session_token: 'old-token' });
         expect(person.id).toBe('p-old');
-        const retried = await call(server, 'POST', `${messenger()}/conversations`, { token: session.token, body: { body: 'old start', client_id: 'old-start' } });
+        const retried = await call(server, 'POST', `${messenger()}/conversations`, {
+          token: session.token,
+          body: { body: 'old start', client_id: 'old-start' },
+        });
         expect([retried.body.conversation.id, retried.body.message.id]).toEqual(['conv-old', 'm-start']);
-        const fresh = await call(server, 'POST', `${messenger()}/conversations`, { token: session.token, body: { body: 'new topic', client_id: 'old-more' } });
+        const fresh = await call(server, 'POST', `${messenger()}/conversations`, {
+          token: session.token,
+          body: { body: 'new topic', client_id: 'old-more' },
+        });
         expect(fresh.body.conversation.id).not.toBe('conv-old');
         expect(fresh.body.message.body).toBe('new topic');
       },
@@ -83,7 +134,14 @@ describe('migrations', () => {
     await upgradeFrom(
       '0004_conversation_start_client_id',
       async (db) => {
-        const person = { app_id: 'acme', role: 'user' as const, name: null, attributes: '{}', created_at: 1, updated_at: 1 };
+        const person = {
+          app_id: 'acme',
+          role: 'user' as const,
+          name: null,
+          attributes: '{}',
+          created_at: 1,
+          updated_at: 1,
+        };
         await db
           .insertInto('people')
           .values([
@@ -93,10 +151,14 @@ describe('migrations', () => {
           .execute();
       },
       async (server) => {
-        const carol = await boot(server, { identity: { email: 'carol@example.com', user_hash: userHash(secret, 'carol@example.com') } });
+        const carol = await boot(server, {
+          identity: { email: 'carol@example.com', user_hash: userHash(secret, 'carol@example.com') },
+        });
         expect(carol.person.id).toBe('p-carol');
         const contacts = await call(server, 'GET', `${team()}/contacts?email=carol@example.com`, { token: TEAM_TOKEN });
-        expect(contacts.body.contacts.map((c: { id: string; email_verified: boolean }) => [c.id, c.email_verified])).toEqual([
+        expect(
+          contacts.body.contacts.map((c: { id: string; email_verified: boolean }) => [c.id, c.email_verified]),
+        ).toEqual([
           ['p-planted', false],
           ['p-carol', true],
         ]);
@@ -111,19 +173,52 @@ describe('migrations', () => {
       async (db) => {
         await db
           .insertInto('people')
-          .values({ id: 'p-legacy', app_id: 'acme', role: 'lead', visitor_id: 'v-legacy', user_id: null, email: null, name: null, attributes: '{}', created_at: 1, updated_at: 1 })
+          .values({
+            id: 'p-legacy',
+            app_id: 'acme',
+            role: 'lead',
+            visitor_id: 'v-legacy',
+            user_id: null,
+            email: null,
+            name: null,
+            attributes: '{}',
+            created_at: 1,
+            updated_at: 1,
+          })
           .execute();
         await db
           .insertInto('sessions')
-          .values({ token_hash: hashToken('legacy-token'), app_id: 'acme', person_id: 'p-legacy', created_at: 1, expires_at: Date.now() + 3_600_000, revoked_at: null })
+          .values({
+            token_hash: hashToken('legacy-token'),
+            app_id: 'acme',
+            person_id: 'p-legacy',
+            created_at: 1,
+            expires_at: Date.now() + 3_600_000,
+            revoked_at: null,
+          })
           .execute();
-        await db.insertInto('conversations').values({ id: 'conv-legacy', app_id: 'acme', person_id: 'p-legacy', state: 'open', created_at: 1, updated_at: 2, person_unread: 0 }).execute();
+        await db
+          .insertInto('conversations')
+          .values({
+            id: 'conv-legacy',
+            app_id: 'acme',
+            person_id: 'p-legacy',
+            state: 'open',
+            created_at: 1,
+            updated_at: 2,
+            person_unread: 0,
+          })
+          .execute();
       },
       async (server) => {
         const stranger = await boot(server, { visitor_id: 'v-legacy', device_id: 'device-of-a-stranger' });
         expect(stranger.person.id).not.toBe('p-legacy');
         expect(stranger.conversations).toEqual([]);
-        const owner = await boot(server, { visitor_id: 'v-legacy', device_id: 'device-of-the-owner', session_token: 'legacy-token' });
+        const owner = await boot(server, {
+          visitor_id: 'v-legacy',
+          device_id: 'device-of-the-owner',
+          session_token: 'legacy-token',
+        });
         expect(owner.person.id).toBe('p-legacy');
         expect(owner.conversations.map((c) => c.id)).toEqual(['conv-legacy']);
         // Bound now: that browser resumes the lead without a token, the stranger's still does not.
@@ -142,22 +237,57 @@ describe('migrations', () => {
       async (db) => {
         await db
           .insertInto('people')
-          .values({ id: 'p-old', app_id: 'acme', role: 'lead', visitor_id: 'v-old', user_id: null, email: null, name: null, attributes: '{}', created_at: 1, updated_at: 1 })
+          .values({
+            id: 'p-old',
+            app_id: 'acme',
+            role: 'lead',
+            visitor_id: 'v-old',
+            user_id: null,
+            email: null,
+            name: null,
+            attributes: '{}',
+            created_at: 1,
+            updated_at: 1,
+          })
           .execute();
         await db
           .insertInto('sessions')
-          .values({ token_hash: hashToken('old-token'), app_id: 'acme', person_id: 'p-old', created_at: 1, expires_at: Date.now() + 3_600_000, revoked_at: null })
+          .values({
+            token_hash: hashToken('old-token'),
+            app_id: 'acme',
+            person_id: 'p-old',
+            created_at: 1,
+            expires_at: Date.now() + 3_600_000,
+            revoked_at: null,
+          })
           .execute();
-        await db.insertInto('events').values({ app_id: 'acme', id: 'e-old', person_id: 'p-old', name: 'old', metadata: '{"n":1}', created_at: 1, received_at: 2 }).execute();
+        await db
+          .insertInto('events')
+          .values({
+            app_id: 'acme',
+            id: 'e-old',
+            person_id: 'p-old',
+            name: 'old',
+            metadata: '{"n":1}',
+            created_at: 1,
+            received_at: 2,
+          })
+          .execute();
       },
       async (server) => {
         const old = await boot(server, { visitor_id: 'v-old', session_token: 'old-token' });
         const other = await boot(server);
-        const send = (token: string, name: string) => call(server, 'POST', `${messenger()}/events`, { token, body: { events: [{ id: 'e-old', name, created_at: 3 }] } });
+        const send = (token: string, name: string) =>
+          call(server, 'POST', `${messenger()}/events`, {
+            token,
+            body: { events: [{ id: 'e-old', name, created_at: 3 }] },
+          });
         expect((await send(old.session.token, 'retried')).status).toBe(200);
         expect((await send(other.session.token, 'theirs')).status).toBe(200);
         const eventsOf = async (personId: string) =>
-          (await call(server, 'GET', `${team()}/contacts/${personId}/events`, { token: TEAM_TOKEN })).body.events.map((e: { name: string; metadata?: unknown }) => [e.name, e.metadata ?? null]);
+          (await call(server, 'GET', `${team()}/contacts/${personId}/events`, { token: TEAM_TOKEN })).body.events.map(
+            (e: { name: string; metadata?: unknown }) => [e.name, e.metadata ?? null],
+          );
         expect(await eventsOf('p-old')).toEqual([['old', { n: 1 }]]);
         expect(await eventsOf(other.person.id)).toEqual([['theirs', null]]);
       },

@@ -16,7 +16,9 @@ export interface PostgresServer {
 function binaries(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], 'bin') : undefined;
 }
 
@@ -37,13 +39,18 @@ async function freePort(): Promise<number> {
  */
 export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = binaries();
-  if (!bin) throw new Error("PostgreSQL's binaries are not installed: `npm test` installs Debian's postgresql package; or set CONFAB_TEST_DATABASE_URL");
+  if (!bin)
+    throw new Error(
+      "PostgreSQL's binaries are not installed: `npm test` installs Debian's postgresql package; or set CONFAB_TEST_DATABASE_URL",
+    );
   const folder = mkdtempSync(join(tmpdir(), 'confab-postgres-'));
   const data = join(folder, 'data');
   // PostgreSQL refuses to run as root: as root, the folder and the server belong to `postgres`.
   const asRoot = process.getuid?.() === 0;
   const run = (command: string, args: string[]) => {
-    const full = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] as const : [join(bin, command), args] as const;
+    const full = asRoot
+      ? (['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] as const)
+      : ([join(bin, command), args] as const);
     const result = spawnSync(full[0], full[1] as string[], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${command} failed (${result.status}): ${result.stderr || result.stdout}`);
   };
@@ -56,7 +63,16 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
   const fsync = options.durable ? '' : ' -c fsync=off';
-  run('pg_ctl', ['-D', data, '-l', join(folder, 'log'), '-w', '-o', `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1${fsync} -c max_connections=300`, 'start']);
+  run('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    join(folder, 'log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1${fsync} -c max_connections=300`,
+    'start',
+  ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {

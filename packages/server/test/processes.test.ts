@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { createHttpTransport } from '@confab/core';
 import type { BootResponse, RealtimeEvent } from '@confab/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND, testDatabase, type TestDatabase } from './backend';
-import { boot, call, messenger, team, TEAM_TOKEN } from './server-harness';
-import { startServerProcess, type ServerProcess } from './server-process';
+import { BACKEND, type TestDatabase, testDatabase } from './backend';
+import { boot, call, messenger, TEAM_TOKEN, team } from './server-harness';
+import { type ServerProcess, startServerProcess } from './server-process';
 
 const folder = mkdtempSync(join(tmpdir(), 'confab-processes-'));
 const children: ChildProcess[] = [];
@@ -41,7 +41,10 @@ describe.skipIf(BACKEND !== 'postgres')('two server processes, one PostgreSQL', 
     const own = await testDatabase(folder);
     try {
       const limited = ['--rate-limit-ip', '10'];
-      const [a, b] = await Promise.all([startServerProcess(own.db, children, limited), startServerProcess(own.db, children, limited)]);
+      const [a, b] = await Promise.all([
+        startServerProcess(own.db, children, limited),
+        startServerProcess(own.db, children, limited),
+      ]);
       const statuses: number[] = [];
       for (let i = 0; i < 14; i++) statuses.push((await call(i % 2 === 0 ? a : b, 'GET', '/health')).status);
       // Ten requests from this address in the window, whichever process took them; then 429 on both.
@@ -54,7 +57,10 @@ describe.skipIf(BACKEND !== 'postgres')('two server processes, one PostgreSQL', 
   }, 60_000);
 
   it('replies posted to either process reach every client once; after a SIGKILL its clients resume on the other and miss nothing', async () => {
-    const [a, b] = await Promise.all([startServerProcess(database.db, children), startServerProcess(database.db, children)]);
+    const [a, b] = await Promise.all([
+      startServerProcess(database.db, children),
+      startServerProcess(database.db, children),
+    ]);
     const alive = new Set([a, b]);
 
     // Six clients, three on each process: boot, start a conversation, open the stream there.
@@ -62,20 +68,36 @@ describe.skipIf(BACKEND !== 'postgres')('two server processes, one PostgreSQL', 
       Array.from({ length: 6 }, async (_, c): Promise<Client> => {
         const home = c % 2 === 0 ? a : b;
         const booted = await boot(home, {});
-        const started = await call(home, 'POST', `${messenger()}/conversations`, { token: booted.session.token, body: { body: `client ${c}`, client_id: `c${c}` } });
-        const client: Client = { session: booted.session, conversationId: started.body.conversation.id, received: [], home, stop: () => {} };
+        const started = await call(home, 'POST', `${messenger()}/conversations`, {
+          token: booted.session.token,
+          body: { body: `client ${c}`, client_id: `c${c}` },
+        });
+        const client: Client = {
+          session: booted.session,
+          conversationId: started.body.conversation.id,
+          received: [],
+          home,
+          stop: () => {},
+        };
         // The client's server is its home while that lives, else any process that does (a load balancer's job).
-        const transport = createHttpTransport({ apiBase: () => (alive.has(client.home) ? client.home.url : [...alive][0]!.url), reconnect: { baseMs: 50, maxMs: 200 } });
+        const transport = createHttpTransport({
+          apiBase: () => (alive.has(client.home) ? client.home.url : [...alive][0]!.url),
+          reconnect: { baseMs: 50, maxMs: 200 },
+        });
         client.stop = transport.subscribe(booted.session, {
           onEvent: (event: RealtimeEvent) => {
-            if (event.type === 'message' && event.message.author === 'team') client.received.push({ id: event.message.id, body: event.message.body });
+            if (event.type === 'message' && event.message.author === 'team')
+              client.received.push({ id: event.message.id, body: event.message.body });
           },
         });
         return client;
       }),
     );
     const reply = (through: ServerProcess, client: Client, body: string) =>
-      call(through, 'POST', `${team()}/conversations/${client.conversationId}/reply`, { token: TEAM_TOKEN, body: { body } }).then((answer) => {
+      call(through, 'POST', `${team()}/conversations/${client.conversationId}/reply`, {
+        token: TEAM_TOKEN,
+        body: { body },
+      }).then((answer) => {
         expect(answer.status).toBe(200);
         return answer.body.id as string;
       });
@@ -86,12 +108,14 @@ describe.skipIf(BACKEND !== 'postgres')('two server processes, one PostgreSQL', 
       for (const [i, client] of clients.entries()) {
         expected.get(client)!.push(await reply(a, client, `r1-a-${i}`), await reply(b, client, `r1-b-${i}`));
       }
-      for (const client of clients) await expect.poll(() => client.received.map((m) => m.id), { timeout: 15_000 }).toEqual(expected.get(client));
+      for (const client of clients)
+        await expect.poll(() => client.received.map((m) => m.id), { timeout: 15_000 }).toEqual(expected.get(client));
 
       // A dies without warning while replies keep coming through B.
       const writes = (async () => {
         for (let round = 0; round < 5; round++) {
-          for (const [i, client] of clients.entries()) expected.get(client)!.push(await reply(b, client, `r2-${round}-${i}`));
+          for (const [i, client] of clients.entries())
+            expected.get(client)!.push(await reply(b, client, `r2-${round}-${i}`));
         }
       })();
       await new Promise((resolve) => setTimeout(resolve, 30));

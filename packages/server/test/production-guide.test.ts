@@ -10,20 +10,33 @@ import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startServer, USAGE } from '../src';
 import { BACKEND } from './backend';
-import { fencedBlocks, GuideSession, repoRoot, shellCommands, type GuideBlock, type RunningGuideServer } from './guide-session';
-import { boot, call, messenger, team, TEAM_TOKEN, testConfig } from './server-harness';
+import {
+  fencedBlocks,
+  type GuideBlock,
+  GuideSession,
+  type RunningGuideServer,
+  repoRoot,
+  shellCommands,
+} from './guide-session';
+import { boot, call, messenger, TEAM_TOKEN, team, testConfig } from './server-harness';
 
 const guide = readFileSync(join(repoRoot, 'docs', 'production.md'), 'utf8');
 const blocks = fencedBlocks(guide);
 const shellBlocks = blocks.filter((block) => block.language === 'sh');
-const blocksUnder = (language: string, ...headings: string[]) => blocks.filter((block) => block.language === language && headings.every((heading, i) => block.headings[i] === heading));
+const blocksUnder = (language: string, ...headings: string[]) =>
+  blocks.filter(
+    (block) => block.language === language && headings.every((heading, i) => block.headings[i] === heading),
+  );
 
 /** The PostgreSQL walk-through's sections; every other shell block belongs to the SQLite one. */
 const POSTGRES_SECTIONS = [['Several processes on PostgreSQL'], ['Backups', 'PostgreSQL']];
-const isPostgresBlock = (block: GuideBlock) => POSTGRES_SECTIONS.some((path) => path.every((heading, i) => block.headings[i] === heading));
+const isPostgresBlock = (block: GuideBlock) =>
+  POSTGRES_SECTIONS.some((path) => path.every((heading, i) => block.headings[i] === heading));
 
 /** Not run here, and why: each is someone else's test's to run. */
-const NOT_RUN = new Map([['pnpm install && pnpm build', 'the build of every package: the build test runs it and starts the built bin']]);
+const NOT_RUN = new Map([
+  ['pnpm install && pnpm build', 'the build of every package: the build test runs it and starts the built bin'],
+]);
 
 const folders: string[] = [];
 const sessions: GuideSession[] = [];
@@ -49,7 +62,8 @@ async function runBlock(session: GuideSession, block: GuideBlock): Promise<strin
   const outputs: string[] = [];
   for (const command of shellCommands(block.text)) {
     if (NOT_RUN.has(command)) continue;
-    const systemctl = /^sudo systemctl (daemon-reload|enable --now confab|start confab|stop confab|restart confab)$/.exec(command);
+    const systemctl =
+      /^sudo systemctl (daemon-reload|enable --now confab|start confab|stop confab|restart confab)$/.exec(command);
     if (systemctl) {
       const action = systemctl[1]!;
       if (action === 'daemon-reload') continue;
@@ -68,7 +82,10 @@ async function runBlock(session: GuideSession, block: GuideBlock): Promise<strin
 
 function onlyBlock(language: string, ...headings: string[]): GuideBlock {
   const found = blocksUnder(language, ...headings);
-  expect(found.map((block) => block.headings), `one ${language} block under ${headings.join(' › ')}`).toHaveLength(1);
+  expect(
+    found.map((block) => block.headings),
+    `one ${language} block under ${headings.join(' › ')}`,
+  ).toHaveLength(1);
   return found[0]!;
 }
 
@@ -76,12 +93,19 @@ const serverOf = (running: RunningGuideServer) => ({ url: running.url });
 
 describe('docs/production.md', () => {
   it('names only flags and environment variables confab-server has, and only metrics it serves', async () => {
-    const flags = new Set([...guide.matchAll(/`(--[a-z][a-z-]+)/g), ...guide.matchAll(/confab-server[^\n]*?(--[a-z][a-z-]+)/g)].map((m) => m[1]!));
-    for (const line of shellBlocks.flatMap((block) => shellCommands(block.text)).filter((l) => l.includes('confab-server '))) {
+    const flags = new Set(
+      [...guide.matchAll(/`(--[a-z][a-z-]+)/g), ...guide.matchAll(/confab-server[^\n]*?(--[a-z][a-z-]+)/g)].map(
+        (m) => m[1]!,
+      ),
+    );
+    for (const line of shellBlocks
+      .flatMap((block) => shellCommands(block.text))
+      .filter((l) => l.includes('confab-server '))) {
       for (const flag of line.matchAll(/\s(--[a-z][a-z-]+)/g)) flags.add(flag[1]!);
     }
     expect(flags.size).toBeGreaterThan(3);
-    for (const flag of flags) expect({ flag, known: new RegExp(`(^|\\s)${flag}(\\s|$)`, 'm').test(USAGE) }).toEqual({ flag, known: true });
+    for (const flag of flags)
+      expect({ flag, known: new RegExp(`(^|\\s)${flag}(\\s|$)`, 'm').test(USAGE) }).toEqual({ flag, known: true });
     for (const variable of new Set([...guide.matchAll(/\b(CONFAB_[A-Z_]+|DATABASE_URL)\b/g)].map((m) => m[1]!))) {
       expect({ variable, known: USAGE.includes(variable) }).toEqual({ variable, known: true });
     }
@@ -98,12 +122,16 @@ describe('docs/production.md', () => {
       // Configuration: the file of secrets, each 64 hex digits.
       await runBlock(session, onlyBlock('sh', 'One machine with SQLite', 'Configuration'));
       const envFile = readFileSync(session.rewrite('/etc/confab/confab.env'), 'utf8');
-      for (const key of ['CONFAB_SECRET', 'CONFAB_TEAM_TOKEN', 'CONFAB_METRICS_TOKEN']) expect(envFile).toMatch(new RegExp(`^${key}=[0-9a-f]{64}$`, 'm'));
+      for (const key of ['CONFAB_SECRET', 'CONFAB_TEAM_TOKEN', 'CONFAB_METRICS_TOKEN'])
+        expect(envFile).toMatch(new RegExp(`^${key}=[0-9a-f]{64}$`, 'm'));
 
       // The unit: systemd's own check finds nothing wrong in it; then the service starts and is ready.
       const unitPath = session.installUnit(onlyBlock('ini', 'One machine with SQLite', 'The service (systemd)').text);
       if (existsSync('/usr/bin/systemd-analyze') && existsSync('/usr/bin/node')) {
-        const verified = execFileSync('systemd-analyze', ['verify', unitPath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        const verified = execFileSync('systemd-analyze', ['verify', unitPath], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         expect(verified).toBe('');
       }
       const [ready] = await runBlock(session, onlyBlock('sh', 'One machine with SQLite', 'The service (systemd)'));
@@ -111,7 +139,14 @@ describe('docs/production.md', () => {
 
       // The proxy: SSE passed on as it comes, long reads, the visitor's address and request id forwarded.
       const nginx = onlyBlock('nginx', 'One machine with SQLite', 'TLS and the reverse proxy (nginx)').text;
-      for (const directive of ['proxy_buffering off;', 'proxy_read_timeout 1h;', 'proxy_http_version 1.1;', 'X-Forwarded-For $proxy_add_x_forwarded_for;', 'X-Request-Id $request_id;', 'server 127.0.0.1:8787;']) {
+      for (const directive of [
+        'proxy_buffering off;',
+        'proxy_read_timeout 1h;',
+        'proxy_http_version 1.1;',
+        'X-Forwarded-For $proxy_add_x_forwarded_for;',
+        'X-Request-Id $request_id;',
+        'server 127.0.0.1:8787;',
+      ]) {
         expect(nginx).toContain(directive);
       }
       expect(envFile).toMatch(/^CONFAB_TRUST_PROXY=127\.0\.0\.1$/m);
@@ -119,7 +154,10 @@ describe('docs/production.md', () => {
       // A visitor writes, as the widget would; the team lists the open conversations and answers.
       const service = session.servers.get('8787')!;
       const visitor = await boot(serverOf(service), { app_id: 'shop' });
-      const started = await call(service, 'POST', `${messenger('shop')}/conversations`, { token: visitor.session.token, body: { body: 'Where is my order?', client_id: 'c1' } });
+      const started = await call(service, 'POST', `${messenger('shop')}/conversations`, {
+        token: visitor.session.token,
+        body: { body: 'Where is my order?', client_id: 'c1' },
+      });
       expect(started.status).toBe(200);
       const conversationId = started.body.conversation.id as string;
       session.env.CONVERSATION_ID = conversationId;
@@ -127,7 +165,11 @@ describe('docs/production.md', () => {
       expect(JSON.parse(list!).conversations.map((c: { id: string }) => c.id)).toEqual([conversationId]);
       expect(JSON.parse(reply!)).toMatchObject({ author: 'team', author_name: 'Ada', body: 'Hello! How can we help?' });
       const thread = async (target: RunningGuideServer) =>
-        (await call(target, 'GET', `${messenger('shop')}/conversations/${conversationId}`, { token: visitor.session.token })).body.messages.map((m: { body: string }) => m.body);
+        (
+          await call(target, 'GET', `${messenger('shop')}/conversations/${conversationId}`, {
+            token: visitor.session.token,
+          })
+        ).body.messages.map((m: { body: string }) => m.body);
       expect(await thread(service)).toEqual(['Where is my order?', 'Hello! How can we help?']);
 
       // Health and metrics: every metric the table names (but PostgreSQL's own) is served.
@@ -135,7 +177,8 @@ describe('docs/production.md', () => {
       expect([JSON.parse(live!), JSON.parse(readiness!)]).toEqual([{ status: 'ok' }, { status: 'ready' }]);
       const named = [...guide.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]!);
       expect(named.length).toBeGreaterThan(8);
-      for (const metric of named.filter((name) => !name.startsWith('confab_db_pool'))) expect(metrics).toContain(`# TYPE ${metric} `);
+      for (const metric of named.filter((name) => !name.startsWith('confab_db_pool')))
+        expect(metrics).toContain(`# TYPE ${metric} `);
       const scrape = onlyBlock('yaml', 'Health, logs and metrics').text;
       expect(scrape).toMatch(/metrics_path: \/metrics/);
       expect(scrape).toMatch(/authorization:/);
@@ -145,7 +188,10 @@ describe('docs/production.md', () => {
       expect(backupBlocks).toHaveLength(2);
       const [, backedUp] = [await runBlock(session, backupBlocks[0]!), await thread(service)];
       expect(backedUp).toEqual(['Where is my order?', 'Hello! How can we help?']);
-      await call(service, 'POST', `${messenger('shop')}/conversations/${conversationId}/messages`, { token: visitor.session.token, body: { body: 'after the backup', client_id: 'c2' } });
+      await call(service, 'POST', `${messenger('shop')}/conversations/${conversationId}/messages`, {
+        token: visitor.session.token,
+        body: { body: 'after the backup', client_id: 'c2' },
+      });
       expect(await thread(service)).toHaveLength(3);
       const [, , restoredReady] = await runBlock(session, backupBlocks[1]!);
       expect(JSON.parse(restoredReady!)).toEqual({ status: 'ready' });
@@ -159,7 +205,8 @@ describe('docs/production.md', () => {
       expect(await thread(session.servers.get('8787')!)).toEqual(['Where is my order?', 'Hello! How can we help?']);
 
       expect(await session.stop('8787')).toBe(0);
-      for (const block of shellBlocks.filter((b) => !isPostgresBlock(b))) expect({ block: block.text, ran: ran.has(block.text) }).toEqual({ block: block.text, ran: true });
+      for (const block of shellBlocks.filter((b) => !isPostgresBlock(b)))
+        expect({ block: block.text, ran: ran.has(block.text) }).toEqual({ block: block.text, ran: true });
     },
     120_000,
   );
@@ -186,7 +233,10 @@ describe('docs/production.md', () => {
       };
       await dropAll();
       const metricsToken = 'metrics-token-for-the-guide-0123456789';
-      const session = newSession({ postgres: { hostPort, adminUrl, bin }, env: { CONFAB_TEAM_TOKEN: TEAM_TOKEN, CONFAB_METRICS_TOKEN: metricsToken } });
+      const session = newSession({
+        postgres: { hostPort, adminUrl, bin },
+        env: { CONFAB_TEAM_TOKEN: TEAM_TOKEN, CONFAB_METRICS_TOKEN: metricsToken },
+      });
       try {
         const [made, processes] = blocksUnder('sh', 'Several processes on PostgreSQL');
         await runBlock(session, made!);
@@ -201,13 +251,29 @@ describe('docs/production.md', () => {
         // One conversation, written through one process and answered through the other.
         const [a, b] = [session.servers.get('8787')!, session.servers.get('8788')!];
         const visitor = await boot(serverOf(a), { app_id: 'shop' });
-        const started = await call(a, 'POST', `${messenger('shop')}/conversations`, { token: visitor.session.token, body: { body: 'Hello from the first process', client_id: 'c1' } });
+        const started = await call(a, 'POST', `${messenger('shop')}/conversations`, {
+          token: visitor.session.token,
+          body: { body: 'Hello from the first process', client_id: 'c1' },
+        });
         const conversationId = started.body.conversation.id as string;
-        expect((await call(b, 'POST', `${team('shop')}/conversations/${conversationId}/reply`, { token: TEAM_TOKEN, body: { body: 'Answered by the second' } })).status).toBe(200);
-        const thread = await call(a, 'GET', `${messenger('shop')}/conversations/${conversationId}`, { token: visitor.session.token });
-        expect(thread.body.messages.map((m: { body: string }) => m.body)).toEqual(['Hello from the first process', 'Answered by the second']);
+        expect(
+          (
+            await call(b, 'POST', `${team('shop')}/conversations/${conversationId}/reply`, {
+              token: TEAM_TOKEN,
+              body: { body: 'Answered by the second' },
+            })
+          ).status,
+        ).toBe(200);
+        const thread = await call(a, 'GET', `${messenger('shop')}/conversations/${conversationId}`, {
+          token: visitor.session.token,
+        });
+        expect(thread.body.messages.map((m: { body: string }) => m.body)).toEqual([
+          'Hello from the first process',
+          'Answered by the second',
+        ]);
         const metrics = await call(b, 'GET', '/metrics', { token: metricsToken });
-        for (const metric of ['confab_db_pool_waiting', 'confab_db_pool_connections']) expect(metrics.body).toContain(`# TYPE ${metric} gauge`);
+        for (const metric of ['confab_db_pool_waiting', 'confab_db_pool_connections'])
+          expect(metrics.body).toContain(`# TYPE ${metric} gauge`);
 
         // pg_dump while both run; pg_restore into a new database; a server on it has the conversation.
         await runBlock(session, onlyBlock('sh', 'Backups', 'PostgreSQL'));
@@ -217,14 +283,20 @@ describe('docs/production.md', () => {
         folders.push(folder);
         const restored = await startServer(testConfig(folder, { db: restoredUrl.toString() }));
         try {
-          const restoredThread = await call(restored, 'GET', `${messenger('shop')}/conversations/${conversationId}`, { token: visitor.session.token });
-          expect(restoredThread.body.messages.map((m: { body: string }) => m.body)).toEqual(['Hello from the first process', 'Answered by the second']);
+          const restoredThread = await call(restored, 'GET', `${messenger('shop')}/conversations/${conversationId}`, {
+            token: visitor.session.token,
+          });
+          expect(restoredThread.body.messages.map((m: { body: string }) => m.body)).toEqual([
+            'Hello from the first process',
+            'Answered by the second',
+          ]);
         } finally {
           await restored.close();
         }
         expect(await session.stop('8787')).toBe(0);
         expect(await session.stop('8788')).toBe(0);
-        for (const block of shellBlocks.filter(isPostgresBlock)) expect({ block: block.text, ran: ran.has(block.text) }).toEqual({ block: block.text, ran: true });
+        for (const block of shellBlocks.filter(isPostgresBlock))
+          expect({ block: block.text, ran: ran.has(block.text) }).toEqual({ block: block.text, ran: true });
       } finally {
         await session.close();
         await dropAll();
@@ -237,7 +309,11 @@ describe('docs/production.md', () => {
 /** The folder of Debian's PostgreSQL client programs (psql, pg_dump, pg_restore), the newest. */
 function postgresBinaries(): string {
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'pg_dump'))).sort((x, y) => Number(y) - Number(x)) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'pg_dump')))
+        .sort((x, y) => Number(y) - Number(x))
+    : [];
   if (!versions[0]) throw new Error("PostgreSQL's client programs are not installed (psql, pg_dump, pg_restore)");
   return join(root, versions[0], 'bin');
 }

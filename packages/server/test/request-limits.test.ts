@@ -6,7 +6,16 @@ import { connect } from 'node:net';
 import { createSseParser } from '@confab/core';
 import type { RealtimeEvent } from '@confab/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boot, bootRequest, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
+import {
+  boot,
+  bootRequest,
+  call,
+  messenger,
+  startTestServer,
+  TEAM_TOKEN,
+  type TestServer,
+  team,
+} from './server-harness';
 
 const REQUEST_TIMEOUT_MS = 1_000;
 let server: TestServer;
@@ -24,7 +33,9 @@ function trickle(path: string, body: string): Promise<{ answer: string; bytesSen
     let bytesSent = 0;
     let timer: NodeJS.Timeout | undefined;
     socket.on('connect', () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+      );
       timer = setInterval(() => {
         if (bytesSent < body.length && !socket.destroyed) socket.write(body[bytesSent++]!);
       }, 200);
@@ -45,19 +56,26 @@ function trickle(path: string, body: string): Promise<{ answer: string; bytesSen
 describe('the request timeout', () => {
   it('answers 408 to a body that trickles in and closes the connection, while an open stream carries on', async () => {
     const visitor = await boot(server);
-    const started = await call(server, 'POST', `${messenger()}/conversations`, { token: visitor.session.token, body: { body: 'Hello', client_id: 'timeout-1' } });
-    const bodies: string[] = [];
-    const stream = http.get(`${server.url}${messenger()}/stream`, { agent: false, headers: { authorization: `Bearer ${visitor.session.token}` } }, (response) => {
-      const parser = createSseParser();
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        for (const message of parser.feed(chunk)) {
-          const event = JSON.parse(message.data) as RealtimeEvent;
-          if (event.type === 'message' && event.message.author === 'team') bodies.push(event.message.body);
-        }
-      });
-      response.on('error', () => {});
+    const started = await call(server, 'POST', `${messenger()}/conversations`, {
+      token: visitor.session.token,
+      body: { body: 'Hello', client_id: 'timeout-1' },
     });
+    const bodies: string[] = [];
+    const stream = http.get(
+      `${server.url}${messenger()}/stream`,
+      { agent: false, headers: { authorization: `Bearer ${visitor.session.token}` } },
+      (response) => {
+        const parser = createSseParser();
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          for (const message of parser.feed(chunk)) {
+            const event = JSON.parse(message.data) as RealtimeEvent;
+            if (event.type === 'message' && event.message.author === 'team') bodies.push(event.message.body);
+          }
+        });
+        response.on('error', () => {});
+      },
+    );
     stream.on('error', () => {});
     try {
       const body = JSON.stringify(bootRequest());
@@ -67,7 +85,10 @@ describe('the request timeout', () => {
       expect(answer).toContain('the request did not arrive in time');
 
       // The stream was open all along, longer than the timeout, and still delivers.
-      await call(server, 'POST', `${team()}/conversations/${started.body.conversation.id}/reply`, { token: TEAM_TOKEN, body: { body: 'after the timeout' } });
+      await call(server, 'POST', `${team()}/conversations/${started.body.conversation.id}/reply`, {
+        token: TEAM_TOKEN,
+        body: { body: 'after the timeout' },
+      });
       await expect.poll(() => bodies).toEqual(['after the timeout']);
     } finally {
       stream.destroy();
@@ -78,14 +99,25 @@ describe('the request timeout', () => {
 describe('a path segment too long for any parameter', () => {
   it('is a 414 wherever it is, as API.md says, not a 404', async () => {
     const long = 'a'.repeat(300);
-    for (const path of [`/messenger/v1/apps/${long}/conversations`, `${messenger()}/conversations/${long}`, `${messenger()}/${long}`, `/${long}`]) {
+    for (const path of [
+      `/messenger/v1/apps/${long}/conversations`,
+      `${messenger()}/conversations/${long}`,
+      `${messenger()}/${long}`,
+      `/${long}`,
+    ]) {
       const answer = await call(server, 'GET', path);
       expect(answer.status, path).toBe(414);
-      expect(answer.body.error, path).toMatchObject({ status: 414, field: 'url', message: expect.stringContaining('256 characters') });
+      expect(answer.body.error, path).toMatchObject({
+        status: 414,
+        field: 'url',
+        message: expect.stringContaining('256 characters'),
+      });
     }
     // 256 is still a parameter: its own answer, not a 414.
     const { session } = await boot(server);
-    expect((await call(server, 'GET', `${messenger()}/conversations/${'a'.repeat(256)}`, { token: session.token })).status).toBe(400);
+    expect(
+      (await call(server, 'GET', `${messenger()}/conversations/${'a'.repeat(256)}`, { token: session.token })).status,
+    ).toBe(400);
   });
 });
 
@@ -93,22 +125,40 @@ describe('a JSON body in another charset', () => {
   it('is a 415 naming the charset; UTF-8 (any spelling) is read', async () => {
     const body = bootRequest();
     for (const charset of ['utf-16', 'UTF-16LE', 'iso-8859-1', '"latin1"']) {
-      const answer = await call(server, 'POST', `${messenger()}/boot`, { body, headers: { 'content-type': `application/json; charset=${charset}` } });
+      const answer = await call(server, 'POST', `${messenger()}/boot`, {
+        body,
+        headers: { 'content-type': `application/json; charset=${charset}` },
+      });
       expect(answer.status, charset).toBe(415);
-      expect(answer.body.error, charset).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('UTF-8') });
+      expect(answer.body.error, charset).toMatchObject({
+        code: 'unsupported_media_type',
+        message: expect.stringContaining('UTF-8'),
+      });
     }
     for (const charset of ['utf-8', 'UTF-8', 'utf8', '"utf-8"']) {
-      const answer = await call(server, 'POST', `${messenger()}/boot`, { body: bootRequest(), headers: { 'content-type': `application/json; charset=${charset}` } });
+      const answer = await call(server, 'POST', `${messenger()}/boot`, {
+        body: bootRequest(),
+        headers: { 'content-type': `application/json; charset=${charset}` },
+      });
       expect(answer.status, charset).toBe(200);
     }
   });
 
   it('the beacon too: text/plain in another charset is a 415', async () => {
     const { session } = await boot(server);
-    const raw = JSON.stringify({ session_token: session.token, events: [{ id: 'beacon-charset-1', name: 'left', created_at: Date.now() }] });
-    const refused = await call(server, 'POST', `${messenger()}/events/beacon`, { raw, headers: { 'content-type': 'text/plain; charset=utf-16' } });
+    const raw = JSON.stringify({
+      session_token: session.token,
+      events: [{ id: 'beacon-charset-1', name: 'left', created_at: Date.now() }],
+    });
+    const refused = await call(server, 'POST', `${messenger()}/events/beacon`, {
+      raw,
+      headers: { 'content-type': 'text/plain; charset=utf-16' },
+    });
     expect(refused.status).toBe(415);
-    const accepted = await call(server, 'POST', `${messenger()}/events/beacon`, { raw, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+    const accepted = await call(server, 'POST', `${messenger()}/events/beacon`, {
+      raw,
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    });
     expect(accepted.status).toBe(204);
   });
 });

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BootRequest, BootResponse } from '@confab/core/protocol';
-import { DEFAULT_RATE_LIMITS, DEFAULT_STREAM_CAPS, startServer, type RunningServer, type ServerConfig, type StartOptions } from '../src';
+import {
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_STREAM_CAPS,
+  type RunningServer,
+  type ServerConfig,
+  type StartOptions,
+  startServer,
+} from '../src';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
 import { testDatabase } from './backend';
@@ -70,7 +77,8 @@ export async function call<T = any>(
   let body: string | undefined;
   if (options.raw !== undefined) body = options.raw;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['content-type'] = 'application/json';
   const response = await fetch(`${server.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
   let parsed: unknown = text;
@@ -84,10 +92,20 @@ export const team = (appId = 'acme') => `/api/v1/apps/${appId}`;
 let visitors = 0;
 export function bootRequest(overrides: Partial<BootRequest> = {}): BootRequest {
   visitors++;
-  return { app_id: 'acme', visitor_id: `visitor-${visitors}-${Date.now()}`, device_id: `device-${visitors}`, identity: {}, attributes: {}, ...overrides };
+  return {
+    app_id: 'acme',
+    visitor_id: `visitor-${visitors}-${Date.now()}`,
+    device_id: `device-${visitors}`,
+    identity: {},
+    attributes: {},
+    ...overrides,
+  };
 }
 
-export async function boot(server: Pick<RunningServer, 'url'>, overrides: Partial<BootRequest> = {}): Promise<BootResponse> {
+export async function boot(
+  server: Pick<RunningServer, 'url'>,
+  overrides: Partial<BootRequest> = {},
+): Promise<BootResponse> {
   const request = bootRequest(overrides);
   const answer = await call<BootResponse>(server, 'POST', `${messenger(request.app_id)}/boot`, { body: request });
   if (answer.status !== 200) throw new Error(`boot failed: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -95,8 +113,13 @@ export async function boot(server: Pick<RunningServer, 'url'>, overrides: Partia
 }
 
 /** Runs `work` on a connection of its own to the test server's database. */
-export async function withDatabase<T>(server: TestServer, work: (db: ReturnType<typeof openSqlite>['db']) => Promise<T>): Promise<T> {
-  const { db, close } = isPostgresUrl(server.config.db) ? openPostgres(server.config.db, { max: 1 }) : openSqlite(server.config.db);
+export async function withDatabase<T>(
+  server: TestServer,
+  work: (db: ReturnType<typeof openSqlite>['db']) => Promise<T>,
+): Promise<T> {
+  const { db, close } = isPostgresUrl(server.config.db)
+    ? openPostgres(server.config.db, { max: 1 })
+    : openSqlite(server.config.db);
   try {
     return await work(db);
   } finally {
@@ -106,10 +129,20 @@ export async function withDatabase<T>(server: TestServer, work: (db: ReturnType<
 
 /** Row counts of every table, read straight from the database: "nothing was written" is checkable. */
 export async function tableCounts(server: TestServer): Promise<Record<string, number>> {
-  const { db, close } = isPostgresUrl(server.config.db) ? openPostgres(server.config.db, { max: 1 }) : openSqlite(server.config.db);
+  const { db, close } = isPostgresUrl(server.config.db)
+    ? openPostgres(server.config.db, { max: 1 })
+    : openSqlite(server.config.db);
   try {
     const counts: Record<string, number> = {};
-    for (const table of ['people', 'sessions', 'events', 'page_views', 'conversations', 'messages', 'realtime_events'] as const) {
+    for (const table of [
+      'people',
+      'sessions',
+      'events',
+      'page_views',
+      'conversations',
+      'messages',
+      'realtime_events',
+    ] as const) {
       const row = await db.selectFrom(table).select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       counts[table] = Number(row.n);
     }

@@ -1,6 +1,6 @@
 // `confab-server` as a process of its own (src/command-line.ts), so a test can SIGKILL it: no shutdown
 // code runs, as when a machine dies.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,14 +24,36 @@ export interface ServerProcess {
 }
 
 /** Starts a server process on a free port on `db` (SQLite file or postgres:// URL); resolves with its URL. Later flags win. */
-export function startServerProcess(db: string, children: ChildProcess[], extraArgs: string[] = []): Promise<ServerProcess> {
+export function startServerProcess(
+  db: string,
+  children: ChildProcess[],
+  extraArgs: string[] = [],
+): Promise<ServerProcess> {
   // Failures only in the log, as the benchmarks measured before request lines existed; a test of the log asks for more.
-  const args = ['--port', '0', '--db', db, '--team-token', TEAM_TOKEN, '--rate-limit-ip', '1000000', '--rate-limit-session', '1000000', '--max-streams-per-ip', '1000000', '--log-level', 'warn', ...extraArgs];
+  const args = [
+    '--port',
+    '0',
+    '--db',
+    db,
+    '--team-token',
+    TEAM_TOKEN,
+    '--rate-limit-ip',
+    '1000000',
+    '--rate-limit-session',
+    '1000000',
+    '--max-streams-per-ip',
+    '1000000',
+    '--log-level',
+    'warn',
+    ...extraArgs,
+  ];
   const child = spawn(process.execPath, ['--conditions=source', '--import', tsxLoader, commandLine, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     let started = false;
@@ -64,7 +86,10 @@ export function startServerProcess(db: string, children: ChildProcess[], extraAr
 }
 
 /** Runs `confab-server <args>` to its end (a maintenance command, or a start that fails): its exit code and output. */
-export function runServerCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runServerCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', tsxLoader, commandLine, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { createSseParser } from '@confab/core';
 import type { RealtimeEvent } from '@confab/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
+import { boot, call, messenger, startTestServer, TEAM_TOKEN, type TestServer, team } from './server-harness';
 
 const LIMIT = 64 * 1024;
 const STALL_MS = 300;
@@ -32,29 +32,36 @@ interface RawStream {
 function openRaw(token: string, lastEventId: string | undefined, paused: boolean): Promise<RawStream> {
   return new Promise((resolve, reject) => {
     const url = new URL(`${server.url}${messenger()}/stream`);
-    const request = http.get(url, { agent: false, headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } }, (response) => {
-      if (paused) response.pause();
-      const parser = createSseParser();
-      const stream: RawStream = {
-        response,
-        messages: [],
-        lastEventId,
-        ended: new Promise((done) => {
-          response.on('end', () => done());
-          response.on('close', () => done());
-        }),
-      };
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        for (const message of parser.feed(chunk)) {
-          stream.lastEventId = message.lastEventId;
-          const event = JSON.parse(message.data) as RealtimeEvent;
-          if (event.type === 'message' && event.message.author === 'team') stream.messages.push(event.message.id);
-        }
-      });
-      response.on('error', () => {});
-      resolve(stream);
-    });
+    const request = http.get(
+      url,
+      {
+        agent: false,
+        headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+      },
+      (response) => {
+        if (paused) response.pause();
+        const parser = createSseParser();
+        const stream: RawStream = {
+          response,
+          messages: [],
+          lastEventId,
+          ended: new Promise((done) => {
+            response.on('end', () => done());
+            response.on('close', () => done());
+          }),
+        };
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          for (const message of parser.feed(chunk)) {
+            stream.lastEventId = message.lastEventId;
+            const event = JSON.parse(message.data) as RealtimeEvent;
+            if (event.type === 'message' && event.message.author === 'team') stream.messages.push(event.message.id);
+          }
+        });
+        response.on('error', () => {});
+        resolve(stream);
+      },
+    );
     request.on('error', reject);
   });
 }
@@ -62,7 +69,10 @@ function openRaw(token: string, lastEventId: string | undefined, paused: boolean
 describe('a stream client that stops reading', () => {
   it('is disconnected past the buffer limit, then resumes with Last-Event-ID and misses nothing', async () => {
     const { session } = await boot(server);
-    const started = await call(server, 'POST', `${messenger()}/conversations`, { token: session.token, body: { body: 'Hello', client_id: 'slow-1' } });
+    const started = await call(server, 'POST', `${messenger()}/conversations`, {
+      token: session.token,
+      body: { body: 'Hello', client_id: 'slow-1' },
+    });
     const conversationId = started.body.conversation.id as string;
     // The stream's connection, as the server sees it: the next one it accepts (nothing else is in flight).
     const accepted = new Promise<Socket>((resolve) => server.app.server.once('connection', resolve));
@@ -74,7 +84,10 @@ describe('a stream client that stops reading', () => {
     const body = 'x'.repeat(9_000);
     const sent: string[] = [];
     for (let i = 0; i < 3_000 && !dropped; i++) {
-      const answer = await call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, { token: TEAM_TOKEN, body: { body: `${i} ${body}` } });
+      const answer = await call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, {
+        token: TEAM_TOKEN,
+        body: { body: `${i} ${body}` },
+      });
       expect(answer.status).toBe(200);
       sent.push(answer.body.id as string);
     }
@@ -89,7 +102,10 @@ describe('a stream client that stops reading', () => {
 
     // While it is away, a backlog larger than the limit builds up.
     for (let i = 0; i < 20; i++) {
-      const answer = await call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, { token: TEAM_TOKEN, body: { body: `away ${i} ${body}` } });
+      const answer = await call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, {
+        token: TEAM_TOKEN,
+        body: { body: `away ${i} ${body}` },
+      });
       sent.push(answer.body.id as string);
     }
     expect((sent.length - first.messages.length) * 9_000).toBeGreaterThan(LIMIT);

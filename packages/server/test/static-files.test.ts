@@ -3,9 +3,9 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src';
-import { testDatabase, type TestDatabase } from './backend';
-import { boot, call, messenger, team, TEAM_TOKEN, testConfig } from './server-harness';
+import { type RunningServer, startServer } from '../src';
+import { type TestDatabase, testDatabase } from './backend';
+import { boot, call, messenger, TEAM_TOKEN, team, testConfig } from './server-harness';
 
 // Pages and the widget's script served by the same process as the API (what the demo does),
 // from real folders on disk, without shadowing a single API path.
@@ -44,18 +44,15 @@ beforeAll(async () => {
   writeFileSync(join(build, 'chunks', 'extra.js'), '1;');
 
   database = await testDatabase(folder);
-  server = await startServer(
-    testConfig(folder, { db: database.db, corsOrigins: [] }),
-    {
-      staticRoots: [
-        { root: site },
-        { root: widget }, // same prefix: looked up after the site's folder
-        { root: widget, prefix: '/assets', cacheControl: 'public, max-age=31536000, immutable' },
-        { root: later, prefix: '/later' }, // does not exist yet
-        { root: build, prefix: '/widget', files: ['confab.js', 'chunks/extra.js'], cacheControl: 'public, max-age=60' },
-      ],
-    },
-  );
+  server = await startServer(testConfig(folder, { db: database.db, corsOrigins: [] }), {
+    staticRoots: [
+      { root: site },
+      { root: widget }, // same prefix: looked up after the site's folder
+      { root: widget, prefix: '/assets', cacheControl: 'public, max-age=31536000, immutable' },
+      { root: later, prefix: '/later' }, // does not exist yet
+      { root: build, prefix: '/widget', files: ['confab.js', 'chunks/extra.js'], cacheControl: 'public, max-age=60' },
+    ],
+  });
 });
 
 function statusOf(url: string, headers: Record<string, string>): Promise<number | undefined> {
@@ -110,9 +107,18 @@ describe('static files beside the API', () => {
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(script.headers.get('cache-control')).toBe('public, max-age=60');
     expect(script.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(await statusOf(`${server.url}/widget/confab.js`, { 'if-none-match': script.headers.get('etag')! })).toBe(304);
+    expect(await statusOf(`${server.url}/widget/confab.js`, { 'if-none-match': script.headers.get('etag')! })).toBe(
+      304,
+    );
     expect((await fetch(`${server.url}/widget/chunks/extra.js`)).status).toBe(200);
-    for (const path of ['/widget/confab.js.map', '/widget/index.cjs', '/widget/index.d.ts', '/widget/', '/widget/chunks/', '/widget/%2e%2e/build/confab.js.map']) {
+    for (const path of [
+      '/widget/confab.js.map',
+      '/widget/index.cjs',
+      '/widget/index.d.ts',
+      '/widget/',
+      '/widget/chunks/',
+      '/widget/%2e%2e/build/confab.js.map',
+    ]) {
       const answer = await call(server, 'GET', path);
       expect(answer.status, path).toBe(404);
       expect(JSON.stringify(answer.body), path).not.toContain('secret-plans');
@@ -121,9 +127,16 @@ describe('static files beside the API', () => {
 
   it('a list of files refuses a path out of the folder, a dotfile, or a path of the API, at start', async () => {
     for (const files of [['../confab.sqlite'], ['/etc/passwd'], ['.env'], ['a/../b.js'], ['']]) {
-      await expect(startServer(testConfig(folder, { db: database.db }), { staticRoots: [{ root: build, files }] }), JSON.stringify(files)).rejects.toThrow(/plain path inside its folder/);
+      await expect(
+        startServer(testConfig(folder, { db: database.db }), { staticRoots: [{ root: build, files }] }),
+        JSON.stringify(files),
+      ).rejects.toThrow(/plain path inside its folder/);
     }
-    await expect(startServer(testConfig(folder, { db: database.db }), { staticRoots: [{ root: build, prefix: '/api', files: ['x.js'] }] })).rejects.toThrow(/shadow the API/);
+    await expect(
+      startServer(testConfig(folder, { db: database.db }), {
+        staticRoots: [{ root: build, prefix: '/api', files: ['x.js'] }],
+      }),
+    ).rejects.toThrow(/shadow the API/);
   });
 
   it('a folder made after the start is served once it exists', async () => {
@@ -150,7 +163,10 @@ describe('static files beside the API', () => {
     expect(health).toMatchObject({ status: 200, body: { ok: true } });
 
     const visitor = await boot(server);
-    const started = await call(server, 'POST', `${messenger()}/conversations`, { token: visitor.session.token, body: { body: 'Hello', client_id: 's1' } });
+    const started = await call(server, 'POST', `${messenger()}/conversations`, {
+      token: visitor.session.token,
+      body: { body: 'Hello', client_id: 's1' },
+    });
     expect(started.status).toBe(200);
     const list = await call(server, 'GET', `${team()}/conversations`, { token: TEAM_TOKEN });
     expect(list.body.conversations.map((c: { id: string }) => c.id)).toContain(started.body.conversation.id);

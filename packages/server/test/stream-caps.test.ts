@@ -7,14 +7,17 @@ import { createHttpTransport, createSseParser, type TransportError } from '@conf
 import type { RealtimeEvent } from '@confab/core/protocol';
 import { createSimulatedClock } from '@confab/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, type TestServer } from './server-harness';
+import { boot, call, messenger, startTestServer, TEAM_TOKEN, type TestServer, team } from './server-harness';
 
 const PER_SESSION = 2;
 const PER_IP = 4;
 const BUFFER_LIMIT = 256 * 1024;
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ streamCaps: { perSession: PER_SESSION, perIp: PER_IP } }, { streamBufferLimit: BUFFER_LIMIT, streamStallMs: 2_000 });
+  server = await startTestServer(
+    { streamCaps: { perSession: PER_SESSION, perIp: PER_IP } },
+    { streamBufferLimit: BUFFER_LIMIT, streamStallMs: 2_000 },
+  );
 });
 afterAll(() => server.stop());
 
@@ -37,47 +40,55 @@ interface RawStream {
 function open(token: string, paused = false): Promise<RawStream> {
   const accepted = new Promise<Socket>((resolve) => server.app.server.once('connection', resolve));
   return new Promise((resolve, reject) => {
-    const request = http.get(`${server.url}${messenger()}/stream`, { agent: false, headers: { authorization: `Bearer ${token}` } }, (response) => {
-      if (paused) response.pause();
-      const parser = createSseParser();
-      let ended!: () => void;
-      const stream: RawStream = {
-        status: response.statusCode ?? 0,
-        headers: response.headers,
-        text: '',
-        bodies: [],
-        ended: new Promise((done) => (ended = done)),
-        serverSocket: undefined as unknown as Socket,
-        serverResponse: undefined as unknown as ServerResponse,
-        close: () => request.destroy(),
-      };
-      response.on('end', () => ended());
-      response.on('close', () => ended());
-      response.on('error', () => {});
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        stream.text += chunk;
-        for (const message of parser.feed(chunk)) {
-          const event = JSON.parse(message.data) as RealtimeEvent;
-          if (event.type === 'message' && event.message.author === 'team') stream.bodies.push(event.message.body);
-        }
-      });
-      void accepted.then((socket) => {
-        stream.serverSocket = socket;
-        stream.serverResponse = (socket as Socket & { _httpMessage: ServerResponse })._httpMessage;
-        resolve(stream);
-      });
-    });
+    const request = http.get(
+      `${server.url}${messenger()}/stream`,
+      { agent: false, headers: { authorization: `Bearer ${token}` } },
+      (response) => {
+        if (paused) response.pause();
+        const parser = createSseParser();
+        let ended!: () => void;
+        const stream: RawStream = {
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text: '',
+          bodies: [],
+          ended: new Promise((done) => (ended = done)),
+          serverSocket: undefined as unknown as Socket,
+          serverResponse: undefined as unknown as ServerResponse,
+          close: () => request.destroy(),
+        };
+        response.on('end', () => ended());
+        response.on('close', () => ended());
+        response.on('error', () => {});
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          stream.text += chunk;
+          for (const message of parser.feed(chunk)) {
+            const event = JSON.parse(message.data) as RealtimeEvent;
+            if (event.type === 'message' && event.message.author === 'team') stream.bodies.push(event.message.body);
+          }
+        });
+        void accepted.then((socket) => {
+          stream.serverSocket = socket;
+          stream.serverResponse = (socket as Socket & { _httpMessage: ServerResponse })._httpMessage;
+          resolve(stream);
+        });
+      },
+    );
     request.on('error', reject);
   });
 }
 
 async function conversationOf(token: string): Promise<string> {
-  const started = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: 'Hello', client_id: `c-${Math.random()}` } });
+  const started = await call(server, 'POST', `${messenger()}/conversations`, {
+    token,
+    body: { body: 'Hello', client_id: `c-${Math.random()}` },
+  });
   return started.body.conversation.id as string;
 }
 
-const reply = (conversationId: string, body: string) => call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, { token: TEAM_TOKEN, body: { body } });
+const reply = (conversationId: string, body: string) =>
+  call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, { token: TEAM_TOKEN, body: { body } });
 
 describe('open streams per session', () => {
   it('a stream past the cap ends the oldest of its session with a comment saying why; the newer ones carry on', async () => {
@@ -122,15 +133,20 @@ describe('open streams per address', () => {
       const refused = await call(server, 'GET', `${messenger()}/stream`, { token: sessions[PER_IP]!.session.token });
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('30');
-      expect(refused.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('4 realtime streams open, the most it may (--max-streams-per-ip)') });
+      expect(refused.body.error).toMatchObject({
+        code: 'rate_limited',
+        message: expect.stringContaining('4 realtime streams open, the most it may (--max-streams-per-ip)'),
+      });
 
       streams.shift()!.close();
-      await expect.poll(async () => {
-        const next = await open(sessions[PER_IP]!.session.token);
-        if (next.status === 200) streams.push(next);
-        else next.close();
-        return next.status;
-      }).toBe(200);
+      await expect
+        .poll(async () => {
+          const next = await open(sessions[PER_IP]!.session.token);
+          if (next.status === 200) streams.push(next);
+          else next.close();
+          return next.status;
+        })
+        .toBe(200);
     } finally {
       for (const stream of streams) stream.close();
     }
@@ -150,7 +166,10 @@ describe('open streams per address', () => {
     let unsubscribe = () => {};
     try {
       for (const { session } of sessions.slice(0, PER_IP)) streams.push(await open(session.token));
-      unsubscribe = transport.subscribe(sessions[PER_IP]!.session, { onEvent: () => {}, onError: (error) => errors.push(error) });
+      unsubscribe = transport.subscribe(sessions[PER_IP]!.session, {
+        onEvent: () => {},
+        onError: (error) => errors.push(error),
+      });
       await expect.poll(() => errors.length).toBe(1);
       expect(errors[0]).toMatchObject({ status: 429, retryable: true, retryAfterMs: 30_000 });
       await clock.advance(29_000);
@@ -172,7 +191,11 @@ describe("a session's stream buffers", () => {
     // The server's responses: what each has written that its client has not taken yet.
     const responses = [first.serverResponse, second.serverResponse];
     let most = 0;
-    const sample = () => (most = Math.max(most, responses.reduce((bytes, r) => bytes + (r.destroyed ? 0 : r.writableLength), 0)));
+    const sample = () =>
+      (most = Math.max(
+        most,
+        responses.reduce((bytes, r) => bytes + (r.destroyed ? 0 : r.writableLength), 0),
+      ));
     const sampler = setInterval(sample, 1);
     try {
       const body = 'x'.repeat(9_000);
@@ -180,7 +203,10 @@ describe("a session's stream buffers", () => {
         expect((await reply(conversationId, `${i} ${body}`)).status).toBe(200);
         sample();
       }
-      expect(first.serverSocket.destroyed && second.serverSocket.destroyed, 'both streams were dropped for not reading').toBe(true);
+      expect(
+        first.serverSocket.destroyed && second.serverSocket.destroyed,
+        'both streams were dropped for not reading',
+      ).toBe(true);
       expect(most, 'the streams did fill up').toBeGreaterThan(BUFFER_LIMIT / 2);
       // Each may pass the session's limit by one event and the socket's own buffer (16 KB) before it waits.
       expect(most).toBeLessThan(BUFFER_LIMIT + 2 * (16 * 1024 + 10_000));

@@ -4,9 +4,18 @@ import { createHttpTransport, createSseParser, readSseStream } from '@confab/cor
 import type { RealtimeEvent, Session } from '@confab/core/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND } from './backend';
 import { hashToken } from '../src';
-import { boot, call, messenger, startTestServer, team, TEAM_TOKEN, withDatabase, type TestServer } from './server-harness';
+import { BACKEND } from './backend';
+import {
+  boot,
+  call,
+  messenger,
+  startTestServer,
+  TEAM_TOKEN,
+  type TestServer,
+  team,
+  withDatabase,
+} from './server-harness';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -15,12 +24,19 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 async function conversationOf(token: string) {
-  const started = await call(server, 'POST', `${messenger()}/conversations`, { token, body: { body: 'Hello', client_id: `c-${Math.random()}` } });
+  const started = await call(server, 'POST', `${messenger()}/conversations`, {
+    token,
+    body: { body: 'Hello', client_id: `c-${Math.random()}` },
+  });
   return started.body.conversation.id as string;
 }
 
 /** Reads a stream until `count` events have come, with the raw wire format checked. */
-async function readEvents(token: string, count: number, lastEventId?: string): Promise<Array<{ id: string; event: string; data: RealtimeEvent }>> {
+async function readEvents(
+  token: string,
+  count: number,
+  lastEventId?: string,
+): Promise<Array<{ id: string; event: string; data: RealtimeEvent }>> {
   const controller = new AbortController();
   const response = await fetch(`${server.url}${messenger()}/stream`, {
     headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
@@ -43,13 +59,21 @@ describe('the realtime stream', () => {
     const visitor = await boot(server);
     // The session expires in 400 ms (as a week-old one would), written straight into the database.
     await withDatabase(server, (db) =>
-      db.updateTable('sessions').set({ expires_at: Date.now() + 400 }).where('token_hash', '=', hashToken(visitor.session.token)).execute(),
+      db
+        .updateTable('sessions')
+        .set({ expires_at: Date.now() + 400 })
+        .where('token_hash', '=', hashToken(visitor.session.token))
+        .execute(),
     );
-    const response = await fetch(`${server.url}${messenger()}/stream`, { headers: { authorization: `Bearer ${visitor.session.token}` } });
+    const response = await fetch(`${server.url}${messenger()}/stream`, {
+      headers: { authorization: `Bearer ${visitor.session.token}` },
+    });
     expect(response.status).toBe(200);
     // Resolves only when the server ends the stream (without that, the test times out).
     expect(await response.text()).toContain(': confab stream');
-    const again = await fetch(`${server.url}${messenger()}/stream`, { headers: { authorization: `Bearer ${visitor.session.token}` } });
+    const again = await fetch(`${server.url}${messenger()}/stream`, {
+      headers: { authorization: `Bearer ${visitor.session.token}` },
+    });
     expect(again.status).toBe(401);
     await again.body?.cancel();
   });
@@ -68,11 +92,22 @@ describe('the realtime stream', () => {
     await call(server, 'POST', `${team()}/conversations/${id}/reply`, { token: TEAM_TOKEN, body: { body: 'four' } });
     const [fourth] = await readEvents(token, 1);
     expect(fourth!.event).toBe('message');
-    expect(fourth!.data).toMatchObject({ type: 'message', id: fourth!.id, message: { body: 'four', author: 'team' }, unread_count: 4 });
+    expect(fourth!.data).toMatchObject({
+      type: 'message',
+      id: fourth!.id,
+      message: { body: 'four', author: 'team' },
+      unread_count: 4,
+    });
 
     // The first event (the person's own "Hello") is the resume point: everything after it comes back.
     const all = await readEvents(token, 5, '0');
-    expect(all.map((e) => (e.data.type === 'message' ? e.data.message.body : e.data.type))).toEqual(['Hello', 'one', 'two', 'three', 'four']);
+    expect(all.map((e) => (e.data.type === 'message' ? e.data.message.body : e.data.type))).toEqual([
+      'Hello',
+      'one',
+      'two',
+      'three',
+      'four',
+    ]);
     const resumed = await readEvents(token, 3, all[1]!.id);
     expect(resumed.map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
     expect(all.map((e) => Number(e.id))).toEqual([...all.map((e) => Number(e.id))].sort((a, b) => a - b));
@@ -83,8 +118,14 @@ describe('the realtime stream', () => {
     const b = await boot(server);
     const aConversation = await conversationOf(a.session.token);
     const bConversation = await conversationOf(b.session.token);
-    await call(server, 'POST', `${team()}/conversations/${bConversation}/reply`, { token: TEAM_TOKEN, body: { body: 'for B only' } });
-    await call(server, 'POST', `${team()}/conversations/${aConversation}/reply`, { token: TEAM_TOKEN, body: { body: 'for A' } });
+    await call(server, 'POST', `${team()}/conversations/${bConversation}/reply`, {
+      token: TEAM_TOKEN,
+      body: { body: 'for B only' },
+    });
+    await call(server, 'POST', `${team()}/conversations/${aConversation}/reply`, {
+      token: TEAM_TOKEN,
+      body: { body: 'for A' },
+    });
     const events = await readEvents(a.session.token, 2, '0');
     expect(events.map((e) => (e.data.type === 'message' ? e.data.message.body : ''))).toEqual(['Hello', 'for A']);
   });
@@ -101,14 +142,22 @@ describe('the realtime stream', () => {
     });
     expect(login.status).toBe(200);
     expect(login.body.person.id).toBe(user.person.id);
-    await call(server, 'POST', `${team()}/conversations/${usersConversation}/reply`, { token: TEAM_TOKEN, body: { body: 'to the user' } });
+    await call(server, 'POST', `${team()}/conversations/${usersConversation}/reply`, {
+      token: TEAM_TOKEN,
+      body: { body: 'to the user' },
+    });
     const [reply] = await reading;
-    expect(reply!.data).toMatchObject({ type: 'message', message: { conversation_id: usersConversation, body: 'to the user' } });
+    expect(reply!.data).toMatchObject({
+      type: 'message',
+      message: { conversation_id: usersConversation, body: 'to the user' },
+    });
   });
 
   it('logging out ends the open streams of that session', async () => {
     const visitor = await boot(server);
-    const response = await fetch(`${server.url}${messenger()}/stream`, { headers: { authorization: `Bearer ${visitor.session.token}` } });
+    const response = await fetch(`${server.url}${messenger()}/stream`, {
+      headers: { authorization: `Bearer ${visitor.session.token}` },
+    });
     expect(response.status).toBe(200);
     const ended = readSseStream(response.body!, createSseParser(), () => {});
     const logout = await call(server, 'DELETE', `${messenger()}/session`, { token: visitor.session.token });
@@ -120,7 +169,9 @@ describe('the realtime stream', () => {
     const none = await fetch(`${server.url}${messenger()}/stream`);
     expect(none.status).toBe(401);
     const visitor = await boot(server);
-    const bad = await fetch(`${server.url}${messenger()}/stream`, { headers: { authorization: `Bearer ${visitor.session.token}`, 'last-event-id': 'abc' } });
+    const bad = await fetch(`${server.url}${messenger()}/stream`, {
+      headers: { authorization: `Bearer ${visitor.session.token}`, 'last-event-id': 'abc' },
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('last-event-id');
   });
@@ -130,38 +181,62 @@ describe('the realtime stream', () => {
     const id = await conversationOf(visitor.session.token);
     const reading = readEvents(visitor.session.token, 2, '999999999999');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await call(server, 'POST', `${team()}/conversations/${id}/reply`, { token: TEAM_TOKEN, body: { body: 'still heard' } });
+    await call(server, 'POST', `${team()}/conversations/${id}/reply`, {
+      token: TEAM_TOKEN,
+      body: { body: 'still heard' },
+    });
     const events = await reading;
-    expect(events.map((e) => (e.data.type === 'message' ? e.data.message.body : e.data.type))).toEqual(['Hello', 'still heard']);
+    expect(events.map((e) => (e.data.type === 'message' ? e.data.message.body : e.data.type))).toEqual([
+      'Hello',
+      'still heard',
+    ]);
   }, 10_000);
 
   it('a HEAD request of the stream is answered with headers and ends', async () => {
     const visitor = await boot(server);
-    const head = await fetch(`${server.url}${messenger()}/stream`, { method: 'HEAD', headers: { authorization: `Bearer ${visitor.session.token}` }, signal: AbortSignal.timeout(5_000) });
+    const head = await fetch(`${server.url}${messenger()}/stream`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${visitor.session.token}` },
+      signal: AbortSignal.timeout(5_000),
+    });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(await head.text()).toBe('');
-    const none = await fetch(`${server.url}${messenger()}/stream`, { method: 'HEAD', signal: AbortSignal.timeout(5_000) });
+    const none = await fetch(`${server.url}${messenger()}/stream`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(5_000),
+    });
     expect(none.status).toBe(401);
   });
 
-  it.skipIf(BACKEND !== 'postgres')('a malformed NOTIFY on the realtime channel is ignored: the next event still arrives', async () => {
-    const visitor = await boot(server);
-    const id = await conversationOf(visitor.session.token);
-    const reading = readEvents(visitor.session.token, 2);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const client = new pg.Client({ connectionString: server.config.db });
-    await client.connect();
-    try {
-      for (const payload of ['garbage', 'null', '[1]']) await client.query('SELECT pg_notify($1, $2)', ['confab_realtime', payload]);
-    } finally {
-      await client.end();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await call(server, 'POST', `${team()}/conversations/${id}/reply`, { token: TEAM_TOKEN, body: { body: 'after garbage' } });
-    const events = await reading;
-    expect(events.map((e) => (e.data.type === 'message' ? e.data.message.body : e.data.type))).toEqual(['Hello', 'after garbage']);
-  }, 10_000);
+  it.skipIf(BACKEND !== 'postgres')(
+    'a malformed NOTIFY on the realtime channel is ignored: the next event still arrives',
+    async () => {
+      const visitor = await boot(server);
+      const id = await conversationOf(visitor.session.token);
+      const reading = readEvents(visitor.session.token, 2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const client = new pg.Client({ connectionString: server.config.db });
+      await client.connect();
+      try {
+        for (const payload of ['garbage', 'null', '[1]'])
+          await client.query('SELECT pg_notify($1, $2)', ['confab_realtime', payload]);
+      } finally {
+        await client.end();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await call(server, 'POST', `${team()}/conversations/${id}/reply`, {
+        token: TEAM_TOKEN,
+        body: { body: 'after garbage' },
+      });
+      const events = await reading;
+      expect(events.map((e) => (e.data.type === 'message' ? e.data.message.body : e.data.type))).toEqual([
+        'Hello',
+        'after garbage',
+      ]);
+    },
+    10_000,
+  );
 
   it('cut 12 times while the team posts 60 messages: the client ends with all 60, in order, none twice', async () => {
     const visitor = await boot(server);
@@ -178,13 +253,20 @@ describe('the realtime stream', () => {
       const controller = new AbortController();
       init?.signal?.addEventListener('abort', () => controller.abort(init.signal!.reason));
       const response = await fetch(input, { ...init, signal: controller.signal });
-      setTimeout(() => {
-        cuts++;
-        controller.abort(new Error('network cut'));
-      }, 40 + Math.random() * 60);
+      setTimeout(
+        () => {
+          cuts++;
+          controller.abort(new Error('network cut'));
+        },
+        40 + Math.random() * 60,
+      );
       return response;
     };
-    const transport = createHttpTransport({ apiBase: server.url, fetch: cuttingFetch, reconnect: { baseMs: 5, maxMs: 30 } });
+    const transport = createHttpTransport({
+      apiBase: server.url,
+      fetch: cuttingFetch,
+      reconnect: { baseMs: 5, maxMs: 30 },
+    });
     const bodies: string[] = [];
     const errors: string[] = [];
     const unsubscribe = transport.subscribe(
@@ -199,7 +281,10 @@ describe('the realtime stream', () => {
     );
     try {
       for (let i = 0; i < M; i++) {
-        await call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, { token: TEAM_TOKEN, body: { body: `m${i}` } });
+        await call(server, 'POST', `${team()}/conversations/${conversationId}/reply`, {
+          token: TEAM_TOKEN,
+          body: { body: `m${i}` },
+        });
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       await expect.poll(() => bodies.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(M);

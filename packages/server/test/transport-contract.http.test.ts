@@ -1,13 +1,16 @@
 // The Transport contract against the real server over HTTP (transport-contract.ts), on SQLite and
 // on PostgreSQL (the two test projects).
 import { createHttpTransport } from '@confab/core';
+import { call, startTestServer, TEAM_TOKEN, team } from './server-harness';
 import { describeTransportContract } from './transport-contract';
-import { call, startTestServer, team, TEAM_TOKEN } from './server-harness';
 
 describeTransportContract('createHttpTransport and the server', async () => {
   const server = await startTestServer();
   const teamCall = async (path: string, body?: unknown) => {
-    const answer = await call(server, 'POST', `${team()}${path}`, { token: TEAM_TOKEN, ...(body !== undefined ? { body } : {}) });
+    const answer = await call(server, 'POST', `${team()}${path}`, {
+      token: TEAM_TOKEN,
+      ...(body !== undefined ? { body } : {}),
+    });
     if (answer.status !== 200) throw new Error(`team ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
   };

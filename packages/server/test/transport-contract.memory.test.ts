@@ -12,7 +12,11 @@ describe.runIf(BACKEND === 'sqlite')('core in memory', () => {
       transport: server.transport,
       reply: async (conversationId, body) => void server.team.reply(conversationId, body),
       close: async (conversationId) => server.team.close(conversationId),
-      eventIds: async (personId) => server.events().filter((event) => event.personId === personId).map((event) => event.id),
+      eventIds: async (personId) =>
+        server
+          .events()
+          .filter((event) => event.personId === personId)
+          .map((event) => event.id),
       stop: async () => {},
     };
   });

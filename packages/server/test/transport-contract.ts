@@ -1,7 +1,7 @@
 // One behavioural suite for core's Transport, run against the in-memory server core ships
 // (transport-contract.memory.test.ts) and the real server over HTTP on both databases
 // (transport-contract.http.test.ts): what a messenger can observe is the same on both.
-import { TransportError, type Transport } from '@confab/core';
+import { type Transport, TransportError } from '@confab/core';
 import type { BootRequest, RealtimeEvent, Session } from '@confab/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -20,14 +20,25 @@ export interface ContractBackend {
 let visitors = 0;
 function bootRequest(overrides: Partial<BootRequest> = {}): BootRequest {
   visitors++;
-  return { app_id: 'acme', visitor_id: `contract-visitor-${visitors}-${Date.now()}`, device_id: `contract-device-${visitors}`, identity: {}, attributes: {}, ...overrides };
+  return {
+    app_id: 'acme',
+    visitor_id: `contract-visitor-${visitors}-${Date.now()}`,
+    device_id: `contract-device-${visitors}`,
+    identity: {},
+    attributes: {},
+    ...overrides,
+  };
 }
 
 /** Everything a stream delivers and every error it reports, until the test closes it. */
 function listen(transport: Transport, session: Session, lastEventId?: string) {
   const events: RealtimeEvent[] = [];
   const errors: TransportError[] = [];
-  const close = transport.subscribe(session, { onEvent: (event) => events.push(event), onError: (error) => errors.push(error) }, lastEventId);
+  const close = transport.subscribe(
+    session,
+    { onEvent: (event) => events.push(event), onError: (error) => errors.push(error) },
+    lastEventId,
+  );
   return { events, errors, close };
 }
 
@@ -86,8 +97,14 @@ export function describeTransportContract(name: string, start: () => Promise<Con
 
     it('updates merge attributes; a lead naming a user_id becomes that user', async () => {
       const booted = await transport.boot(bootRequest());
-      const first = await transport.update(booted.session, { attributes: { name: 'Bo', custom_attributes: { plan: 'trial' } } });
-      expect(first.person).toMatchObject({ id: booted.person.id, name: 'Bo', attributes: { custom_attributes: { plan: 'trial' } } });
+      const first = await transport.update(booted.session, {
+        attributes: { name: 'Bo', custom_attributes: { plan: 'trial' } },
+      });
+      expect(first.person).toMatchObject({
+        id: booted.person.id,
+        name: 'Bo',
+        attributes: { custom_attributes: { plan: 'trial' } },
+      });
       const second = await transport.update(booted.session, { attributes: { custom_attributes: { seats: 3 } } });
       expect(second.person.attributes.custom_attributes).toEqual({ plan: 'trial', seats: 3 });
       expect(second.unread_count).toBe(0);
@@ -106,7 +123,11 @@ export function describeTransportContract(name: string, start: () => Promise<Con
     it('a user cannot update as another user (403), and nothing of that update is written', async () => {
       const userId = `contract-self-${visitors}-${Date.now()}`;
       const user = await transport.boot(bootRequest({ identity: { user_id: userId } }));
-      expect(await statusOf(transport.update(user.session, { identity: { user_id: `${userId}-other` }, attributes: { name: 'Mallory' } }))).toBe(403);
+      expect(
+        await statusOf(
+          transport.update(user.session, { identity: { user_id: `${userId}-other` }, attributes: { name: 'Mallory' } }),
+        ),
+      ).toBe(403);
       const unchanged = await transport.update(user.session, { attributes: {} });
       expect(unchanged.person).toMatchObject({ id: user.person.id, user_id: userId });
       expect(unchanged.person.name).toBeUndefined();
@@ -126,7 +147,12 @@ export function describeTransportContract(name: string, start: () => Promise<Con
     it('starts, retries, posts, reads, lists and threads a conversation', async () => {
       const { session } = await transport.boot(bootRequest());
       const started = await transport.startConversation(session, 'Hello?', 'client-1');
-      expect(started.message).toMatchObject({ conversation_id: started.conversation.id, author: 'person', body: 'Hello?', client_id: 'client-1' });
+      expect(started.message).toMatchObject({
+        conversation_id: started.conversation.id,
+        author: 'person',
+        body: 'Hello?',
+        client_id: 'client-1',
+      });
       expect(started.conversation).toMatchObject({ state: 'open', unread_count: 0, last_message: started.message });
 
       const retried = await transport.startConversation(session, 'Hello?', 'client-1');
@@ -134,8 +160,15 @@ export function describeTransportContract(name: string, start: () => Promise<Con
       expect(retried.message).toEqual(started.message);
 
       const posted = await transport.postMessage(session, started.conversation.id, 'Anyone there?', 'client-2');
-      expect(posted).toMatchObject({ conversation_id: started.conversation.id, author: 'person', body: 'Anyone there?', client_id: 'client-2' });
-      expect(await transport.postMessage(session, started.conversation.id, 'Anyone there?', 'client-2')).toEqual(posted);
+      expect(posted).toMatchObject({
+        conversation_id: started.conversation.id,
+        author: 'person',
+        body: 'Anyone there?',
+        client_id: 'client-2',
+      });
+      expect(await transport.postMessage(session, started.conversation.id, 'Anyone there?', 'client-2')).toEqual(
+        posted,
+      );
 
       const thread = await transport.getConversation(session, started.conversation.id);
       expect(thread.messages).toEqual([started.message, posted]);
@@ -148,7 +181,9 @@ export function describeTransportContract(name: string, start: () => Promise<Con
       // Someone else's conversation is as unknown as none at all.
       const other = await transport.boot(bootRequest());
       expect(await statusOf(transport.getConversation(other.session, started.conversation.id))).toBe(404);
-      expect(await statusOf(transport.postMessage(other.session, started.conversation.id, 'mine now', 'client-3'))).toBe(404);
+      expect(
+        await statusOf(transport.postMessage(other.session, started.conversation.id, 'mine now', 'client-3')),
+      ).toBe(404);
     });
 
     it('streams a team reply live, with the unread count, and marking it read streams the new count', async () => {
@@ -158,12 +193,21 @@ export function describeTransportContract(name: string, start: () => Promise<Con
       await expect.poll(() => stream.events.map((e) => e.type)).toContain('message');
 
       await backend.reply(conversation.id, 'How can we help?');
-      await expect.poll(() => stream.events.filter((e) => e.type === 'message' && e.message.author === 'team').length).toBe(1);
+      await expect
+        .poll(() => stream.events.filter((e) => e.type === 'message' && e.message.author === 'team').length)
+        .toBe(1);
       const reply = stream.events.find((e) => e.type === 'message' && e.message.author === 'team');
-      expect(reply).toMatchObject({ type: 'message', message: { body: 'How can we help?', conversation_id: conversation.id }, unread_count: 1, conversation: { unread_count: 1 } });
+      expect(reply).toMatchObject({
+        type: 'message',
+        message: { body: 'How can we help?', conversation_id: conversation.id },
+        unread_count: 1,
+        conversation: { unread_count: 1 },
+      });
 
       expect(await transport.markRead(session, conversation.id)).toEqual({ unread_count: 0 });
-      await expect.poll(() => stream.events.filter((e) => e.type === 'unread')).toEqual([expect.objectContaining({ type: 'unread', unread_count: 0 })]);
+      await expect
+        .poll(() => stream.events.filter((e) => e.type === 'unread'))
+        .toEqual([expect.objectContaining({ type: 'unread', unread_count: 0 })]);
       expect(stream.errors).toEqual([]);
     });
 
@@ -172,7 +216,9 @@ export function describeTransportContract(name: string, start: () => Promise<Con
       const { conversation } = await transport.startConversation(session, 'First', 'client-1');
       await backend.reply(conversation.id, 'Second');
       const fresh = open(session);
-      await expect.poll(() => fresh.events.map((e) => e.type === 'message' && e.message.body)).toEqual(['First', 'Second']);
+      await expect
+        .poll(() => fresh.events.map((e) => e.type === 'message' && e.message.body))
+        .toEqual(['First', 'Second']);
       const resumed = open(session, fresh.events[0]!.id);
       await expect.poll(() => resumed.events.map((e) => e.type === 'message' && e.message.body)).toEqual(['Second']);
     });
@@ -182,9 +228,14 @@ export function describeTransportContract(name: string, start: () => Promise<Con
       const { conversation } = await transport.startConversation(session, 'Thanks, bye', 'client-1');
       const stream = open(session);
       await backend.close(conversation.id);
-      await expect.poll(() => stream.events.filter((e) => e.type === 'conversation')).toEqual([
-        expect.objectContaining({ type: 'conversation', conversation: expect.objectContaining({ id: conversation.id, state: 'closed' }) }),
-      ]);
+      await expect
+        .poll(() => stream.events.filter((e) => e.type === 'conversation'))
+        .toEqual([
+          expect.objectContaining({
+            type: 'conversation',
+            conversation: expect.objectContaining({ id: conversation.id, state: 'closed' }),
+          }),
+        ]);
       expect((await transport.getConversation(session, conversation.id)).conversation.state).toBe('closed');
 
       await transport.postMessage(session, conversation.id, 'One more thing', 'client-2');
@@ -198,7 +249,9 @@ export function describeTransportContract(name: string, start: () => Promise<Con
       const stream = open(session);
       await transport.endSession(session);
       expect(await statusOf(transport.listConversations(session))).toBe(401);
-      expect(await statusOf(transport.trackEvents(session, [{ id: 'late', name: 'late', created_at: Date.now() }]))).toBe(401);
+      expect(
+        await statusOf(transport.trackEvents(session, [{ id: 'late', name: 'late', created_at: Date.now() }])),
+      ).toBe(401);
       await expect.poll(() => stream.errors.map((error) => error.status)).toContain(401);
       const later = open(session);
       await expect.poll(() => later.errors.map((error) => error.status)).toContain(401);

@@ -1,14 +1,14 @@
 import {
+  type AdapterState,
   adapterCommands,
   adapterStateOf,
   INITIAL_ADAPTER_STATE,
-  type AdapterState,
   type Messenger,
   type MessengerCommands,
   type MessengerView,
 } from '@confab/core';
-import { startBrowserMessenger, type AdapterOptions, type PageWindow } from '@confab/core/browser';
-import { derived, readable, type Readable } from 'svelte/store';
+import { type AdapterOptions, type PageWindow, startBrowserMessenger } from '@confab/core/browser';
+import { derived, type Readable, readable } from 'svelte/store';
 
 /** Intercom's settings, plus `autoBoot` and, for tests, the injected transport, storage and clock. */
 export type IntercomOptions = AdapterOptions;
@@ -32,7 +32,8 @@ export type ConfabIntercom = MessengerCommands &
  */
 export function createIntercom(options: IntercomOptions = {}): ConfabIntercom {
   // The page's window, read here: core never reaches for globals. None on a server.
-  const win = typeof window !== 'undefined' && typeof document !== 'undefined' ? (window as unknown as PageWindow) : undefined;
+  const win =
+    typeof window !== 'undefined' && typeof document !== 'undefined' ? (window as unknown as PageWindow) : undefined;
   const running = win ? startBrowserMessenger(win, options) : null;
   const messenger: Messenger | null = running?.messenger ?? null;
 
@@ -45,7 +46,10 @@ export function createIntercom(options: IntercomOptions = {}): ConfabIntercom {
 
   const state = follow(adapterStateOf, INITIAL_ADAPTER_STATE);
   const stores = Object.fromEntries(
-    (Object.keys(INITIAL_ADAPTER_STATE) as Array<keyof AdapterState>).map((key) => [key, derived(state, (s) => s[key])]),
+    (Object.keys(INITIAL_ADAPTER_STATE) as Array<keyof AdapterState>).map((key) => [
+      key,
+      derived(state, (s) => s[key]),
+    ]),
   ) as unknown as IntercomStores;
 
   // After destroy() the messenger itself makes every command do nothing.

@@ -1,4 +1,4 @@
-import { clearPage, runAdapterSuite, type AdapterHarness } from '@confab/adapter-suite';
+import { type AdapterHarness, clearPage, runAdapterSuite } from '@confab/adapter-suite';
 import type { IntercomApi } from '@confab/core';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { get } from 'svelte/store';
@@ -14,7 +14,14 @@ const svelteHarness: AdapterHarness = {
   customizable: true,
   mount({ boot, transport, clock, logger, random, customized, alongside }) {
     if (!alongside) clearPage();
-    const intercom = createIntercom({ ...(boot ?? {}), autoBoot: boot !== undefined, transport, clock, logger, random });
+    const intercom = createIntercom({
+      ...(boot ?? {}),
+      autoBoot: boot !== undefined,
+      transport,
+      clock,
+      logger,
+      random,
+    });
     const target = document.createElement('div');
     document.body.append(target);
     const component = mount(App, { target, props: { intercom, custom: customized ?? false } });
@@ -30,7 +37,8 @@ const svelteHarness: AdapterHarness = {
         await tick();
         flushSync();
       },
-      customProperty: (name) => target.querySelector<HTMLElement>('[data-part="root"]')?.style.getPropertyValue(name) || undefined,
+      customProperty: (name) =>
+        target.querySelector<HTMLElement>('[data-part="root"]')?.style.getPropertyValue(name) || undefined,
       state: () => ({
         isBooted: get(intercom.isBooted),
         isOpen: get(intercom.isOpen),

@@ -1,7 +1,7 @@
 import { recordFetchDuringEachTest } from '@confab/adapter-suite/no-network';
-import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
 import { get } from 'svelte/store';
+import { describe, expect, it } from 'vitest';
 import { createIntercom } from '../src';
 import App from './App.svelte';
 
@@ -21,7 +21,12 @@ describe('server-side rendering', () => {
     const { body } = render(App, { props: { intercom } });
     expect(body).toContain('not booted, 0 unread');
     expect(body, 'the messenger renders only in the browser').not.toContain('data-part');
-    expect([get(intercom.isBooted), get(intercom.isOpen), get(intercom.unreadCount), get(intercom.visitorId)]).toEqual([false, false, 0, undefined]);
+    expect([get(intercom.isBooted), get(intercom.isOpen), get(intercom.unreadCount), get(intercom.visitorId)]).toEqual([
+      false,
+      false,
+      0,
+      undefined,
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(fetched.urls).toEqual([]);
     intercom.destroy();

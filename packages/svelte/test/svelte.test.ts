@@ -1,10 +1,10 @@
-import { clearPage } from '@confab/adapter-suite/page';
 import { createTestWorld } from '@confab/adapter-suite';
+import { clearPage } from '@confab/adapter-suite/page';
 import type { MemoryServer, SimulatedClock } from '@confab/core/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { get } from 'svelte/store';
-import { createIntercom, type ConfabIntercom } from '../src';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type ConfabIntercom, createIntercom } from '../src';
 import App from './App.svelte';
 import NoIntercom from './NoIntercom.svelte';
 
@@ -25,12 +25,15 @@ afterEach(() => {
   current = null;
 });
 
-function start(options: { boot?: Record<string, unknown>; custom?: boolean; render?: boolean; target?: () => HTMLElement } = {}): Running {
+function start(
+  options: { boot?: Record<string, unknown>; custom?: boolean; render?: boolean; target?: () => HTMLElement } = {},
+): Running {
   clearPage();
   const { clock, server, warnings, options: world } = createTestWorld();
   const intercom = createIntercom({ ...(options.boot ?? {}), autoBoot: options.boot !== undefined, ...world });
   const target = options.target?.() ?? document.body.appendChild(document.createElement('div'));
-  const component = options.render === false ? null : mount(App, { target, props: { intercom, custom: options.custom ?? false } });
+  const component =
+    options.render === false ? null : mount(App, { target, props: { intercom, custom: options.custom ?? false } });
   flushSync();
   current = {
     intercom,
@@ -48,7 +51,8 @@ function start(options: { boot?: Record<string, unknown>; custom?: boolean; rend
   return current;
 }
 
-const part = (r: Running, name: string) => r.target.querySelector<HTMLElement>(`[data-scope="confab"][data-part="${name}"]`);
+const part = (r: Running, name: string) =>
+  r.target.querySelector<HTMLElement>(`[data-scope="confab"][data-part="${name}"]`);
 
 // Shared with every adapter (state, logout/login, the end, snippets): @confab/adapter-suite, run
 // by adapter-suite.test.ts. Here: what only the Svelte adapter has.

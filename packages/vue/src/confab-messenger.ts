@@ -1,8 +1,8 @@
 import { CHAT_ICON_PATH, type MessengerView } from '@confab/core';
 import { adoptStylesheetAt, createPanelBehaviour, launcherCustomProperties } from '@confab/core/browser';
-import { defineComponent, h, onMounted, ref, watch, type SlotsType } from 'vue';
+import { defineComponent, h, onMounted, ref, type SlotsType, watch } from 'vue';
 import { useMessengerView } from './use-intercom';
-import { renderView, type MessageSlotProps } from './views';
+import { type MessageSlotProps, renderView } from './views';
 
 /** Slot props for the launcher's content (the button itself, its label and badge stay). */
 export interface LauncherSlotProps {

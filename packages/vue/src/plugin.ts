@@ -1,14 +1,14 @@
 import {
+  type AdapterState,
   adapterStateOf,
   consoleLogger,
   INITIAL_ADAPTER_STATE,
-  type AdapterState,
   type Logger,
   type Messenger,
   type MessengerView,
 } from '@confab/core';
-import { startBrowserMessenger, type AdapterOptions, type PageWindow } from '@confab/core/browser';
-import { computed, readonly, shallowRef, type App, type InjectionKey, type Plugin, type Ref } from 'vue';
+import { type AdapterOptions, type PageWindow, startBrowserMessenger } from '@confab/core/browser';
+import { type App, computed, type InjectionKey, type Plugin, type Ref, readonly, shallowRef } from 'vue';
 
 /** Intercom's settings, plus `autoBoot` and, for tests, the injected transport, storage and clock. */
 export type ConfabOptions = AdapterOptions;
@@ -40,7 +40,14 @@ export const confabKey: InjectionKey<ConfabContext> = Symbol('confab');
 
 /** The context of a page with no messenger (a server render, or no plugin): the initial state, for good. */
 export function inertContext(logger: Logger = consoleLogger): ConfabContext {
-  return { messenger: null, logger, state: shallowRef(INITIAL_ADAPTER_STATE), refs: stateRefs(() => INITIAL_ADAPTER_STATE), view: shallowRef(null), hydrated: { value: false } };
+  return {
+    messenger: null,
+    logger,
+    state: shallowRef(INITIAL_ADAPTER_STATE),
+    refs: stateRefs(() => INITIAL_ADAPTER_STATE),
+    view: shallowRef(null),
+    hydrated: { value: false },
+  };
 }
 
 /** `app.use(createConfab({ app_id, api_base, autoBoot, ...settings }))`. */
@@ -49,7 +56,10 @@ export function createConfab(options: ConfabOptions = {}): Plugin {
     install(app: App) {
       const logger = options.logger ?? consoleLogger;
       // The page's window, read here: core never reaches for globals. None on a server.
-      const win = typeof window !== 'undefined' && typeof document !== 'undefined' ? (window as unknown as PageWindow) : undefined;
+      const win =
+        typeof window !== 'undefined' && typeof document !== 'undefined'
+          ? (window as unknown as PageWindow)
+          : undefined;
       if (!win) {
         app.provide(confabKey, inertContext(logger));
         return;
@@ -60,9 +70,23 @@ export function createConfab(options: ConfabOptions = {}): Plugin {
       // the computeds read the messenger only when something reads them.
       const changes = shallowRef(0);
       const unsubscribe = messenger.subscribe(() => changes.value++);
-      const state = computed(() => (changes.value, adapterStateOf(messenger)));
-      const view = computed(() => (changes.value, messenger.getView()));
-      app.provide(confabKey, { messenger, logger, state, refs: stateRefs(() => state.value), view, hydrated: { value: false } });
+      // Each reads `changes` so that Vue recomputes it when the messenger changes.
+      const state = computed(() => {
+        void changes.value;
+        return adapterStateOf(messenger);
+      });
+      const view = computed(() => {
+        void changes.value;
+        return messenger.getView();
+      });
+      app.provide(confabKey, {
+        messenger,
+        logger,
+        state,
+        refs: stateRefs(() => state.value),
+        view,
+        hydrated: { value: false },
+      });
       // Unmounting the app stops the actor: the realtime stream closes and every timer ends.
       app.onUnmount(() => {
         unsubscribe();

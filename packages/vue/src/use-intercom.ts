@@ -1,6 +1,20 @@
-import { adapterCommands, consoleLogger, INITIAL_ADAPTER_STATE, type MessengerCommands, type MessengerView } from '@confab/core';
-import { getCurrentInstance, getCurrentScope, inject, onMounted, onScopeDispose, shallowRef, type ShallowRef } from 'vue';
-import { confabKey, inertContext, stateRefs, type ConfabContext, type StateRefs } from './plugin';
+import {
+  adapterCommands,
+  consoleLogger,
+  INITIAL_ADAPTER_STATE,
+  type MessengerCommands,
+  type MessengerView,
+} from '@confab/core';
+import {
+  getCurrentInstance,
+  getCurrentScope,
+  inject,
+  onMounted,
+  onScopeDispose,
+  type ShallowRef,
+  shallowRef,
+} from 'vue';
+import { type ConfabContext, confabKey, inertContext, type StateRefs, stateRefs } from './plugin';
 
 export type UseIntercom = MessengerCommands & StateRefs;
 
@@ -8,7 +22,9 @@ function useConfabContext(): ConfabContext {
   const context = inject(confabKey, null);
   if (context) return context;
   // Never thrown into the app: said once per call site, and the commands do nothing.
-  consoleLogger.warn('[Confab] useIntercom() found no Confab plugin: add app.use(createConfab({ app_id })) before mounting. Its commands do nothing.');
+  consoleLogger.warn(
+    '[Confab] useIntercom() found no Confab plugin: add app.use(createConfab({ app_id })) before mounting. Its commands do nothing.',
+  );
   return inertContext();
 }
 

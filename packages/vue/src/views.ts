@@ -1,4 +1,4 @@
-import { textSegments, type MessengerView, type ThreadMessage } from '@confab/core';
+import { type MessengerView, type ThreadMessage, textSegments } from '@confab/core';
 import { h, type Slot, type VNode } from 'vue';
 
 /** Slot props for one message: the message, who wrote it, and its body as text and link segments. */
@@ -18,8 +18,15 @@ export function renderView(view: MessengerView, messageSlot: Slot | undefined): 
       return [
         h('div', view.getGreetingProps(), [h('h3', view.greeting), h('p', strings.intro)]),
         error,
-        h('button', view.getCardProps('new-message'), [h('strong', strings.startConversation), h('span', view.getCardNoteProps(), strings.intro)]),
-        recent && h('button', view.getCardProps('recent'), [h('strong', strings.recentConversation), h('span', view.getCardNoteProps(), view.previewOf(recent))]),
+        h('button', view.getCardProps('new-message'), [
+          h('strong', strings.startConversation),
+          h('span', view.getCardNoteProps(), strings.intro),
+        ]),
+        recent &&
+          h('button', view.getCardProps('recent'), [
+            h('strong', strings.recentConversation),
+            h('span', view.getCardNoteProps(), view.previewOf(recent)),
+          ]),
         h('button', view.getCardProps('all-conversations'), strings.seeAllConversations),
       ];
     case 'messages':
@@ -44,7 +51,13 @@ export function renderView(view: MessengerView, messageSlot: Slot | undefined): 
     case 'conversation':
       return [
         error,
-        h('ol', view.getThreadProps(), view.threadLoading ? [h('li', view.getEmptyProps(), strings.loading)] : view.thread!.messages.map((message) => messageItem(view, message, messageSlot))),
+        h(
+          'ol',
+          view.getThreadProps(),
+          view.threadLoading
+            ? [h('li', view.getEmptyProps(), strings.loading)]
+            : view.thread!.messages.map((message) => messageItem(view, message, messageSlot)),
+        ),
         view.emailPromptShown
           ? h('form', view.getEmailPromptProps(), [
               h('label', view.getEmailLabelProps(), strings.emailPrompt),
@@ -66,7 +79,14 @@ function messageItem(view: MessengerView, message: ThreadMessage, messageSlot: S
     ...(messageSlot
       ? messageSlot(props)
       : // Text and anchors only: a body is never parsed as markup.
-        [h('span', view.getMessageAuthorProps(), props.author), ...props.segments.map((segment) => (segment.kind === 'text' ? segment.text : h('a', view.getMessageLinkProps(segment.href), segment.text)))]),
-    ...(view.canRetry(message) ? [h('br'), h('button', view.getRetryButtonProps(message), view.strings.failedRetry)] : []),
+        [
+          h('span', view.getMessageAuthorProps(), props.author),
+          ...props.segments.map((segment) =>
+            segment.kind === 'text' ? segment.text : h('a', view.getMessageLinkProps(segment.href), segment.text),
+          ),
+        ]),
+    ...(view.canRetry(message)
+      ? [h('br'), h('button', view.getRetryButtonProps(message), view.strings.failedRetry)]
+      : []),
   ]);
 }

@@ -1,13 +1,18 @@
-import { clearPage, runAdapterSuite, type AdapterHarness } from '@confab/adapter-suite';
+import { type AdapterHarness, clearPage, runAdapterSuite } from '@confab/adapter-suite';
 import type { IntercomApi, TextSegment } from '@confab/core';
 import { createApp, defineComponent, h, nextTick } from 'vue';
-import { ConfabMessenger, createConfab, useIntercom, useMessengerView, type UseIntercom } from '../src';
+import { ConfabMessenger, createConfab, type UseIntercom, useIntercom, useMessengerView } from '../src';
 
 /** What the suite's `customized` mount draws, through Vue's slots. */
 const customSlots = {
-  launcher: ({ open, unreadCount }: { open: boolean; unreadCount: number }) => h('b', { class: 'my-launcher' }, `${open ? 'Close' : 'Chat'} (${unreadCount})`),
+  launcher: ({ open, unreadCount }: { open: boolean; unreadCount: number }) =>
+    h('b', { class: 'my-launcher' }, `${open ? 'Close' : 'Chat'} (${unreadCount})`),
   message: ({ author, segments }: { author: string; segments: TextSegment[] }) =>
-    h('p', { class: 'my-message' }, `${author}: ${segments.map((s) => (s.kind === 'link' ? `[${s.text}]` : s.text)).join('')}`),
+    h(
+      'p',
+      { class: 'my-message' },
+      `${author}: ${segments.map((s) => (s.kind === 'link' ? `[${s.text}]` : s.text)).join('')}`,
+    ),
 };
 
 /**
@@ -42,7 +47,8 @@ const vueHarness: AdapterHarness = {
       container: () => element,
       activeElement: () => document.activeElement,
       flush: () => nextTick(),
-      customProperty: (name) => element.querySelector<HTMLElement>('[data-part="root"]')?.style.getPropertyValue(name) || undefined,
+      customProperty: (name) =>
+        element.querySelector<HTMLElement>('[data-part="root"]')?.style.getPropertyValue(name) || undefined,
       state: () => ({
         isBooted: intercom.isBooted.value,
         isOpen: intercom.isOpen.value,

@@ -8,7 +8,12 @@ import { ConfabMessenger, createConfab, useIntercom } from '../src';
 const App = defineComponent({
   setup() {
     const { isBooted } = useIntercom();
-    return () => h('main', [h('h1', 'Acme shop'), h('p', { class: 'status' }, isBooted.value ? 'chat ready' : 'chat loading'), h(ConfabMessenger)]);
+    return () =>
+      h('main', [
+        h('h1', 'Acme shop'),
+        h('p', { class: 'status' }, isBooted.value ? 'chat ready' : 'chat loading'),
+        h(ConfabMessenger),
+      ]);
   },
 });
 
@@ -33,7 +38,15 @@ describe('hydration', () => {
     const clock = createSimulatedClock(Date.now());
     const server = createMemoryServer({ clock });
     const warnings: string[] = [];
-    const app = createSSRApp(App).use(createConfab({ app_id: 'acme', user_id: 'u1', transport: server.transport, clock, logger: { warn: (m) => warnings.push(m) } }));
+    const app = createSSRApp(App).use(
+      createConfab({
+        app_id: 'acme',
+        user_id: 'u1',
+        transport: server.transport,
+        clock,
+        logger: { warn: (m) => warnings.push(m) },
+      }),
+    );
     app.config.warnHandler = (message) => warnings.push(message);
     const mismatch = vi.spyOn(console, 'error').mockImplementation(() => {});
     app.mount(container);
@@ -56,7 +69,15 @@ describe('hydration of the state refs', () => {
     const Refs = defineComponent({
       setup() {
         const { isBooted, isOpen, view, unreadCount, visitorId, isThrottled } = useIntercom();
-        const text = () => JSON.stringify([isBooted.value, isOpen.value, view.value, unreadCount.value, visitorId.value ?? null, isThrottled.value]);
+        const text = () =>
+          JSON.stringify([
+            isBooted.value,
+            isOpen.value,
+            view.value,
+            unreadCount.value,
+            visitorId.value ?? null,
+            isThrottled.value,
+          ]);
         return () => h('main', [h('p', { class: 'refs' }, text()), h(ConfabMessenger)]);
       },
     });
@@ -64,7 +85,9 @@ describe('hydration of the state refs', () => {
     const clock = createSimulatedClock(Date.now());
     const server = createMemoryServer({ clock });
     // A lead's first visit: the visitor id is in the page's cookie when the next page hydrates.
-    const first = createApp(Refs).use(createConfab({ app_id: 'acme', transport: server.transport, clock, logger: { warn() {} } }));
+    const first = createApp(Refs).use(
+      createConfab({ app_id: 'acme', transport: server.transport, clock, logger: { warn() {} } }),
+    );
     first.mount(document.createElement('div'));
     await clock.settle();
     first.unmount();
@@ -82,7 +105,9 @@ describe('hydration of the state refs', () => {
     container.innerHTML = html;
     document.body.append(container);
     const warnings: string[] = [];
-    const app = createSSRApp(Refs).use(createConfab({ app_id: 'acme', transport: server.transport, clock, logger: { warn: (m) => warnings.push(m) } }));
+    const app = createSSRApp(Refs).use(
+      createConfab({ app_id: 'acme', transport: server.transport, clock, logger: { warn: (m) => warnings.push(m) } }),
+    );
     app.config.warnHandler = (message) => warnings.push(message);
     const mismatch = vi.spyOn(console, 'error').mockImplementation(() => {});
     app.mount(container);

@@ -24,12 +24,19 @@ describe('server-side rendering', () => {
         intercom.trackEvent('rendered');
         const unsubscribe = intercom.onShow(() => {});
         seen.unsubscribe = typeof unsubscribe;
-        seen.state = { isBooted: intercom.isBooted.value, isOpen: intercom.isOpen.value, unreadCount: intercom.unreadCount.value, visitorId: intercom.visitorId.value };
+        seen.state = {
+          isBooted: intercom.isBooted.value,
+          isOpen: intercom.isOpen.value,
+          unreadCount: intercom.unreadCount.value,
+          visitorId: intercom.visitorId.value,
+        };
         return () => h('main', [h('h1', 'Acme shop'), h(ConfabMessenger)]);
       },
     });
     const warnings: string[] = [];
-    const app = createSSRApp(App).use(createConfab({ app_id: 'acme', user_id: 'u1', logger: { warn: (m) => warnings.push(m) } }));
+    const app = createSSRApp(App).use(
+      createConfab({ app_id: 'acme', user_id: 'u1', logger: { warn: (m) => warnings.push(m) } }),
+    );
     app.config.warnHandler = (message) => warnings.push(message);
     app.config.errorHandler = (error) => warnings.push(String(error));
     const html = await renderToString(app);
@@ -37,6 +44,9 @@ describe('server-side rendering', () => {
     expect(html, 'the messenger renders only in the browser').not.toContain('data-part');
     expect(fetched.urls).toEqual([]);
     expect(warnings).toEqual([]);
-    expect(seen).toEqual({ unsubscribe: 'function', state: { isBooted: false, isOpen: false, unreadCount: 0, visitorId: undefined } });
+    expect(seen).toEqual({
+      unsubscribe: 'function',
+      state: { isBooted: false, isOpen: false, unreadCount: 0, visitorId: undefined },
+    });
   });
 });

@@ -1,9 +1,9 @@
-import { clearPage } from '@confab/adapter-suite/page';
 import { createTestWorld } from '@confab/adapter-suite';
+import { clearPage } from '@confab/adapter-suite/page';
 import type { MemoryServer, SimulatedClock } from '@confab/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createApp, defineComponent, h, nextTick, ref, shallowRef, watch, type App, type Component } from 'vue';
-import { ConfabMessenger, createConfab, useIntercom, type UseIntercom } from '../src';
+import { type App, type Component, createApp, defineComponent, h, nextTick, ref, shallowRef, watch } from 'vue';
+import { ConfabMessenger, createConfab, type UseIntercom, useIntercom } from '../src';
 
 // The messengers' subscriptions, counted while they last: the plugin's own is made as it installs.
 const subscriptions = vi.hoisted(() => ({ live: 0 }));
@@ -46,7 +46,13 @@ afterEach(() => {
 });
 
 /** An app with the plugin (the in-memory server in place of the network) and a component of the caller's. */
-function mountApp(options: { boot?: Record<string, unknown>; child?: Component; slots?: Record<string, (props: never) => unknown> } = {}): Mounted {
+function mountApp(
+  options: {
+    boot?: Record<string, unknown>;
+    child?: Component;
+    slots?: Record<string, (props: never) => unknown>;
+  } = {},
+): Mounted {
   clearPage();
   const { clock, server, warnings, options: world } = createTestWorld();
   let api: UseIntercom | undefined;
@@ -59,9 +65,7 @@ function mountApp(options: { boot?: Record<string, unknown>; child?: Component; 
   const element = document.createElement('div');
   document.body.append(element);
   const app = createApp(App);
-  app.use(
-    createConfab({ ...(options.boot ?? {}), autoBoot: options.boot !== undefined, ...world }),
-  );
+  app.use(createConfab({ ...(options.boot ?? {}), autoBoot: options.boot !== undefined, ...world }));
   app.mount(element);
   const mounted: Mounted = {
     app,
@@ -79,7 +83,8 @@ function mountApp(options: { boot?: Record<string, unknown>; child?: Component; 
   return mounted;
 }
 
-const part = (m: Mounted, name: string) => m.element.querySelector<HTMLElement>(`[data-scope="confab"][data-part="${name}"]`);
+const part = (m: Mounted, name: string) =>
+  m.element.querySelector<HTMLElement>(`[data-scope="confab"][data-part="${name}"]`);
 
 // Shared with every adapter (state, logout/login, unmount, slots): @confab/adapter-suite, run by
 // adapter-suite.test.ts. Here: what only Vue has.
@@ -122,10 +127,14 @@ describe('useIntercom()', () => {
   it('without the plugin: one warning naming the fix, inert commands, initial state', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     let api: UseIntercom | undefined;
-    const app = createApp(defineComponent({ setup: () => {
-      api = useIntercom();
-      return () => null;
-    } }));
+    const app = createApp(
+      defineComponent({
+        setup: () => {
+          api = useIntercom();
+          return () => null;
+        },
+      }),
+    );
     app.mount(document.createElement('div'));
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('app.use(createConfab'));
     warn.mockRestore();
@@ -160,10 +169,15 @@ describe('a component mounted after the app (a route change, a client-only app)'
 describe('one shared state per app', () => {
   it('useIntercom() outside a component (a router guard) adds no subscription; the app has one, ended as it unmounts', async () => {
     const before = subscriptions.live;
-    const m = mountApp({ boot: { app_id: 'acme', user_id: 'u1' }, child: defineComponent({ setup: () => {
-      useIntercom();
-      return () => h(ConfabMessenger);
-    } }) });
+    const m = mountApp({
+      boot: { app_id: 'acme', user_id: 'u1' },
+      child: defineComponent({
+        setup: () => {
+          useIntercom();
+          return () => h(ConfabMessenger);
+        },
+      }),
+    });
     await m.settle();
     expect(subscriptions.live - before, 'the app, its components and the messenger share one').toBe(1);
     for (let i = 0; i < 50; i++) m.app.runWithContext(() => useIntercom().update({ last_page: `/p${i}` }));

@@ -5,8 +5,8 @@ import { createMessenger, type Messenger } from '../messenger';
 import type { Clock } from '../platform/clock';
 import { consoleLogger, type Logger } from '../platform/logger';
 import type { Storage } from '../platform/storage';
-import { createBrowserPlatform, type BrowserWindow } from './browser-platform';
-import { watchCustomLauncher, type ClickSource } from './custom-launcher';
+import { type BrowserWindow, createBrowserPlatform } from './browser-platform';
+import { type ClickSource, watchCustomLauncher } from './custom-launcher';
 
 /** What a framework adapter is given by an app: Intercom's settings, plus how it boots and runs. */
 export interface AdapterOptions extends IntercomSettings {
@@ -27,7 +27,9 @@ interface EventTargetLike {
 }
 
 export type PageWindow = BrowserWindow &
-  EventTargetLike & { readonly document: BrowserWindow['document'] & EventTargetLike & ClickSource & { readonly visibilityState: string } };
+  EventTargetLike & {
+    readonly document: BrowserWindow['document'] & EventTargetLike & ClickSource & { readonly visibilityState: string };
+  };
 
 export interface BrowserMessenger {
   messenger: Messenger;
@@ -53,7 +55,12 @@ export function startBrowserMessenger(
   const logger = given ?? consoleLogger;
   let messenger: Messenger | undefined;
   const apiBase = createApiBaseResolver(
-    () => [messenger?.getSnapshot().context.settings?.api_base, settings.confab_api_base, settings.api_base, ...fallbackApiBases()],
+    () => [
+      messenger?.getSnapshot().context.settings?.api_base,
+      settings.confab_api_base,
+      settings.api_base,
+      ...fallbackApiBases(),
+    ],
     () => win.location.origin,
     logger,
   );

@@ -1,9 +1,9 @@
-import { createCookieStorage, type CookieDocument, type WebStorage } from './cookie-storage';
 import { createHttpTransport } from '../delivery/http-transport';
-import type { Logger } from '../platform/logger';
-import type { Page } from '../protocol/wire';
-import type { Storage } from '../platform/storage';
 import type { Transport } from '../delivery/transport';
+import type { Logger } from '../platform/logger';
+import type { Storage } from '../platform/storage';
+import type { Page } from '../protocol/wire';
+import { type CookieDocument, createCookieStorage, type WebStorage } from './cookie-storage';
 
 /**
  * What a browser adapter takes from its page, handed in (floating-ui's injected platform): core
@@ -52,7 +52,10 @@ function pageTransport(win: BrowserWindow, apiBase: string | (() => string), log
     fetch: win.fetch.bind(win) as typeof fetch,
     logger,
     ...(typeof sendBeacon === 'function'
-      ? { beacon: (url: string, body: string) => sendBeacon.call(win.navigator, url, new Blob([body], { type: 'text/plain' })) }
+      ? {
+          beacon: (url: string, body: string) =>
+            sendBeacon.call(win.navigator, url, new Blob([body], { type: 'text/plain' })),
+        }
       : {}),
   });
 }

@@ -55,14 +55,25 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
   // suffix such as co.uk is refused by the browser: harmless).
   const hostname = document.location?.hostname ?? '';
   const labels = hostname.split('.');
-  const domains = /^[\d.]+$|^\[/.test(hostname) || labels.length < 2 ? [] : labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
+  const domains =
+    /^[\d.]+$|^\[/.test(hostname) || labels.length < 2
+      ? []
+      : labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
 
   function writeCookie(name: string, value: string, expires: Date) {
     // Each on its own: a host the cookie library refuses as a domain (an underscore, a trailing
     // dot) must not stop the host-only write that matters.
     for (const domain of domains) {
       safely(() => {
-        document.cookie = stringifySetCookie({ name, value: '', expires: new Date(0), path: '/', domain, sameSite: 'lax', secure });
+        document.cookie = stringifySetCookie({
+          name,
+          value: '',
+          expires: new Date(0),
+          path: '/',
+          domain,
+          sameSite: 'lax',
+          secure,
+        });
       });
     }
     safely(() => {

@@ -1,6 +1,6 @@
-import { OWN_UI_SELECTOR } from '../view/anatomy';
-import type { Logger } from '../platform/logger';
 import type { Messenger } from '../messenger';
+import type { Logger } from '../platform/logger';
+import { OWN_UI_SELECTOR } from '../view/anatomy';
 
 /** A click as the page's `document` reports it (injected: core reads no globals). */
 export interface PageClick {
@@ -39,7 +39,9 @@ export function watchCustomLauncher(document: ClickSource, messenger: Messenger,
     const view = messenger.getView();
     const selector = view.launcher.customLauncherSelector;
     if (!selector || !view.booted) return;
-    const path = (typeof event.composedPath === 'function' ? event.composedPath() : [event.target]) as Array<PathElement | null>;
+    const path = (
+      typeof event.composedPath === 'function' ? event.composedPath() : [event.target]
+    ) as Array<PathElement | null>;
     let match = false;
     try {
       for (const node of path) {

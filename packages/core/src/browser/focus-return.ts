@@ -12,11 +12,18 @@ export interface FocusableElement {
  * nothing focused) and is not part of a messenger; else to the launcher, when one is drawn.
  * Null: leave focus where it is.
  */
-export function focusReturnTarget(opener: unknown, body: unknown, launcher: FocusableElement | null): FocusableElement | null {
+export function focusReturnTarget(
+  opener: unknown,
+  body: unknown,
+  launcher: FocusableElement | null,
+): FocusableElement | null {
   // Inside a messenger (this one's launcher, or another component's panel on the same page): its
   // own launcher is the place, not a button that may be hidden by now.
   const candidate = opener as (Partial<FocusableElement> & { closest?(selector: string): unknown }) | null;
-  return candidate?.isConnected && candidate !== body && !candidate.closest?.(OWN_UI_SELECTOR) && typeof candidate.focus === 'function'
+  return candidate?.isConnected &&
+    candidate !== body &&
+    !candidate.closest?.(OWN_UI_SELECTOR) &&
+    typeof candidate.focus === 'function'
     ? (candidate as FocusableElement)
     : launcher;
 }

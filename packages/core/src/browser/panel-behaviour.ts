@@ -1,7 +1,7 @@
 import type { Part } from '../view/anatomy';
 import type { MessengerView } from '../view/connect';
-import { focusReturnTarget, type FocusableElement } from './focus-return';
-import { isAtThreadEnd, panelTransition, type PanelPlace } from './panel-transition';
+import { type FocusableElement, focusReturnTarget } from './focus-return';
+import { isAtThreadEnd, type PanelPlace, panelTransition } from './panel-transition';
 import { activeElementAt, type DrawnNode } from './root-node';
 
 /** The rendered root part, as far as the behaviour needs it (core reads no DOM globals). */
@@ -51,7 +51,11 @@ export function createPanelBehaviour(root: () => RenderedRoot | null | undefined
       } else if (focus === 'close') {
         const document = element.ownerDocument;
         if (element.contains(activeElementAt(element) as never) || document?.activeElement === document?.body) {
-          focusReturnTarget(focusBeforeOpen, document?.body, view.launcher.visible ? part<FocusableElement>('launcher') : null)?.focus();
+          focusReturnTarget(
+            focusBeforeOpen,
+            document?.body,
+            view.launcher.visible ? part<FocusableElement>('launcher') : null,
+          )?.focus();
         }
         focusBeforeOpen = null;
       }

@@ -16,9 +16,19 @@ export interface PanelPlace {
  * leaving it (its text does not follow into a thread), when `showNewMessage(text)` changes the
  * draft there, and when a send from it failed (the text the adapter cleared comes back).
  */
-export function panelTransition(previous: PanelPlace, next: PanelPlace): { focus: 'open' | 'move' | 'close' | null; prefill: boolean } {
+export function panelTransition(
+  previous: PanelPlace,
+  next: PanelPlace,
+): { focus: 'open' | 'move' | 'close' | null; prefill: boolean } {
   const viewChanged = next.view !== previous.view;
-  const focus = next.open && !previous.open ? 'open' : next.open && viewChanged ? 'move' : !next.open && previous.open ? 'close' : null;
+  const focus =
+    next.open && !previous.open
+      ? 'open'
+      : next.open && viewChanged
+        ? 'move'
+        : !next.open && previous.open
+          ? 'close'
+          : null;
   const composing = next.view === 'newMessage' && !next.sending;
   const prefill =
     (viewChanged && (next.view === 'newMessage' || previous.view === 'newMessage')) ||

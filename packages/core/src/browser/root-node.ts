@@ -29,7 +29,9 @@ function shadowRootOf(node: DrawnNode): ShadowRootLike | null {
 export function adoptStylesheetAt(node: DrawnNode): () => void {
   const shadow = shadowRootOf(node);
   const document = node.ownerDocument!;
-  return shadow ? adoptStylesheetOn(shadow, document, (style) => shadow.append(style)) : adoptMessengerStylesheet(document);
+  return shadow
+    ? adoptStylesheetOn(shadow, document, (style) => shadow.append(style))
+    : adoptMessengerStylesheet(document);
 }
 
 /** The focused element as seen from where `node` is drawn: a shadow root hides its own from `document`. */

@@ -63,7 +63,9 @@ export const MESSENGER_CSS = `
 ~R[data-state=open] [data-part=launcher]{display:none}}
 @media(prefers-reduced-motion:reduce){
 ~R [data-part=launcher]{transition:none}}
-`.split('~R').join('[data-scope=confab][data-part=root]');
+`
+  .split('~R')
+  .join('[data-scope=confab][data-part=root]');
 
 /** The launcher settings as the custom properties the stylesheet reads; set on the root part. */
 export function launcherCustomProperties(launcher: LauncherSettings): Record<string, string> {
@@ -105,7 +107,10 @@ export function adoptStylesheetOn(
       const sheet = new Sheet();
       sheet.replaceSync(MESSENGER_CSS);
       target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
-      entry = { count: 0, remove: () => (target.adoptedStyleSheets = target.adoptedStyleSheets!.filter((s) => s !== sheet)) };
+      entry = {
+        count: 0,
+        remove: () => (target.adoptedStyleSheets = target.adoptedStyleSheets!.filter((s) => s !== sheet)),
+      };
     } else {
       const style = document.createElement('style');
       style.textContent = MESSENGER_CSS;

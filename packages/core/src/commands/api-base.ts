@@ -28,7 +28,11 @@ export function confabServer(url: unknown): string | undefined {
  * `last`. A candidate naming Intercom is passed over with one warning per value, naming the
  * server used instead; values that are not strings (a page's own intercomSettings) are skipped.
  */
-export function createApiBaseResolver(candidates: () => readonly unknown[], last: () => string, logger: Logger): () => string {
+export function createApiBaseResolver(
+  candidates: () => readonly unknown[],
+  last: () => string,
+  logger: Logger,
+): () => string {
   const warned = new Set<unknown>();
   return () => {
     const list = candidates();

@@ -3,7 +3,7 @@ import type { MessengerEvent } from '../machine/messenger.types';
 import { EVENT_NAME_MAX, MESSAGE_MAX, METADATA_MAX_BYTES, METADATA_MAX_KEYS } from '../protocol/limits';
 import type { EventMetadata, Page } from '../protocol/wire';
 import { findReservedKey } from './reserved-keys';
-import { describeIssues, parseSettings, type IntercomSettings } from './settings';
+import { describeIssues, type IntercomSettings, parseSettings } from './settings';
 
 export type Unsubscribe = () => void;
 export type SpaceName = 'home' | 'messages';
@@ -94,7 +94,11 @@ const metadataSchema = v.pipe(
     v.nullable(
       v.union(
         // 255 characters, as the server stores them: a longer one would get the whole batch refused.
-        [v.pipe(v.string(), v.maxLength(255, 'must be at most 255 characters')), v.pipe(v.number(), v.finite()), v.boolean()],
+        [
+          v.pipe(v.string(), v.maxLength(255, 'must be at most 255 characters')),
+          v.pipe(v.number(), v.finite()),
+          v.boolean(),
+        ],
         'values must be strings, finite numbers, booleans or null',
       ),
     ),
@@ -113,7 +117,10 @@ const messageBody = v.pipe(
 );
 
 const conversationId = v.pipe(
-  v.union([v.pipe(v.string(), v.trim(), v.nonEmpty()), v.pipe(v.number(), v.integer())], 'must be a non-empty string or an integer'),
+  v.union(
+    [v.pipe(v.string(), v.trim(), v.nonEmpty()), v.pipe(v.number(), v.integer())],
+    'must be a non-empty string or an integer',
+  ),
   v.transform(String),
 );
 
@@ -156,7 +163,8 @@ export const HOOKS: readonly HookName[] = ['onShow', 'onHide', 'onUnreadCountCha
  * registration or a query. A bad call comes back as a problem that names the rule it broke.
  */
 export function parseCommand(command: unknown, args: unknown[], env: CommandEnvironment): CommandResult {
-  if (typeof command !== 'string') return fail(`the command must be a string naming one of: ${COMMAND_NAMES.join(', ')}`);
+  if (typeof command !== 'string')
+    return fail(`the command must be a string naming one of: ${COMMAND_NAMES.join(', ')}`);
   if (!(COMMAND_NAMES as readonly string[]).includes(command)) {
     return fail(`unknown command; known commands are: ${COMMAND_NAMES.join(', ')}`);
   }
@@ -166,8 +174,12 @@ export function parseCommand(command: unknown, args: unknown[], env: CommandEnvi
 
   if ((HOOKS as readonly string[]).includes(name)) {
     // An explicit undefined is a routine "no handler"; a call with no callback at all is a mistake.
-    if (typeof args[0] !== 'function' && !(args.length === 1 && args[0] === undefined)) return fail('callback must be a function');
-    return { ok: true, command: { kind: 'hook', hook: name as HookName, callback: args[0] as (() => void) | undefined } };
+    if (typeof args[0] !== 'function' && !(args.length === 1 && args[0] === undefined))
+      return fail('callback must be a function');
+    return {
+      ok: true,
+      command: { kind: 'hook', hook: name as HookName, callback: args[0] as (() => void) | undefined },
+    };
   }
 
   switch (name) {
@@ -238,6 +250,11 @@ export function parseCommand(command: unknown, args: unknown[], env: CommandEnvi
 /** The one warning a bad call logs. */
 export function formatProblem(command: unknown, problem: string): string {
   // String() can throw on hostile objects (a toString that throws); typeof never does.
-  const name = typeof command === 'string' ? `'${command}'` : typeof command === 'number' ? String(command) : `<${typeof command}>`;
+  const name =
+    typeof command === 'string'
+      ? `'${command}'`
+      : typeof command === 'number'
+        ? String(command)
+        : `<${typeof command}>`;
   return `[Confab] Intercom(${name}): ${problem}. The call was ignored.`;
 }

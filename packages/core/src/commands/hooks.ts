@@ -1,5 +1,5 @@
-import type { HookCallbacks, HookName, Unsubscribe } from './commands';
 import { describeError, type Logger } from '../platform/logger';
+import type { HookCallbacks, HookName, Unsubscribe } from './commands';
 
 /**
  * The host page's callbacks. Kept outside the machine so a registration survives shutdown and

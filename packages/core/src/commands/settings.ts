@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { findReservedKey } from './reserved-keys';
 import type { Company, CustomAttributes, Identity, PersonAttributes } from '../protocol/wire';
+import { findReservedKey } from './reserved-keys';
 
 /**
  * Intercom's settings object (`boot`, `update`, `window.intercomSettings`), validated with
@@ -111,7 +111,10 @@ const timestamp = v.pipe(
   v.union(
     [
       v.pipe(v.number(), v.finite(), v.minValue(0)),
-      v.pipe(v.date(), v.check((d) => !Number.isNaN(d.getTime()))),
+      v.pipe(
+        v.date(),
+        v.check((d) => !Number.isNaN(d.getTime())),
+      ),
       // Server templates print numbers into strings ("1700000000"); Intercom takes those too.
       v.pipe(v.string(), v.regex(/^\d{1,13}$/), v.transform(Number)),
     ],
@@ -129,7 +132,10 @@ const customValue = v.nullable(
       shortString,
       v.pipe(v.number(), v.finite('must be a finite number')),
       v.boolean(),
-      v.pipe(v.date(), v.transform((date: Date) => toUnixSeconds(date))),
+      v.pipe(
+        v.date(),
+        v.transform((date: Date) => toUnixSeconds(date)),
+      ),
     ],
     'a custom attribute must be a string (up to 255 characters), a finite number, a boolean, null or a Date',
   ),
@@ -186,7 +192,10 @@ const companySchema = v.pipe(
 
 const cssColor = v.pipe(
   v.string(),
-  v.regex(/^(#[0-9a-fA-F]{3,8}|(rgb|rgba|hsl|hsla)\([0-9.,%\s/]+\)|[a-zA-Z]{3,30})$/, 'must be a CSS colour such as #0b5cff'),
+  v.regex(
+    /^(#[0-9a-fA-F]{3,8}|(rgb|rgba|hsl|hsla)\([0-9.,%\s/]+\)|[a-zA-Z]{3,30})$/,
+    'must be a CSS colour such as #0b5cff',
+  ),
 );
 
 const absoluteUrl = v.optional(v.pipe(v.string(), v.url('must be an absolute URL')));
@@ -201,12 +210,23 @@ const settingsEntries = {
   email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_STRING), v.email('must be an email address'))),
   user_hash: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (HMAC-SHA256)'))),
   // Checked by the server (signature, algorithm, expiry); here only its shape: three dot-separated parts.
-  intercom_user_jwt: v.optional(v.pipe(v.string(), v.maxLength(4096), v.regex(/^[\w-]+\.[\w-]+\.[\w-]*$/, 'must be a JWT (header.payload.signature)'))),
+  intercom_user_jwt: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(4096),
+      v.regex(/^[\w-]+\.[\w-]+\.[\w-]*$/, 'must be a JWT (header.payload.signature)'),
+    ),
+  ),
   name: v.optional(v.nullable(shortString)),
   phone: v.optional(v.nullable(shortString)),
   created_at: v.optional(timestamp),
   unsubscribed_from_emails: v.optional(v.boolean()),
-  language_override: v.optional(v.pipe(v.string(), v.regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})?$/, 'must be a language code such as "en" or "pt-BR"'))),
+  language_override: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})?$/, 'must be a language code such as "en" or "pt-BR"'),
+    ),
+  ),
   // objectWithRest and picklist (used above anyway) rather than object and literal: the same
   // checks and messages, two schemas fewer in confab.js; other keys are dropped as object() does.
   avatar: v.optional(
@@ -217,7 +237,15 @@ const settingsEntries = {
   ),
   company: v.optional(companySchema),
   companies: v.optional(v.pipe(v.array(companySchema), v.maxLength(50))),
-  custom_attributes: v.optional(v.record(v.pipe(v.string(), v.regex(CUSTOM_KEY_RULE, 'custom attribute names must be 1 to 190 characters without "." or "$"')), customValue)),
+  custom_attributes: v.optional(
+    v.record(
+      v.pipe(
+        v.string(),
+        v.regex(CUSTOM_KEY_RULE, 'custom attribute names must be 1 to 190 characters without "." or "$"'),
+      ),
+      customValue,
+    ),
+  ),
   hide_default_launcher: v.optional(v.boolean()),
   custom_launcher_selector: v.optional(v.pipe(v.string(), v.nonEmpty(), v.maxLength(500))),
   alignment: v.optional(v.picklist(['left', 'right'], 'must be "left" or "right"')),
@@ -277,7 +305,9 @@ function reservedKeyPath(input: object, subject: string): string | undefined {
     ['', input],
     ['company.', record.company],
     ['custom_attributes.', record.custom_attributes],
-    ...(Array.isArray(record.companies) ? record.companies.map((c, i): [string, unknown] => [`companies.${i}.`, c]) : []),
+    ...(Array.isArray(record.companies)
+      ? record.companies.map((c, i): [string, unknown] => [`companies.${i}.`, c])
+      : []),
   ];
   for (const [prefix, value] of nested) {
     if (value === null || typeof value !== 'object') continue;
@@ -353,8 +383,10 @@ export function parseSettings(input: unknown, subject = 'settings'): ParseResult
     if (value === undefined || IGNORED_KEYS.has(key)) continue;
     if (key === 'app_id') normalized.app_id = value as string;
     // The server this call named: Confab's own setting wins over Intercom's.
-    else if (key === 'api_base' || key === 'confab_api_base') normalized.api_base = result.output.confab_api_base ?? (value as string);
-    else if ((IDENTITY_KEYS as readonly string[]).includes(key)) normalized.identity[key as (typeof IDENTITY_KEYS)[number]] = value as string;
+    else if (key === 'api_base' || key === 'confab_api_base')
+      normalized.api_base = result.output.confab_api_base ?? (value as string);
+    else if ((IDENTITY_KEYS as readonly string[]).includes(key))
+      normalized.identity[key as (typeof IDENTITY_KEYS)[number]] = value as string;
     else if (key in LAUNCHER_KEYS) {
       const name = LAUNCHER_KEYS[key]!;
       const padded = name === 'horizontalPadding' || name === 'verticalPadding';

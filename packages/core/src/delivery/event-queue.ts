@@ -1,10 +1,10 @@
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
+import type { Storage } from '../platform/storage';
 import { BEACON_MAX_BYTES } from '../protocol/limits';
 import type { EventsAck, TrackedEvent } from '../protocol/wire';
-import type { Storage } from '../platform/storage';
-import { toTransportError, TransportError, utf8Length } from './transport';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff';
+import { TransportError, toTransportError, utf8Length } from './transport';
 
 export type SendEvents = (batch: TrackedEvent[]) => Promise<EventsAck>;
 
@@ -222,7 +222,9 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       if (events.length > maxQueued) {
         const dropped = events.length - maxQueued;
         events = events.slice(dropped);
-        logger.warn(`[Confab] more than ${maxQueued} events were waiting to be sent; the ${dropped} oldest were dropped`);
+        logger.warn(
+          `[Confab] more than ${maxQueued} events were waiting to be sent; the ${dropped} oldest were dropped`,
+        );
       }
       save();
       if (events.length >= batchSize) schedule(0);

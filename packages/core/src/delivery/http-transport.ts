@@ -4,8 +4,7 @@
 // standard globals (fetch, AbortController, TextDecoder) and only when called: importing this
 // file touches nothing, so core still loads in Node, workers and the rest.
 
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
-import { systemClock, type Clock } from '../platform/clock';
+import { type Clock, systemClock } from '../platform/clock';
 import { consoleLogger, describeError, type Logger } from '../platform/logger';
 import { BEACON_MAX_BYTES, EVENTS_PER_REQUEST_MAX } from '../protocol/limits';
 import type {
@@ -23,8 +22,9 @@ import type {
   UpdateRequest,
   UpdateResponse,
 } from '../protocol/wire';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import { createSseParser, readSseStream, type SseParser } from './sse-reader';
-import { toTransportError, TransportError, utf8Length, type RealtimeHandlers, type Transport } from './transport';
+import { type RealtimeHandlers, type Transport, TransportError, toTransportError, utf8Length } from './transport';
 
 /** Queues one request that outlives the page; in a browser, `navigator.sendBeacon` with a text/plain Blob. */
 export type BeaconSender = (url: string, body: string) => boolean;
@@ -95,7 +95,6 @@ async function errorFromResponse(response: Response, what: string, now: number):
   }
   return TransportError.fromStatus(response.status, message, parseRetryAfter(response.headers.get('retry-after'), now));
 }
-
 
 /**
  * Sends events through a beacon in bodies under 64 KB and 100 events each: text/plain JSON
@@ -202,10 +201,15 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         return JSON.parse(text) as T;
       } catch (error) {
         // A 2xx that is not our JSON is some middlebox's page: worth another try later.
-        throw new TransportError(`${what}: the answer is not JSON`, { status: response.status, retryable: true, cause: error });
+        throw new TransportError(`${what}: the answer is not JSON`, {
+          status: response.status,
+          retryable: true,
+          cause: error,
+        });
       }
     } catch (error) {
-      if (timedOut) throw new TransportError(`${what}: no answer within ${timeoutMs} ms`, { retryable: true, cause: error });
+      if (timedOut)
+        throw new TransportError(`${what}: no answer within ${timeoutMs} ms`, { retryable: true, cause: error });
       throw toTransportError(error);
     } finally {
       if (timer !== undefined) clock.clearTimeout(timer);
@@ -268,11 +272,18 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       let failure: TransportError;
       try {
         // Only headers the server's CORS policy must allow anyway (no cache-control): the stream is not cached by type.
-        const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${session.token}` };
+        const headers: Record<string, string> = {
+          accept: 'text/event-stream',
+          authorization: `Bearer ${session.token}`,
+        };
         if (lastId !== '') headers['last-event-id'] = lastId;
         armIdle(); // also bounds the wait for the answer's headers
         // Asked at every connection: after a reconnect the server may be another (api_base changed, a process died).
-        const response = await doFetch(url(session.app_id, '/stream'), { method: 'GET', headers, signal: controller.signal });
+        const response = await doFetch(url(session.app_id, '/stream'), {
+          method: 'GET',
+          headers,
+          signal: controller.signal,
+        });
         if (closed) {
           await response.body?.cancel().catch(() => {});
           return;
@@ -305,7 +316,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       } catch (error) {
         if (closed) return;
         failure = idle
-          ? new TransportError(`the realtime stream was silent for ${idleTimeoutMs} ms`, { retryable: true, cause: error })
+          ? new TransportError(`the realtime stream was silent for ${idleTimeoutMs} ms`, {
+              retryable: true,
+              cause: error,
+            })
           : toTransportError(error);
       } finally {
         clearIdle();
@@ -336,10 +350,12 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 
   return {
     boot: (body: BootRequest) => request<BootResponse>('POST', body.app_id, '/boot', { body }),
-    update: (session, body: UpdateRequest) => request<UpdateResponse>('POST', session.app_id, '/update', { session, body }),
+    update: (session, body: UpdateRequest) =>
+      request<UpdateResponse>('POST', session.app_id, '/update', { session, body }),
     trackEvents: (session, events: TrackedEvent[]) =>
       request<EventsAck>('POST', session.app_id, '/events', { session, body: { events } }),
-    listConversations: (session) => request<ConversationSummary[]>('GET', session.app_id, '/conversations', { session }),
+    listConversations: (session) =>
+      request<ConversationSummary[]>('GET', session.app_id, '/conversations', { session }),
     getConversation: (session, id) =>
       request<ConversationThread>('GET', session.app_id, `/conversations/${encodeURIComponent(id)}`, { session }),
     startConversation: (session, body, clientId) =>

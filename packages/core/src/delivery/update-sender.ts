@@ -1,8 +1,8 @@
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
+import { mergePatch, type UpdatePatch } from '../machine/patch';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import { mergePatch, type UpdatePatch } from '../machine/patch';
 import type { UpdateRequest, UpdateResponse } from '../protocol/wire';
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import { toTransportError } from './transport';
 
 export interface UpdateSender {
@@ -62,11 +62,14 @@ export function createUpdateSender(options: {
           if (!cancelled && failure.retryable) {
             // The failed patch goes under whatever came since, so later values still win.
             next = next ? mergePatch(patch, next) : patch;
-            timer = clock.setTimeout(() => {
-              timer = null;
-              pump();
-              settle();
-            }, backoffDelay(++attempt, DEFAULT_BACKOFF, random, failure.retryAfterMs));
+            timer = clock.setTimeout(
+              () => {
+                timer = null;
+                pump();
+                settle();
+              },
+              backoffDelay(++attempt, DEFAULT_BACKOFF, random, failure.retryAfterMs),
+            );
           } else if (!cancelled) {
             logger.warn(`[Confab] the server refused an update: ${failure.message}`);
             pump();

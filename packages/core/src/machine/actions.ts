@@ -64,7 +64,9 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
   return {
     defer: assign({ deferred: ({ context, event }) => [...context.deferred, event] }),
     warnNoAppId: () =>
-      logger.warn("[Confab] Intercom('boot'): settings.app_id is required (no app id was configured). The call was ignored."),
+      logger.warn(
+        "[Confab] Intercom('boot'): settings.app_id is required (no app id was configured). The call was ignored.",
+      ),
     assignBootSettings: assign(({ context, event }) => {
       if (event.type !== 'BOOT') return {};
       const settings: NormalizedSettings = { ...event.settings, app_id: event.settings.app_id ?? appIdOf(context) };
@@ -85,17 +87,25 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
     }),
     warnSessionRefused: ({ context, event }: { context: MessengerContext; event: MessengerEvent }) => {
       if (event.type === 'SESSION_LOST' && context.session?.token === event.sessionToken) {
-        logger.warn('[Confab] the server keeps refusing new sessions; the messenger stops booting again until the page is reloaded');
+        logger.warn(
+          '[Confab] the server keeps refusing new sessions; the messenger stops booting again until the page is reloaded',
+        );
       }
     },
     warnBootFailure: (_: unknown, { error }: { error: unknown }) => {
       const failure = toTransportError(error);
-      logger.warn(`[Confab] Intercom('boot') failed${failure.status ? ` (${failure.status})` : ''}: ${failure.message}`);
+      logger.warn(
+        `[Confab] Intercom('boot') failed${failure.status ? ` (${failure.status})` : ''}: ${failure.message}`,
+      );
     },
     startSession: enqueueActions(({ context, enqueue, self }) => {
       const { session, person, resumedToken } = context;
       if (!session) return;
-      enqueue(() => effects.sessionStarted(session, person?.id, resumedToken, () => self.send({ type: 'SESSION_LOST', sessionToken: session.token })));
+      enqueue(() =>
+        effects.sessionStarted(session, person?.id, resumedToken, () =>
+          self.send({ type: 'SESSION_LOST', sessionToken: session.token }),
+        ),
+      );
     }),
     replayDeferred: enqueueActions(({ context, enqueue }) => {
       for (const deferred of context.deferred) enqueue.raise(deferred);
@@ -134,7 +144,9 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
     },
     warnDroppedDeferred: ({ context }: { context: MessengerContext }) => {
       if (context.deferred.length > 0) {
-        logger.warn(`[Confab] Intercom('shutdown') discarded ${context.deferred.length} call(s) that were waiting for boot`);
+        logger.warn(
+          `[Confab] Intercom('shutdown') discarded ${context.deferred.length} call(s) that were waiting for boot`,
+        );
       }
     },
     forgetSession: assign({ session: null, person: null }),
@@ -142,7 +154,11 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
     updateAsBoot: enqueueActions(({ event, enqueue }) => {
       if (event.type !== 'BOOT') return;
       const { settings } = event;
-      enqueue.raise({ type: 'UPDATE', patch: { identity: settings.identity, attributes: settings.attributes }, launcher: settings.launcher });
+      enqueue.raise({
+        type: 'UPDATE',
+        patch: { identity: settings.identity, attributes: settings.attributes },
+        launcher: settings.launcher,
+      });
     }),
     enqueueEvent: ({ context, event }: { context: MessengerContext; event: MessengerEvent }) => {
       const appId = appIdOf(context);
@@ -181,7 +197,9 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
     assignPerson: assign(({ event }) =>
       event.type === 'PERSON_UPDATED' ? { person: event.person, unreadCount: Math.max(0, event.unreadCount) } : {},
     ),
-    assignUnread: assign(({ event }) => (event.type === 'UNREAD_COUNT' ? { unreadCount: Math.max(0, event.unreadCount) } : {})),
+    assignUnread: assign(({ event }) =>
+      event.type === 'UNREAD_COUNT' ? { unreadCount: Math.max(0, event.unreadCount) } : {},
+    ),
     // News came through, so the session works: a later refusal starts the count of losses afresh.
     applyRealtime: assign(({ context, event }) =>
       event.type === 'REALTIME' ? { ...realtimeChanges(context, event.event, false), sessionLosses: 0 } : {},
@@ -192,14 +210,25 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
     ),
     // One read mark at a time: a newer one replaces it (its count is the newer).
     markThreadReadIfTeamReplied: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'REALTIME' || event.event.type !== 'message' || !event.event.message || !context.session || !context.thread) return;
+      if (
+        event.type !== 'REALTIME' ||
+        event.event.type !== 'message' ||
+        !event.event.message ||
+        !context.session ||
+        !context.thread
+      )
+        return;
       const { message } = event.event;
       if (message.author !== 'team' || message.conversation_id !== context.thread.conversationId) return;
       enqueue.stopChild('send:read');
-      enqueue.spawnChild('markRead', { id: 'send:read', input: { session: context.session, conversationId: message.conversation_id } });
+      enqueue.spawnChild('markRead', {
+        id: 'send:read',
+        input: { session: context.session, conversationId: message.conversation_id },
+      });
     }),
     assignDraft: assign({
-      draft: ({ event }) => (event.type === 'SHOW_NEW_MESSAGE' ? event.prefill : event.type === 'START_CONVERSATION' ? event.body : ''),
+      draft: ({ event }) =>
+        event.type === 'SHOW_NEW_MESSAGE' ? event.prefill : event.type === 'START_CONVERSATION' ? event.body : '',
       draftClientId: null,
     }),
     openThread: assign({
@@ -235,7 +264,9 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
         enqueue.assign({
           thread: {
             ...context.thread,
-            messages: context.thread.messages.map((m) => (m.id === clientId ? { ...m, status: 'sending' as const } : m)),
+            messages: context.thread.messages.map((m) =>
+              m.id === clientId ? { ...m, status: 'sending' as const } : m,
+            ),
           },
         });
       } else return;
@@ -252,9 +283,16 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
       enqueue.stopChild(`send:${clientId}`);
       if (!thread) return;
       if (event.type === 'MESSAGE_FAILED') {
-        enqueue.assign({ thread: { ...thread, messages: thread.messages.map((m) => (m.id === clientId ? { ...m, status: 'failed' as const } : m)) } });
+        enqueue.assign({
+          thread: {
+            ...thread,
+            messages: thread.messages.map((m) => (m.id === clientId ? { ...m, status: 'failed' as const } : m)),
+          },
+        });
       } else if (event.message.conversation_id === thread.conversationId) {
-        enqueue.assign({ thread: { ...thread, messages: appendMessage(thread.messages, { ...event.message, client_id: clientId }) } });
+        enqueue.assign({
+          thread: { ...thread, messages: appendMessage(thread.messages, { ...event.message, client_id: clientId }) },
+        });
       }
     }),
     supplyEmail: enqueueActions(({ event, enqueue }) => {

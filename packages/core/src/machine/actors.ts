@@ -46,14 +46,17 @@ export function messengerActors(effects: MessengerEffects) {
       // Replaced while in flight (another person booted, a shutdown): the session it made is
       // nobody's, and is ended rather than left valid for a week.
       if (signal.aborted) transport.endSession(response.session).catch(() => {});
-      const carried = signal.aborted ? null : effects.takeCarriedPatch(response.session, response.person.id, resumedToken);
+      const carried = signal.aborted
+        ? null
+        : effects.takeCarriedPatch(response.session, response.person.id, resumedToken);
       return { response, resumedToken, carried };
     }),
     realtime: fromCallback<MessengerEvent, { session: Session }>(({ sendBack, input }) =>
       transport.subscribe(input.session, {
         onEvent: (event) => sendBack({ type: 'REALTIME', event }),
         onError: (error) => {
-          if (toTransportError(error).status === 401) sendBack({ type: 'SESSION_LOST', sessionToken: input.session.token });
+          if (toTransportError(error).status === 401)
+            sendBack({ type: 'SESSION_LOST', sessionToken: input.session.token });
         },
       }),
     ),
@@ -64,9 +67,16 @@ export function messengerActors(effects: MessengerEffects) {
         logger,
         random,
         update: (request) =>
-          heardRefusal(transport.update(session, request), () => sendBack({ type: 'SESSION_LOST', sessionToken: session.token })),
+          heardRefusal(transport.update(session, request), () =>
+            sendBack({ type: 'SESSION_LOST', sessionToken: session.token }),
+          ),
         onDelivered: (response) =>
-          sendBack({ type: 'PERSON_UPDATED', sessionToken: session.token, person: response.person, unreadCount: response.unread_count }),
+          sendBack({
+            type: 'PERSON_UPDATED',
+            sessionToken: session.token,
+            person: response.person,
+            unreadCount: response.unread_count,
+          }),
       });
       let handedOver = false;
       receive((event) => {

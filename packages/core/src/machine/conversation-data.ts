@@ -1,5 +1,5 @@
-import type { MessengerContext, ThreadMessage } from './messenger.types';
 import type { ConversationSummary, ConversationThread, Message, RealtimeEvent } from '../protocol/wire';
+import type { MessengerContext, ThreadMessage } from './messenger.types';
 
 /** The list with `summary` in place of its older copy (or added), newest first. */
 export function upsertConversation(list: ConversationSummary[], summary: ConversationSummary): ConversationSummary[] {
@@ -29,10 +29,10 @@ export function mergeLoadedThread(
   // What arrived live while the thread was loading (or is still being sent)
   // is newer than the answer: kept after it, never dropped.
   const kept = context.thread?.conversationId === loaded.conversation.id ? context.thread.messages : [];
-  const messages = kept.reduce(
-    (all, m) => (all.some((x) => x.id === m.id || (x.client_id !== undefined && x.client_id === m.id)) ? all : [...all, m]),
-    fetched,
-  );
+  const messages = [...fetched];
+  for (const m of kept) {
+    if (!messages.some((x) => x.id === m.id || (x.client_id !== undefined && x.client_id === m.id))) messages.push(m);
+  }
   return {
     thread: { conversationId: loaded.conversation.id, messages, loading: false },
     conversations: upsertConversation(context.conversations, {
@@ -52,18 +52,29 @@ export function realtimeChanges(
   realtime: RealtimeEvent,
   onScreen: boolean,
 ): Partial<MessengerContext> {
-  if (realtime.type === 'unread') return typeof realtime.unread_count === 'number' ? { unreadCount: Math.max(0, realtime.unread_count) } : {};
+  if (realtime.type === 'unread')
+    return typeof realtime.unread_count === 'number' ? { unreadCount: Math.max(0, realtime.unread_count) } : {};
   if (realtime.type === 'conversation') {
-    return realtime.conversation ? { conversations: upsertConversation(context.conversations, realtime.conversation) } : {};
+    return realtime.conversation
+      ? { conversations: upsertConversation(context.conversations, realtime.conversation) }
+      : {};
   }
   // A kind of news this version does not know (a newer server's): ignored, not taken for a message.
   if (realtime.type !== 'message' || !realtime.message || !realtime.conversation) return {};
   const inThread = context.thread !== null && context.thread.conversationId === realtime.conversation.id;
-  const thread = inThread ? { ...context.thread!, messages: appendMessage(context.thread!.messages, realtime.message) } : context.thread;
+  const thread = inThread
+    ? { ...context.thread!, messages: appendMessage(context.thread!.messages, realtime.message) }
+    : context.thread;
   const readNow = inThread && onScreen;
   return {
-    conversations: upsertConversation(context.conversations, readNow ? { ...realtime.conversation, unread_count: 0 } : realtime.conversation),
-    unreadCount: Math.max(0, readNow ? realtime.unread_count - realtime.conversation.unread_count : realtime.unread_count),
+    conversations: upsertConversation(
+      context.conversations,
+      readNow ? { ...realtime.conversation, unread_count: 0 } : realtime.conversation,
+    ),
+    unreadCount: Math.max(
+      0,
+      readNow ? realtime.unread_count - realtime.conversation.unread_count : realtime.unread_count,
+    ),
     thread,
   };
 }

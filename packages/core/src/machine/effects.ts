@@ -7,18 +7,19 @@
  * would send the same events twice), so it lives as long as the messenger, across sessions, and a
  * logout in any state hands its events to the farewell.
  */
-import { systemClock, type Clock } from '../platform/clock';
+
+import type { NormalizedSettings } from '../commands/settings';
 import { createEventQueue, type EventQueue } from '../delivery/event-queue';
+import { type Transport, toTransportError } from '../delivery/transport';
+import type { UpdateSender } from '../delivery/update-sender';
+import { type Clock, systemClock } from '../platform/clock';
 import { randomId } from '../platform/ids';
 import { consoleLogger, describeError, type Logger } from '../platform/logger';
 import { createMemoryStorage } from '../platform/memory-storage';
-import type { UpdatePatch } from './patch';
-import type { BootRequest, Page, Session, TrackedEvent } from '../protocol/wire';
-import type { NormalizedSettings } from '../commands/settings';
+import { type Storage, storageKeys } from '../platform/storage';
 import { SESSION_LIFETIME_MS } from '../protocol/limits';
-import { storageKeys, type Storage } from '../platform/storage';
-import { toTransportError, type Transport } from '../delivery/transport';
-import type { UpdateSender } from '../delivery/update-sender';
+import type { BootRequest, Page, Session, TrackedEvent } from '../protocol/wire';
+import type { UpdatePatch } from './patch';
 
 /** Everything the messenger needs from its runtime, injected (floating-ui's "platform"). */
 export interface MessengerPlatform {
@@ -50,7 +51,12 @@ export interface MessengerEffects {
    * Saves the session and starts its events. `resumedToken`: the stored session the boot request
    * carried; `refused`: called when the server answers this session's events with 401.
    */
-  sessionStarted(session: Session, personId: string | undefined, resumedToken: string | undefined, refused: () => void): void;
+  sessionStarted(
+    session: Session,
+    personId: string | undefined,
+    resumedToken: string | undefined,
+    refused: () => void,
+  ): void;
   /**
    * Logout: deliver what the person left (their events, and what `updates`, their session's update
    * sender, has not delivered yet), revoke the session, wipe their data, new visitor id.
@@ -69,7 +75,11 @@ export interface MessengerEffects {
    */
   patchHeld(session: Session, patch: UpdatePatch | null, personId?: string, lead?: boolean): void;
   /** The patch a previous page held for the session this boot resumed (`resumedToken`), taken out of Storage. */
-  takeCarriedPatch(session: Session, personId: string | undefined, resumedToken: string | undefined): UpdatePatch | null;
+  takeCarriedPatch(
+    session: Session,
+    personId: string | undefined,
+    resumedToken: string | undefined,
+  ): UpdatePatch | null;
   /** Ends the event queues' retries: the messenger was stopped (its children end their own). */
   stop(): void;
 }
@@ -147,7 +157,11 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
   // would stop the messenger and rethrow into the page. It warns and the messenger goes on.
   function guarded<A extends unknown[], R>(what: string, effect: (...args: A) => R): (...args: A) => R | undefined;
   function guarded<A extends unknown[], R>(what: string, effect: (...args: A) => R, fallback: R): (...args: A) => R;
-  function guarded<A extends unknown[], R>(what: string, effect: (...args: A) => R, fallback?: R): (...args: A) => R | undefined {
+  function guarded<A extends unknown[], R>(
+    what: string,
+    effect: (...args: A) => R,
+    fallback?: R,
+  ): (...args: A) => R | undefined {
     return (...args) => {
       try {
         return effect(...args);
@@ -195,7 +209,9 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
           // Sent only: that session may be alive in another tab of the site, so it is not ended.
           farewell({ app_id: session.app_id, token: theirToken, expires_at: 0 }, theirs, undefined, false);
         } else if (theirs.length > 0) {
-          logger.warn(`[Confab] ${theirs.length} unsent event(s) of the previous person were discarded: their session is gone`);
+          logger.warn(
+            `[Confab] ${theirs.length} unsent event(s) of the previous person were discarded: their session is gone`,
+          );
         }
       }
       if (personId !== undefined && personId !== owner) storage.set(keys.eventOwner, personId);
@@ -217,27 +233,34 @@ export function createMessengerEffects(platform: MessengerPlatform): MessengerEf
     trackEvent: guarded('queueing an event', (appId: string, event: TrackedEvent) => queueFor(appId).enqueue(event)),
     patchHeld: guarded('keeping a held update', (session, patch, personId, lead) => {
       const key = storageKeys(session.app_id).heldUpdate;
-      if (patch) storage.set(key, JSON.stringify({ token: session.token, person: personId, lead, patch }), { expiresAt: session.expires_at });
+      if (patch)
+        storage.set(key, JSON.stringify({ token: session.token, person: personId, lead, patch }), {
+          expiresAt: session.expires_at,
+        });
       // Released: removed only if it is still this session's (another tab may have held one since).
       else if (heldBy(storage.get(key)) === session.token) storage.remove(key);
     }),
-    takeCarriedPatch: guarded('reading a held update', (session: Session, personId: string | undefined, resumed: string | undefined): UpdatePatch | null => {
-      const key = storageKeys(session.app_id).heldUpdate;
-      const raw = storage.get(key);
-      if (raw === undefined) return null;
-      storage.remove(key);
-      try {
-        const held = JSON.parse(raw) as { token?: unknown; person?: unknown; lead?: unknown; patch?: UpdatePatch };
-        // Only the same person's: the boot resumed the session that held it, and the server
-        // answered with the person who held it (a boot naming someone else sends the old token
-        // too, and the server finds that other person by their identity). A lead's goes to whoever
-        // that visitor logs in as: the server merges the lead into them as well.
-        const samePerson = held.person === personId || held.lead === true;
-        return resumed !== undefined && held.token === resumed && samePerson && held.patch ? held.patch : null;
-      } catch {
-        return null;
-      }
-    }, null),
+    takeCarriedPatch: guarded(
+      'reading a held update',
+      (session: Session, personId: string | undefined, resumed: string | undefined): UpdatePatch | null => {
+        const key = storageKeys(session.app_id).heldUpdate;
+        const raw = storage.get(key);
+        if (raw === undefined) return null;
+        storage.remove(key);
+        try {
+          const held = JSON.parse(raw) as { token?: unknown; person?: unknown; lead?: unknown; patch?: UpdatePatch };
+          // Only the same person's: the boot resumed the session that held it, and the server
+          // answered with the person who held it (a boot naming someone else sends the old token
+          // too, and the server finds that other person by their identity). A lead's goes to whoever
+          // that visitor logs in as: the server merges the lead into them as well.
+          const samePerson = held.person === personId || held.lead === true;
+          return resumed !== undefined && held.token === resumed && samePerson && held.patch ? held.patch : null;
+        } catch {
+          return null;
+        }
+      },
+      null,
+    ),
     pageHidden: guarded('sending events on page hide', (session) => {
       const pending = queues.get(session.app_id)?.pending() ?? [];
       if (pending.length > 0) transport.beacon?.(session, [...pending]);

@@ -76,6 +76,7 @@ export function messengerGuards({ clock }: MessengerEffects) {
       const named = withClaimedUserId(event.patch.identity).user_id;
       return current !== undefined && named !== undefined && named !== current;
     },
-    hasAppId: ({ context, event }) => event.type === 'BOOT' && (event.settings.app_id ?? appIdOf(context)) !== undefined,
+    hasAppId: ({ context, event }) =>
+      event.type === 'BOOT' && (event.settings.app_id ?? appIdOf(context)) !== undefined,
   } satisfies Record<string, Guard>;
 }

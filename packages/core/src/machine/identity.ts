@@ -30,7 +30,9 @@ export function isSamePerson(signedCurrent: Identity, signedNext: Identity): boo
 export function withClaimedUserId(identity: Identity): Identity {
   if (identity.user_id !== undefined || identity.intercom_user_jwt === undefined) return identity;
   try {
-    const claimed = JSON.parse(atob(identity.intercom_user_jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).user_id;
+    const claimed = JSON.parse(
+      atob(identity.intercom_user_jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')),
+    ).user_id;
     return claimed == null ? identity : { ...identity, user_id: String(claimed) };
   } catch {
     return identity;

@@ -19,15 +19,15 @@
  * guards.ts, actions in actions.ts, the data they compute in conversation-data.ts.
  */
 import { assign } from 'xstate';
+import { toTransportError } from '../delivery/transport';
 import { randomId } from '../platform/ids';
 import { bootResponseChanges, messengerActions, noUserData } from './actions';
+import { mergeLoadedThread, upsertConversation } from './conversation-data';
 import type { MessengerEffects } from './effects';
 import { appIdOf, isRetryableBootFailure, messengerGuards } from './guards';
 import { messengerSetup } from './messenger.setup';
 import { DEFERRED_BEFORE_BOOT } from './messenger.types';
 import { freshUpdateWindow } from './throttle';
-import { toTransportError } from '../delivery/transport';
-import { mergeLoadedThread, upsertConversation } from './conversation-data';
 
 export type { MessengerEmitted, MessengerInput } from './messenger.setup';
 
@@ -60,9 +60,16 @@ export function createMessengerMachine(effects: MessengerEffects) {
             invoke: {
               src: 'boot',
               input: ({ context }) => ({ appId: appIdOf(context)!, settings: context.settings! }),
-              onDone: { target: '#messenger.booted', actions: assign(({ context, event }) => bootResponseChanges(context, event.output)) },
+              onDone: {
+                target: '#messenger.booted',
+                actions: assign(({ context, event }) => bootResponseChanges(context, event.output)),
+              },
               onError: [
-                { guard: ({ context, event }) => isRetryableBootFailure(context, event.error), target: 'waiting', actions: 'countBootAttempt' },
+                {
+                  guard: ({ context, event }) => isRetryableBootFailure(context, event.error),
+                  target: 'waiting',
+                  actions: 'countBootAttempt',
+                },
                 {
                   target: '#messenger.unbooted',
                   actions: [
@@ -84,9 +91,18 @@ export function createMessengerMachine(effects: MessengerEffects) {
             { guard: 'sameAppAndPerson', actions: ['updateAsBoot'] },
             // The same person, another server (the first was wrong or unreachable): boot there,
             // keeping the calls that wait for this person.
-            { guard: 'sameAppAndPersonElsewhere', target: '.', reenter: true, actions: ['endSession', 'forgetSession', 'assignBootSettings'] },
+            {
+              guard: 'sameAppAndPersonElsewhere',
+              target: '.',
+              reenter: true,
+              actions: ['endSession', 'forgetSession', 'assignBootSettings'],
+            },
             // Another person: as in booted, a logout first (a session may be held while waiting to boot again).
-            { target: '.', reenter: true, actions: ['dropDeferredOfAnotherPerson', 'endSession', 'clearUserData', 'assignBootSettings'] },
+            {
+              target: '.',
+              reenter: true,
+              actions: ['dropDeferredOfAnotherPerson', 'endSession', 'clearUserData', 'assignBootSettings'],
+            },
           ],
           SHUTDOWN: { target: 'shutDown', actions: ['warnDroppedDeferred', 'endSession', 'clearUserData'] },
           ...Object.fromEntries(DEFERRED_BEFORE_BOOT.map((type) => [type, { actions: 'defer' }])),
@@ -212,7 +228,11 @@ export function createMessengerMachine(effects: MessengerEffects) {
                         entry: assign({ draftClientId: ({ context }) => context.draftClientId ?? randomId() }),
                         invoke: {
                           src: 'startConversation',
-                          input: ({ context }) => ({ session: context.session!, body: context.draft, clientId: context.draftClientId! }),
+                          input: ({ context }) => ({
+                            session: context.session!,
+                            body: context.draft,
+                            clientId: context.draftClientId!,
+                          }),
                           onDone: {
                             target: '#messenger.booted.panel.open.conversation',
                             actions: assign(({ context, event }) => ({

@@ -1,4 +1,4 @@
-import type { UpdatePatch } from './patch';
+import type { LauncherSettings, NormalizedSettings } from '../commands/settings';
 import type {
   ConversationSummary,
   Message,
@@ -8,7 +8,7 @@ import type {
   Session,
   TrackedEvent,
 } from '../protocol/wire';
-import type { LauncherSettings, NormalizedSettings } from '../commands/settings';
+import type { UpdatePatch } from './patch';
 import type { UpdateWindow } from './throttle';
 
 /** The panel's views, as DESIGN.md names them. */

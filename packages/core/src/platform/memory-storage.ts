@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock';
+import { type Clock, systemClock } from './clock';
 import type { Storage } from './storage';
 
 /** Storage kept in a Map: for tests and for runtimes without cookies or localStorage. */

@@ -1,6 +1,7 @@
 // @confab/core/protocol: what a Confab client and server agree on (the wire shapes, the limits,
 // how attributes merge). Imports nothing, so a server depends on it alone.
-export type * from './wire';
+
+export { mergeAttributes } from './attributes';
 export {
   BEACON_MAX_BYTES,
   EVENT_NAME_MAX,
@@ -11,4 +12,4 @@ export {
   REQUEST_BODY_MAX_BYTES,
   SESSION_LIFETIME_MS,
 } from './limits';
-export { mergeAttributes } from './attributes';
+export type * from './wire';

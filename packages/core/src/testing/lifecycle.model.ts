@@ -1,6 +1,6 @@
-import { assign, setup, type SnapshotFrom } from 'xstate';
+import { assign, type SnapshotFrom, setup } from 'xstate';
 import type { IntercomApi } from '../commands/commands';
-import { TransportError, type Transport } from '../delivery/transport';
+import { type Transport, TransportError } from '../delivery/transport';
 import type { BootRequest, BootResponse } from '../protocol/wire';
 
 /**
@@ -147,9 +147,21 @@ export const lifecycleModel = setup({
             replaying: {
               always: [
                 { guard: { type: 'pendingIs', params: 'home' }, target: 'open.home', actions: 'forgetPendingPanel' },
-                { guard: { type: 'pendingIs', params: 'messages' }, target: 'open.messages', actions: 'forgetPendingPanel' },
-                { guard: { type: 'pendingIs', params: 'conversation' }, target: 'open.conversation', actions: 'forgetPendingPanel' },
-                { guard: { type: 'pendingIs', params: 'newMessage' }, target: 'open.newMessage', actions: 'forgetPendingPanel' },
+                {
+                  guard: { type: 'pendingIs', params: 'messages' },
+                  target: 'open.messages',
+                  actions: 'forgetPendingPanel',
+                },
+                {
+                  guard: { type: 'pendingIs', params: 'conversation' },
+                  target: 'open.conversation',
+                  actions: 'forgetPendingPanel',
+                },
+                {
+                  guard: { type: 'pendingIs', params: 'newMessage' },
+                  target: 'open.newMessage',
+                  actions: 'forgetPendingPanel',
+                },
                 { target: 'closed' },
               ],
             },

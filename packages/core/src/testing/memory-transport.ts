@@ -1,7 +1,9 @@
-import { systemClock, type Clock } from '../platform/clock';
-import { randomId } from '../platform/ids';
+import { type RealtimeHandlers, type Transport, TransportError } from '../delivery/transport';
 import { isLead } from '../machine/identity';
+import { type Clock, systemClock } from '../platform/clock';
+import { randomId } from '../platform/ids';
 import { mergeAttributes } from '../protocol/attributes';
+import { SESSION_LIFETIME_MS } from '../protocol/limits';
 import type {
   BootRequest,
   ConversationSummary,
@@ -13,8 +15,6 @@ import type {
   Session,
   TrackedEvent,
 } from '../protocol/wire';
-import { SESSION_LIFETIME_MS } from '../protocol/limits';
-import { TransportError, type RealtimeHandlers, type Transport } from '../delivery/transport';
 
 interface StoredConversation {
   id: string;
@@ -100,8 +100,11 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
   function provenLead(request: BootRequest): { lead: Person; token?: string } | undefined {
     const previous = liveSession(request.session_token, request.app_id);
     const byToken = previous ? people.get(previous.personId) : undefined;
-    if (byToken?.role === 'lead') return { lead: byToken, ...(request.session_token ? { token: request.session_token } : {}) };
-    const lead = find((p) => p.role === 'lead' && p.visitor_id === request.visitor_id && leadDevices.get(p.id) === request.device_id);
+    if (byToken?.role === 'lead')
+      return { lead: byToken, ...(request.session_token ? { token: request.session_token } : {}) };
+    const lead = find(
+      (p) => p.role === 'lead' && p.visitor_id === request.visitor_id && leadDevices.get(p.id) === request.device_id,
+    );
     return lead ? { lead } : undefined;
   }
 
@@ -111,7 +114,9 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
     for (const stream of [...streams]) {
       if (stream.token !== token) continue;
       streams.delete(stream);
-      queueMicrotask(() => stream.handlers.onError?.(TransportError.fromStatus(401, 'the session is unknown, expired or revoked')));
+      queueMicrotask(() =>
+        stream.handlers.onError?.(TransportError.fromStatus(401, 'the session is unknown, expired or revoked')),
+      );
     }
   }
 
@@ -140,7 +145,8 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
         if (e.personId !== lead.id) continue;
         events.delete(key);
         // An event both hold is kept once.
-        if (!events.has(eventKey(existing.id, e.id))) events.set(eventKey(existing.id, e.id), { ...e, personId: existing.id });
+        if (!events.has(eventKey(existing.id, e.id)))
+          events.set(eventKey(existing.id, e.id), { ...e, personId: existing.id });
       }
       for (const s of sessions.values()) if (s.personId === lead.id) s.personId = existing.id;
       people.delete(lead.id);
@@ -185,7 +191,13 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
     }
   }
 
-  function addMessage(c: StoredConversation, author: Message['author'], body: string, clientId?: string, authorName?: string) {
+  function addMessage(
+    c: StoredConversation,
+    author: Message['author'],
+    body: string,
+    clientId?: string,
+    authorName?: string,
+  ) {
     const message: Message = {
       id: randomId(),
       conversation_id: c.id,
@@ -249,7 +261,10 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
         // As the real server: a session's user cannot write as another.
         const named = request.identity?.user_id;
         if (named !== undefined && person.user_id !== undefined && named !== person.user_id) {
-          throw TransportError.fromStatus(403, `this session is user ${JSON.stringify(person.user_id)}; an update cannot name user ${JSON.stringify(named)}`);
+          throw TransportError.fromStatus(
+            403,
+            `this session is user ${JSON.stringify(person.user_id)}; an update cannot name user ${JSON.stringify(named)}`,
+          );
         }
         // As the real server: a lead becomes a user by a user_id only; an email alone is how to reach them.
         if (request.identity?.user_id !== undefined && person.role === 'lead') {
@@ -267,7 +282,8 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
       answer('trackEvents', () => {
         const person = personOf(session);
         for (const event of batch) {
-          if (!events.has(eventKey(person.id, event.id))) events.set(eventKey(person.id, event.id), { ...event, personId: person.id });
+          if (!events.has(eventKey(person.id, event.id)))
+            events.set(eventKey(person.id, event.id), { ...event, personId: person.id });
         }
         return { accepted: batch.map((event) => event.id) };
       }),
@@ -286,10 +302,19 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
         const person = personOf(session);
         for (const c of conversations.values()) {
           const first = c.messages[0];
-          if (c.personId === person.id && first?.client_id === clientId) return { conversation: summary(c), message: first };
+          if (c.personId === person.id && first?.client_id === clientId)
+            return { conversation: summary(c), message: first };
         }
         const now = clock.now();
-        const c: StoredConversation = { id: randomId(), personId: person.id, state: 'open', created_at: now, updated_at: now, messages: [], unread: 0 };
+        const c: StoredConversation = {
+          id: randomId(),
+          personId: person.id,
+          state: 'open',
+          created_at: now,
+          updated_at: now,
+          messages: [],
+          unread: 0,
+        };
         conversations.set(c.id, c);
         const message = addMessage(c, 'person', body, clientId);
         return { conversation: summary(c), message };
@@ -319,14 +344,17 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
     subscribe(session, handlers, lastEventId) {
       const stored = sessions.get(session.token);
       if (!stored) {
-        queueMicrotask(() => handlers.onError?.(TransportError.fromStatus(401, 'the session is unknown, expired or revoked')));
+        queueMicrotask(() =>
+          handlers.onError?.(TransportError.fromStatus(401, 'the session is unknown, expired or revoked')),
+        );
         return () => {};
       }
       const stream = { personId: stored.personId, token: session.token, handlers };
       streams.add(stream);
       // As the real server: a fresh stream (or one resuming from an id this server never sent)
       // starts where its session did, so nothing since boot is missed.
-      const after = lastEventId !== undefined && Number(lastEventId) <= sequence ? Number(lastEventId) : stored.stream_from;
+      const after =
+        lastEventId !== undefined && Number(lastEventId) <= sequence ? Number(lastEventId) : stored.stream_from;
       for (const entry of log) {
         if (entry.personId === stored.personId && Number(entry.event.id) > after) {
           const missed = clone(entry.event);
@@ -356,7 +384,8 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
     },
     people: () => clone([...people.values()]),
     events: () => clone([...events.values()]),
-    conversationsOf: (personId) => clone([...conversations.values()].filter((c) => c.personId === personId).map(summary)),
+    conversationsOf: (personId) =>
+      clone([...conversations.values()].filter((c) => c.personId === personId).map(summary)),
     messagesOf: (conversationId) => clone(conversations.get(conversationId)?.messages ?? []),
     pageViews: (personId) => clone(pages.get(personId) ?? []),
     streamCount: () => streams.size,

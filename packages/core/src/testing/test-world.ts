@@ -6,7 +6,9 @@ import { createMemoryServer } from './memory-transport';
 import { createSimulatedClock } from './simulated-clock';
 
 /** A real core wired to the in-memory server, a simulated clock and a logger that records. */
-export function createHarness(options: { appId?: string; transport?: (base: Transport) => Transport; random?: () => number } = {}) {
+export function createHarness(
+  options: { appId?: string; transport?: (base: Transport) => Transport; random?: () => number } = {},
+) {
   const clock = createSimulatedClock();
   const server = createMemoryServer({ clock });
   const storage = createMemoryStorage(clock);
@@ -32,6 +34,7 @@ export function createPageLoads() {
   const clock = createSimulatedClock();
   const server = createMemoryServer({ clock });
   const storage = createMemoryStorage(clock);
-  const pageLoad = () => createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
+  const pageLoad = () =>
+    createMessenger({ transport: server.transport, storage, clock, logger: { warn: () => {} }, random: () => 0.5 });
   return { clock, server, storage, pageLoad };
 }

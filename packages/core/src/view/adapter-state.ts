@@ -1,7 +1,7 @@
 import { COMMAND_NAMES, HOOKS, type Unsubscribe } from '../commands/commands';
-import type { Messenger, MessengerCommands } from '../messenger';
 import type { View } from '../machine/messenger.types';
 import type { MessengerSnapshot } from '../machine/selectors';
+import type { Messenger, MessengerCommands } from '../messenger';
 
 /** The state every framework adapter exposes to its users (Vue refs, Svelte stores), read-only. */
 export interface AdapterState {
@@ -62,7 +62,10 @@ const HOOK_NAMES = new Set<string>(HOOKS);
  * render, no plugin), ones that do nothing (hooks still return an unsubscribe). `onHook` sees
  * each hook registration's unsubscribe, so an adapter can end it with the calling component.
  */
-export function adapterCommands(messenger: Messenger | null, onHook?: (unsubscribe: Unsubscribe) => void): MessengerCommands {
+export function adapterCommands(
+  messenger: Messenger | null,
+  onHook?: (unsubscribe: Unsubscribe) => void,
+): MessengerCommands {
   const source = messenger?.commands as Record<string, (...args: unknown[]) => unknown> | undefined;
   return Object.fromEntries(
     COMMAND_NAMES.map((name) => [

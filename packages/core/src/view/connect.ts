@@ -1,11 +1,19 @@
-import { partAttrs } from './anatomy';
-import { catalogueFor, type Catalogue } from './i18n';
-import { isCloseKey, isSendKey } from './keys';
-import type { MessengerEvent, Thread, ThreadMessage, View } from '../machine/messenger.types';
-import type { ConversationSummary } from '../protocol/wire';
-import { isOpen, isSending, isThrottled, lifecycleOf, viewOf, type Lifecycle, type MessengerSnapshot } from '../machine/selectors';
-import { MESSAGE_LINK_REL } from './text-segments';
 import type { LauncherSettings } from '../commands/settings';
+import type { MessengerEvent, Thread, ThreadMessage, View } from '../machine/messenger.types';
+import {
+  isOpen,
+  isSending,
+  isThrottled,
+  type Lifecycle,
+  lifecycleOf,
+  type MessengerSnapshot,
+  viewOf,
+} from '../machine/selectors';
+import type { ConversationSummary } from '../protocol/wire';
+import { partAttrs } from './anatomy';
+import { type Catalogue, catalogueFor } from './i18n';
+import { isCloseKey, isSendKey } from './keys';
+import { MESSAGE_LINK_REL } from './text-segments';
 
 /** What the getters' handlers read of a DOM event (core reads no DOM globals: it only describes them). */
 export interface UiEvent {
@@ -242,7 +250,12 @@ export function connect(
     }),
     getHeaderProps: () => partAttrs('header'),
     getTitleProps: () => partAttrs('title'),
-    getCloseButtonProps: () => ({ ...partAttrs('closeButton'), type: 'button', 'aria-label': strings.closeLabel, onClick: () => send({ type: 'HIDE' }) }),
+    getCloseButtonProps: () => ({
+      ...partAttrs('closeButton'),
+      type: 'button',
+      'aria-label': strings.closeLabel,
+      onClick: () => send({ type: 'HIDE' }),
+    }),
     getBackButtonProps: () => ({
       ...partAttrs('backButton'),
       type: 'button',
@@ -330,7 +343,9 @@ export function connect(
       class: 'confab-email-prompt',
       onSubmit(event) {
         event.preventDefault();
-        const email = ((event.currentTarget as FormTarget).elements.namedItem('email') as { value: string } | null)?.value.trim();
+        const email = (
+          (event.currentTarget as FormTarget).elements.namedItem('email') as { value: string } | null
+        )?.value.trim();
         if (email) send({ type: 'SUPPLY_EMAIL', email });
       },
     }),

@@ -55,7 +55,8 @@ const en: Catalogue = {
 
 const fr: Catalogue = {
   launcherLabel: 'Ouvrir la messagerie',
-  launcherLabelUnread: (count) => `Ouvrir la messagerie, ${count} ${count === 1 ? 'message non lu' : 'messages non lus'}`,
+  launcherLabelUnread: (count) =>
+    `Ouvrir la messagerie, ${count} ${count === 1 ? 'message non lu' : 'messages non lus'}`,
   closeLabel: 'Fermer la messagerie',
   backLabel: 'Retour',
   panelLabel: 'Messagerie',

@@ -1,7 +1,7 @@
 // Schema migrations, written once with Kysely's schema builder for SQLite and PostgreSQL alike.
 // Kysely's Migrator records what ran and takes a lock, so two processes starting at once apply
 // each migration exactly once.
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -27,7 +27,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', time, (c) => c.notNull())
           .addColumn('updated_at', time, (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('people_app_user').on('people').columns(['app_id', 'user_id']).unique().where(sql.ref('user_id'), 'is not', null).execute();
+        await db.schema
+          .createIndex('people_app_user')
+          .on('people')
+          .columns(['app_id', 'user_id'])
+          .unique()
+          .where(sql.ref('user_id'), 'is not', null)
+          .execute();
         await db.schema.createIndex('people_app_email').on('people').columns(['app_id', 'email']).execute();
         await db.schema.createIndex('people_app_visitor').on('people').columns(['app_id', 'visitor_id']).execute();
 
@@ -77,7 +83,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('person_unread', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
         await db.schema.createIndex('conversations_person').on('conversations').column('person_id').execute();
-        await db.schema.createIndex('conversations_app_updated').on('conversations').columns(['app_id', 'updated_at']).execute();
+        await db.schema
+          .createIndex('conversations_app_updated')
+          .on('conversations')
+          .columns(['app_id', 'updated_at'])
+          .execute();
 
         await db.schema
           .createTable('messages')
@@ -90,7 +100,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', time, (c) => c.notNull())
           .addColumn('client_id', 'text')
           .execute();
-        await db.schema.createIndex('messages_conversation').on('messages').columns(['conversation_id', 'seq']).execute();
+        await db.schema
+          .createIndex('messages_conversation')
+          .on('messages')
+          .columns(['conversation_id', 'seq'])
+          .execute();
         await db.schema
           .createIndex('messages_client_id')
           .on('messages')
@@ -107,7 +121,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('payload', 'text', (c) => c.notNull())
           .addColumn('created_at', time, (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('realtime_events_person').on('realtime_events').columns(['person_id', 'id']).execute();
+        await db.schema
+          .createIndex('realtime_events_person')
+          .on('realtime_events')
+          .columns(['person_id', 'id'])
+          .execute();
       },
     },
     '0002_session_stream_start': {
@@ -115,7 +133,10 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       // realtime event when the session was made, so a reply between boot and the stream's first
       // connection is still delivered.
       async up(db: Kysely<any>) {
-        await db.schema.alterTable('sessions').addColumn('stream_from', time, (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable('sessions')
+          .addColumn('stream_from', time, (c) => c.notNull().defaultTo(0))
+          .execute();
       },
     },
     '0003_rate_limits': {
@@ -136,8 +157,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       // of the person's that reused its client_id.
       async up(db: Kysely<any>) {
         await db.schema.alterTable('conversations').addColumn('start_client_id', 'text').execute();
-        await sql`UPDATE conversations SET start_client_id = (SELECT client_id FROM messages WHERE messages.conversation_id = conversations.id ORDER BY seq LIMIT 1)`.execute(db);
-        await db.schema.createIndex('conversations_person_start').on('conversations').columns(['person_id', 'start_client_id']).execute();
+        await sql`UPDATE conversations SET start_client_id = (SELECT client_id FROM messages WHERE messages.conversation_id = conversations.id ORDER BY seq LIMIT 1)`.execute(
+          db,
+        );
+        await db.schema
+          .createIndex('conversations_person_start')
+          .on('conversations')
+          .columns(['person_id', 'start_client_id'])
+          .execute();
       },
     },
     '0005_people_email_verified': {
@@ -146,8 +173,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       // (with a secret, it was the value their user_hash signed); any other stored email may be
       // one a page sent unsigned beside a user_id, so it stops being a key.
       async up(db: Kysely<any>) {
-        await db.schema.alterTable('people').addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-        await sql`UPDATE people SET email_verified = 1 WHERE role = 'user' AND user_id IS NULL AND email IS NOT NULL`.execute(db);
+        await db.schema
+          .alterTable('people')
+          .addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await sql`UPDATE people SET email_verified = 1 WHERE role = 'user' AND user_id IS NULL AND email IS NOT NULL`.execute(
+          db,
+        );
       },
     },
     '0006_lead_device': {
@@ -218,11 +250,18 @@ export async function schemaStatus(db: Kysely<any>, dialect: Dialect): Promise<S
   // One small query per engine rather than Kysely's introspection, which reads every table's columns.
   const exists =
     dialect === 'postgres'
-      ? (await sql<{ found: string | null }>`SELECT to_regclass(${MIGRATION_TABLE}) AS found`.execute(db)).rows[0]?.found != null
-      : (await sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${MIGRATION_TABLE}`.execute(db)).rows.length > 0;
-  const applied = exists ? (await db.selectFrom(MIGRATION_TABLE).select('name').execute()).map((row: { name: string }) => row.name) : [];
+      ? (await sql<{ found: string | null }>`SELECT to_regclass(${MIGRATION_TABLE}) AS found`.execute(db)).rows[0]
+          ?.found != null
+      : (await sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${MIGRATION_TABLE}`.execute(db)).rows
+          .length > 0;
+  const applied = exists
+    ? (await db.selectFrom(MIGRATION_TABLE).select('name').execute()).map((row: { name: string }) => row.name)
+    : [];
   const known = Object.keys(migrations(dialect));
-  return { pending: known.filter((name) => !applied.includes(name)), unknown: applied.filter((name) => !known.includes(name)).sort() };
+  return {
+    pending: known.filter((name) => !applied.includes(name)),
+    unknown: applied.filter((name) => !known.includes(name)).sort(),
+  };
 }
 
 /**
@@ -237,7 +276,9 @@ export async function migrate(db: Kysely<any>, dialect: Dialect, target?: string
   const { error, results } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return (results ?? []).filter((r) => r.status === 'Success' && r.direction === 'Up').map((r) => r.migrationName);
 }

@@ -12,13 +12,18 @@ export function isPostgresUrl(db: string): boolean {
  * `pg` returns as strings (to be safe past 2^53): here they are read as numbers, as SQLite gives
  * them, since no Confab time or id comes near 2^53.
  */
-export function openPostgres(url: string, options: { max?: number } = {}): { db: Kysely<Database>; pool: pg.Pool; close: () => Promise<void> } {
+export function openPostgres(
+  url: string,
+  options: { max?: number } = {},
+): { db: Kysely<Database>; pool: pg.Pool; close: () => Promise<void> } {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+        oid === pg.types.builtins.INT8
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client that loses its server (a restart) must not crash the process: the pool drops it.

@@ -1,6 +1,7 @@
 // The REST API for the team: contacts, their events and pages, conversations, replies.
-import type { FastifyInstance } from 'fastify';
+
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { requireTeamToken } from '../auth';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
@@ -20,7 +21,9 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
     return { contacts: await store.findContacts(request.params.app_id, request.query) };
   });
 
-  api.get('/contacts/:contact_id', { schema: { params: ContactParams } }, async (request) => store.getContact(request.params.app_id, request.params.contact_id));
+  api.get('/contacts/:contact_id', { schema: { params: ContactParams } }, async (request) =>
+    store.getContact(request.params.app_id, request.params.contact_id),
+  );
 
   api.get('/contacts/:contact_id/events', { schema: { params: ContactParams } }, async (request) => ({
     events: await store.contactEvents(request.params.app_id, request.params.contact_id),
@@ -38,8 +41,17 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
     store.teamConversation(request.params.app_id, request.params.conversation_id),
   );
 
-  api.post('/conversations/:conversation_id/reply', { schema: { params: ConversationParams, body: ReplyBody } }, async (request) =>
-    store.reply(request.params.app_id, request.params.conversation_id, request.body.body, request.body.author_name ?? context.messengerSettings.team_name ?? 'Support', now()),
+  api.post(
+    '/conversations/:conversation_id/reply',
+    { schema: { params: ConversationParams, body: ReplyBody } },
+    async (request) =>
+      store.reply(
+        request.params.app_id,
+        request.params.conversation_id,
+        request.body.body,
+        request.body.author_name ?? context.messengerSettings.team_name ?? 'Support',
+        now(),
+      ),
   );
 
   api.post('/conversations/:conversation_id/close', { schema: { params: ConversationParams } }, async (request) =>

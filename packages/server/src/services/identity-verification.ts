@@ -30,7 +30,12 @@ export function userHash(secret: string, value: string): string {
  * user_hash over the user_id (or over the email when there is no user_id). Without a secret
  * nothing is checked and nothing is proven.
  */
-export async function verifyIdentity(secret: string | undefined, identity: Identity | undefined, now: number, call: 'boot' | 'update'): Promise<VerifiedIdentity> {
+export async function verifyIdentity(
+  secret: string | undefined,
+  identity: Identity | undefined,
+  now: number,
+  call: 'boot' | 'update',
+): Promise<VerifiedIdentity> {
   const { user_hash, intercom_user_jwt, ...named } = identity ?? {};
   if (!secret) return { identity: named, emailTrust: 'unchecked' };
   if (intercom_user_jwt !== undefined) {
@@ -46,9 +51,13 @@ export async function verifyIdentity(secret: string | undefined, identity: Ident
   if (value === undefined) return { identity: named, emailTrust: 'unsigned' };
   // An update's session already says who is asking: an email alone, unsigned, is that person
   // saying how to reach them (a lead answering the messenger's email prompt), kept unproven.
-  if (call === 'update' && named.user_id === undefined && user_hash === undefined) return { identity: named, emailTrust: 'unsigned' };
+  if (call === 'update' && named.user_id === undefined && user_hash === undefined)
+    return { identity: named, emailTrust: 'unsigned' };
   if (user_hash === undefined) {
-    throw new IdentityUnprovenError('user_hash', 'identity verification is on: user_hash is required with user_id or email (or sign them in an intercom_user_jwt)');
+    throw new IdentityUnprovenError(
+      'user_hash',
+      'identity verification is on: user_hash is required with user_id or email (or sign them in an intercom_user_jwt)',
+    );
   }
   checkUserHash(secret, value, user_hash, named.user_id !== undefined ? 'user_id' : 'email');
   return { identity: named, emailTrust: named.user_id === undefined ? 'signed' : 'unsigned' };

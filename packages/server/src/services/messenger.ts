@@ -3,7 +3,7 @@
 import type { BootRequest, BootResponse, PersonAttributes, UpdateRequest, UpdateResponse } from '@confab/core/protocol';
 import type { ServerContext } from '../context';
 import type { SessionRecord } from '../store';
-import { verifyIdentity, type VerifiedIdentity } from './identity-verification';
+import { type VerifiedIdentity, verifyIdentity } from './identity-verification';
 
 /** A signed name claim wins over the name the page sent unsigned. */
 function withSignedName(attributes: PersonAttributes, verified: VerifiedIdentity): PersonAttributes {
@@ -13,7 +13,11 @@ function withSignedName(attributes: PersonAttributes, verified: VerifiedIdentity
 export async function bootMessenger(context: ServerContext, request: BootRequest): Promise<BootResponse> {
   const { store, now } = context;
   const verified = await verifyIdentity(context.secret, request.identity, now(), 'boot');
-  const result = await store.boot({ ...request, identity: verified.identity, attributes: withSignedName(request.attributes, verified) }, now(), verified.emailTrust);
+  const result = await store.boot(
+    { ...request, identity: verified.identity, attributes: withSignedName(request.attributes, verified) },
+    now(),
+    verified.emailTrust,
+  );
   return {
     session: { app_id: request.app_id, token: result.token, expires_at: result.expires_at },
     person: result.person,
@@ -23,8 +27,17 @@ export async function bootMessenger(context: ServerContext, request: BootRequest
   };
 }
 
-export async function updatePerson(context: ServerContext, session: SessionRecord, request: UpdateRequest): Promise<UpdateResponse> {
+export async function updatePerson(
+  context: ServerContext,
+  session: SessionRecord,
+  request: UpdateRequest,
+): Promise<UpdateResponse> {
   const { store, now } = context;
   const verified = await verifyIdentity(context.secret, request.identity, now(), 'update');
-  return store.update(session, { ...request, identity: verified.identity, attributes: withSignedName(request.attributes, verified) }, now(), verified.emailTrust);
+  return store.update(
+    session,
+    { ...request, identity: verified.identity, attributes: withSignedName(request.attributes, verified) },
+    now(),
+    verified.emailTrust,
+  );
 }

@@ -21,10 +21,14 @@ function refuse(reason: string): never {
 /** Why jose refused the token, as a caller can act on it. */
 function reasonOf(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'has expired (its exp claim is in the past): sign a fresh one';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'must be signed with HS256 (alg "none" and other algorithms are refused)';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return "signature does not match: sign it with the app's secret";
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return 'must be signed with HS256 (alg "none" and other algorithms are refused)';
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return "signature does not match: sign it with the app's secret";
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return error.claim === 'user_id' ? 'must carry a user_id claim' : `claim ${error.claim} is invalid (${error.message})`;
+    return error.claim === 'user_id'
+      ? 'must carry a user_id claim'
+      : `claim ${error.claim} is invalid (${error.message})`;
   }
   return 'is not a well-formed signed JWT';
 }
@@ -33,7 +37,9 @@ function optionalString(payload: Record<string, unknown>, claim: 'email' | 'name
   const value = payload[claim];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length > STRING_MAX || (claim === 'email' && !EMAIL.test(value))) {
-    refuse(`claim ${claim} must be ${claim === 'email' ? 'an email address' : 'a string'} of at most ${STRING_MAX} characters`);
+    refuse(
+      `claim ${claim} must be ${claim === 'email' ? 'an email address' : 'a string'} of at most ${STRING_MAX} characters`,
+    );
   }
   return value;
 }

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { ConversationRow, Database, MessageRow } from '../db/schema';
 import { NotFoundError } from '../domain-errors';
 import { recordRealtime } from './realtime-outbox';
-import { toMessage, type Db, type SessionRecord, type TeamConversation } from './rows';
+import { type Db, type SessionRecord, type TeamConversation, toMessage } from './rows';
 import { currentSession } from './sessions';
 import type { Publish, RunTransaction } from './transaction';
 
@@ -25,7 +25,11 @@ async function lastMessages(trx: Db, conversationIds: string[]): Promise<Map<str
     .selectFrom('messages')
     .selectAll()
     .where('seq', 'in', (eb) =>
-      eb.selectFrom('messages').select((e) => e.fn.max('seq').as('seq')).where('conversation_id', 'in', conversationIds).groupBy('conversation_id'),
+      eb
+        .selectFrom('messages')
+        .select((e) => e.fn.max('seq').as('seq'))
+        .where('conversation_id', 'in', conversationIds)
+        .groupBy('conversation_id'),
     )
     .execute();
   return new Map(rows.map((row) => [row.conversation_id, toMessage(row)]));
@@ -43,12 +47,21 @@ function toSummary(row: ConversationRow, last: Message | undefined): Conversatio
 }
 
 async function summaries(trx: Db, rows: ConversationRow[]): Promise<ConversationSummary[]> {
-  const last = await lastMessages(trx, rows.map((row) => row.id));
+  const last = await lastMessages(
+    trx,
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => toSummary(row, last.get(row.id)));
 }
 
 export async function conversationsOf(trx: Db, personId: string): Promise<ConversationSummary[]> {
-  const rows = await trx.selectFrom('conversations').selectAll().where('person_id', '=', personId).orderBy('updated_at', 'desc').orderBy('id').execute();
+  const rows = await trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('updated_at', 'desc')
+    .orderBy('id')
+    .execute();
   return summaries(trx, rows);
 }
 
@@ -60,7 +73,12 @@ async function ownConversation(trx: Db, session: SessionRecord, conversationId: 
 }
 
 export async function teamConversationRow(trx: Db, appId: string, conversationId: string): Promise<ConversationRow> {
-  const row = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).where('app_id', '=', appId).executeTakeFirst();
+  const row = await trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', conversationId)
+    .where('app_id', '=', appId)
+    .executeTakeFirst();
   if (!row) throw new NotFoundError(`conversation ${conversationId}`);
   return row;
 }
@@ -69,7 +87,8 @@ export async function teamConversationRow(trx: Db, appId: string, conversationId
 export async function teamSummary(trx: Db, rows: ConversationRow[]): Promise<TeamConversation[]> {
   const list = await summaries(trx, rows);
   const personIds = [...new Set(rows.map((row) => row.person_id))];
-  const people = personIds.length === 0 ? [] : await trx.selectFrom('people').selectAll().where('id', 'in', personIds).execute();
+  const people =
+    personIds.length === 0 ? [] : await trx.selectFrom('people').selectAll().where('id', 'in', personIds).execute();
   const byId = new Map(people.map((p) => [p.id, p]));
   return list.map((summary, index) => {
     const person = byId.get(rows[index]!.person_id);
@@ -120,17 +139,39 @@ async function addMessage(
     .where('id', '=', conversation.id)
     .execute();
   const message = toMessage(row);
-  const updated = await trx.selectFrom('conversations').selectAll().where('id', '=', conversation.id).executeTakeFirstOrThrow();
+  const updated = await trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', conversation.id)
+    .executeTakeFirstOrThrow();
   const unread = await unreadOf(trx, conversation.person_id);
-  await recordRealtime(trx, publish, conversation.app_id, conversation.person_id, { type: 'message', message, conversation: toSummary(updated, message), unread_count: unread }, now);
+  await recordRealtime(
+    trx,
+    publish,
+    conversation.app_id,
+    conversation.person_id,
+    { type: 'message', message, conversation: toSummary(updated, message), unread_count: unread },
+    now,
+  );
   return message;
 }
 
 export interface ConversationStore {
   listConversations(session: SessionRecord): Promise<ConversationSummary[]>;
   getConversation(session: SessionRecord, conversationId: string): Promise<ConversationThread>;
-  startConversation(session: SessionRecord, body: string, clientId: string, now: number): Promise<{ conversation: ConversationSummary; message: Message }>;
-  postMessage(session: SessionRecord, conversationId: string, body: string, clientId: string, now: number): Promise<Message>;
+  startConversation(
+    session: SessionRecord,
+    body: string,
+    clientId: string,
+    now: number,
+  ): Promise<{ conversation: ConversationSummary; message: Message }>;
+  postMessage(
+    session: SessionRecord,
+    conversationId: string,
+    body: string,
+    clientId: string,
+    now: number,
+  ): Promise<Message>;
   markRead(session: SessionRecord, conversationId: string, now: number): Promise<number>;
   reply(appId: string, conversationId: string, body: string, authorName: string, now: number): Promise<Message>;
   close(appId: string, conversationId: string, now: number): Promise<TeamConversation>;
@@ -143,7 +184,12 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
 
     async getConversation(session, conversationId) {
       const row = await ownConversation(db, session, conversationId);
-      const messages = await db.selectFrom('messages').selectAll().where('conversation_id', '=', row.id).orderBy('seq').execute();
+      const messages = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', row.id)
+        .orderBy('seq')
+        .execute();
       const list = messages.map(toMessage);
       return { conversation: toSummary(row, list[list.length - 1]), messages: list };
     },
@@ -161,7 +207,12 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
           .orderBy('created_at')
           .executeTakeFirst();
         if (earlier) {
-          const first = await trx.selectFrom('messages').selectAll().where('conversation_id', '=', earlier.id).orderBy('seq').executeTakeFirstOrThrow();
+          const first = await trx
+            .selectFrom('messages')
+            .selectAll()
+            .where('conversation_id', '=', earlier.id)
+            .orderBy('seq')
+            .executeTakeFirstOrThrow();
           const [summary] = await summaries(trx, [earlier]);
           return { conversation: summary!, message: toMessage(first) };
         }
@@ -177,7 +228,11 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
         };
         await trx.insertInto('conversations').values(row).execute();
         const message = await addMessage(trx, publish, row, 'person', body, clientId, null, now);
-        const stored = await trx.selectFrom('conversations').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+        const stored = await trx
+          .selectFrom('conversations')
+          .selectAll()
+          .where('id', '=', row.id)
+          .executeTakeFirstOrThrow();
         return { conversation: toSummary(stored, message), message };
       }),
 
@@ -185,7 +240,12 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
       transaction(async (trx, publish) => {
         const session = await currentSession(trx, asked, now);
         const conversation = await ownConversation(trx, session, conversationId);
-        const earlier = await trx.selectFrom('messages').selectAll().where('conversation_id', '=', conversation.id).where('client_id', '=', clientId).executeTakeFirst();
+        const earlier = await trx
+          .selectFrom('messages')
+          .selectAll()
+          .where('conversation_id', '=', conversation.id)
+          .where('client_id', '=', clientId)
+          .executeTakeFirst();
         if (earlier) return toMessage(earlier);
         return addMessage(trx, publish, conversation, 'person', body, clientId, null, now);
       }),
@@ -197,7 +257,14 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
         if (Number(conversation.person_unread) > 0) {
           await trx.updateTable('conversations').set({ person_unread: 0 }).where('id', '=', conversation.id).execute();
           const unread = await unreadOf(trx, session.person_id);
-          await recordRealtime(trx, publish, session.app_id, session.person_id, { type: 'unread', unread_count: unread }, now);
+          await recordRealtime(
+            trx,
+            publish,
+            session.app_id,
+            session.person_id,
+            { type: 'unread', unread_count: unread },
+            now,
+          );
           return unread;
         }
         return unreadOf(trx, session.person_id);
@@ -214,11 +281,26 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
         const conversation = await teamConversationRow(trx, appId, conversationId);
         // Already closed: nothing changes, so nothing is written or announced.
         if (conversation.state === 'closed') return (await teamSummary(trx, [conversation]))[0]!;
-        await trx.updateTable('conversations').set({ state: 'closed', updated_at: now }).where('id', '=', conversation.id).execute();
-        const updated = await trx.selectFrom('conversations').selectAll().where('id', '=', conversation.id).executeTakeFirstOrThrow();
+        await trx
+          .updateTable('conversations')
+          .set({ state: 'closed', updated_at: now })
+          .where('id', '=', conversation.id)
+          .execute();
+        const updated = await trx
+          .selectFrom('conversations')
+          .selectAll()
+          .where('id', '=', conversation.id)
+          .executeTakeFirstOrThrow();
         const [summary] = await teamSummary(trx, [updated]);
         const { contact: _contact, ...plain } = summary!;
-        await recordRealtime(trx, publish, appId, conversation.person_id, { type: 'conversation', conversation: plain }, now);
+        await recordRealtime(
+          trx,
+          publish,
+          appId,
+          conversation.person_id,
+          { type: 'conversation', conversation: plain },
+          now,
+        );
         return summary!;
       }),
   };

@@ -3,17 +3,17 @@
 // the same queries. Each write is one transaction (transaction.ts).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { conversationStore, type ConversationStore } from './conversations';
-import { eventStore, type EventStore } from './events';
-import { peopleStore, type PeopleStore } from './people';
-import { realtimeOutbox, type RealtimeOutbox } from './realtime-outbox';
-import { sessionStore, type SessionStore } from './sessions';
-import { teamQueries, type TeamQueries } from './team-queries';
-import { transactionRunner, type PublishHook, type StoreOptions } from './transaction';
+import { type ConversationStore, conversationStore } from './conversations';
+import { type EventStore, eventStore } from './events';
+import { type PeopleStore, peopleStore } from './people';
+import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
+import { type SessionStore, sessionStore } from './sessions';
+import { type TeamQueries, teamQueries } from './team-queries';
+import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
 
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
-export { hashToken } from './rows';
 export type { Contact, EmailTrust, PageView, SessionRecord, StoredEventView, TeamConversation } from './rows';
+export { hashToken } from './rows';
 export type { PublishHook, StoreOptions } from './transaction';
 
 export interface Store extends PeopleStore, SessionStore, EventStore, ConversationStore, RealtimeOutbox, TeamQueries {

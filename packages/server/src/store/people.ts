@@ -1,12 +1,20 @@
 // People and their identity: boot finds or makes the person a browser is, a lead who identifies
 // becomes (or joins) the user, attributes and pages are recorded, and an email keeps its proof.
 import { randomUUID } from 'node:crypto';
+import type {
+  BootRequest,
+  ConversationSummary,
+  Identity,
+  Page,
+  Person,
+  PersonAttributes,
+  UpdateRequest,
+} from '@confab/core/protocol';
 import { mergeAttributes } from '@confab/core/protocol';
-import type { BootRequest, ConversationSummary, Identity, Page, Person, PersonAttributes, UpdateRequest } from '@confab/core/protocol';
 import type { PersonRow } from '../db/schema';
 import { IdentityConflictError, LimitError, NotFoundError } from '../domain-errors';
 import { conversationsOf, unreadOf } from './conversations';
-import { hashToken, parse, toPerson, type Db, type EmailTrust, type SessionRecord } from './rows';
+import { type Db, type EmailTrust, hashToken, parse, type SessionRecord, toPerson } from './rows';
 import { currentSession, endOtherLeadSessions, openSession } from './sessions';
 import type { Publish, RunTransaction } from './transaction';
 
@@ -32,12 +40,27 @@ export async function personById(trx: Db, id: string): Promise<PersonRow> {
  * be a key: with a secret, a signed email finds only a record whose email was signed too, so an
  * email someone stored unsigned beside their own user_id never hands them another's requests.
  */
-async function findUser(trx: Db, appId: string, identity: Identity, emailTrust: EmailTrust): Promise<PersonRow | undefined> {
+async function findUser(
+  trx: Db,
+  appId: string,
+  identity: Identity,
+  emailTrust: EmailTrust,
+): Promise<PersonRow | undefined> {
   if (identity.user_id !== undefined) {
-    return trx.selectFrom('people').selectAll().where('app_id', '=', appId).where('user_id', '=', identity.user_id).executeTakeFirst();
+    return trx
+      .selectFrom('people')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('user_id', '=', identity.user_id)
+      .executeTakeFirst();
   }
   if (identity.email !== undefined && emailTrust !== 'unsigned') {
-    let query = trx.selectFrom('people').selectAll().where('app_id', '=', appId).where('role', '=', 'user').where('email', '=', identity.email);
+    let query = trx
+      .selectFrom('people')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('role', '=', 'user')
+      .where('email', '=', identity.email);
     if (emailTrust === 'signed') query = query.where('email_verified', '=', 1);
     return query.orderBy('created_at').executeTakeFirst();
   }
@@ -45,7 +68,12 @@ async function findUser(trx: Db, appId: string, identity: Identity, emailTrust: 
 }
 
 /** Stores the email a request names with whether it was proven; the same email again keeps its proof. */
-async function recordEmail(trx: Db, person: PersonRow, email: string | undefined, emailTrust: EmailTrust): Promise<PersonRow> {
+async function recordEmail(
+  trx: Db,
+  person: PersonRow,
+  email: string | undefined,
+  emailTrust: EmailTrust,
+): Promise<PersonRow> {
   if (email === undefined) return person;
   const verified = emailTrust === 'signed' || (person.email === email && Number(person.email_verified) === 1) ? 1 : 0;
   if (person.email === email && Number(person.email_verified) === verified) return person;
@@ -58,7 +86,11 @@ async function recordEmail(trx: Db, person: PersonRow, email: string | undefined
  * (a lead's), or else its visitor id together with the device id of the browser that made that
  * lead. The visitor id alone is a name, not a key: it opens nobody's conversations.
  */
-async function provenLead(trx: Db, request: BootRequest, now: number): Promise<{ lead: PersonRow; tokenHash?: string } | undefined> {
+async function provenLead(
+  trx: Db,
+  request: BootRequest,
+  now: number,
+): Promise<{ lead: PersonRow; tokenHash?: string } | undefined> {
   const appId = request.app_id;
   const deviceHash = hashToken(request.device_id);
   if (request.session_token) {
@@ -72,7 +104,14 @@ async function provenLead(trx: Db, request: BootRequest, now: number): Promise<{
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', now)
       .executeTakeFirst();
-    const lead = previous ? await trx.selectFrom('people').selectAll().where('id', '=', previous.person_id).where('role', '=', 'lead').executeTakeFirst() : undefined;
+    const lead = previous
+      ? await trx
+          .selectFrom('people')
+          .selectAll()
+          .where('id', '=', previous.person_id)
+          .where('role', '=', 'lead')
+          .executeTakeFirst()
+      : undefined;
     if (lead) {
       // A lead from before devices were bound is bound to the browser that still holds its session.
       if (lead.device_hash === null) {
@@ -94,7 +133,14 @@ async function provenLead(trx: Db, request: BootRequest, now: number): Promise<{
 }
 
 /** A lead who identifies becomes the user, or joins the existing one with everything they have. */
-async function identify(trx: Db, publish: Publish, lead: PersonRow, identity: Identity, emailTrust: EmailTrust, now: number): Promise<PersonRow> {
+async function identify(
+  trx: Db,
+  publish: Publish,
+  lead: PersonRow,
+  identity: Identity,
+  emailTrust: EmailTrust,
+  now: number,
+): Promise<PersonRow> {
   const existing = await findUser(trx, lead.app_id, identity, emailTrust);
   if (existing && existing.id !== lead.id) {
     // The lead's open streams hear of it, and follow their session to the user.
@@ -108,8 +154,15 @@ async function identify(trx: Db, publish: Publish, lead: PersonRow, identity: Id
     for (const table of ['conversations', 'events', 'page_views', 'sessions', 'realtime_events'] as const) {
       await trx.updateTable(table).set({ person_id: existing.id }).where('person_id', '=', lead.id).execute();
     }
-    const attributes = mergeAttributes(parse<PersonAttributes>(lead.attributes) ?? {}, parse<PersonAttributes>(existing.attributes) ?? {});
-    await trx.updateTable('people').set({ attributes: JSON.stringify(attributes), updated_at: now }).where('id', '=', existing.id).execute();
+    const attributes = mergeAttributes(
+      parse<PersonAttributes>(lead.attributes) ?? {},
+      parse<PersonAttributes>(existing.attributes) ?? {},
+    );
+    await trx
+      .updateTable('people')
+      .set({ attributes: JSON.stringify(attributes), updated_at: now })
+      .where('id', '=', existing.id)
+      .execute();
     await trx.deleteFrom('people').where('id', '=', lead.id).execute();
     return personById(trx, existing.id);
   }
@@ -121,26 +174,60 @@ async function identify(trx: Db, publish: Publish, lead: PersonRow, identity: Id
   return personById(trx, lead.id);
 }
 
-async function applyAttributes(trx: Db, person: PersonRow, attributes: PersonAttributes, page: Page | undefined, now: number): Promise<PersonRow> {
+async function applyAttributes(
+  trx: Db,
+  person: PersonRow,
+  attributes: PersonAttributes,
+  page: Page | undefined,
+  now: number,
+): Promise<PersonRow> {
   const stored = parse<PersonAttributes>(person.attributes) ?? {};
   const merged = mergeAttributes(stored, attributes);
   checkCustomAttributes(stored.custom_attributes, merged.custom_attributes, 'person');
   checkCustomAttributes(stored.company?.custom_attributes, merged.company?.custom_attributes, 'company');
   await trx
     .updateTable('people')
-    .set({ attributes: JSON.stringify(merged), updated_at: now, ...(attributes.name !== undefined ? { name: attributes.name } : {}) })
+    .set({
+      attributes: JSON.stringify(merged),
+      updated_at: now,
+      ...(attributes.name !== undefined ? { name: attributes.name } : {}),
+    })
     .where('id', '=', person.id)
     .execute();
   if (page) {
-    await trx.insertInto('page_views').values({ app_id: person.app_id, person_id: person.id, url: page.url, title: page.title ?? null, created_at: now }).execute();
+    await trx
+      .insertInto('page_views')
+      .values({
+        app_id: person.app_id,
+        person_id: person.id,
+        url: page.url,
+        title: page.title ?? null,
+        created_at: now,
+      })
+      .execute();
   }
   return personById(trx, person.id);
 }
 
 export interface PeopleStore {
   /** `emailTrust` says whether the identity's email may be a key (services/identity-verification.ts). */
-  boot(request: BootRequest, now: number, emailTrust?: EmailTrust): Promise<{ token: string; expires_at: number; person: Person; unread_count: number; conversations: ConversationSummary[] }>;
-  update(session: SessionRecord, request: UpdateRequest, now: number, emailTrust?: EmailTrust): Promise<{ person: Person; unread_count: number }>;
+  boot(
+    request: BootRequest,
+    now: number,
+    emailTrust?: EmailTrust,
+  ): Promise<{
+    token: string;
+    expires_at: number;
+    person: Person;
+    unread_count: number;
+    conversations: ConversationSummary[];
+  }>;
+  update(
+    session: SessionRecord,
+    request: UpdateRequest,
+    now: number,
+    emailTrust?: EmailTrust,
+  ): Promise<{ person: Person; unread_count: number }>;
 }
 
 export function peopleStore(transaction: RunTransaction): PeopleStore {
@@ -184,7 +271,13 @@ export function peopleStore(transaction: RunTransaction): PeopleStore {
         }
         person = await applyAttributes(trx, person, request.attributes, request.page, now);
         const { token, expires_at } = await openSession(trx, appId, person.id, now);
-        return { token, expires_at, person: toPerson(person), unread_count: await unreadOf(trx, person.id), conversations: await conversationsOf(trx, person.id) };
+        return {
+          token,
+          expires_at,
+          person: toPerson(person),
+          unread_count: await unreadOf(trx, person.id),
+          conversations: await conversationsOf(trx, person.id),
+        };
       }),
 
     update: (asked, request, now, emailTrust = 'unchecked') =>
@@ -193,7 +286,9 @@ export function peopleStore(transaction: RunTransaction): PeopleStore {
         let person = await personById(trx, session.person_id);
         const identity = request.identity;
         if (identity?.user_id !== undefined && person.user_id !== null && identity.user_id !== person.user_id) {
-          throw new IdentityConflictError(`this session is user ${JSON.stringify(person.user_id)}; an update cannot name user ${JSON.stringify(identity.user_id)}: shut down, then boot as them`);
+          throw new IdentityConflictError(
+            `this session is user ${JSON.stringify(person.user_id)}; an update cannot name user ${JSON.stringify(identity.user_id)}: shut down, then boot as them`,
+          );
         }
         // A lead becomes a user by a user_id only: an email alone is a lead telling us how to reach them.
         if (identity?.user_id !== undefined && person.role === 'lead') {

@@ -5,8 +5,18 @@ import type { Database } from '../db/schema';
 import type { Db, RealtimeEventBody } from './rows';
 import type { Publish } from './transaction';
 
-export async function recordRealtime(trx: Db, publish: Publish, appId: string, personId: string, event: RealtimeEventBody, now: number) {
-  await trx.insertInto('realtime_events').values({ app_id: appId, person_id: personId, payload: JSON.stringify(event), created_at: now }).execute();
+export async function recordRealtime(
+  trx: Db,
+  publish: Publish,
+  appId: string,
+  personId: string,
+  event: RealtimeEventBody,
+  now: number,
+) {
+  await trx
+    .insertInto('realtime_events')
+    .values({ app_id: appId, person_id: personId, payload: JSON.stringify(event), created_at: now })
+    .execute();
   publish(appId, personId);
 }
 
@@ -20,8 +30,17 @@ export interface RealtimeOutbox {
 export function realtimeOutbox(db: Kysely<Database>): RealtimeOutbox {
   return {
     async realtimeAfter(personId, afterId, limit) {
-      const rows = await db.selectFrom('realtime_events').selectAll().where('person_id', '=', personId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
-      return rows.map((row) => ({ ...(JSON.parse(row.payload) as RealtimeEventBody), id: String(row.id) }) as RealtimeEvent);
+      const rows = await db
+        .selectFrom('realtime_events')
+        .selectAll()
+        .where('person_id', '=', personId)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(
+        (row) => ({ ...(JSON.parse(row.payload) as RealtimeEventBody), id: String(row.id) }) as RealtimeEvent,
+      );
     },
 
     async latestRealtimeId(personId) {

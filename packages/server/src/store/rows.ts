@@ -1,12 +1,23 @@
 // What the store hands out, and how a database row becomes it.
 import { createHash } from 'node:crypto';
-import type { ConversationSummary, Message, Page, Person, PersonAttributes, RealtimeEvent } from '@confab/core/protocol';
+import type {
+  ConversationSummary,
+  Message,
+  Page,
+  Person,
+  PersonAttributes,
+  RealtimeEvent,
+} from '@confab/core/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, MessageRow, PersonRow } from '../db/schema';
 
 /** The database, or the transaction an operation runs in. */
 export type Db = Kysely<Database> | Transaction<Database>;
-export type RealtimeEventBody = RealtimeEvent extends infer E ? (E extends RealtimeEvent ? Omit<E, 'id'> : never) : never;
+export type RealtimeEventBody = RealtimeEvent extends infer E
+  ? E extends RealtimeEvent
+    ? Omit<E, 'id'>
+    : never
+  : never;
 
 /**
  * How far a request's email can be trusted as a key to someone's record:
@@ -71,7 +82,13 @@ export function toPerson(row: PersonRow): Person {
 }
 
 export function toContact(row: PersonRow): Contact {
-  return { ...toPerson(row), app_id: row.app_id, email_verified: row.email !== null && Number(row.email_verified) === 1, created_at: Number(row.created_at), updated_at: Number(row.updated_at) };
+  return {
+    ...toPerson(row),
+    app_id: row.app_id,
+    email_verified: row.email !== null && Number(row.email_verified) === 1,
+    created_at: Number(row.created_at),
+    updated_at: Number(row.updated_at),
+  };
 }
 
 export function toMessage(row: MessageRow): Message {

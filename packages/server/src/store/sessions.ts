@@ -4,20 +4,36 @@ import { SESSION_LIFETIME_MS } from '@confab/core/protocol';
 import type { Kysely } from 'kysely';
 import type { Database, PersonRow } from '../db/schema';
 import { SessionEndedError } from '../domain-errors';
-import { hashToken, type Db, type SessionRecord } from './rows';
+import { type Db, hashToken, type SessionRecord } from './rows';
 import type { Publish, RunTransaction } from './transaction';
 
 /** A shut-down lead's device_hash: no sha-256 in hex equals it, so no device resumes that lead. */
 export const LEAD_DEVICE_REVOKED = 'revoked';
 
 /** A new session of a person; its streams start after the newest realtime event there is now. */
-export async function openSession(trx: Db, appId: string, personId: string, now: number): Promise<{ token: string; expires_at: number }> {
+export async function openSession(
+  trx: Db,
+  appId: string,
+  personId: string,
+  now: number,
+): Promise<{ token: string; expires_at: number }> {
   const token = randomBytes(32).toString('base64url');
   const expires_at = now + SESSION_LIFETIME_MS;
-  const newest = await trx.selectFrom('realtime_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  const newest = await trx
+    .selectFrom('realtime_events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
   await trx
     .insertInto('sessions')
-    .values({ token_hash: hashToken(token), app_id: appId, person_id: personId, created_at: now, expires_at, revoked_at: null, stream_from: Number(newest?.id ?? 0) })
+    .values({
+      token_hash: hashToken(token),
+      app_id: appId,
+      person_id: personId,
+      created_at: now,
+      expires_at,
+      revoked_at: null,
+      stream_from: Number(newest?.id ?? 0),
+    })
     .execute();
   return { token, expires_at };
 }
@@ -43,8 +59,18 @@ export async function currentSession(trx: Db, session: SessionRecord, now: numbe
  * hash; none at a boot that proved the lead by its device), so a session opened elsewhere as the
  * lead never reads the user's history. Their open streams hear of it and close.
  */
-export async function endOtherLeadSessions(trx: Db, publish: Publish, lead: PersonRow, keep: string | undefined, now: number): Promise<void> {
-  let query = trx.updateTable('sessions').set({ revoked_at: now }).where('person_id', '=', lead.id).where('revoked_at', 'is', null);
+export async function endOtherLeadSessions(
+  trx: Db,
+  publish: Publish,
+  lead: PersonRow,
+  keep: string | undefined,
+  now: number,
+): Promise<void> {
+  let query = trx
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('person_id', '=', lead.id)
+    .where('revoked_at', 'is', null);
   if (keep !== undefined) query = query.where('token_hash', '!=', keep);
   const ended = await query.executeTakeFirst();
   if (Number(ended.numUpdatedRows) > 0) publish(lead.app_id, lead.id);
@@ -58,9 +84,19 @@ export interface SessionStore {
 export function sessionStore(db: Kysely<Database>, transaction: RunTransaction): SessionStore {
   return {
     async session(appId, token, now) {
-      const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+      const row = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('token_hash', '=', hashToken(token))
+        .executeTakeFirst();
       if (!row || row.app_id !== appId || row.revoked_at !== null || Number(row.expires_at) <= now) return null;
-      return { token_hash: row.token_hash, app_id: row.app_id, person_id: row.person_id, expires_at: Number(row.expires_at), stream_from: Number(row.stream_from) };
+      return {
+        token_hash: row.token_hash,
+        app_id: row.app_id,
+        person_id: row.person_id,
+        expires_at: Number(row.expires_at),
+        stream_from: Number(row.stream_from),
+      };
     },
 
     endSession: (appId, token, now) =>
@@ -76,7 +112,12 @@ export function sessionStore(db: Kysely<Database>, transaction: RunTransaction):
         if (!ended) return;
         // A lead's shutdown is the browser forgetting it: no device resumes it any more, so its
         // old visitor id grants nothing (a session of it still alive in another tab keeps working).
-        await trx.updateTable('people').set({ device_hash: LEAD_DEVICE_REVOKED }).where('id', '=', ended.person_id).where('role', '=', 'lead').execute();
+        await trx
+          .updateTable('people')
+          .set({ device_hash: LEAD_DEVICE_REVOKED })
+          .where('id', '=', ended.person_id)
+          .where('role', '=', 'lead')
+          .execute();
         // The session's open streams hear of it and close.
         publish(appId, ended.person_id);
       }),

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { NotFoundError } from '../domain-errors';
 import { teamConversationRow, teamSummary } from './conversations';
-import { toContact, toMessage, type Contact, type PageView, type StoredEventView, type TeamConversation } from './rows';
+import { type Contact, type PageView, type StoredEventView, type TeamConversation, toContact, toMessage } from './rows';
 
 export interface TeamQueries {
   findContacts(appId: string, by: { user_id?: string; email?: string; visitor_id?: string }): Promise<Contact[]>;
@@ -12,12 +12,20 @@ export interface TeamQueries {
   contactEvents(appId: string, contactId: string): Promise<StoredEventView[]>;
   contactPageViews(appId: string, contactId: string): Promise<PageView[]>;
   teamConversations(appId: string, state?: 'open' | 'closed'): Promise<TeamConversation[]>;
-  teamConversation(appId: string, conversationId: string): Promise<{ conversation: TeamConversation; messages: Message[] }>;
+  teamConversation(
+    appId: string,
+    conversationId: string,
+  ): Promise<{ conversation: TeamConversation; messages: Message[] }>;
 }
 
 export function teamQueries(db: Kysely<Database>): TeamQueries {
   async function getContact(appId: string, contactId: string): Promise<Contact> {
-    const row = await db.selectFrom('people').selectAll().where('id', '=', contactId).where('app_id', '=', appId).executeTakeFirst();
+    const row = await db
+      .selectFrom('people')
+      .selectAll()
+      .where('id', '=', contactId)
+      .where('app_id', '=', appId)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError(`contact ${contactId}`);
     return toContact(row);
   }
@@ -36,7 +44,13 @@ export function teamQueries(db: Kysely<Database>): TeamQueries {
 
     async contactEvents(appId, contactId) {
       await getContact(appId, contactId);
-      const rows = await db.selectFrom('events').selectAll().where('person_id', '=', contactId).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('events')
+        .selectAll()
+        .where('person_id', '=', contactId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map((row) => ({
         id: row.id,
         name: row.name,
@@ -48,8 +62,17 @@ export function teamQueries(db: Kysely<Database>): TeamQueries {
 
     async contactPageViews(appId, contactId) {
       await getContact(appId, contactId);
-      const rows = await db.selectFrom('page_views').selectAll().where('person_id', '=', contactId).orderBy('id').execute();
-      return rows.map((row) => ({ url: row.url, ...(row.title !== null ? { title: row.title } : {}), created_at: Number(row.created_at) }));
+      const rows = await db
+        .selectFrom('page_views')
+        .selectAll()
+        .where('person_id', '=', contactId)
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        url: row.url,
+        ...(row.title !== null ? { title: row.title } : {}),
+        created_at: Number(row.created_at),
+      }));
     },
 
     async teamConversations(appId, state) {
@@ -62,7 +85,12 @@ export function teamQueries(db: Kysely<Database>): TeamQueries {
     async teamConversation(appId, conversationId) {
       const row = await teamConversationRow(db, appId, conversationId);
       const [conversation] = await teamSummary(db, [row]);
-      const messages = await db.selectFrom('messages').selectAll().where('conversation_id', '=', row.id).orderBy('seq').execute();
+      const messages = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', row.id)
+        .orderBy('seq')
+        .execute();
       return { conversation: conversation!, messages: messages.map(toMessage) };
     },
   };
