@@ -1,39 +1,25 @@
-// The command line (src/command-line.ts) as its own process: what it writes to stderr.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
-import { type TestDatabase, testDatabase } from './backend';
 import { boot, call, messenger } from './server-harness';
-import { startServerProcess } from './server-process';
+import { processTestBed, startServerProcess } from './server-process';
 
-const folder = mkdtempSync(join(tmpdir(), 'confab-cli-'));
-const children: ChildProcess[] = [];
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await testDatabase(folder);
-});
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await database?.drop();
-  rmSync(folder, { recursive: true, force: true });
-});
+const bed = processTestBed('cli');
+const { children } = bed;
 
 describe('confab-server', () => {
   it('at --log-level warn, logs a failed request to stderr, and nothing for the requests that succeed', async () => {
-    const server = await startServerProcess(database.db, children, ['--log-level', 'warn']);
+    const server = await startServerProcess(bed.database.db, children, ['--log-level', 'warn']);
     let stderr = '';
     server.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const { session } = await boot(server);
     expect((await call(server, 'GET', '/health')).status).toBe(200);
 
     // The database breaks under the running server (a table renamed away): the next write is a 500.
-    const { db, close } = isPostgresUrl(database.db) ? openPostgres(database.db, { max: 1 }) : openSqlite(database.db);
+    const { db, close } = isPostgresUrl(bed.database.db)
+      ? openPostgres(bed.database.db, { max: 1 })
+      : openSqlite(bed.database.db);
     try {
       await sql`ALTER TABLE events RENAME TO events_gone`.execute(db);
     } finally {

@@ -1,32 +1,14 @@
-// The command line's logs: one JSON line per request with a request id, and no secret in any of
-// them. A real server process takes requests that carry a session token (header, and the beacon's
-// body), the team token, the metrics token, a cookie, an email in a query string and message text,
-// one of them failing in the database with a 500; its whole output is then searched for each.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { userHash } from '../src';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
-import { BACKEND, type TestDatabase, testDatabase } from './backend';
+import { BACKEND } from './backend';
 import { boot, call, messenger, TEAM_TOKEN, team } from './server-harness';
-import { startServerProcess } from './server-process';
+import { processTestBed, startServerProcess } from './server-process';
 
-const folder = mkdtempSync(join(tmpdir(), 'confab-logging-'));
-const children: ChildProcess[] = [];
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await testDatabase(folder);
-});
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await database?.drop();
-  rmSync(folder, { recursive: true, force: true });
-});
+const bed = processTestBed('logging');
+const { children } = bed;
 
 interface LogLine {
   level: number;
@@ -56,7 +38,7 @@ describe('logs', () => {
   it('one JSON line per request with its own request id; no token, secret, cookie, query string or message text in any line', async () => {
     const secret = 'identity-secret-never-logged-4242';
     const metricsToken = 'metrics-token-never-logged-4242';
-    const server = await startServerProcess(database.db, children, [
+    const server = await startServerProcess(bed.database.db, children, [
       '--secret',
       secret,
       '--metrics-token',
@@ -103,7 +85,7 @@ describe('logs', () => {
     const forged = await call(server, 'GET', '/healthz', { headers: { 'x-request-id': 'forged-request-id-1234' } });
     expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
-    await refuseNewMessages(database.db);
+    await refuseNewMessages(bed.database.db);
     const failedText = 'the text of a message that failed, never logged';
     const failed = await call(server, 'POST', `${messenger()}/conversations/${conversationId}/messages`, {
       token,
@@ -163,7 +145,7 @@ describe('logs', () => {
   }, 60_000);
 
   it('behind --trust-proxy, the proxy’s X-Request-Id is the request id (a malformed one is not)', async () => {
-    const server = await startServerProcess(database.db, children, [
+    const server = await startServerProcess(bed.database.db, children, [
       '--trust-proxy',
       '127.0.0.1',
       '--log-level',

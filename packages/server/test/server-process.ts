@@ -1,9 +1,13 @@
 // `confab-server` as a process of its own (src/command-line.ts), so a test can SIGKILL it: no shutdown
 // code runs, as when a machine dies.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { type TestDatabase, testDatabase } from './backend';
 import { TEAM_TOKEN } from './server-harness';
 
 const require = createRequire(import.meta.url);
@@ -109,4 +113,34 @@ export function runServerCommand(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * A test file's scratch folder, its throwaway database (made before its tests) and the server
+ * processes it starts (push them on `children`): all killed and removed after its tests.
+ */
+export function processTestBed(name: string): {
+  folder: string;
+  children: ChildProcess[];
+  readonly database: TestDatabase;
+} {
+  const folder = mkdtempSync(join(tmpdir(), `confab-${name}-`));
+  const children: ChildProcess[] = [];
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await testDatabase(folder);
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await database?.drop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  return {
+    folder,
+    children,
+    get database() {
+      if (!database) throw new Error('the database is made before the tests run');
+      return database;
+    },
+  };
 }

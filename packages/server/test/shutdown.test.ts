@@ -1,30 +1,13 @@
-// Graceful shutdown: SIGTERM to a real server process while a realtime stream is open and a write
-// is under way. The stream ends with an SSE `retry:` hint, the write is answered and is there
-// after a restart, new requests are refused, and the process exits 0.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createHttpTransport } from '@confab/core';
 import type { RealtimeEvent } from '@confab/core/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND, type TestDatabase, testDatabase } from './backend';
+import { describe, expect, it } from 'vitest';
+import { BACKEND, testDatabase } from './backend';
 import { boot, call, messenger, TEAM_TOKEN, team } from './server-harness';
-import { type ServerProcess, startServerProcess } from './server-process';
+import { processTestBed, type ServerProcess, startServerProcess } from './server-process';
 
-const folder = mkdtempSync(join(tmpdir(), 'confab-shutdown-'));
-const children: ChildProcess[] = [];
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await testDatabase(folder);
-});
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await database?.drop();
-  rmSync(folder, { recursive: true, force: true });
-});
+const bed = processTestBed('shutdown');
+const { children } = bed;
 
 /**
  * A POST whose headers the server has taken (it answered `100 Continue`) and whose body is held
@@ -35,7 +18,10 @@ function heldWrite(
   path: string,
   token: string,
   body: unknown,
-): Promise<{ finish(): void; answer: Promise<{ status: number; body: { id: string; body: string }; connection: string | undefined }> }> {
+): Promise<{
+  finish(): void;
+  answer: Promise<{ status: number; body: { id: string; body: string }; connection: string | undefined }>;
+}> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req: ClientRequest = httpRequest(`${url}${path}`, {
@@ -49,16 +35,18 @@ function heldWrite(
       // Keep-alive, as a browser's: the server, not the client, must close the connection after the answer.
       agent: new Agent({ keepAlive: true }),
     });
-    const answer = new Promise<{ status: number; body: { id: string; body: string }; connection: string | undefined }>((done, fail) => {
-      req.once('response', (response: IncomingMessage) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () =>
-          done({ status: response.statusCode!, body: JSON.parse(text), connection: response.headers.connection }),
-        );
-      });
-      req.once('error', fail);
-    });
+    const answer = new Promise<{ status: number; body: { id: string; body: string }; connection: string | undefined }>(
+      (done, fail) => {
+        req.once('response', (response: IncomingMessage) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () =>
+            done({ status: response.statusCode!, body: JSON.parse(text), connection: response.headers.connection }),
+          );
+        });
+        req.once('error', fail);
+      },
+    );
     req.once('continue', () => resolve({ finish: () => req.end(payload), answer }));
     req.once('error', reject);
     req.flushHeaders();
@@ -67,7 +55,7 @@ function heldWrite(
 
 describe('SIGTERM', () => {
   it('ends the open stream with a retry hint, finishes the write under way, refuses new requests, closes the database and exits 0; the write is there after a restart', async () => {
-    const first = await startServerProcess(database.db, children);
+    const first = await startServerProcess(bed.database.db, children);
     const { session } = await boot(first);
     const token = session.token;
     const started = await call(first, 'POST', `${messenger()}/conversations`, {
@@ -122,7 +110,7 @@ describe('SIGTERM', () => {
     expect(first.output()).toMatch(/SIGTERM, closing/);
     expect(first.output()).toMatch(/confab-server: closed/);
 
-    const second = await startServerProcess(database.db, children);
+    const second = await startServerProcess(bed.database.db, children);
     const thread = await call(second, 'GET', `${messenger()}/conversations/${conversationId}`, { token });
     expect(thread.body.messages.map((m: { id: string; body: string }) => m.body)).toEqual([
       'before the shutdown',
@@ -136,7 +124,7 @@ describe('SIGTERM', () => {
   it.skipIf(BACKEND !== 'postgres')(
     "a client of the process that stops resumes on another with its Last-Event-ID (core's transport) and misses nothing",
     async () => {
-      const own = await testDatabase(folder);
+      const own = await testDatabase(bed.folder);
       try {
         const [a, b] = await Promise.all([startServerProcess(own.db, children), startServerProcess(own.db, children)]);
         const alive = new Set<ServerProcess>([a, b]);
