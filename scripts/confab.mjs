@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,10 +29,25 @@ function installedPnpmVersion() {
   return probe.status === 0 ? probe.stdout.trim() : undefined;
 }
 
-/** pnpm as a command line: the one on PATH when it is the pinned version, else through npx. */
+let pnpmPrefix;
+/**
+ * pnpm as a command line: the one on PATH when it is the pinned version. Otherwise the pinned one
+ * through npx, and (on POSIX) a `pnpm` that runs it put first on PATH, so that every child
+ * (check-packages.mjs, the tests that build a package) runs the same pnpm.
+ */
 function pnpmCommand() {
-  if (installedPnpmVersion() === pnpmVersion) return ['pnpm'];
-  return ['npx', '--yes', `pnpm@${pnpmVersion}`];
+  if (pnpmPrefix) return pnpmPrefix;
+  pnpmPrefix = ['pnpm'];
+  if (installedPnpmVersion() === pnpmVersion) return pnpmPrefix;
+  if (process.platform === 'win32') {
+    pnpmPrefix = ['npx', '--yes', `pnpm@${pnpmVersion}`];
+    return pnpmPrefix;
+  }
+  const bin = join(root, '.confab', 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'pnpm'), `#!/bin/sh\nexec npx --yes pnpm@${pnpmVersion} "$@"\n`, { mode: 0o755 });
+  process.env.PATH = `${bin}${delimiter}${process.env.PATH}`;
+  return pnpmPrefix;
 }
 
 function pnpm(args) {
