@@ -1,8 +1,10 @@
 // `confab-server` as an operator runs it: the package's bin from its build, in a folder of its own,
 // serving the widget that a page on another origin loads (pinned with its printed integrity, and
-// through Intercom's snippet) and boots against it in Chromium; SIGTERM ends it with code 0.
+// through Intercom's snippet) and boots against it in Chromium; SIGTERM ends it with code 0. Then
+// its SQLite file's life: a visitor's conversation, `confab-server backup` while it runs, a
+// restart on the same file, and a restore from the backup as docs/production.md tells.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,24 +83,39 @@ function startBin(folder: string, args: string[]): Promise<RunningBin> {
   });
 }
 
+/** A maintenance command of the built bin (`backup`, `migrate`), run to its end in `folder`. */
+function runBin(folder: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: folder,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
 const folder = mkdtempSync(join(tmpdir(), 'confab-operator-'));
+const DATABASE = 'confab.sqlite';
+const BACKUP = 'backup.sqlite';
 let browser: Browser;
 let site: Site;
 let server: RunningBin;
 
+/** The server on the test's database; `port` 0 the first time, then the same port again, as a restarted service. */
+const startServer = (port: string) =>
+  startBin(folder, ['--port', port, '--db', DATABASE, '--team-token', TEAM_TOKEN, '--cors-origin', site.url]);
+
 beforeAll(async () => {
   ensureServerBuilt();
   site = await startSite();
-  server = await startBin(folder, [
-    '--port',
-    '0',
-    '--db',
-    'confab.sqlite',
-    '--team-token',
-    TEAM_TOKEN,
-    '--cors-origin',
-    site.url,
-  ]);
+  server = await startServer('0');
   browser = await launchChromium();
 }, 300_000);
 afterAll(async () => {
@@ -108,11 +125,39 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-async function contactsNamed(userId: string): Promise<unknown[]> {
-  const response = await fetch(`${server.url}/api/v1/apps/acme/contacts?user_id=${userId}`, {
-    headers: { authorization: `Bearer ${TEAM_TOKEN}` },
+async function team<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+  const response = await fetch(`${server.url}/api/v1/apps/acme${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${TEAM_TOKEN}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body && JSON.stringify(body),
   });
-  return ((await response.json()) as { contacts: unknown[] }).contacts;
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function contactsNamed(userId: string): Promise<Array<{ id: string }>> {
+  return (await team<{ contacts: Array<{ id: string }> }>('GET', `/contacts?user_id=${userId}`)).contacts;
+}
+
+/** Each conversation of the user (by the team API), as its messages' authors and bodies. */
+async function conversationsOf(userId: string): Promise<Array<{ id: string; messages: string[] }>> {
+  const [contact] = await contactsNamed(userId);
+  if (!contact) return [];
+  const { conversations } = await team<{ conversations: Array<{ id: string; contact: { id: string } }> }>(
+    'GET',
+    '/conversations',
+  );
+  return Promise.all(
+    conversations
+      .filter((conversation) => conversation.contact.id === contact.id)
+      .map(async ({ id }) => {
+        const thread = await team<{ messages: Array<{ body: string; author: string }> }>('GET', `/conversations/${id}`);
+        return { id, messages: thread.messages.map((message) => `${message.author}: ${message.body}`) };
+      }),
+  );
 }
 
 async function open(html: string): Promise<{ page: Page; errors: string[]; scriptEncodings: string[] }> {
@@ -136,6 +181,28 @@ async function open(html: string): Promise<{ page: Page; errors: string[]; scrip
 }
 
 const launcher = (page: Page) => page.locator('[data-part="launcher"]');
+const part = (page: Page, name: string) => page.locator(`[data-part="${name}"]`);
+
+/** What the visitor sees of their conversation after loading the page again: the messenger's recent one. */
+async function threadAfterReload(page: Page): Promise<string[]> {
+  await page.reload();
+  await expect.poll(() => launcher(page).isVisible()).toBe(true);
+  await launcher(page).click();
+  await page.locator('[data-action="recent"]').click();
+  await expect.poll(() => part(page, 'message').count()).toBeGreaterThan(0);
+  return part(page, 'message').allTextContents();
+}
+
+async function stop(running: RunningBin): Promise<number | null> {
+  running.child.kill('SIGTERM');
+  return running.exited;
+}
+
+const VISITOR_ASKS = 'Is my order 1042 on its way?';
+const TEAM_ANSWERS = 'It left the warehouse this morning.';
+const AFTER_BACKUP = 'Written after the backup was taken.';
+/** The visitor of the database tests: their page stays open across the restarts. */
+let visitor: Page;
 
 describe('confab-server from its build', () => {
   it("needs no build of core: the server's build bundles what it uses of it", () => {
@@ -192,9 +259,62 @@ describe('confab-server from its build', () => {
     await page.context().close();
   });
 
+  it('a visitor writes, the team answers, and `confab-server backup` copies the database while the server runs', async () => {
+    ({ page: visitor } = await open(`<!doctype html><title>shop</title>
+<script>window.intercomSettings = { app_id: 'acme', user_id: 'lovelace', name: 'Ada' };${loaderSnippet(`${server.url}/confab.js`)}</script>`));
+    await expect.poll(() => launcher(visitor).isVisible()).toBe(true);
+    await launcher(visitor).click();
+    await visitor.locator('[data-action="new-message"]').first().click();
+    await part(visitor, 'input').fill(VISITOR_ASKS);
+    await part(visitor, 'input').press('Enter');
+    await expect
+      .poll(() => conversationsOf('lovelace'))
+      .toEqual([{ id: expect.any(String), messages: [`person: ${VISITOR_ASKS}`] }]);
+    const [conversation] = await conversationsOf('lovelace');
+    await team('POST', `/conversations/${conversation!.id}/reply`, { body: TEAM_ANSWERS, author_name: 'Sam' });
+    await expect
+      .poll(() => part(visitor, 'message').allTextContents())
+      .toEqual([`You${VISITOR_ASKS}`, `Sam${TEAM_ANSWERS}`]);
+
+    const backup = await runBin(folder, ['backup', BACKUP, '--db', DATABASE]);
+    expect(backup).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(
+        /^confab-server backup: .*confab\.sqlite copied to .*backup\.sqlite \(\d+ pages\)\n$/,
+      ),
+      stderr: '',
+    });
+    expect(server.child.exitCode).toBeNull();
+  });
+
   it('SIGTERM closes it with exit code 0', async () => {
-    server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
+    expect(await stop(server)).toBe(0);
     expect(server.output()).toMatch(/SIGTERM, closing/);
+  });
+
+  it('started again on the same database, it has the conversation, for the team and on the reloaded page', async () => {
+    server = await startServer(new URL(server.url).port);
+    expect(await conversationsOf('lovelace')).toEqual([
+      { id: expect.any(String), messages: [`person: ${VISITOR_ASKS}`, `team: ${TEAM_ANSWERS}`] },
+    ]);
+    expect(await threadAfterReload(visitor)).toEqual([`You${VISITOR_ASKS}`, `Sam${TEAM_ANSWERS}`]);
+    // Written after the backup: the restore below goes back to before it.
+    const [conversation] = await conversationsOf('lovelace');
+    await team('POST', `/conversations/${conversation!.id}/reply`, { body: AFTER_BACKUP, author_name: 'Sam' });
+  });
+
+  it('restored from the backup as docs/production.md says (stop, remove the -wal and -shm, copy it in place, start), it has every message written before the backup and none after', async () => {
+    expect(await stop(server)).toBe(0);
+    rmSync(join(folder, `${DATABASE}-wal`), { force: true });
+    rmSync(join(folder, `${DATABASE}-shm`), { force: true });
+    copyFileSync(join(folder, BACKUP), join(folder, DATABASE));
+    server = await startServer(new URL(server.url).port);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { status: 'ready' } });
+    expect(await conversationsOf('lovelace')).toEqual([
+      { id: expect.any(String), messages: [`person: ${VISITOR_ASKS}`, `team: ${TEAM_ANSWERS}`] },
+    ]);
+    expect(await threadAfterReload(visitor)).toEqual([`You${VISITOR_ASKS}`, `Sam${TEAM_ANSWERS}`]);
+    expect(await stop(server)).toBe(0);
   });
 });
