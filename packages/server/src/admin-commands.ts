@@ -2,19 +2,10 @@
 // Each opens the database, does its one job, prints one line and ends with an exit code.
 import { parseArgs } from 'node:util';
 import { BackupError, backupSqlite } from './backup';
+import { ADMIN_USAGE, optionValue } from './config';
 import { migrate, SchemaNewerError } from './db/migrations';
 import { isPostgresUrl, openPostgres } from './db/postgres';
 import { openSqlite } from './db/sqlite';
-
-export const ADMIN_USAGE = `confab-server migrate [--db <path|url>]
-  Applies the database's pending migrations and exits (the server also does at start).
-  Refuses a database a newer version migrated.
-
-confab-server backup <file> [--db <path>]
-  Copies a SQLite database to <file> while the server runs (SQLite's online backup API).
-  For PostgreSQL use pg_dump (docs/production.md).
-
---db defaults to CONFAB_DB, then DATABASE_URL, then ./confab.sqlite, as for the server.`;
 
 export interface AdminIo {
   out: (line: string) => void;
@@ -60,7 +51,8 @@ async function run(
     io.out(ADMIN_USAGE);
     return 0;
   }
-  const db = values.db ?? env.CONFAB_DB ?? env.DATABASE_URL ?? 'confab.sqlite';
+  // As the server resolves it (config.ts): the flag, else a non-empty variable, else the default.
+  const db = optionValue('db', values.db, env);
   const expected = command === 'backup' ? 1 : 0;
   if (positionals.length !== expected) {
     io.err(

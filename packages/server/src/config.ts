@@ -3,7 +3,6 @@
 // parser; `--help` and the parser are made from that table, so they cannot disagree.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ADMIN_USAGE } from './admin-commands';
 import { LOG_LEVELS, type LogLevel, type OperationsConfig } from './operations-config';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout';
@@ -120,6 +119,17 @@ function logLevel(value: string | undefined, source: string): LogLevel {
     throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
   return value as LogLevel;
 }
+
+/** The maintenance commands, beside the options in --help (admin-commands.ts runs them). */
+export const ADMIN_USAGE = `confab-server migrate [--db <path|url>]
+  Applies the database's pending migrations and exits (the server also does at start).
+  Refuses a database a newer version migrated.
+
+confab-server backup <file> [--db <path>]
+  Copies a SQLite database to <file> while the server runs (SQLite's online backup API).
+  For PostgreSQL use pg_dump (docs/production.md).
+
+--db defaults to CONFAB_DB, then DATABASE_URL, then ./confab.sqlite, as for the server.`;
 
 /** Every option of `confab-server`, by flag (without its leading --). */
 export const OPTIONS = {
@@ -322,16 +332,30 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): OptionValu
   }
   if (values.help) return 'help';
   const result: Record<string, unknown> = {};
-  for (const [flag, spec] of Object.entries(SPECS)) {
+  for (const flag of Object.keys(SPECS)) {
     const given = values[flag];
-    if (given !== undefined) {
-      result[flag] = spec.parse(Array.isArray(given) ? given.join(',') : String(given), `--${flag}`);
-      continue;
-    }
-    const variable = spec.env.find((name) => env[name] !== undefined && env[name] !== '');
-    result[flag] = spec.parse(variable ? env[variable] : undefined, variable ?? `--${flag}`);
+    result[flag] = optionValue(
+      flag as keyof typeof OPTIONS,
+      given === undefined ? undefined : Array.isArray(given) ? given.join(',') : String(given),
+      env,
+    );
   }
   return result as OptionValues;
+}
+
+/**
+ * One option's value: the flag's (`given`, a repeated flag's values joined by commas), else the
+ * first of its environment variables set to a non-empty value, else its default.
+ */
+export function optionValue<K extends keyof typeof OPTIONS>(
+  flag: K,
+  given: string | undefined,
+  env: NodeJS.ProcessEnv,
+): OptionValues[K] {
+  const spec = SPECS[flag]!;
+  if (given !== undefined) return spec.parse(given, `--${flag}`) as OptionValues[K];
+  const variable = spec.env.find((name) => env[name] !== undefined && env[name] !== '');
+  return spec.parse(variable ? env[variable] : undefined, variable ?? `--${flag}`) as OptionValues[K];
 }
 
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {

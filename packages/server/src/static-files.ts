@@ -25,7 +25,7 @@ export interface StaticRoot {
 }
 
 /** Paths the API owns: a file never answers under them, even where no API route matches. */
-const API_PATHS = ['/messenger/', '/api/', '/health'];
+const API_PATHS = ['/messenger/', '/api/', '/health', '/healthz', '/readyz', '/metrics'];
 
 function isApiPath(request: FastifyRequest): boolean {
   let path: string;

@@ -158,6 +158,33 @@ export function connect(
   const teamName = context.serverSettings.team_name;
   const thread = view === 'conversation' ? context.thread : null;
   const recent = context.conversations[0] ?? null;
+  // The intents, which the getters' handlers call too: each event is written once.
+  const intents: Pick<
+    MessengerView,
+    | 'toggle'
+    | 'show'
+    | 'hide'
+    | 'showHome'
+    | 'showMessages'
+    | 'showNewMessage'
+    | 'openConversation'
+    | 'back'
+    | 'sendMessage'
+    | 'retryMessage'
+    | 'supplyEmail'
+  > = {
+    toggle: () => send({ type: 'TOGGLE' }),
+    show: () => send({ type: 'SHOW' }),
+    hide: () => send({ type: 'HIDE' }),
+    showHome: () => send({ type: 'SHOW_HOME' }),
+    showMessages: () => send({ type: 'SHOW_MESSAGES' }),
+    showNewMessage: (prefill = '') => send({ type: 'SHOW_NEW_MESSAGE', prefill }),
+    openConversation: (conversationId) => send({ type: 'SHOW_CONVERSATION', conversationId }),
+    back: () => send({ type: 'BACK' }),
+    sendMessage: (body) => send({ type: 'SEND_MESSAGE', body }),
+    retryMessage: (clientId) => send({ type: 'RETRY_MESSAGE', clientId }),
+    supplyEmail: (email) => send({ type: 'SUPPLY_EMAIL', email }),
+  };
 
   return {
     lifecycle,
@@ -195,17 +222,7 @@ export function connect(
     authorOf: (message) => (message.author === 'person' ? strings.you : (message.author_name ?? strings.team)),
     canRetry: (message) => message.status === 'failed' && !!message.client_id,
 
-    toggle: () => send({ type: 'TOGGLE' }),
-    show: () => send({ type: 'SHOW' }),
-    hide: () => send({ type: 'HIDE' }),
-    showHome: () => send({ type: 'SHOW_HOME' }),
-    showMessages: () => send({ type: 'SHOW_MESSAGES' }),
-    showNewMessage: (prefill = '') => send({ type: 'SHOW_NEW_MESSAGE', prefill }),
-    openConversation: (conversationId) => send({ type: 'SHOW_CONVERSATION', conversationId }),
-    back: () => send({ type: 'BACK' }),
-    sendMessage: (body) => send({ type: 'SEND_MESSAGE', body }),
-    retryMessage: (clientId) => send({ type: 'RETRY_MESSAGE', clientId }),
-    supplyEmail: (email) => send({ type: 'SUPPLY_EMAIL', email }),
+    ...intents,
 
     getRootProps: () => ({
       ...partAttrs('root'),
@@ -217,7 +234,7 @@ export function connect(
       onKeydown(event) {
         if (isCloseKey(event as KeyEvent) && isOpen(current())) {
           event.stopPropagation();
-          send({ type: 'HIDE' });
+          intents.hide();
         }
       },
     }),
@@ -230,7 +247,7 @@ export function connect(
       'aria-controls': panelId,
       'aria-haspopup': 'dialog',
       hidden: !launcherVisible,
-      onClick: () => send({ type: 'TOGGLE' }),
+      onClick: intents.toggle,
     }),
     getBadgeProps: () => ({
       ...partAttrs('badge'),
@@ -254,14 +271,14 @@ export function connect(
       ...partAttrs('closeButton'),
       type: 'button',
       'aria-label': strings.closeLabel,
-      onClick: () => send({ type: 'HIDE' }),
+      onClick: intents.hide,
     }),
     getBackButtonProps: () => ({
       ...partAttrs('backButton'),
       type: 'button',
       'aria-label': strings.backLabel,
       hidden: view === 'home' || view === null,
-      onClick: () => send({ type: 'BACK' }),
+      onClick: intents.back,
     }),
     getViewProps: () => ({ ...partAttrs('view'), 'data-view': view ?? undefined }),
     getErrorProps: () => ({ role: 'alert' }),
@@ -273,13 +290,11 @@ export function connect(
       'data-action': card,
       'data-conversation-id': card === 'recent' ? recent?.id : undefined,
       onClick: () =>
-        send(
-          card === 'recent'
-            ? { type: 'SHOW_CONVERSATION', conversationId: recent!.id }
-            : card === 'all-conversations'
-              ? { type: 'SHOW_MESSAGES' }
-              : { type: 'SHOW_NEW_MESSAGE', prefill: '' },
-        ),
+        card === 'recent'
+          ? intents.openConversation(recent!.id)
+          : card === 'all-conversations'
+            ? intents.showMessages()
+            : intents.showNewMessage(),
     }),
     getCardNoteProps: () => ({ class: 'confab-muted' }),
     getConversationListProps: () => partAttrs('conversationList'),
@@ -288,7 +303,7 @@ export function connect(
       'data-state': conversation.unread_count > 0 ? 'unread' : 'read',
       'data-conversation-id': conversation.id,
       type: 'button',
-      onClick: () => send({ type: 'SHOW_CONVERSATION', conversationId: conversation.id }),
+      onClick: () => intents.openConversation(conversation.id),
     }),
     getConversationPreviewProps: () => ({ class: 'confab-preview' }),
     getUnreadMarkProps: () => ({ class: 'confab-unread-mark' }),
@@ -304,7 +319,7 @@ export function connect(
     getRetryButtonProps: (message) => ({
       type: 'button',
       class: 'confab-retry',
-      onClick: () => send({ type: 'RETRY_MESSAGE', clientId: message.client_id! }),
+      onClick: () => intents.retryMessage(message.client_id!),
     }),
     getComposerProps: () => ({
       ...partAttrs('composer'),
@@ -315,7 +330,7 @@ export function connect(
         const field = (event.currentTarget as FormTarget).elements.namedItem('message') as { value: string };
         const body = field.value.trim();
         if (!body || isSending(current())) return;
-        send({ type: 'SEND_MESSAGE', body });
+        intents.sendMessage(body);
         field.value = '';
       },
     }),
@@ -346,7 +361,7 @@ export function connect(
         const email = (
           (event.currentTarget as FormTarget).elements.namedItem('email') as { value: string } | null
         )?.value.trim();
-        if (email) send({ type: 'SUPPLY_EMAIL', email });
+        if (email) intents.supplyEmail(email);
       },
     }),
     getEmailLabelProps: () => ({ for: emailId }),
