@@ -126,6 +126,8 @@ export interface Message {
   conversation_id: string;
   author: MessageAuthor;
   author_name?: string;
+  /** The teammate's picture on a team message; without one, clients show the name's initials. */
+  author_avatar_url?: string;
   body: string;
   /** Epoch milliseconds. */
   created_at: number;
@@ -140,6 +142,8 @@ export interface ConversationSummary {
   updated_at: number;
   /** Team messages the person has not read in this conversation. */
   unread_count: number;
+  /** Epoch milliseconds: the team has read the person's messages up to this time ("seen"). */
+  team_seen_at?: number;
   last_message?: Message;
 }
 
@@ -167,4 +171,17 @@ export type RealtimeEvent =
       unread_count: number;
     }
   | { id: string; type: 'unread'; unread_count: number }
-  | { id: string; type: 'conversation'; conversation: ConversationSummary };
+  | { id: string; type: 'conversation'; conversation: ConversationSummary }
+  /** A teammate read the person's messages up to `seen_at` (epoch milliseconds). */
+  | { id: string; type: 'seen'; conversation_id: string; seen_at: number };
+
+/**
+ * What the stream carries besides stored events: never stored, so it has no id and a resumed
+ * stream does not replay it. A teammate typing lasts a few seconds unless repeated.
+ */
+export type EphemeralEvent = {
+  type: 'typing';
+  conversation_id: string;
+  author_name: string;
+  author_avatar_url?: string;
+};
