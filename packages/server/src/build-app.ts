@@ -31,6 +31,7 @@ import { countRequests, metricsRoute, type ServerMetrics } from './metrics';
 import { consume, memoryRateLimiters } from './rate-limits';
 import { requestTimeoutOptions } from './request-timeout';
 import { messengerRoutes } from './routes/messenger';
+import { searchRoutes } from './routes/search';
 import { streamRoutes } from './routes/stream';
 import { teamRoutes } from './routes/team';
 import { drainOnClose } from './shutdown';
@@ -137,7 +138,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     { prefix: MESSENGER_PREFIX },
   );
-  await app.register(async (team) => teamRoutes(team, context), { prefix: '/api/v1/apps/:app_id' });
+  await app.register(
+    async (team) => {
+      await teamRoutes(team, context);
+      await searchRoutes(team, context);
+    },
+    { prefix: '/api/v1/apps/:app_id' },
+  );
 
   app.get('/health', async () => {
     await options.store.ping();

@@ -2,6 +2,7 @@
 // Kysely's Migrator records what ran and takes a lock, so two processes starting at once apply
 // each migration exactly once.
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { indexPendingSearchDocuments, SEARCHED_SOURCES } from '../store/search';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -212,6 +213,90 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('events_per_person').renameTo('events').execute();
         await db.schema.createIndex('events_person').on('events').columns(['person_id', 'created_at']).execute();
         await db.schema.createIndex('events_person_id').on('events').columns(['person_id', 'id']).unique().execute();
+      },
+    },
+    '0010_search': {
+      // Full-text search (store/search.ts): one row of search_documents per message and contact,
+      // holding its terms as store/search-terms.ts makes them, indexed by FTS5 on SQLite (a
+      // contentless table keyed by the row's id) and by a GIN index over the terms as a tsvector on
+      // PostgreSQL. Triggers, the same on both engines, note in search_pending what changed; the
+      // write transaction that changed it indexes it before it commits (transaction.ts).
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('search_documents')
+          .addColumn('id', serial, (c) => (autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('source_id', 'text', (c) => c.notNull())
+          .addColumn('conversation_id', 'text')
+          .addColumn('terms', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('search_documents_source')
+          .on('search_documents')
+          .columns(['kind', 'source_id'])
+          .unique()
+          .execute();
+        await db.schema
+          .createIndex('search_documents_conversation')
+          .on('search_documents')
+          .column('conversation_id')
+          .execute();
+        await db.schema
+          .createTable('search_pending')
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('source_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('search_pending_pk', ['kind', 'source_id'])
+          .execute();
+
+        if (dialect === 'sqlite') {
+          // Terms arrive lower-cased and space-separated: the ascii tokenizer splits them back as
+          // they are. No positions (detail=none): a query is a set of terms, never a phrase.
+          await sql`CREATE VIRTUAL TABLE search_index USING fts5(terms, content='', contentless_delete=1, detail=none, tokenize='ascii', prefix='2 3')`.execute(
+            db,
+          );
+          for (const [table, kind, columns] of SEARCHED_SOURCES) {
+            await sql
+              .raw(
+                `CREATE TRIGGER search_${table}_insert AFTER INSERT ON ${table} BEGIN INSERT OR IGNORE INTO search_pending (kind, source_id) VALUES ('${kind}', NEW.id); END`,
+              )
+              .execute(db);
+            await sql
+              .raw(
+                `CREATE TRIGGER search_${table}_update AFTER UPDATE OF ${columns.join(', ')} ON ${table} BEGIN INSERT OR IGNORE INTO search_pending (kind, source_id) VALUES ('${kind}', NEW.id); END`,
+              )
+              .execute(db);
+            await sql
+              .raw(
+                `CREATE TRIGGER search_${table}_delete AFTER DELETE ON ${table} BEGIN INSERT OR IGNORE INTO search_pending (kind, source_id) VALUES ('${kind}', OLD.id); END`,
+              )
+              .execute(db);
+          }
+        } else {
+          // array_to_tsvector takes the terms verbatim: no parser, no configuration, no stemming.
+          await sql`CREATE INDEX search_documents_terms ON search_documents USING gin (array_to_tsvector(string_to_array(terms, ' ')))`.execute(
+            db,
+          );
+          await sql`CREATE FUNCTION search_mark_pending() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              INSERT INTO search_pending (kind, source_id)
+                VALUES (TG_ARGV[0], CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)
+                ON CONFLICT DO NOTHING;
+              RETURN NULL;
+            END $$`.execute(db);
+          for (const [table, kind, columns] of SEARCHED_SOURCES) {
+            await sql
+              .raw(
+                `CREATE TRIGGER search_${table} AFTER INSERT OR DELETE OR UPDATE OF ${columns.join(', ')} ON ${table} FOR EACH ROW EXECUTE FUNCTION search_mark_pending('${kind}')`,
+              )
+              .execute(db);
+          }
+        }
+        // What the database already holds is indexed now, with the same code as every later write.
+        for (const [table, kind] of SEARCHED_SOURCES) {
+          await sql.raw(`INSERT INTO search_pending (kind, source_id) SELECT '${kind}', id FROM ${table}`).execute(db);
+        }
+        await indexPendingSearchDocuments(db);
       },
     },
   };

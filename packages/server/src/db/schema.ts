@@ -97,6 +97,26 @@ export interface RateLimitsTable {
   count: number;
 }
 
+// Migration 0010_search: full-text search (store/search.ts); the FTS5 table is SQLite's alone.
+export interface SearchDocumentsTable {
+  /** SQLite: the rowid of the document's entry in the FTS5 table search_index. */
+  id: Generated<number>;
+  app_id: string;
+  kind: 'message' | 'contact';
+  /** The message's or the person's id. */
+  source_id: string;
+  /** A message's conversation; null for a contact. */
+  conversation_id: string | null;
+  /** Its terms, space-separated (store/search-terms.ts). */
+  terms: string;
+}
+
+/** What a trigger saw change and the write's transaction has yet to index. */
+export interface SearchPendingTable {
+  kind: 'message' | 'contact';
+  source_id: string;
+}
+
 export interface Database {
   people: PeopleTable;
   sessions: SessionsTable;
@@ -105,6 +125,8 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   realtime_events: RealtimeEventsTable;
+  search_documents: SearchDocumentsTable;
+  search_pending: SearchPendingTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

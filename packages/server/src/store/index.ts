@@ -7,6 +7,7 @@ import { type ConversationStore, conversationStore } from './conversations';
 import { type EventStore, eventStore } from './events';
 import { type PeopleStore, peopleStore } from './people';
 import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
+import { type SearchStore, searchStore } from './search';
 import { type SessionStore, sessionStore } from './sessions';
 import { type TeamQueries, teamQueries } from './team-queries';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
@@ -14,9 +15,17 @@ import { type PublishHook, type StoreOptions, transactionRunner } from './transa
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
 export type { Contact, EmailTrust, PageView, SessionRecord, StoredEventView, TeamConversation } from './rows';
 export { hashToken } from './rows';
+export type { SearchCursor, SearchPage, SearchResult } from './search';
 export type { PublishHook, StoreOptions } from './transaction';
 
-export interface Store extends PeopleStore, SessionStore, EventStore, ConversationStore, RealtimeOutbox, TeamQueries {
+export interface Store
+  extends PeopleStore,
+    SessionStore,
+    EventStore,
+    ConversationStore,
+    RealtimeOutbox,
+    TeamQueries,
+    SearchStore {
   /** Quick liveness probe of the database. */
   ping(): Promise<void>;
 }
@@ -30,6 +39,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...conversationStore(db, transaction),
     ...realtimeOutbox(db),
     ...teamQueries(db),
+    ...searchStore(db),
     async ping() {
       await db.selectFrom('people').select('id').limit(1).execute();
     },

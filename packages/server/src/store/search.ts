@@ -1,0 +1,307 @@
+// Full-text search for the team: which conversations of an app hold a message, or are with a
+// contact, that has every word of a query; newest first, paged by an opaque cursor, each with a
+// plain-text snippet of what matched.
+//
+// The index is kept in step inside the write that changes it: triggers (migration 0010) note each
+// inserted, edited or deleted message and person in search_pending, and indexPendingSearchDocuments
+// turns those notes into search_documents in the same transaction, before it commits
+// (transaction.ts). Not triggers alone, because the terms are made in JavaScript (search-terms.ts)
+// so both engines index the very same ones; not calls beside every write, because the triggers
+// catch every write that touches the text, present and future, whoever makes it.
+import type { Kysely } from 'kysely';
+import { type Expression, PostgresAdapter, type SqlBool, sql } from 'kysely';
+import type { ConversationRow, Database } from '../db/schema';
+import { teamSummary } from './conversations';
+import type { TeamConversation } from './rows';
+import { documentTerms, fts5Query, type SearchQuery, type Snippet, snippetOf, tsQuery } from './search-terms';
+
+/** The tables whose text is searched: their kind of document, and the columns a trigger watches. */
+export const SEARCHED_SOURCES = [
+  ['messages', 'message', ['body']],
+  ['people', 'contact', ['name', 'email', 'user_id']],
+] as const;
+
+type DocumentKind = (typeof SEARCHED_SOURCES)[number][1];
+
+const INDEX_BATCH = 500;
+
+// biome-ignore lint/suspicious/noExplicitAny: the migration that creates the tables calls this with its untyped handle too.
+function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+interface WantedDocument {
+  app_id: string;
+  conversation_id: string | null;
+  terms: string;
+}
+
+/** The documents the pending sources should have now; a source that is gone, or holds no term, has none. */
+async function wantedDocuments(
+  db: Kysely<Database>,
+  kind: DocumentKind,
+  sourceIds: string[],
+): Promise<Map<string, WantedDocument>> {
+  const wanted = new Map<string, WantedDocument>();
+  if (sourceIds.length === 0) return wanted;
+  if (kind === 'message') {
+    const rows = await db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .select(['m.id', 'm.body', 'm.conversation_id', 'c.app_id'])
+      .where('m.id', 'in', sourceIds)
+      .execute();
+    for (const row of rows)
+      wanted.set(row.id, { app_id: row.app_id, conversation_id: row.conversation_id, terms: documentTerms(row.body) });
+  } else {
+    const rows = await db
+      .selectFrom('people')
+      .select(['id', 'app_id', 'name', 'email', 'user_id'])
+      .where('id', 'in', sourceIds)
+      .execute();
+    for (const row of rows)
+      wanted.set(row.id, {
+        app_id: row.app_id,
+        conversation_id: null,
+        terms: documentTerms(row.name, row.email, row.user_id),
+      });
+  }
+  for (const [id, document] of wanted) if (document.terms === '') wanted.delete(id);
+  return wanted;
+}
+
+/** Brings search_documents (and SQLite's FTS5 table) in line with what search_pending names, and empties it. */
+// biome-ignore lint/suspicious/noExplicitAny: also run by migration 0010, on its untyped handle.
+export async function indexPendingSearchDocuments(handle: Kysely<any>): Promise<void> {
+  const db = handle as Kysely<Database>;
+  const sqlite = !isPostgres(db);
+  for (;;) {
+    const pending = await db.selectFrom('search_pending').select(['kind', 'source_id']).limit(INDEX_BATCH).execute();
+    if (pending.length === 0) return;
+    for (const [, kind] of SEARCHED_SOURCES) {
+      const sourceIds = pending.filter((row) => row.kind === kind).map((row) => row.source_id);
+      if (sourceIds.length === 0) continue;
+      const wanted = await wantedDocuments(db, kind, sourceIds);
+      const existing = await db
+        .selectFrom('search_documents')
+        .select(['id', 'source_id', 'terms', 'app_id'])
+        .where('kind', '=', kind)
+        .where('source_id', 'in', sourceIds)
+        .execute();
+      const unchanged = new Set<string>();
+      const stale: number[] = [];
+      for (const row of existing) {
+        const want = wanted.get(row.source_id);
+        if (want && want.terms === row.terms && want.app_id === row.app_id) unchanged.add(row.source_id);
+        else stale.push(row.id);
+      }
+      if (stale.length > 0) {
+        if (sqlite) await sql`DELETE FROM search_index WHERE rowid IN (${sql.join(stale)})`.execute(db);
+        await db.deleteFrom('search_documents').where('id', 'in', stale).execute();
+      }
+      const fresh = [...wanted].filter(([sourceId]) => !unchanged.has(sourceId));
+      if (fresh.length > 0) {
+        const inserted = await db
+          .insertInto('search_documents')
+          .values(fresh.map(([source_id, document]) => ({ kind, source_id, ...document })))
+          .returning(['id', 'terms'])
+          .execute();
+        if (sqlite)
+          await sql`INSERT INTO search_index (rowid, terms) VALUES ${sql.join(
+            inserted.map((row) => sql`(${row.id}, ${row.terms})`),
+          )}`.execute(db);
+      }
+      await db.deleteFrom('search_pending').where('kind', '=', kind).where('source_id', 'in', sourceIds).execute();
+    }
+  }
+}
+
+/** Where a page of results starts: after this conversation, in the order newest first. */
+export interface SearchCursor {
+  updated_at: number;
+  id: string;
+}
+
+export function encodeSearchCursor(cursor: SearchCursor): string {
+  return Buffer.from(JSON.stringify([cursor.updated_at, cursor.id])).toString('base64url');
+}
+
+/** The cursor an earlier page handed out, or undefined when `text` is not one. */
+export function decodeSearchCursor(text: string): SearchCursor | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return undefined;
+    const [updatedAt, id] = value as [unknown, unknown];
+    if (!Number.isSafeInteger(updatedAt) || (updatedAt as number) < 0) return undefined;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 128) return undefined;
+    return { updated_at: updatedAt as number, id };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SearchFilters {
+  state?: 'open' | 'closed';
+}
+
+/** What matched in a conversation: the newest matching message, else the contact's field. */
+export interface SearchMatch extends Snippet {
+  kind: DocumentKind;
+  /** The message's id, or the contact's. */
+  id: string;
+  field: 'body' | 'name' | 'email' | 'user_id';
+}
+
+export interface SearchResult {
+  conversation: TeamConversation;
+  match: SearchMatch;
+}
+
+export interface SearchPage {
+  results: SearchResult[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  next_cursor: string | null;
+}
+
+export interface SearchStore {
+  searchConversations(
+    appId: string,
+    query: SearchQuery,
+    filters: SearchFilters,
+    page: { cursor?: SearchCursor; limit: number },
+  ): Promise<SearchPage>;
+}
+
+export function searchStore(db: Kysely<Database>): SearchStore {
+  const postgres = isPostgres(db);
+  // Ids compare byte by byte on both engines (PostgreSQL's default collation would not), so the
+  // order, and so every page, is the same on either.
+  const conversationId = postgres ? sql<string>`c.id COLLATE "C"` : sql<string>`c.id`;
+
+  function matches(query: SearchQuery): Expression<SqlBool> {
+    return postgres
+      ? sql<SqlBool>`array_to_tsvector(string_to_array(d.terms, ' ')) @@ ${tsQuery(query)}::tsquery`
+      : sql<SqlBool>`d.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ${fts5Query(query)})`;
+  }
+
+  async function matchesIn(
+    appId: string,
+    query: SearchQuery,
+    rows: ConversationRow[],
+  ): Promise<Map<string, Omit<SearchMatch, 'text' | 'highlights'> & { text: string }>> {
+    const found = new Map<string, Omit<SearchMatch, 'text' | 'highlights'> & { text: string }>();
+    if (rows.length === 0) return found;
+    const ids = rows.map((row) => row.id);
+    const personIds = [...new Set(rows.map((row) => row.person_id))];
+    const documents = await db
+      .selectFrom('search_documents as d')
+      .select(['d.kind', 'd.source_id'])
+      .where('d.app_id', '=', appId)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('d.kind', '=', 'message'), eb('d.conversation_id', 'in', ids)]),
+          eb.and([eb('d.kind', '=', 'contact'), eb('d.source_id', 'in', personIds)]),
+        ]),
+      )
+      .where(matches(query))
+      .execute();
+    const messageIds = documents.filter((d) => d.kind === 'message').map((d) => d.source_id);
+    const contactIds = documents.filter((d) => d.kind === 'contact').map((d) => d.source_id);
+    if (messageIds.length > 0) {
+      const messages = await db
+        .selectFrom('messages')
+        .select(['id', 'conversation_id', 'body'])
+        .where('id', 'in', messageIds)
+        .orderBy('seq', 'desc')
+        .execute();
+      for (const message of messages)
+        if (!found.has(message.conversation_id))
+          found.set(message.conversation_id, { kind: 'message', id: message.id, field: 'body', text: message.body });
+    }
+    if (contactIds.length > 0) {
+      const people = await db
+        .selectFrom('people')
+        .select(['id', 'name', 'email', 'user_id'])
+        .where('id', 'in', contactIds)
+        .execute();
+      for (const row of rows) {
+        if (found.has(row.id)) continue;
+        const person = people.find((p) => p.id === row.person_id);
+        if (!person) continue;
+        const field =
+          (['name', 'email', 'user_id'] as const).find((f) => person[f] && snippetOf(person[f], query)) ?? 'name';
+        found.set(row.id, { kind: 'contact', id: person.id, field, text: person[field] ?? '' });
+      }
+    }
+    return found;
+  }
+
+  return {
+    async searchConversations(appId, query, filters, page) {
+      const matching = matches(query);
+      let select = db
+        .selectFrom('conversations as c')
+        .selectAll('c')
+        .where('c.app_id', '=', appId)
+        .where((eb) =>
+          eb.or([
+            eb(
+              'c.id',
+              'in',
+              eb
+                .selectFrom('search_documents as d')
+                .select('d.conversation_id')
+                .where('d.app_id', '=', appId)
+                .where('d.kind', '=', 'message')
+                .where(matching),
+            ),
+            eb(
+              'c.person_id',
+              'in',
+              eb
+                .selectFrom('search_documents as d')
+                .select('d.source_id')
+                .where('d.app_id', '=', appId)
+                .where('d.kind', '=', 'contact')
+                .where(matching),
+            ),
+          ]),
+        );
+      if (filters.state) select = select.where('c.state', '=', filters.state);
+      const { cursor } = page;
+      if (cursor)
+        select = select.where((eb) =>
+          eb.or([
+            eb('c.updated_at', '<', cursor.updated_at),
+            eb.and([eb('c.updated_at', '=', cursor.updated_at), eb(conversationId, '<', cursor.id)]),
+          ]),
+        );
+      const rows = await select
+        .orderBy('c.updated_at', 'desc')
+        .orderBy(conversationId, 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      const more = rows.length > page.limit;
+      const pageRows = rows.slice(0, page.limit);
+      const [conversations, found] = await Promise.all([teamSummary(db, pageRows), matchesIn(appId, query, pageRows)]);
+      const results = conversations.map((conversation): SearchResult => {
+        const match = found.get(conversation.id);
+        const snippet = match ? snippetOf(match.text, query) : undefined;
+        return {
+          conversation,
+          match: {
+            kind: match?.kind ?? 'message',
+            id: match?.id ?? '',
+            field: match?.field ?? 'body',
+            ...(snippet ?? { text: '', highlights: [] }),
+          },
+        };
+      });
+      const last = pageRows[pageRows.length - 1];
+      return {
+        results,
+        next_cursor: more && last ? encodeSearchCursor({ updated_at: Number(last.updated_at), id: last.id }) : null,
+      };
+    },
+  };
+}
