@@ -1,6 +1,14 @@
 // GET /api/v1/apps/:app_id/search on the engine of the project (SQLite or PostgreSQL): what it
 // finds, its snippets, its filters and pages, its refusals, and that it keeps to its app.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../src';
+import { migrate } from '../src/db/migrations';
+import { isPostgresUrl, openPostgres } from '../src/db/postgres';
+import { openSqlite } from '../src/db/sqlite';
+import { BACKEND, testDatabase } from './backend';
 import { loadCorpus, QUERIES, searchAll } from './search-corpus';
 import {
   type Answer,
@@ -11,6 +19,7 @@ import {
   TEAM_TOKEN,
   type TestServer,
   team,
+  testConfig,
 } from './server-harness';
 
 let server: TestServer;
@@ -233,6 +242,66 @@ describe('search, attacked', () => {
     for (const [query, field] of refusals) {
       const answer = await call(server, 'GET', `${team()}/search?${query}`, { token: TEAM_TOKEN });
       expect({ query, status: answer.status, field: answer.body.error?.field }).toEqual({ query, status: 400, field });
+    }
+  });
+});
+
+describe('migration 0010_search', () => {
+  it('indexes what the database held before it: messages and contacts are found after the upgrade', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'confab-search-upgrade-'));
+    const database = await testDatabase(folder);
+    try {
+      const { db, close } = isPostgresUrl(database.db)
+        ? openPostgres(database.db, { max: 1 })
+        : openSqlite(database.db);
+      try {
+        await migrate(db, BACKEND, '0007_events_deduplicated_per_person');
+        const person = { app_id: 'acme', role: 'user', attributes: '{}', created_at: 1, updated_at: 1 } as const;
+        await db
+          .insertInto('people')
+          .values([
+            {
+              ...person,
+              id: 'p-before',
+              visitor_id: 'v-1',
+              user_id: 'legacy-77',
+              email: 'Old.Timer@Example.org',
+              name: 'Élodie',
+            },
+            { ...person, id: 'p-other', app_id: 'rival', visitor_id: 'v-2', user_id: null, email: null, name: null },
+          ])
+          .execute();
+        const conversation = { state: 'open', created_at: 1, person_unread: 0 } as const;
+        await db
+          .insertInto('conversations')
+          .values([
+            { ...conversation, id: 'c-before', app_id: 'acme', person_id: 'p-before', updated_at: 2 },
+            { ...conversation, id: 'c-other', app_id: 'rival', person_id: 'p-other', updated_at: 3 },
+          ])
+          .execute();
+        const message = { author: 'person', author_name: null, created_at: 1, client_id: null } as const;
+        await db
+          .insertInto('messages')
+          .values([
+            { ...message, id: 'm-before', conversation_id: 'c-before', body: 'Kühlschrank broken since March' },
+            { ...message, id: 'm-other', conversation_id: 'c-other', body: 'Kühlschrank at the rival' },
+          ])
+          .execute();
+      } finally {
+        await close();
+      }
+      const upgraded = await startServer(testConfig(folder, { db: database.db }));
+      try {
+        for (const q of ['kuhlschrank', 'KÜHL', 'legacy-77', 'old.timer@example.org', 'elodie']) {
+          expect({ q, found: await searchAll(upgraded, 'acme', TEAM_TOKEN, q) }).toEqual({ q, found: ['c-before'] });
+        }
+        expect(await searchAll(upgraded, 'rival', TEAM_TOKEN, 'kuhlschrank')).toEqual(['c-other']);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await database.drop();
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });
