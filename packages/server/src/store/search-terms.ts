@@ -85,6 +85,14 @@ export function tsQuery(query: SearchQuery): string {
     .join(' & ');
 }
 
+/** Whether a document with these terms matches, exactly as the engines decide it. */
+export function termsMatch(terms: string[], query: SearchQuery): boolean {
+  const last = query.terms.length - 1;
+  return query.terms.every((wanted, i) =>
+    i === last && query.lastIsPrefix ? terms.some((term) => term.startsWith(wanted)) : terms.includes(wanted),
+  );
+}
+
 function termMatches(term: string, query: SearchQuery): boolean {
   const last = query.terms.length - 1;
   return query.terms.some(

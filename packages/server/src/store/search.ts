@@ -9,11 +9,19 @@
 // so both engines index the very same ones; not calls beside every write, because the triggers
 // catch every write that touches the text, present and future, whoever makes it.
 import type { Kysely } from 'kysely';
-import { type Expression, PostgresAdapter, type SqlBool, sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { ConversationRow, Database } from '../db/schema';
 import { teamSummary } from './conversations';
 import type { TeamConversation } from './rows';
-import { documentTerms, fts5Query, type SearchQuery, type Snippet, snippetOf, tsQuery } from './search-terms';
+import {
+  documentTerms,
+  fts5Query,
+  type SearchQuery,
+  type Snippet,
+  snippetOf,
+  termsMatch,
+  tsQuery,
+} from './search-terms';
 
 /** The tables whose text is searched: their kind of document, and the columns a trigger watches. */
 export const SEARCHED_SOURCES = [
@@ -24,6 +32,12 @@ export const SEARCHED_SOURCES = [
 type DocumentKind = (typeof SEARCHED_SOURCES)[number][1];
 
 const INDEX_BATCH = 500;
+
+/**
+ * An extra term of every contact's entry in FTS5, so a search for contacts reads only theirs
+ * (terms are letters and digits: no term of any text is ever this).
+ */
+const CONTACT_MARKER = '⁂contact';
 
 // biome-ignore lint/suspicious/noExplicitAny: the migration that creates the tables calls this with its untyped handle too.
 function isPostgres(db: Kysely<any>): boolean {
@@ -106,9 +120,10 @@ export async function indexPendingSearchDocuments(handle: Kysely<any>): Promise<
           .values(fresh.map(([source_id, document]) => ({ kind, source_id, ...document })))
           .returning(['id', 'terms'])
           .execute();
+        const marker = kind === 'contact' ? `${CONTACT_MARKER} ` : '';
         if (sqlite)
           await sql`INSERT INTO search_index (rowid, terms) VALUES ${sql.join(
-            inserted.map((row) => sql`(${row.id}, ${row.terms})`),
+            inserted.map((row) => sql`(${row.id}, ${marker + row.terms})`),
           )}`.execute(db);
       }
       await db.deleteFrom('search_pending').where('kind', '=', kind).where('source_id', 'in', sourceIds).execute();
@@ -178,10 +193,26 @@ export function searchStore(db: Kysely<Database>): SearchStore {
   // order, and so every page, is the same on either.
   const conversationId = postgres ? sql<string>`c.id COLLATE "C"` : sql<string>`c.id`;
 
-  function matches(query: SearchQuery): Expression<SqlBool> {
-    return postgres
-      ? sql<SqlBool>`array_to_tsvector(string_to_array(d.terms, ' ')) @@ ${tsQuery(query)}::tsquery`
-      : sql<SqlBool>`d.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ${fts5Query(query)})`;
+  /**
+   * The app's conversations with a matching message, or with a matching contact: two subqueries
+   * that start from the index (FTS5's match, the GIN index), each reading only its kind.
+   */
+  function matchingConversations(appId: string, query: SearchQuery) {
+    if (postgres) {
+      const matches = sql`d.terms_vector @@ ${tsQuery(query)}::tsquery`;
+      return {
+        byMessage: sql<string>`SELECT d.conversation_id FROM search_documents d WHERE ${matches} AND d.app_id = ${appId} AND d.kind = 'message'`,
+        byContact: sql<string>`SELECT d.source_id FROM search_documents d WHERE ${matches} AND d.app_id = ${appId} AND d.kind = 'contact'`,
+      };
+    }
+    // CROSS JOIN: SQLite reads the FTS5 match first, then each document by its rowid.
+    const terms = fts5Query(query);
+    return {
+      byMessage: sql<string>`SELECT d.conversation_id FROM search_index CROSS JOIN search_documents d ON d.id = search_index.rowid
+        WHERE search_index MATCH ${terms} AND d.app_id = ${appId} AND d.kind = 'message'`,
+      byContact: sql<string>`SELECT d.source_id FROM search_index CROSS JOIN search_documents d ON d.id = search_index.rowid
+        WHERE search_index MATCH ${`"${CONTACT_MARKER}" ${terms}`} AND d.app_id = ${appId} AND d.kind = 'contact'`,
+    };
   }
 
   async function matchesIn(
@@ -193,18 +224,21 @@ export function searchStore(db: Kysely<Database>): SearchStore {
     if (rows.length === 0) return found;
     const ids = rows.map((row) => row.id);
     const personIds = [...new Set(rows.map((row) => row.person_id))];
-    const documents = await db
-      .selectFrom('search_documents as d')
-      .select(['d.kind', 'd.source_id'])
-      .where('d.app_id', '=', appId)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('d.kind', '=', 'message'), eb('d.conversation_id', 'in', ids)]),
-          eb.and([eb('d.kind', '=', 'contact'), eb('d.source_id', 'in', personIds)]),
-        ]),
-      )
-      .where(matches(query))
-      .execute();
+    // The page's documents, matched here by their terms as the engines match them: a second
+    // full-text query would read every match again, and FTS5 evaluates one per row slowly.
+    const documents = (
+      await db
+        .selectFrom('search_documents as d')
+        .select(['d.kind', 'd.source_id', 'd.terms'])
+        .where('d.app_id', '=', appId)
+        .where((eb) =>
+          eb.or([
+            eb('d.conversation_id', 'in', ids),
+            eb.and([eb('d.kind', '=', 'contact'), eb('d.source_id', 'in', personIds)]),
+          ]),
+        )
+        .execute()
+    ).filter((d) => termsMatch(d.terms.split(' '), query));
     const messageIds = documents.filter((d) => d.kind === 'message').map((d) => d.source_id);
     const contactIds = documents.filter((d) => d.kind === 'contact').map((d) => d.source_id);
     if (messageIds.length > 0) {
@@ -238,34 +272,17 @@ export function searchStore(db: Kysely<Database>): SearchStore {
 
   return {
     async searchConversations(appId, query, filters, page) {
-      const matching = matches(query);
+      const { byMessage, byContact } = matchingConversations(appId, query);
       let select = db
         .selectFrom('conversations as c')
         .selectAll('c')
         .where('c.app_id', '=', appId)
-        .where((eb) =>
-          eb.or([
-            eb(
-              'c.id',
-              'in',
-              eb
-                .selectFrom('search_documents as d')
-                .select('d.conversation_id')
-                .where('d.app_id', '=', appId)
-                .where('d.kind', '=', 'message')
-                .where(matching),
-            ),
-            eb(
-              'c.person_id',
-              'in',
-              eb
-                .selectFrom('search_documents as d')
-                .select('d.source_id')
-                .where('d.app_id', '=', appId)
-                .where('d.kind', '=', 'contact')
-                .where(matching),
-            ),
-          ]),
+        // One list of ids rather than an OR of two: the engines can then start from the matches
+        // when they are few, and from the newest conversations when they are many.
+        .where(
+          'c.id',
+          'in',
+          sql<string>`(${byMessage} UNION ALL SELECT p.id FROM conversations p WHERE p.person_id IN (${byContact}))`,
         );
       if (filters.state) select = select.where('c.state', '=', filters.state);
       const { cursor } = page;
