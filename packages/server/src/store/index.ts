@@ -9,14 +9,32 @@ import { type PeopleStore, peopleStore } from './people';
 import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
 import { type SessionStore, sessionStore } from './sessions';
 import { type TeamQueries, teamQueries } from './team-queries';
+import { type TeammateStore, teammateStore } from './teammates';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
 
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
 export type { Contact, EmailTrust, PageView, SessionRecord, StoredEventView, TeamConversation } from './rows';
 export { hashToken } from './rows';
+export type {
+  ApiToken,
+  NewTeammate,
+  OneTimeSecret,
+  Teammate,
+  TeammateChanges,
+  TeammateSession,
+  TeammateStore,
+} from './teammates';
+export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID } from './teammates';
 export type { PublishHook, StoreOptions } from './transaction';
 
-export interface Store extends PeopleStore, SessionStore, EventStore, ConversationStore, RealtimeOutbox, TeamQueries {
+export interface Store
+  extends PeopleStore,
+    SessionStore,
+    EventStore,
+    ConversationStore,
+    RealtimeOutbox,
+    TeamQueries,
+    TeammateStore {
   /** Quick liveness probe of the database. */
   ping(): Promise<void>;
 }
@@ -30,6 +48,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...conversationStore(db, transaction),
     ...realtimeOutbox(db),
     ...teamQueries(db),
+    ...teammateStore(db, transaction),
     async ping() {
       await db.selectFrom('people').select('id').limit(1).execute();
     },
