@@ -10,12 +10,23 @@ import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
 import { type SearchStore, searchStore } from './search';
 import { type SessionStore, sessionStore } from './sessions';
 import { type TeamQueries, teamQueries } from './team-queries';
+import { type TeammateStore, teammateStore } from './teammates';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
 
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
 export type { Contact, EmailTrust, PageView, SessionRecord, StoredEventView, TeamConversation } from './rows';
 export { hashToken } from './rows';
 export type { SearchCursor, SearchPage, SearchResult } from './search';
+export type {
+  ApiToken,
+  NewTeammate,
+  OneTimeSecret,
+  Teammate,
+  TeammateChanges,
+  TeammateSession,
+  TeammateStore,
+} from './teammates';
+export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID } from './teammates';
 export type { PublishHook, StoreOptions } from './transaction';
 
 export interface Store
@@ -25,7 +36,8 @@ export interface Store
     ConversationStore,
     RealtimeOutbox,
     TeamQueries,
-    SearchStore {
+    SearchStore,
+    TeammateStore {
   /** Quick liveness probe of the database. */
   ping(): Promise<void>;
 }
@@ -40,6 +52,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...realtimeOutbox(db),
     ...teamQueries(db),
     ...searchStore(db),
+    ...teammateStore(db, transaction),
     async ping() {
       await db.selectFrom('people').select('id').limit(1).execute();
     },
