@@ -21,6 +21,7 @@ import {
   team,
   testConfig,
 } from './server-harness';
+import { addTeammate } from './teammates-harness';
 
 let server: TestServer;
 let ids: Map<string, string>;
@@ -142,12 +143,24 @@ describe('search', () => {
     expect(await searchAll(server, 'acme', TEAM_TOKEN, 'xj-5521')).toEqual([id]);
   });
 
-  it('needs the team token', async () => {
+  it("answers a teammate's API token or session cookie, refuses none (401) and a teammate of another app (403)", async () => {
+    const agent = await addTeammate(server, { role: 'agent', apps: ['acme'] });
+    const elsewhere = await addTeammate(server, { role: 'agent', apps: ['rival'] });
     const visitor = await boot(server);
+    const byToken = await call(server, 'GET', `${team()}/search?q=cafe`, { token: agent.token });
+    const byCookie = await call(server, 'GET', `${team()}/search?q=cafe`, {
+      headers: { cookie: await agent.cookie() },
+    });
+    expect([byToken.status, byCookie.status]).toEqual([200, 200]);
+    expect(byCookie.body.results.map((r: { conversation: { id: string } }) => r.conversation.id)).toEqual([
+      ids.get('accents'),
+    ]);
     const none = await call(server, 'GET', `${team()}/search?q=cafe`);
     const session = await call(server, 'GET', `${team()}/search?q=cafe`, { token: visitor.session.token });
-    expect([none.status, session.status]).toEqual([401, 401]);
+    const otherApp = await call(server, 'GET', `${team()}/search?q=cafe`, { token: elsewhere.token });
+    expect([none.status, session.status, otherApp.status]).toEqual([401, 401, 403]);
     expect(none.body.error.field).toBe('authorization');
+    expect(otherApp.body).not.toHaveProperty('results');
   });
 });
 

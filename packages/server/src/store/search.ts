@@ -273,31 +273,22 @@ export function searchStore(db: Kysely<Database>): SearchStore {
   return {
     async searchConversations(appId, query, filters, page) {
       const { byMessage, byContact } = matchingConversations(appId, query);
-      let select = db
-        .selectFrom('conversations as c')
-        .selectAll('c')
-        .where('c.app_id', '=', appId)
-        // One list of ids rather than an OR of two: the engines can then start from the matches
-        // when they are few, and from the newest conversations when they are many.
-        .where(
-          'c.id',
-          'in',
-          sql<string>`(${byMessage} UNION ALL SELECT p.id FROM conversations p WHERE p.person_id IN (${byContact}))`,
-        );
-      if (filters.state) select = select.where('c.state', '=', filters.state);
+      const matching = sql`${byMessage} UNION SELECT p.id FROM conversations p WHERE p.person_id IN (${byContact})`;
+      const conditions = [sql`c.app_id = ${appId}`];
+      if (filters.state) conditions.push(sql`c.state = ${filters.state}`);
       const { cursor } = page;
       if (cursor)
-        select = select.where((eb) =>
-          eb.or([
-            eb('c.updated_at', '<', cursor.updated_at),
-            eb.and([eb('c.updated_at', '=', cursor.updated_at), eb(conversationId, '<', cursor.id)]),
-          ]),
+        conditions.push(
+          sql`(c.updated_at < ${cursor.updated_at} OR (c.updated_at = ${cursor.updated_at} AND ${conversationId} < ${cursor.id}))`,
         );
-      const rows = await select
-        .orderBy('c.updated_at', 'desc')
-        .orderBy(conversationId, 'desc')
-        .limit(page.limit + 1)
-        .execute();
+      // From the matching ids: few matches are read at once, many cost what reading them costs.
+      // PostgreSQL's planner picks its way from the IN list; SQLite's would walk every conversation
+      // of the app in order, so its order is given (CROSS JOIN).
+      const from = postgres
+        ? sql`conversations c WHERE c.id IN (${matching}) AND`
+        : sql`(${matching}) m CROSS JOIN conversations c ON c.id = m.conversation_id WHERE`;
+      const { rows } = await sql<ConversationRow>`SELECT c.* FROM ${from} ${sql.join(conditions, sql` AND `)}
+        ORDER BY c.updated_at DESC, ${conversationId} DESC LIMIT ${page.limit + 1}`.execute(db);
       const more = rows.length > page.limit;
       const pageRows = rows.slice(0, page.limit);
       const [conversations, found] = await Promise.all([teamSummary(db, pageRows), matchesIn(appId, query, pageRows)]);
