@@ -242,6 +242,7 @@ describe('search, attacked', () => {
       ['q=%22*%3A-', 'querystring.q'],
       [`q=${'a'.repeat(201)}`, 'querystring.q'],
       [`q=${Array.from({ length: 33 }, (_, i) => `w${i}`).join('+')}`, 'querystring.q'],
+      ['q=cafe&q=montreal', 'querystring.q'],
       ['q=cafe&cursor=nonsense', 'querystring.cursor'],
       [`q=cafe&cursor=${Buffer.from('[1,2]').toString('base64url')}`, 'querystring.cursor'],
       [`q=cafe&cursor=${Buffer.from('{"__proto__":1}').toString('base64url')}`, 'querystring.cursor'],
