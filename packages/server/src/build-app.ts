@@ -33,6 +33,9 @@ import { requestTimeoutOptions } from './request-timeout';
 import { messengerRoutes } from './routes/messenger';
 import { streamRoutes } from './routes/stream';
 import { teamRoutes } from './routes/team';
+import { teamReadRoutes } from './routes/team-read';
+import { teamStreamRoutes } from './routes/team-stream';
+import { messengerTypingRoutes, teamTypingRoutes } from './routes/typing';
 import { drainOnClose } from './shutdown';
 import { findIllFormedText } from './well-formed-text';
 
@@ -134,10 +137,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       });
       await messenger.register(messengerRoutes, context);
       await messenger.register(streamRoutes, context);
+      await messenger.register(messengerTypingRoutes, context);
     },
     { prefix: MESSENGER_PREFIX },
   );
-  await app.register(async (team) => teamRoutes(team, context), { prefix: '/api/v1/apps/:app_id' });
+  await app.register(
+    async (team) => {
+      await teamRoutes(team, context);
+      // Inside the team routes' scope: behind their auth hook.
+      await team.register(teamStreamRoutes, context);
+      await team.register(teamTypingRoutes, context);
+      await team.register(teamReadRoutes, context);
+    },
+    { prefix: '/api/v1/apps/:app_id' },
+  );
 
   app.get('/health', async () => {
     await options.store.ping();

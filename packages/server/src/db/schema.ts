@@ -67,6 +67,8 @@ export interface ConversationsTable {
   person_unread: number;
   /** The client_id of the message that started it: a retried start finds it by this. */
   start_client_id: string | null;
+  /** Migration 0011: the team read the person's messages up to then ("seen"); null until a teammate reads. */
+  team_seen_at: number | null;
 }
 
 export interface MessagesTable {
@@ -91,6 +93,15 @@ export interface RealtimeEventsTable {
   created_at: number;
 }
 
+/** Migration 0011: an app's team events, read by the team streams after an id. */
+export interface TeamEventsTable {
+  id: Generated<number>;
+  app_id: string;
+  /** The TeamEventBody as JSON. */
+  payload: string;
+  created_at: number;
+}
+
 export interface RateLimitsTable {
   key: string;
   window_start: number;
@@ -105,6 +116,7 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   realtime_events: RealtimeEventsTable;
+  team_events: TeamEventsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

@@ -8,6 +8,7 @@ import { NotFoundError } from '../domain-errors';
 import { recordRealtime } from './realtime-outbox';
 import { type Db, type SessionRecord, type TeamConversation, toMessage } from './rows';
 import { currentSession } from './sessions';
+import { recordTeamEvent } from './team-outbox';
 import type { Publish, RunTransaction } from './transaction';
 
 export async function unreadOf(trx: Db, personId: string): Promise<number> {
@@ -42,6 +43,7 @@ function toSummary(row: ConversationRow, last: Message | undefined): Conversatio
     created_at: Number(row.created_at),
     updated_at: Number(row.updated_at),
     unread_count: Number(row.person_unread),
+    ...(row.team_seen_at !== null ? { team_seen_at: Number(row.team_seen_at) } : {}),
     ...(last ? { last_message: last } : {}),
   };
 }
@@ -153,6 +155,13 @@ async function addMessage(
     { type: 'message', message, conversation: toSummary(updated, message), unread_count: unread },
     now,
   );
+  await recordTeamEvent(
+    trx,
+    publish,
+    conversation.app_id,
+    { type: 'message', conversation_id: conversation.id, message },
+    now,
+  );
   return message;
 }
 
@@ -225,8 +234,11 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
           updated_at: now,
           person_unread: 0,
           start_client_id: clientId,
+          team_seen_at: null,
         };
         await trx.insertInto('conversations').values(row).execute();
+        const [created] = await teamSummary(trx, [row]);
+        await recordTeamEvent(trx, publish, row.app_id, { type: 'conversation.created', conversation: created! }, now);
         const message = await addMessage(trx, publish, row, 'person', body, clientId, null, now);
         const stored = await trx
           .selectFrom('conversations')
@@ -265,6 +277,8 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
             { type: 'unread', unread_count: unread },
             now,
           );
+          const seen = { type: 'read', conversation_id: conversation.id, reader: 'person', read_at: now } as const;
+          await recordTeamEvent(trx, publish, session.app_id, seen, now);
           return unread;
         }
         return unreadOf(trx, session.person_id);
@@ -299,6 +313,13 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
           appId,
           conversation.person_id,
           { type: 'conversation', conversation: plain },
+          now,
+        );
+        await recordTeamEvent(
+          trx,
+          publish,
+          appId,
+          { type: 'state', conversation_id: conversation.id, state: 'closed' },
           now,
         );
         return summary!;

@@ -8,15 +8,27 @@ import { type EventStore, eventStore } from './events';
 import { type PeopleStore, peopleStore } from './people';
 import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
 import { type SessionStore, sessionStore } from './sessions';
+import { type TeamOutbox, teamOutbox } from './team-outbox';
 import { type TeamQueries, teamQueries } from './team-queries';
+import { type TeamSeenStore, teamSeenStore } from './team-seen';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
+import { type TypingStore, typingStore } from './typing';
 
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
 export type { Contact, EmailTrust, PageView, SessionRecord, StoredEventView, TeamConversation } from './rows';
 export { hashToken } from './rows';
-export type { PublishHook, StoreOptions } from './transaction';
+export type { PublishHook, StoreOptions, TeamPublishHook } from './transaction';
 
-export interface Store extends PeopleStore, SessionStore, EventStore, ConversationStore, RealtimeOutbox, TeamQueries {
+export interface Store
+  extends PeopleStore,
+    SessionStore,
+    EventStore,
+    ConversationStore,
+    RealtimeOutbox,
+    TeamQueries,
+    TeamOutbox,
+    TeamSeenStore,
+    TypingStore {
   /** Quick liveness probe of the database. */
   ping(): Promise<void>;
 }
@@ -30,6 +42,9 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...conversationStore(db, transaction),
     ...realtimeOutbox(db),
     ...teamQueries(db),
+    ...teamOutbox(db),
+    ...teamSeenStore(transaction),
+    ...typingStore(db),
     async ping() {
       await db.selectFrom('people').select('id').limit(1).execute();
     },
