@@ -52,8 +52,8 @@ export async function openRawStream(url: string, headers: Record<string, string>
           });
         }
       }
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
+    } catch {
+      // Cut by us (close) or by the other side (a process killed): the stream has ended either way.
     }
   })();
   return {

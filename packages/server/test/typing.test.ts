@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
+import { ephemeralPayload } from '../src/postgres-realtime';
 import { TYPING_LIMIT } from '../src/routes/typing';
 import { boot, call, messenger, startTestServer, TEAM_TOKEN, type TestServer, team } from './server-harness';
 import { openRawStream, received } from './sse-blocks';
@@ -204,5 +205,27 @@ describe('typing, attacked', () => {
     } finally {
       visitorSide.close();
     }
+  });
+});
+
+describe("typing's NOTIFY payload (PostgreSQL refuses 8000 bytes or more)", () => {
+  const target = (name: string, avatar?: string) => ({
+    app_id: 'acme',
+    person_id: 'p1',
+    event: {
+      type: 'typing' as const,
+      conversation_id: 'c1',
+      author_name: name,
+      ...(avatar ? { author_avatar_url: avatar } : {}),
+    },
+  });
+  it('is the event whole when it fits, without the avatar when that makes it fit, and nothing when even that does not', () => {
+    const small = target('Ann', 'https://example.com/a.png');
+    expect(JSON.parse(ephemeralPayload(small)!)).toEqual(small);
+    const hugeAvatar = target('Ann', `https://example.com/${'a'.repeat(9_000)}`);
+    const payload = ephemeralPayload(hugeAvatar)!;
+    expect(Buffer.byteLength(payload)).toBeLessThan(8_000);
+    expect(JSON.parse(payload).event).toEqual({ type: 'typing', conversation_id: 'c1', author_name: 'Ann' });
+    expect(ephemeralPayload(target('é'.repeat(4_000)))).toBeUndefined();
   });
 });
