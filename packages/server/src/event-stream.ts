@@ -3,6 +3,7 @@
 // written as they come (no id: never replayed), counted against the stream caps, paced by a client
 // that reads slowly and cut when it stalls, kept alive, and ended with a retry hint on shutdown.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import type { ServerContext } from './context';
 import { ApiError } from './errors';
 import type { OpenStream } from './stream-caps';
@@ -15,6 +16,12 @@ export const EVENT_STREAM_HEADERS = {
   'cache-control': 'no-cache, no-transform',
   'x-accel-buffering': 'no',
 };
+
+/** A stream's query: where EventSource cannot send Last-Event-ID as a header. */
+export const StreamQuery = Type.Object(
+  { last_event_id: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) },
+  { additionalProperties: false },
+);
 
 /** The id a client resumes from (Last-Event-ID header, else ?last_event_id=), or undefined; a 400 when malformed. */
 export function resumeFrom(request: FastifyRequest, queryValue: string | undefined): string | undefined {

@@ -43,6 +43,8 @@ const HTTP = [
   /^json-body/,
   /^rate-limits/,
   /^stream-caps/,
+  /^event-stream/,
+  /^team-actor/,
   /^request-timeout/,
   /^schemas/,
   /^well-formed-text/,

@@ -3,16 +3,10 @@
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import Type from 'typebox';
 import { requireSession } from '../auth';
 import type { ServerContext } from '../context';
-import { EVENT_STREAM_HEADERS, resumeFrom, serveEventStream } from '../event-stream';
+import { EVENT_STREAM_HEADERS, resumeFrom, StreamQuery, serveEventStream } from '../event-stream';
 import { AppParams } from '../schemas';
-
-export const StreamQuery = Type.Object(
-  { last_event_id: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) },
-  { additionalProperties: false },
-);
 
 export async function streamRoutes(app: FastifyInstance, context: ServerContext) {
   const { store, hub, now } = context;

@@ -6,10 +6,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context';
-import { EVENT_STREAM_HEADERS, resumeFrom, serveEventStream } from '../event-stream';
+import { EVENT_STREAM_HEADERS, resumeFrom, StreamQuery, serveEventStream } from '../event-stream';
 import { AppParams } from '../schemas';
 import { actorOf, TEAM_TOKEN_ACTOR_ID } from '../team-actor';
-import { StreamQuery } from './stream';
 
 let sharedTokenStreams = 0;
 
