@@ -33,6 +33,20 @@ export function resumeFrom(request: FastifyRequest, queryValue: string | undefin
   return value;
 }
 
+/**
+ * An event as an SSE message, made once per event object: streams that share their reads (the
+ * team streams of one app, team-feed.ts) share the text too.
+ */
+const frames = new WeakMap<object, string>();
+function frameOf(event: { id: string; type: string }): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
+}
+
 /** Resolves true once `raw` has written out its buffer, false if it has not within `ms` or closed. */
 function drained(raw: NodeJS.WritableStream & { writableLength: number }, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -117,7 +131,7 @@ export function serveEventStream(
           const events = await spec.read(cursor, REPLAY_PAGE);
           if (closed) return;
           for (const event of events) {
-            raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+            raw.write(frameOf(event));
             cursor = Number(event.id);
             if (raw.writableNeedDrain && context.streams.buffered(capsKey) > context.streamBufferLimit) {
               const buffered = raw.writableLength;

@@ -9,11 +9,13 @@ import type { ServerContext } from '../context';
 import { EVENT_STREAM_HEADERS, resumeFrom, StreamQuery, serveEventStream } from '../event-stream';
 import { AppParams } from '../schemas';
 import { actorOf, TEAM_TOKEN_ACTOR_ID } from '../team-actor';
+import { createTeamFeeds } from '../team-feed';
 
 let sharedTokenStreams = 0;
 
 export async function teamStreamRoutes(app: FastifyInstance, context: ServerContext) {
-  const { store, hub } = context;
+  const { store } = context;
+  const feeds = createTeamFeeds(context.hub, store);
 
   app
     .withTypeProvider<TypeBoxTypeProvider>()
@@ -33,8 +35,8 @@ export async function teamStreamRoutes(app: FastifyInstance, context: ServerCont
       serveEventStream(context, request, reply, {
         capsKey,
         cursor,
-        listen: (onNews, onEphemeral) => hub.listenTeam(appId, onNews, onEphemeral),
-        read: (afterId, limit) => store.teamEventsAfter(appId, afterId, limit),
+        listen: (onNews, onEphemeral) => feeds.listen(appId, onNews, onEphemeral),
+        read: (afterId, limit) => feeds.read(appId, afterId, limit),
       });
     });
 }
