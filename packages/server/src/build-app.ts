@@ -4,6 +4,7 @@
 // well-kept Node frameworks; the server is Node-only, so Hono's runtime portability buys nothing.
 
 import { REQUEST_BODY_MAX_BYTES } from '@confab/core/protocol';
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -33,8 +34,10 @@ import { requestTimeoutOptions } from './request-timeout';
 import { messengerRoutes } from './routes/messenger';
 import { streamRoutes } from './routes/stream';
 import { teamRoutes } from './routes/team';
+import { teamAuthRoutes } from './routes/team-auth';
 import { teamReadRoutes } from './routes/team-read';
 import { teamStreamRoutes } from './routes/team-stream';
+import { teammateRoutes } from './routes/teammates';
 import { messengerTypingRoutes, teamTypingRoutes } from './routes/typing';
 import { drainOnClose } from './shutdown';
 import { findIllFormedText } from './well-formed-text';
@@ -141,6 +144,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     { prefix: MESSENGER_PREFIX },
   );
+  // Teammates' session cookies (team-auth.ts); unsigned: the value is itself a random secret.
+  await app.register(cookie);
   await app.register(
     async (team) => {
       await teamRoutes(team, context);
@@ -151,6 +156,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     { prefix: '/api/v1/apps/:app_id' },
   );
+  await app.register(async (accounts) => teamAuthRoutes(accounts, context), { prefix: '/api/v1' });
+  await app.register(async (admins) => teammateRoutes(admins, context), { prefix: '/api/v1' });
 
   app.get('/health', async () => {
     await options.store.ping();

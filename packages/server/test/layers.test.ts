@@ -44,7 +44,7 @@ const HTTP = [
   /^rate-limits/,
   /^stream-caps/,
   /^event-stream/,
-  /^team-actor/,
+  /^team-auth/,
   /^request-timeout/,
   /^schemas/,
   /^well-formed-text/,

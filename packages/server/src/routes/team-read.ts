@@ -5,7 +5,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context';
 import { ConversationParams } from '../schemas';
-import { actorOf } from '../team-actor';
 
 export async function teamReadRoutes(app: FastifyInstance, context: ServerContext) {
   app
@@ -13,7 +12,7 @@ export async function teamReadRoutes(app: FastifyInstance, context: ServerContex
     .post('/conversations/:conversation_id/read', { schema: { params: ConversationParams } }, async (request) => {
       const { app_id: appId, conversation_id: conversationId } = request.params;
       const now = context.now();
-      const seenAt = await context.store.markSeenByTeam(appId, conversationId, actorOf(request, context).id, now);
+      const seenAt = await context.store.markSeenByTeam(appId, conversationId, request.teammate.id, now);
       return { conversation_id: conversationId, read_at: now, team_seen_at: seenAt };
     });
 }

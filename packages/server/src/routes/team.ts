@@ -2,16 +2,17 @@
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { requireTeamToken } from '../auth';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { AppParams, ContactParams, ContactQuery, ConversationParams, ConversationQuery, ReplyBody } from '../schemas';
+import { teamAuth } from '../team-auth';
 
 export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { store, now } = context;
 
-  app.addHook('onRequest', requireTeamToken(context.teamToken));
+  // Sets request.teammate: a session cookie or an API token that reaches this app (team-auth.ts).
+  app.addHook('onRequest', teamAuth(context));
 
   api.get('/contacts', { schema: { params: AppParams, querystring: ContactQuery } }, async (request) => {
     const { user_id, email, visitor_id } = request.query;

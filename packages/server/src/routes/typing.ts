@@ -11,7 +11,6 @@ import type { ServerContext } from '../context';
 import { NotFoundError } from '../domain-errors';
 import { consume } from '../rate-limits';
 import { ConversationParams } from '../schemas';
-import { actorOf } from '../team-actor';
 
 /** Typing signals one session (or one teammate) may send: 10 per 20 s, a client's throttle of one per 2 s with room. */
 export const TYPING_LIMIT = { points: 10, durationSeconds: 20 };
@@ -60,7 +59,7 @@ export async function teamTypingRoutes(app: FastifyInstance, context: ServerCont
       { schema: { params: ConversationParams } },
       async (request, reply) => {
         const { app_id: appId, conversation_id: conversationId } = request.params;
-        const actor = actorOf(request, context);
+        const actor = request.teammate;
         await consume(limiter, actor.id, 'teammate’s typing', request as FastifyRequest);
         const personId = await context.store.conversationPerson(appId, conversationId);
         const avatar = actor.avatar_url ? { author_avatar_url: actor.avatar_url } : {};

@@ -11,12 +11,23 @@ import { type SessionStore, sessionStore } from './sessions';
 import { type TeamOutbox, teamOutbox } from './team-outbox';
 import { type TeamQueries, teamQueries } from './team-queries';
 import { type TeamSeenStore, teamSeenStore } from './team-seen';
+import { type TeammateStore, teammateStore } from './teammates';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
 import { type TypingStore, typingStore } from './typing';
 
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
 export type { Contact, EmailTrust, PageView, SessionRecord, StoredEventView, TeamConversation } from './rows';
 export { hashToken } from './rows';
+export type {
+  ApiToken,
+  NewTeammate,
+  OneTimeSecret,
+  Teammate,
+  TeammateChanges,
+  TeammateSession,
+  TeammateStore,
+} from './teammates';
+export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID } from './teammates';
 export type { PublishHook, StoreOptions, TeamPublishHook } from './transaction';
 
 export interface Store
@@ -28,7 +39,8 @@ export interface Store
     TeamQueries,
     TeamOutbox,
     TeamSeenStore,
-    TypingStore {
+    TypingStore,
+    TeammateStore {
   /** Quick liveness probe of the database. */
   ping(): Promise<void>;
 }
@@ -45,6 +57,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...teamOutbox(db),
     ...teamSeenStore(transaction),
     ...typingStore(db),
+    ...teammateStore(db, transaction),
     async ping() {
       await db.selectFrom('people').select('id').limit(1).execute();
     },
