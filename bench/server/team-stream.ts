@@ -21,7 +21,15 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createSseParser } from '@confab/core';
 import type { BootRequest, BootResponse, StartConversationResponse } from '@confab/core/protocol';
-import { openPostgres, parseConfig, type RunningServer, startServer } from '@confab/server';
+import {
+  createStore,
+  isPostgresUrl,
+  openPostgres,
+  openSqlite,
+  parseConfig,
+  type RunningServer,
+  startServer,
+} from '@confab/server';
 import { sql } from 'kysely';
 import { type PostgresServer, startPostgres } from '../../packages/server/test/postgres-server';
 import { TEAM_TOKEN as PROCESS_TEAM_TOKEN } from '../../packages/server/test/server-harness';
@@ -158,7 +166,10 @@ function openTeamStream(
 interface Deployment {
   name: string;
   urls: URL[];
+  /** The shared --team-token: the replies are sent with it. */
   teamToken: string;
+  /** What --db the servers run on: the bench makes its teammates there. */
+  db: string;
   close(): Promise<void>;
 }
 
@@ -206,11 +217,13 @@ async function deploy(kind: DeploymentKind): Promise<Deployment> {
   if (kind === 'sqlite') {
     const folder = mkdtempSync(join(tmpdir(), 'confab-bench-team-'));
     folders.push(folder);
-    const server = await startInProcess(join(folder, 'confab.sqlite'));
+    const db = join(folder, 'confab.sqlite');
+    const server = await startInProcess(db);
     return {
       name: 'SQLite, 1 process',
       urls: [new URL(server.url)],
       teamToken: TEAM_TOKEN,
+      db,
       close: () => server.close(),
     };
   }
@@ -223,6 +236,7 @@ async function deploy(kind: DeploymentKind): Promise<Deployment> {
       name: 'PostgreSQL, 1 process',
       urls: [new URL(server.url)],
       teamToken: TEAM_TOKEN,
+      db,
       close: () => server.close(),
     };
   }
@@ -232,10 +246,31 @@ async function deploy(kind: DeploymentKind): Promise<Deployment> {
     name: 'PostgreSQL, 2 processes',
     urls: started.map((p) => new URL(p.url)),
     teamToken: PROCESS_TEAM_TOKEN,
+    db,
     close: async () => {
       await Promise.all(started.map((p) => p.kill()));
     },
   };
+}
+
+/** `count` agents of the app, each with an API token of their own, made in the database as an admin's invite would. */
+async function makeTeammates(db: string, count: number): Promise<string[]> {
+  const opened = isPostgresUrl(db) ? openPostgres(db, { max: 1 }) : openSqlite(db);
+  const store = createStore(opened.db, () => {});
+  try {
+    const tokens: string[] = [];
+    for (let t = 0; t < count; t++) {
+      const made = await store.createTeammate(
+        { email: `bench-teammate-${t}@example.com`, name: `Teammate ${t}`, role: 'agent', apps: [APP_ID] },
+        Date.now(),
+      );
+      if (!made) throw new Error(`teammate ${t} exists already`);
+      tokens.push((await store.createApiToken(made.teammate.id, 'bench', [APP_ID], Date.now())).token);
+    }
+    return tokens;
+  } finally {
+    await opened.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -408,10 +443,12 @@ async function measure(deployment: Deployment): Promise<Figures> {
         ),
       );
     });
+    // Each team stream is a teammate of their own, with their own API token.
+    const teammateTokens = await makeTeammates(deployment.db, TEAMMATES);
     const teamAgent = agent();
     await pool(TEAMMATES, SETUP_CONCURRENCY, async (t) => {
       streams.push(
-        await openTeamStream(teamAgent, at(t), `${team}/stream`, deployment.teamToken, (body, when) =>
+        await openTeamStream(teamAgent, at(t), `${team}/stream`, teammateTokens[t]!, (body, when) =>
           arrived(-1 - t, body, when),
         ),
       );
