@@ -7,16 +7,39 @@ import { type ConversationStore, conversationStore } from './conversations';
 import { type EventStore, eventStore } from './events';
 import { type PeopleStore, peopleStore } from './people';
 import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
+import { type SavedReplyStore, savedReplyStore } from './saved-replies';
 import { type SessionStore, sessionStore } from './sessions';
 import { type TeamQueries, teamQueries } from './team-queries';
+import { type TeamWrites, teamWrites } from './team-writes';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
 
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
-export type { Contact, EmailTrust, PageView, SessionRecord, StoredEventView, TeamConversation } from './rows';
+export type {
+  Contact,
+  EmailTrust,
+  Note,
+  PageView,
+  SavedReply,
+  SessionRecord,
+  StoredEventView,
+  TeamAuthor,
+  TeamConversation,
+  ThreadEntry,
+} from './rows';
 export { hashToken } from './rows';
+export type { ConversationFilter, ConversationKey, ThreadKey } from './team-queries';
+export type { StateChange } from './team-writes';
 export type { PublishHook, StoreOptions } from './transaction';
 
-export interface Store extends PeopleStore, SessionStore, EventStore, ConversationStore, RealtimeOutbox, TeamQueries {
+export interface Store
+  extends PeopleStore,
+    SessionStore,
+    EventStore,
+    ConversationStore,
+    RealtimeOutbox,
+    TeamQueries,
+    TeamWrites,
+    SavedReplyStore {
   /** Quick liveness probe of the database. */
   ping(): Promise<void>;
 }
@@ -30,6 +53,8 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...conversationStore(db, transaction),
     ...realtimeOutbox(db),
     ...teamQueries(db),
+    ...teamWrites(db, transaction),
+    ...savedReplyStore(db),
     async ping() {
       await db.selectFrom('people').select('id').limit(1).execute();
     },
