@@ -80,6 +80,17 @@ describe('conversation states', () => {
     expect((await call(server, 'GET', `${team()}/conversations/${id}`, asTeam)).body.conversation.state).toBe(
       'snoozed',
     );
+    // The reply's realtime event carries the conversation as the visitor sees it: open.
+    const replyEvent = await withDatabase(server, (db) =>
+      db
+        .selectFrom('realtime_events')
+        .select('payload')
+        .where('person_id', '=', visitor.person.id)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow(),
+    );
+    expect(JSON.parse(replyEvent.payload)).toMatchObject({ type: 'message', conversation: { id, state: 'open' } });
+    expect(replyEvent.payload).not.toContain('snooze');
     const closed = await setState(id, { state: 'closed' });
     expect(closed.body).toMatchObject({ state: 'closed', state_changed_by: TOKEN_ACTOR });
     expect(closed.body.snoozed_until).toBeUndefined();
