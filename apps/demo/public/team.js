@@ -251,11 +251,7 @@
         el(
           'span',
           'author',
-          isNote
-            ? `Note · ${message.author_name}`
-            : fromTeam
-              ? message.author_name || 'Team'
-              : personName(contact),
+          isNote ? `Note · ${message.author_name}` : fromTeam ? message.author_name || 'Team' : personName(contact),
         ),
         el('time', '', when(message.created_at)),
       );

@@ -1,4 +1,4 @@
-// Who is asking: a session's bearer token on the messenger API, the team token on the team API.
+// Who is asking on the messenger API: a session's bearer token (the team's API: team-auth.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { ServerContext } from './context';
@@ -38,9 +38,4 @@ export function requireBearerToken(expected: string, refusal: string) {
     // Digests have equal length, so the comparison's time does not leak the token's length.
     if (!token || !timingSafeEqual(digest(token), digestOfExpected)) throw new ApiError(401, refusal, 'authorization');
   };
-}
-
-/** An onRequest hook that lets through only requests carrying the team token. */
-export function requireTeamToken(teamToken: string) {
-  return requireBearerToken(teamToken, 'the team API needs Authorization: Bearer <team token> (--team-token)');
 }

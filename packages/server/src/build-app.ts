@@ -4,6 +4,7 @@
 // well-kept Node frameworks; the server is Node-only, so Hono's runtime portability buys nothing.
 
 import { REQUEST_BODY_MAX_BYTES } from '@confab/core/protocol';
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -33,6 +34,8 @@ import { requestTimeoutOptions } from './request-timeout';
 import { messengerRoutes } from './routes/messenger';
 import { streamRoutes } from './routes/stream';
 import { teamRoutes } from './routes/team';
+import { teamAuthRoutes } from './routes/team-auth';
+import { teammateRoutes } from './routes/teammates';
 import { drainOnClose } from './shutdown';
 import { findIllFormedText } from './well-formed-text';
 
@@ -137,7 +140,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     { prefix: MESSENGER_PREFIX },
   );
+  // Teammates' session cookies (team-auth.ts); unsigned: the value is itself a random secret.
+  await app.register(cookie);
   await app.register(async (team) => teamRoutes(team, context), { prefix: '/api/v1/apps/:app_id' });
+  await app.register(async (accounts) => teamAuthRoutes(accounts, context), { prefix: '/api/v1' });
+  await app.register(async (admins) => teammateRoutes(admins, context), { prefix: '/api/v1' });
 
   app.get('/health', async () => {
     await options.store.ping();

@@ -16,6 +16,8 @@ export interface ServerConfig extends OperationsConfig {
   db: string;
   secret: string | undefined;
   teamToken: string;
+  /** Where teammates reach the server (its origin, maybe a path): links that set a password, the CSRF check, Secure cookies. */
+  publicUrl?: string;
   /** True when no team token was configured and one was made for this run. */
   teamTokenGenerated: boolean;
   corsOrigins: string[];
@@ -113,6 +115,19 @@ function trustProxy(value: string | undefined, source: string): boolean | number
   return addresses.join(',');
 }
 
+function publicUrl(value: string | undefined, source: string): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {}
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password)
+    throw new ConfigError(
+      `${source} must be an http(s) URL like https://support.example.com (no query, fragment or credentials), got ${JSON.stringify(value)}`,
+    );
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 function logLevel(value: string | undefined, source: string): LogLevel {
   if (value === undefined) return 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(value))
@@ -166,6 +181,13 @@ export const OPTIONS = {
     help: 'bearer token of the team API, 16+ characters',
     default: 'made and printed at start',
     parse: secretText,
+  }),
+  'public-url': option({
+    env: ['CONFAB_PUBLIC_URL'],
+    arg: '<url>',
+    help: 'where teammates reach this server (https://support.example.com): the base of the links that set a password, an origin cookie-signed writes may come from, and Secure cookies when https',
+    default: 'the address a request reached',
+    parse: publicUrl,
   }),
   'cors-origin': option({
     env: ['CONFAB_CORS_ORIGINS'],
@@ -369,6 +391,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     secret: options.secret,
     teamToken: teamToken ?? randomBytes(24).toString('base64url'),
     teamTokenGenerated: teamToken === undefined,
+    ...(options['public-url'] !== undefined ? { publicUrl: options['public-url'] } : {}),
     corsOrigins: options['cors-origin'],
     rateLimits: {
       perIp: options['rate-limit-ip'],

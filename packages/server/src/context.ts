@@ -1,11 +1,12 @@
 // What the HTTP app is built from (ServerOptions), and what its routes share (ServerContext).
+import { createHash } from 'node:crypto';
 import type { ServerMessengerSettings } from '@confab/core/protocol';
 import type { FastifyHttpOptions, FastifyRequest, RawServerDefault } from 'fastify';
 import type { ReadinessCheck } from './health';
 import type { ServerMetrics } from './metrics';
 import { consume, type RateLimiters, type RateLimits } from './rate-limits';
 import type { RealtimeHub } from './realtime';
-import { hashToken, type Store } from './store';
+import { hashToken, type Store, type Teammate } from './store';
 import {
   createStreamRegistry,
   DEFAULT_STREAM_CAPS,
@@ -20,7 +21,13 @@ export interface ServerOptions {
   hub: RealtimeHub;
   /** Identity verification secret; absent: user_hash is not required. */
   secret?: string;
+  /** The bearer token of the built-in service teammate (API.md, "Authentication"). */
   teamToken: string;
+  /**
+   * Where teammates reach this server (https://support.example.com): the base of the links that
+   * set a password, an origin the CSRF check accepts, and Secure cookies when it is https.
+   */
+  publicUrl?: string;
   /** Origins allowed to call the API from a browser; `*` allows any. */
   corsOrigins: string[];
   rateLimits: RateLimits;
@@ -52,7 +59,13 @@ export interface ServerContext {
   store: Store;
   hub: RealtimeHub;
   secret: string | undefined;
-  teamToken: string;
+  /** SHA-256 of the team token (team-auth.ts compares digests, in constant time). */
+  teamTokenDigest: Buffer;
+  /** The teammate the team token authenticates as, made on first use. */
+  serviceTeammate(): Promise<Teammate>;
+  publicUrl: string | undefined;
+  /** The rate limiters, the sign-in ones included (routes/team-auth.ts). */
+  limiters: RateLimiters;
   messengerSettings: ServerMessengerSettings;
   now: () => number;
   /** Open streams, counted against their caps, and ended first on shutdown so `close()` does not wait for them. */
@@ -65,13 +78,29 @@ export interface ServerContext {
 
 /** The routes' context: the options with their defaults filled in, and the session limiter. */
 export function createContext(options: ServerOptions, limiters: RateLimiters): ServerContext {
+  const messengerSettings = options.messengerSettings ?? { team_name: 'Confab' };
+  const now = options.now ?? Date.now;
+  let service: Promise<Teammate> | undefined;
   return {
     store: options.store,
     hub: options.hub,
     secret: options.secret,
-    teamToken: options.teamToken,
-    messengerSettings: options.messengerSettings ?? { team_name: 'Confab' },
-    now: options.now ?? Date.now,
+    teamTokenDigest: createHash('sha256').update(options.teamToken).digest(),
+    // Named as the team is, so what the team token writes shows the team's name as before.
+    serviceTeammate: () => {
+      if (!service) {
+        service = options.store.serviceTeammate(messengerSettings.team_name ?? 'Support', now());
+        // A failure (the database was down) is not remembered: the next request tries again.
+        service.catch(() => {
+          service = undefined;
+        });
+      }
+      return service;
+    },
+    publicUrl: options.publicUrl,
+    limiters,
+    messengerSettings,
+    now,
     streams: createStreamRegistry(options.streamCaps ?? DEFAULT_STREAM_CAPS),
     streamBufferLimit: options.streamBufferLimit ?? STREAM_BUFFER_LIMIT,
     streamStallMs: options.streamStallMs ?? STREAM_STALL_MS,

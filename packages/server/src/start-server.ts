@@ -106,6 +106,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...(rateLimiters ? { rateLimiters } : {}),
     ...(config.secret !== undefined ? { secret: config.secret } : {}),
     teamToken: config.teamToken,
+    ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     rateLimits: config.rateLimits,

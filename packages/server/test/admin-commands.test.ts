@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../src';
 import { runAdminCommand } from '../src/admin-commands';
-import { migrate } from '../src/db/migrations';
+import { migrate, schemaStatus } from '../src/db/migrations';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
 import { BACKEND, testDatabase } from './backend';
@@ -53,12 +53,14 @@ function captured() {
 describe('confab-server migrate', () => {
   it('applies the pending migrations and names them; run again, says the database is up to date', async () => {
     const { db } = await freshDatabase();
-    await onDatabase(db, (kysely) => migrate(kysely, BACKEND, '0005_people_email_verified'));
+    const pending = await onDatabase(db, async (kysely) => {
+      await migrate(kysely, BACKEND, '0005_people_email_verified');
+      return (await schemaStatus(kysely, BACKEND)).pending;
+    });
+    expect(pending.slice(0, 2)).toEqual(['0006_lead_device', '0007_events_deduplicated_per_person']);
     const first = captured();
     expect(await runAdminCommand(['migrate', '--db', db], {}, first.io)).toBe(0);
-    expect(first.lines.out).toEqual([
-      'confab-server migrate: applied 0006_lead_device, 0007_events_deduplicated_per_person',
-    ]);
+    expect(first.lines.out).toEqual([`confab-server migrate: applied ${pending.join(', ')}`]);
     const again = captured();
     expect(await runAdminCommand(['migrate'], { CONFAB_DB: db }, again.io)).toBe(0);
     expect(again.lines.out).toEqual(['confab-server migrate: the database is up to date']);
@@ -80,11 +82,12 @@ describe('confab-server migrate', () => {
 describe('a database a newer version migrated', () => {
   it('is refused by the server (startServer, and the command line: one clear line, exit 1) and by migrate, and left as it was', async () => {
     const { folder, db } = await freshDatabase();
-    await onDatabase(db, async (kysely) => {
-      await migrate(kysely, BACKEND);
+    const applied = await onDatabase(db, async (kysely) => {
+      const names = await migrate(kysely, BACKEND);
       await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('9001_from_a_newer_version', '2030-01-01T00:00:00.000Z')`.execute(
         kysely,
       );
+      return names;
     });
     const message =
       "the database's schema is newer than this confab-server: it has run migration 9001_from_a_newer_version, which this version does not know. " +
@@ -113,8 +116,7 @@ describe('a database a newer version migrated', () => {
         (r) => r.name,
       ),
     );
-    expect(names.at(-1)).toBe('9001_from_a_newer_version');
-    expect(names).toHaveLength(8);
+    expect(names).toEqual([...applied, '9001_from_a_newer_version']);
   }, 60_000);
 });
 

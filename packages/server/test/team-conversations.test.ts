@@ -16,6 +16,7 @@ import {
   team,
   withDatabase,
 } from './server-harness';
+import { addTeammate } from './teammates-harness';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -24,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 const asTeam = { token: TEAM_TOKEN };
-/** The id the shared team token's writes record (team-actor.ts). */
+/** The id the shared team token's writes record: its built-in service teammate (store/teammates.ts). */
 const TOKEN_ACTOR = 'team-token';
 
 let conversations = 0;
@@ -188,28 +189,39 @@ async function realtimeCount(personId: string): Promise<number> {
 describe('assignment', () => {
   it('assigns to a teammate who reaches the app, or to nobody; who and when are recorded', async () => {
     const { id } = await startConversation();
+    const admin = await addTeammate(server, { role: 'admin' });
+    const agent = await addTeammate(server, { role: 'agent', apps: ['acme'] });
     const assigned = await call(server, 'POST', `${team()}/conversations/${id}/assign`, {
-      ...asTeam,
-      body: { assignee_id: TOKEN_ACTOR },
+      token: admin.token,
+      body: { assignee_id: agent.id },
     });
     expect(assigned.status).toBe(200);
-    expect(assigned.body).toMatchObject({ assignee_id: TOKEN_ACTOR, assigned_by: TOKEN_ACTOR });
+    expect(assigned.body).toMatchObject({ assignee_id: agent.id, assigned_by: admin.id });
     expect(assigned.body.assigned_at).toEqual(expect.any(Number));
     const unassigned = await call(server, 'POST', `${team()}/conversations/${id}/assign`, {
-      ...asTeam,
+      token: agent.token,
       body: { assignee_id: null },
     });
-    expect(unassigned.body).toMatchObject({ assignee_id: null, assigned_by: TOKEN_ACTOR });
+    expect(unassigned.body).toMatchObject({ assignee_id: null, assigned_by: agent.id });
   });
 
-  it('refuses an assignee who is not a teammate of the app, and a malformed body, writing nothing', async () => {
+  it('refuses an assignee who is not an active teammate reaching the app, and a malformed body, writing nothing', async () => {
     const { id } = await startConversation();
-    const stranger = await call(server, 'POST', `${team()}/conversations/${id}/assign`, {
-      ...asTeam,
-      body: { assignee_id: 'someone-else' },
+    const elsewhere = await addTeammate(server, { role: 'agent', apps: ['another-app'] });
+    const leaving = await addTeammate(server, { role: 'agent' });
+    const admin = await addTeammate(server, { role: 'admin' });
+    const deactivated = await call(server, 'POST', `/api/v1/teammates/${leaving.id}/deactivate`, {
+      headers: await admin.sessionHeaders(),
     });
-    expect(stranger.status).toBe(400);
-    expect(stranger.body.error.field).toBe('body.assignee_id');
+    expect(deactivated.status).toBe(200);
+    for (const assignee_id of ['someone-else', elsewhere.id, leaving.id, TOKEN_ACTOR]) {
+      const refused = await call(server, 'POST', `${team()}/conversations/${id}/assign`, {
+        token: admin.token,
+        body: { assignee_id },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.field).toBe('body.assignee_id');
+    }
     const missing = await call(server, 'POST', `${team()}/conversations/${id}/assign`, { ...asTeam, body: {} });
     expect(missing.status).toBe(400);
     const unknownConversation = await call(server, 'POST', `${team()}/conversations/nope/assign`, {
@@ -222,31 +234,39 @@ describe('assignment', () => {
     expect(thread.body.conversation.assigned_by).toBeUndefined();
   });
 
-  it('filters by assignee (me, unassigned, all, an id) combined with the state', async () => {
+  it('filters by assignee (me, unassigned, all, an id) combined with the state, for each teammate', async () => {
     const app = 'filters';
-    const mineOpen = await startConversation(app);
-    const mineClosed = await startConversation(app);
+    const ada = await addTeammate(server, { role: 'admin' });
+    const alan = await addTeammate(server, { role: 'agent' });
+    const adasOpen = await startConversation(app);
+    const adasClosed = await startConversation(app);
+    const alansOpen = await startConversation(app);
     const nobodysOpen = await startConversation(app);
-    for (const { id } of [mineOpen, mineClosed]) {
-      await call(server, 'POST', `${team(app)}/conversations/${id}/assign`, {
-        ...asTeam,
-        body: { assignee_id: TOKEN_ACTOR },
+    for (const [conversation, assignee] of [
+      [adasOpen, ada],
+      [adasClosed, ada],
+      [alansOpen, alan],
+    ] as const) {
+      await call(server, 'POST', `${team(app)}/conversations/${conversation.id}/assign`, {
+        token: ada.token,
+        body: { assignee_id: assignee.id },
       });
     }
-    await setState(mineClosed.id, { state: 'closed' }, app);
-    const ids = async (query: string) => {
-      const answer = await call(server, 'GET', `${team(app)}/conversations?${query}`, asTeam);
+    await setState(adasClosed.id, { state: 'closed' }, app);
+    const ids = async (token: string, query: string) => {
+      const answer = await call(server, 'GET', `${team(app)}/conversations?${query}`, { token });
       expect(answer.status).toBe(200);
       return (answer.body.conversations as { id: string }[]).map((c) => c.id).sort();
     };
     const sorted = (...list: { id: string }[]) => list.map((c) => c.id).sort();
-    expect(await ids('assignee=me')).toEqual(sorted(mineOpen, mineClosed));
-    expect(await ids('assignee=me&state=open')).toEqual(sorted(mineOpen));
-    expect(await ids(`assignee=${TOKEN_ACTOR}&state=closed`)).toEqual(sorted(mineClosed));
-    expect(await ids('assignee=unassigned')).toEqual(sorted(nobodysOpen));
-    expect(await ids('assignee=unassigned&state=closed')).toEqual([]);
-    expect(await ids('assignee=all')).toEqual(sorted(mineOpen, mineClosed, nobodysOpen));
-    expect(await ids('state=open')).toEqual(sorted(mineOpen, nobodysOpen));
+    expect(await ids(ada.token, 'assignee=me')).toEqual(sorted(adasOpen, adasClosed));
+    expect(await ids(alan.token, 'assignee=me')).toEqual(sorted(alansOpen));
+    expect(await ids(ada.token, 'assignee=me&state=open')).toEqual(sorted(adasOpen));
+    expect(await ids(alan.token, `assignee=${ada.id}&state=closed`)).toEqual(sorted(adasClosed));
+    expect(await ids(alan.token, 'assignee=unassigned')).toEqual(sorted(nobodysOpen));
+    expect(await ids(alan.token, 'assignee=unassigned&state=closed')).toEqual([]);
+    expect(await ids(alan.token, 'assignee=all')).toEqual(sorted(adasOpen, adasClosed, alansOpen, nobodysOpen));
+    expect(await ids(ada.token, 'state=open')).toEqual(sorted(adasOpen, alansOpen, nobodysOpen));
   });
 });
 
@@ -419,18 +439,103 @@ describe('replies record the teammate', () => {
   });
 });
 
+describe('two teammates', () => {
+  it('read state is per teammate: one reading leaves it unread for the other, and a note of one is new to the other', async () => {
+    const app = 'two-reads';
+    const ada = await addTeammate(server, { role: 'admin' });
+    const alan = await addTeammate(server, { role: 'agent' });
+    const { id } = await startConversation(app);
+    const unreadFor = async (token: string) =>
+      (await call(server, 'GET', `${team(app)}/conversations`, { token })).body.conversations.find(
+        (c: { id: string }) => c.id === id,
+      ).unread;
+    expect([await unreadFor(ada.token), await unreadFor(alan.token)]).toEqual([true, true]);
+    await call(server, 'POST', `${team(app)}/conversations/${id}/read`, { token: ada.token });
+    expect([await unreadFor(ada.token), await unreadFor(alan.token)]).toEqual([false, true]);
+    await call(server, 'POST', `${team(app)}/conversations/${id}/read`, { token: alan.token });
+    expect([await unreadFor(ada.token), await unreadFor(alan.token)]).toEqual([false, false]);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const note = await call(server, 'POST', `${team(app)}/conversations/${id}/notes`, {
+      token: alan.token,
+      body: { body: 'I will call them' },
+    });
+    expect(note.body).toMatchObject({ author_id: alan.id, author_name: alan.name });
+    expect([await unreadFor(ada.token), await unreadFor(alan.token)]).toEqual([true, false]);
+  });
+
+  it("a teammate's reply shows the visitor their name and avatar, records their id, and may not name another author", async () => {
+    const admin = await addTeammate(server, { role: 'admin' });
+    const grace = await addTeammate(server, { role: 'agent', name: 'Grace Hopper' });
+    const avatar = 'https://cdn.example/grace.png';
+    const changed = await call(server, 'PATCH', `/api/v1/teammates/${grace.id}`, {
+      headers: await admin.sessionHeaders(),
+      body: { avatar_url: avatar },
+    });
+    expect(changed.status).toBe(200);
+    const { visitor, id } = await startConversation();
+
+    const impostor = await call(server, 'POST', `${team()}/conversations/${id}/reply`, {
+      token: grace.token,
+      body: { body: 'Hi', author_name: 'The CEO' },
+    });
+    expect(impostor.status).toBe(400);
+    expect(impostor.body.error.field).toBe('body.author_name');
+
+    const reply = await call(server, 'POST', `${team()}/conversations/${id}/reply`, {
+      token: grace.token,
+      body: { body: 'Hi, Grace here' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ author: 'team', author_name: 'Grace Hopper', author_avatar_url: avatar });
+    const seen = await call(server, 'GET', `${messenger()}/conversations/${id}`, { token: visitor.session.token });
+    expect(
+      seen.body.messages.map((m: { body: string; author_name?: string; author_avatar_url?: string }) => [
+        m.body,
+        m.author_name,
+        m.author_avatar_url,
+      ]),
+    ).toEqual([
+      ['Hello', undefined, undefined],
+      ['Hi, Grace here', 'Grace Hopper', avatar],
+    ]);
+    const stored = await withDatabase(server, (db) =>
+      db.selectFrom('messages').select(['author_id']).where('conversation_id', '=', id).orderBy('seq').execute(),
+    );
+    expect(stored.map((row) => row.author_id)).toEqual([null, grace.id]);
+    const streamed = await withDatabase(server, (db) =>
+      db
+        .selectFrom('realtime_events')
+        .select('payload')
+        .where('person_id', '=', visitor.person.id)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow(),
+    );
+    expect(JSON.parse(streamed.payload).message).toMatchObject({
+      author_name: 'Grace Hopper',
+      author_avatar_url: avatar,
+    });
+
+    // State changes record who made them.
+    const closed = await call(server, 'POST', `${team()}/conversations/${id}/close`, { token: grace.token });
+    expect(closed.body).toMatchObject({ state: 'closed', state_changed_by: grace.id });
+  });
+});
+
 describe('saved replies', () => {
-  it('are created, read, listed by title a page at a time, changed and deleted, per app', async () => {
+  it('are created, listed by title a page at a time, changed and deleted by an admin, and read by every teammate, per app', async () => {
     const app = 'saved';
+    const admin = await addTeammate(server, { role: 'admin' });
+    const agent = await addTeammate(server, { role: 'agent' });
+    const asAdmin = { token: admin.token };
     const titles = ['Refunds', 'Shipping', 'Greeting', 'Opening hours', 'Billing'];
     const created = [];
     for (const title of titles) {
       const answer = await call(server, 'POST', `${team(app)}/saved_replies`, {
-        ...asTeam,
+        ...asAdmin,
         body: { title, body: `About ${title}` },
       });
       expect(answer.status).toBe(201);
-      expect(answer.body).toMatchObject({ title, body: `About ${title}`, created_by: TOKEN_ACTOR });
+      expect(answer.body).toMatchObject({ title, body: `About ${title}`, created_by: admin.id });
       created.push(answer.body as { id: string; title: string });
     }
     const seen: string[] = [];
@@ -441,7 +546,7 @@ describe('saved replies', () => {
         server,
         'GET',
         `${team(app)}/saved_replies?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        asTeam,
+        { token: agent.token },
       );
       expect(answer.status).toBe(200);
       seen.push(...answer.body.saved_replies.map((r: { title: string }) => r.title));
@@ -453,22 +558,57 @@ describe('saved replies', () => {
 
     const refunds = created[0]!;
     const changed = await call(server, 'PATCH', `${team(app)}/saved_replies/${refunds.id}`, {
-      ...asTeam,
+      ...asAdmin,
       body: { body: 'Refunds take 5 days' },
     });
-    expect(changed.body).toMatchObject({ title: 'Refunds', body: 'Refunds take 5 days', updated_by: TOKEN_ACTOR });
+    expect(changed.body).toMatchObject({ title: 'Refunds', body: 'Refunds take 5 days', updated_by: admin.id });
     const one = await call(server, 'GET', `${team(app)}/saved_replies/${refunds.id}`, asTeam);
     expect(one.body.body).toBe('Refunds take 5 days');
     expect((await call(server, 'GET', `${team('elsewhere')}/saved_replies/${refunds.id}`, asTeam)).status).toBe(404);
     expect((await call(server, 'GET', `${team('elsewhere')}/saved_replies`, asTeam)).body.saved_replies).toEqual([]);
-    const deleted = await call(server, 'DELETE', `${team(app)}/saved_replies/${refunds.id}`, asTeam);
+    const deleted = await call(server, 'DELETE', `${team(app)}/saved_replies/${refunds.id}`, asAdmin);
     expect(deleted.status).toBe(204);
     expect((await call(server, 'GET', `${team(app)}/saved_replies/${refunds.id}`, asTeam)).status).toBe(404);
-    expect((await call(server, 'DELETE', `${team(app)}/saved_replies/${refunds.id}`, asTeam)).status).toBe(404);
+    expect((await call(server, 'DELETE', `${team(app)}/saved_replies/${refunds.id}`, asAdmin)).status).toBe(404);
+  });
+
+  it("an agent's writes, and the team token's, are refused with 403 and write nothing", async () => {
+    const app = 'saved-agents';
+    const admin = await addTeammate(server, { role: 'admin' });
+    const agent = await addTeammate(server, { role: 'agent' });
+    const created = await call(server, 'POST', `${team(app)}/saved_replies`, {
+      token: admin.token,
+      body: { title: 'Hello', body: 'Hello!' },
+    });
+    expect(created.status).toBe(201);
+    for (const token of [agent.token, TEAM_TOKEN]) {
+      const writes = [
+        await call(server, 'POST', `${team(app)}/saved_replies`, { token, body: { title: 'Mine', body: 'x' } }),
+        await call(server, 'PATCH', `${team(app)}/saved_replies/${created.body.id}`, {
+          token,
+          body: { body: 'changed' },
+        }),
+        await call(server, 'DELETE', `${team(app)}/saved_replies/${created.body.id}`, { token }),
+      ];
+      for (const answer of writes) {
+        expect(answer.status).toBe(403);
+        expect(answer.body.error.field).toBe('authorization');
+      }
+    }
+    // By cookie too, with the page's own origin.
+    const byCookie = await call(server, 'POST', `${team(app)}/saved_replies`, {
+      headers: await agent.sessionHeaders(),
+      body: { title: 'Mine', body: 'x' },
+    });
+    expect(byCookie.status).toBe(403);
+    const list = await call(server, 'GET', `${team(app)}/saved_replies`, { token: agent.token });
+    expect(list.body.saved_replies).toEqual([expect.objectContaining({ title: 'Hello', body: 'Hello!' })]);
   });
 
   it('refuse a missing title, an empty change and unknown fields; a visitor cannot reach them', async () => {
     const app = 'saved-bad';
+    const admin = await addTeammate(server, { role: 'admin' });
+    const asTeam = { token: admin.token };
     const noTitle = await call(server, 'POST', `${team(app)}/saved_replies`, { ...asTeam, body: { body: 'x' } });
     const extra = await call(server, 'POST', `${team(app)}/saved_replies`, {
       ...asTeam,

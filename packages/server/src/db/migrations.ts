@@ -214,6 +214,68 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('events_person_id').on('events').columns(['person_id', 'id']).unique().execute();
       },
     },
+    '0008_teammates': {
+      // Teammates sign in (cookie sessions) or call the API with their own tokens; every secret
+      // is stored as a hash (a copy of the database hands out no session, token or link).
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('teammates')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('avatar_url', 'text')
+          .addColumn('password_hash', 'text')
+          .addColumn('service', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('updated_at', time, (c) => c.notNull())
+          .addColumn('deactivated_at', time)
+          .execute();
+        await db.schema
+          .createTable('teammate_apps')
+          .addColumn('teammate_id', 'text', (c) => c.notNull().references('teammates.id'))
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('teammate_apps_pk', ['teammate_id', 'app_id'])
+          .execute();
+        await db.schema
+          .createTable('teammate_sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('teammate_id', 'text', (c) => c.notNull().references('teammates.id'))
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('last_seen_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time, (c) => c.notNull())
+          .addColumn('revoked_at', time)
+          .addColumn('user_agent', 'text')
+          .addColumn('ip', 'text')
+          .execute();
+        await db.schema
+          .createIndex('teammate_sessions_teammate')
+          .on('teammate_sessions')
+          .column('teammate_id')
+          .execute();
+        await db.schema
+          .createTable('api_tokens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('teammate_id', 'text', (c) => c.notNull().references('teammates.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('apps', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('last_used_at', time)
+          .addColumn('revoked_at', time)
+          .execute();
+        await db.schema.createIndex('api_tokens_teammate').on('api_tokens').column('teammate_id').execute();
+        await db.schema
+          .createTable('teammate_password_links')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('teammate_id', 'text', (c) => c.notNull().references('teammates.id'))
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time, (c) => c.notNull())
+          .addColumn('used_at', time)
+          .execute();
+      },
+    },
     '0009_conversation_team_side': {
       // The team's side of a conversation: snooze, assignment and who changed them; the teammate
       // behind a reply; internal notes (a table of their own, so no visitor's query can reach

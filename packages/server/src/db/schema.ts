@@ -146,7 +146,7 @@ export interface ConversationReadsTable {
   read_at: number;
 }
 
-export interface Database {
+export interface Database extends TeammatesDatabase {
   people: PeopleTable;
   sessions: SessionsTable;
   events: EventsTable;
@@ -165,3 +165,76 @@ export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type NoteRow = Selectable<ConversationNotesTable>;
 export type SavedReplyRow = Selectable<SavedRepliesTable>;
+
+// --- Teammates (migration 0008): accounts, their apps, cookie sessions, API tokens, password links.
+
+export type TeammateRole = 'admin' | 'agent';
+
+export interface TeammatesTable {
+  id: string;
+  /** Lowercased: one account per address, whatever its case at login. */
+  email: string;
+  name: string;
+  role: TeammateRole;
+  avatar_url: string | null;
+  /** scrypt's parameters, salt and key (passwords.ts); null until the invite link sets one. */
+  password_hash: string | null;
+  /** 1 for the built-in teammate `--team-token` authenticates as: it has no password and is not listed. */
+  service: Generated<number>;
+  created_at: number;
+  updated_at: number;
+  deactivated_at: number | null;
+}
+
+export interface TeammateAppsTable {
+  teammate_id: string;
+  /** An app the teammate reaches, or `*` for every app. */
+  app_id: string;
+}
+
+export interface TeammateSessionsTable {
+  /** What the session is listed and ended by; the token itself is only in the cookie. */
+  id: string;
+  /** SHA-256 of the cookie's token. */
+  token_hash: string;
+  teammate_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  /** SHA-256 of the token, shown once at creation. */
+  token_hash: string;
+  teammate_id: string;
+  name: string;
+  /** The apps it reaches, as a JSON array (`["*"]`: all of the teammate's); always within the teammate's. */
+  apps: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface TeammatePasswordLinksTable {
+  /** SHA-256 of the one-time token in the link that sets a password (an invite, or a reset). */
+  token_hash: string;
+  teammate_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface TeammatesDatabase {
+  teammates: TeammatesTable;
+  teammate_apps: TeammateAppsTable;
+  teammate_sessions: TeammateSessionsTable;
+  api_tokens: ApiTokensTable;
+  teammate_password_links: TeammatePasswordLinksTable;
+}
+
+export type TeammateRow = Selectable<TeammatesTable>;
+// --- end of teammates

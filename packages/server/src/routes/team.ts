@@ -3,7 +3,6 @@
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { requireTeamToken } from '../auth';
 import type { ServerContext } from '../context';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { ApiError } from '../errors';
@@ -23,7 +22,9 @@ import {
   StateBody,
 } from '../schemas';
 import type { ConversationFilter, StateChange } from '../store';
-import { actorOf, authorOf, reachableTeammate, requireAdmin, TEAM_TOKEN_ACTOR_ID } from '../team-actor';
+import { SERVICE_TEAMMATE_ID } from '../store';
+import { actorOf, authorOf, requireAdmin } from '../team-actor';
+import { teamAuth } from '../team-auth';
 
 /** Items per page when a list is not given `?limit=`. */
 const DEFAULT_PAGE = 50;
@@ -36,7 +37,8 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { store, now } = context;
 
-  app.addHook('onRequest', requireTeamToken(context.teamToken));
+  // Sets request.teammate: a session cookie or an API token that reaches this app (team-auth.ts).
+  app.addHook('onRequest', teamAuth(context));
 
   // A snooze ends by itself: every process sweeps now and then, so the team stream hears of it
   // without anyone reading; a read of a list or a conversation wakes what is due first, so no
@@ -70,7 +72,7 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
   api.get('/conversations', { schema: { params: AppParams, querystring: ConversationQuery } }, async (request) => {
     const { app_id } = request.params;
     const { state, assignee = 'all', cursor, limit = DEFAULT_PAGE } = request.query;
-    const actor = actorOf(request, context);
+    const actor = actorOf(request);
     const filter: ConversationFilter = {
       ...(state ? { state } : {}),
       ...(assignee === 'all'
@@ -113,7 +115,7 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
           ...(after ? { after: { created_at: after[0], kind: after[1] as 'message' | 'note', seq: after[2] } } : {}),
           limit,
         },
-        actorOf(request, context).id,
+        actorOf(request).id,
       );
       return {
         conversation: thread.conversation,
@@ -129,11 +131,11 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
     '/conversations/:conversation_id/reply',
     { schema: { params: ConversationParams, body: ReplyBody } },
     async (request) => {
-      const actor = actorOf(request, context);
+      const actor = actorOf(request);
       const { author_name } = request.body;
       // A teammate's reply is signed with their own name and avatar. The shared team token has no
       // person behind it: its replies record the built-in actor and may still name who wrote them.
-      if (author_name !== undefined && actor.id !== TEAM_TOKEN_ACTOR_ID) {
+      if (author_name !== undefined && actor.id !== SERVICE_TEAMMATE_ID) {
         throw new ApiError(
           400,
           'author_name is not accepted: a reply is signed with the name and avatar of the teammate who sends it',
@@ -168,13 +170,7 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
         }
         change = { state };
       }
-      return store.setState(
-        request.params.app_id,
-        request.params.conversation_id,
-        change,
-        actorOf(request, context).id,
-        at,
-      );
+      return store.setState(request.params.app_id, request.params.conversation_id, change, actorOf(request).id, at);
     },
   );
 
@@ -183,7 +179,7 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
       request.params.app_id,
       request.params.conversation_id,
       { state: 'closed' },
-      actorOf(request, context).id,
+      actorOf(request).id,
       now(),
     ),
   );
@@ -194,14 +190,15 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
     async (request) => {
       const { app_id, conversation_id } = request.params;
       const { assignee_id } = request.body;
-      if (assignee_id !== null && !(await reachableTeammate(context, app_id, assignee_id))) {
+      const assigned = await store.assign(app_id, conversation_id, assignee_id, actorOf(request).id, now());
+      if (assigned === 'not_assignable') {
         throw new ApiError(
           400,
-          `assignee_id ${JSON.stringify(assignee_id)} is not an active teammate of this app`,
+          `assignee_id ${JSON.stringify(assignee_id)} is not an active teammate who reaches this app`,
           'body.assignee_id',
         );
       }
-      return store.assign(app_id, conversation_id, assignee_id, actorOf(request, context).id, now());
+      return assigned;
     },
   );
 
@@ -213,13 +210,13 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
         request.params.app_id,
         request.params.conversation_id,
         request.body.body,
-        authorOf(actorOf(request, context)),
+        authorOf(actorOf(request)),
         now(),
       ),
   );
 
   api.post('/conversations/:conversation_id/read', { schema: { params: ConversationParams } }, async (request) =>
-    store.markTeamRead(request.params.app_id, request.params.conversation_id, actorOf(request, context).id, now()),
+    store.markTeamRead(request.params.app_id, request.params.conversation_id, actorOf(request).id, now()),
   );
 
   api.get('/saved_replies', { schema: { params: AppParams, querystring: PageQuery } }, async (request) => {
@@ -240,7 +237,7 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
   );
 
   api.post('/saved_replies', { schema: { params: AppParams, body: SavedReplyBody } }, async (request, reply) => {
-    const actor = actorOf(request, context);
+    const actor = actorOf(request);
     requireAdmin(actor, 'write saved replies');
     reply.code(201);
     return store.createSavedReply(request.params.app_id, request.body, actor.id, now());
@@ -250,7 +247,7 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
     '/saved_replies/:saved_reply_id',
     { schema: { params: SavedReplyParams, body: SavedReplyPatch } },
     async (request) => {
-      const actor = actorOf(request, context);
+      const actor = actorOf(request);
       requireAdmin(actor, 'write saved replies');
       return store.updateSavedReply(
         request.params.app_id,
@@ -263,7 +260,7 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
   );
 
   api.delete('/saved_replies/:saved_reply_id', { schema: { params: SavedReplyParams } }, async (request, reply) => {
-    requireAdmin(actorOf(request, context), 'write saved replies');
+    requireAdmin(actorOf(request), 'write saved replies');
     await store.deleteSavedReply(request.params.app_id, request.params.saved_reply_id);
     reply.code(204);
   });

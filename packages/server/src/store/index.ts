@@ -11,6 +11,7 @@ import { type SavedReplyStore, savedReplyStore } from './saved-replies';
 import { type SessionStore, sessionStore } from './sessions';
 import { type TeamQueries, teamQueries } from './team-queries';
 import { type TeamWrites, teamWrites } from './team-writes';
+import { type TeammateStore, teammateStore } from './teammates';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
 
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
@@ -29,6 +30,16 @@ export type {
 export { hashToken } from './rows';
 export type { ConversationFilter, ConversationKey, ThreadKey } from './team-queries';
 export type { StateChange } from './team-writes';
+export type {
+  ApiToken,
+  NewTeammate,
+  OneTimeSecret,
+  Teammate,
+  TeammateChanges,
+  TeammateSession,
+  TeammateStore,
+} from './teammates';
+export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID } from './teammates';
 export type { PublishHook, StoreOptions } from './transaction';
 
 export interface Store
@@ -39,7 +50,8 @@ export interface Store
     RealtimeOutbox,
     TeamQueries,
     TeamWrites,
-    SavedReplyStore {
+    SavedReplyStore,
+    TeammateStore {
   /** Quick liveness probe of the database. */
   ping(): Promise<void>;
 }
@@ -55,6 +67,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...teamQueries(db),
     ...teamWrites(db, transaction),
     ...savedReplyStore(db),
+    ...teammateStore(db, transaction),
     async ping() {
       await db.selectFrom('people').select('id').limit(1).execute();
     },

@@ -9,6 +9,7 @@ import { lastMessageOf, recordTeamRead, teamConversationRow, teamSummary, toSumm
 import { recordRealtime } from './realtime-outbox';
 import { type Db, type Note, type TeamAuthor, type TeamConversation, toNote } from './rows';
 import { recordTeamWrite } from './team-event-site';
+import { ALL_APPS } from './teammates';
 import type { RunTransaction } from './transaction';
 
 export type StateChange = { state: 'open' } | { state: 'closed' } | { state: 'snoozed'; snoozed_until: number };
@@ -24,14 +25,18 @@ export interface TeamWrites {
     teammateId: string,
     now: number,
   ): Promise<TeamConversation>;
-  /** Assigns to a teammate (the caller checked they may reach the app) or, with null, unassigns. */
+  /**
+   * Assigns to a teammate or, with null, unassigns. The assignee must be an active teammate (not
+   * the team token's built-in one) who reaches the app, checked in the write's own transaction:
+   * `not_assignable` otherwise, and nothing is written.
+   */
   assign(
     appId: string,
     conversationId: string,
     assigneeId: string | null,
     teammateId: string,
     now: number,
-  ): Promise<TeamConversation>;
+  ): Promise<TeamConversation | 'not_assignable'>;
   addNote(appId: string, conversationId: string, body: string, author: TeamAuthor, now: number): Promise<Note>;
   markTeamRead(appId: string, conversationId: string, teammateId: string, now: number): Promise<TeamConversation>;
   /**
@@ -45,6 +50,20 @@ export interface TeamWrites {
 
 async function reread(trx: Db, id: string): Promise<ConversationRow> {
   return trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** An active teammate, a person (not the team token's service teammate), who reaches the app. */
+async function assignable(trx: Db, appId: string, teammateId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('teammates')
+    .innerJoin('teammate_apps', 'teammate_apps.teammate_id', 'teammates.id')
+    .select('teammates.id')
+    .where('teammates.id', '=', teammateId)
+    .where('teammates.service', '=', 0)
+    .where('teammates.deactivated_at', 'is', null)
+    .where('teammate_apps.app_id', 'in', [appId, ALL_APPS])
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 async function teamView(trx: Db, row: ConversationRow, teammateId: string): Promise<TeamConversation> {
@@ -107,6 +126,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
     assign: (appId, conversationId, assigneeId, teammateId, now) =>
       transaction(async (trx, publish) => {
         const conversation = await teamConversationRow(trx, appId, conversationId);
+        if (assigneeId !== null && !(await assignable(trx, appId, assigneeId))) return 'not_assignable' as const;
         if (conversation.assignee_id === assigneeId) return teamView(trx, conversation, teammateId);
         await trx
           .updateTable('conversations')
