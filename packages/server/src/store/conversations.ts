@@ -215,7 +215,7 @@ async function addMessage(
         conversation_id: conversation.id,
         state: 'open',
         snoozed_until: null,
-        changed_by: teammate?.id ?? null,
+        ...(teammate ? { teammate_id: teammate.id } : {}),
       },
       now,
     );
@@ -302,7 +302,8 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
           activity_at: now,
         };
         await trx.insertInto('conversations').values(row).execute();
-        await recordTeamWrite(trx, publish, row.app_id, { type: 'conversation.created', conversation_id: row.id }, now);
+        const [created] = await teamSummary(trx, [row], '');
+        await recordTeamWrite(trx, publish, row.app_id, { type: 'conversation.created', conversation: created! }, now);
         const message = await addMessage(trx, publish, row, { kind: 'person' }, body, clientId, now);
         const stored = await trx
           .selectFrom('conversations')

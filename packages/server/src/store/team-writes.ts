@@ -115,7 +115,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
             conversation_id: conversation.id,
             state: change.state,
             snoozed_until: snoozedUntil,
-            changed_by: teammateId,
+            teammate_id: teammateId,
           },
           now,
         );
@@ -137,7 +137,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
           trx,
           publish,
           appId,
-          { type: 'assignment', conversation_id: conversation.id, assignee_id: assigneeId, assigned_by: teammateId },
+          { type: 'assignment', conversation_id: conversation.id, assignee_id: assigneeId, teammate_id: teammateId },
           now,
         );
         await recordTeamRead(trx, conversation.id, teammateId, now);
@@ -174,7 +174,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
           trx,
           publish,
           appId,
-          { type: 'read', conversation_id: conversation.id, teammate_id: teammateId, read_at: now },
+          { type: 'read', conversation_id: conversation.id, reader: 'teammate', teammate_id: teammateId, read_at: now },
           now,
         );
         return teamView(trx, conversation, teammateId);
@@ -211,7 +211,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
             trx,
             publish,
             app_id,
-            { type: 'state', conversation_id: id, state: 'open', snoozed_until: null, changed_by: null },
+            { type: 'state', conversation_id: id, state: 'open', snoozed_until: null },
             now,
           );
           return 1;
