@@ -343,6 +343,16 @@ describe('internal notes', () => {
         token: visitor.session.token,
         body: { body: 'Thanks', client_id: 'notes-secret-2' },
       }),
+      await call(server, 'POST', `${messenger()}/update`, { token: visitor.session.token, body: { attributes: {} } }),
+      await call(server, 'POST', `${messenger()}/events`, {
+        token: visitor.session.token,
+        body: { events: [{ id: 'notes-e1', name: 'looked', created_at: 1 }] },
+      }),
+      await call(server, 'POST', `${messenger()}/conversations`, {
+        token: visitor.session.token,
+        body: { body: 'Another question', client_id: 'notes-secret-3' },
+      }),
+      await call(server, 'GET', `${messenger()}/conversations`, { token: visitor.session.token }),
     ];
     for (const answer of answers) {
       expect(answer.status).toBe(200);
