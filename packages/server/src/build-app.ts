@@ -36,7 +36,9 @@ import { searchRoutes } from './routes/search';
 import { streamRoutes } from './routes/stream';
 import { teamRoutes } from './routes/team';
 import { teamAuthRoutes } from './routes/team-auth';
+import { teamStreamRoutes } from './routes/team-stream';
 import { teammateRoutes } from './routes/teammates';
+import { messengerTypingRoutes, teamTypingRoutes } from './routes/typing';
 import { drainOnClose } from './shutdown';
 import { findIllFormedText } from './well-formed-text';
 
@@ -138,6 +140,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       });
       await messenger.register(messengerRoutes, context);
       await messenger.register(streamRoutes, context);
+      await messenger.register(messengerTypingRoutes, context);
     },
     { prefix: MESSENGER_PREFIX },
   );
@@ -146,6 +149,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(
     async (team) => {
       await teamRoutes(team, context);
+      // Inside the team routes' scope: behind their auth hook.
+      await team.register(teamStreamRoutes, context);
+      await team.register(teamTypingRoutes, context);
       await searchRoutes(team, context);
     },
     { prefix: '/api/v1/apps/:app_id' },

@@ -122,6 +122,54 @@ describe('search', () => {
     expect(open.sort()).toEqual(made.filter((_, i) => i !== 2 && i !== 5).sort());
   });
 
+  it("searches internal notes; the list's filters (assignee, snoozed) combine with the words", async () => {
+    const agent = await addTeammate(server, { role: 'agent', apps: ['acme'] });
+    const visitor = await boot(server);
+    const start = async (body: string, client_id: string) =>
+      (
+        await call(server, 'POST', `${messenger()}/conversations`, {
+          token: visitor.session.token,
+          body: { body, client_id },
+        })
+      ).body.conversation.id as string;
+    const [assigned, snoozed, noted] = [
+      await start('gizmo alpha', 'filters-1'),
+      await start('gizmo beta', 'filters-2'),
+      await start('gizmo gamma', 'filters-3'),
+    ];
+    const note = await call(server, 'POST', `${team()}/conversations/${noted}/notes`, {
+      token: agent.token,
+      body: { body: 'Internal: the customer is a zebracorn reseller' },
+    });
+    expect(note.status).toBe(200);
+    const assign = await call(server, 'POST', `${team()}/conversations/${assigned}/assign`, {
+      token: TEAM_TOKEN,
+      body: { assignee_id: agent.id },
+    });
+    expect(assign.status).toBe(200);
+    const snooze = await call(server, 'POST', `${team()}/conversations/${snoozed}/state`, {
+      token: TEAM_TOKEN,
+      body: { state: 'snoozed', snoozed_until: Date.now() + 3_600_000 },
+    });
+    expect(snooze.status).toBe(200);
+
+    const byNote = await call(server, 'GET', `${team()}/search?q=zebracorn`, { token: TEAM_TOKEN });
+    expect(byNote.body.results.map((r: { conversation: { id: string } }) => r.conversation.id)).toEqual([noted]);
+    expect(byNote.body.results[0].match).toMatchObject({ kind: 'note', field: 'body' });
+    expect(await searchAll(server, 'acme', TEAM_TOKEN, 'gizmo', `&assignee=${agent.id}`)).toEqual([assigned]);
+    expect(await searchAll(server, 'acme', agent.token, 'gizmo', '&assignee=me')).toEqual([assigned]);
+    expect((await searchAll(server, 'acme', TEAM_TOKEN, 'gizmo', '&assignee=unassigned')).sort()).toEqual(
+      [snoozed, noted].sort(),
+    );
+    expect(await searchAll(server, 'acme', TEAM_TOKEN, 'gizmo', '&state=snoozed')).toEqual([snoozed]);
+    expect(await searchAll(server, 'acme', TEAM_TOKEN, 'gizmo', '&state=snoozed&assignee=unassigned')).toEqual([
+      snoozed,
+    ]);
+    expect(await searchAll(server, 'acme', TEAM_TOKEN, 'gizmo', '&state=open&assignee=me')).toEqual([]);
+    // The team's order (activity_at): the snooze was the last thing done.
+    expect((await searchAll(server, 'acme', TEAM_TOKEN, 'gizmo'))[0]).toBe(snoozed);
+  });
+
   it('follows the text as it changes: a renamed contact is found by the new name only; a team reply is found', async () => {
     const visitor = await boot(server, { attributes: { name: 'Quentin Oldname' } });
     const started = await call(server, 'POST', `${messenger()}/conversations`, {
@@ -250,6 +298,7 @@ describe('search, attacked', () => {
       ['q=cafe&limit=51', 'querystring.limit'],
       ['q=cafe&limit=ten', 'querystring.limit'],
       ['q=cafe&state=archived', 'querystring.state'],
+      [`q=cafe&assignee=${'x'.repeat(129)}`, 'querystring.assignee'],
       ['q=cafe&sort=relevance', 'querystring.sort'],
       ['q=caf%00e', 'query.q'],
     ];

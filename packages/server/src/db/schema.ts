@@ -60,13 +60,30 @@ export interface ConversationsTable {
   id: string;
   app_id: string;
   person_id: string;
-  state: 'open' | 'closed';
+  /** `snoozed` wakes to `open` at snoozed_until (conversation-state.ts); the visitor sees it open. */
+  state: 'open' | 'snoozed' | 'closed';
   created_at: number;
   updated_at: number;
   /** Team messages the person has not read. */
   person_unread: number;
   /** The client_id of the message that started it: a retried start finds it by this. */
   start_client_id: string | null;
+  /** Migration 0011: the team read the person's messages up to then ("seen"); null until a teammate reads. */
+  team_seen_at: number | null;
+  snoozed_until: number | null;
+  /** The teammate it is assigned to; null: unassigned. */
+  assignee_id: string | null;
+  assigned_by: string | null;
+  assigned_at: number | null;
+  /** Who last changed its state (null: a visitor's message or the snooze waking it) and when. */
+  state_changed_by: string | null;
+  state_changed_at: number | null;
+  /**
+   * The team's clock of it: the last message, note, state change or assignment. The team's lists
+   * order by it and a teammate has something unread when it is after their read_at; updated_at is
+   * the visitor's and never moves for what only the team sees.
+   */
+  activity_at: Generated<number>;
 }
 
 export interface MessagesTable {
@@ -75,7 +92,10 @@ export interface MessagesTable {
   id: string;
   conversation_id: string;
   author: 'person' | 'team';
+  /** The teammate who wrote a team message (null for a person's, and for team messages before 0009). */
+  author_id: string | null;
   author_name: string | null;
+  author_avatar_url: string | null;
   body: string;
   created_at: number;
   client_id: string | null;
@@ -91,10 +111,50 @@ export interface RealtimeEventsTable {
   created_at: number;
 }
 
+/** Migration 0011: an app's team events, read by the team streams after an id. */
+export interface TeamEventsTable {
+  id: Generated<number>;
+  app_id: string;
+  /** The TeamEventBody as JSON. */
+  payload: string;
+  created_at: number;
+}
+
 export interface RateLimitsTable {
   key: string;
   window_start: number;
   count: number;
+}
+
+// Migration 0009_conversation_team_side: the team's own records of a conversation.
+export interface ConversationNotesTable {
+  seq: Generated<number>;
+  id: string;
+  app_id: string;
+  conversation_id: string;
+  author_id: string;
+  author_name: string;
+  author_avatar_url: string | null;
+  body: string;
+  created_at: number;
+}
+
+export interface SavedRepliesTable {
+  id: string;
+  app_id: string;
+  title: string;
+  body: string;
+  created_by: string;
+  created_at: number;
+  updated_by: string;
+  updated_at: number;
+}
+
+export interface ConversationReadsTable {
+  conversation_id: string;
+  teammate_id: string;
+  /** The teammate has seen everything in the conversation up to then. */
+  read_at: number;
 }
 
 // Migration 0010_search: full-text search (store/search.ts); the FTS5 table is SQLite's alone.
@@ -102,10 +162,10 @@ export interface SearchDocumentsTable {
   /** SQLite: the rowid of the document's entry in the FTS5 table search_index. */
   id: Generated<number>;
   app_id: string;
-  kind: 'message' | 'contact';
-  /** The message's or the person's id. */
+  kind: 'message' | 'note' | 'contact';
+  /** The message's, the note's or the person's id. */
   source_id: string;
-  /** A message's conversation; null for a contact. */
+  /** A message's or a note's conversation; null for a contact. */
   conversation_id: string | null;
   /** Its terms, space-separated (store/search-terms.ts). */
   terms: string;
@@ -113,7 +173,7 @@ export interface SearchDocumentsTable {
 
 /** What a trigger saw change and the write's transaction has yet to index. */
 export interface SearchPendingTable {
-  kind: 'message' | 'contact';
+  kind: 'message' | 'note' | 'contact';
   source_id: string;
 }
 
@@ -125,6 +185,10 @@ export interface Database extends TeammatesDatabase {
   conversations: ConversationsTable;
   messages: MessagesTable;
   realtime_events: RealtimeEventsTable;
+  team_events: TeamEventsTable;
+  conversation_notes: ConversationNotesTable;
+  saved_replies: SavedRepliesTable;
+  conversation_reads: ConversationReadsTable;
   search_documents: SearchDocumentsTable;
   search_pending: SearchPendingTable;
 }
@@ -133,6 +197,8 @@ export type PersonRow = Selectable<PeopleTable>;
 export type NewPerson = Insertable<PeopleTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<MessagesTable>;
+export type NoteRow = Selectable<ConversationNotesTable>;
+export type SavedReplyRow = Selectable<SavedRepliesTable>;
 
 // --- Teammates (migration 0008): accounts, their apps, cookie sessions, API tokens, password links.
 

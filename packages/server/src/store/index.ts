@@ -7,16 +7,33 @@ import { type ConversationStore, conversationStore } from './conversations';
 import { type EventStore, eventStore } from './events';
 import { type PeopleStore, peopleStore } from './people';
 import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
+import { type SavedReplyStore, savedReplyStore } from './saved-replies';
 import { type SearchStore, searchStore } from './search';
 import { type SessionStore, sessionStore } from './sessions';
+import { type TeamOutbox, teamOutbox } from './team-outbox';
 import { type TeamQueries, teamQueries } from './team-queries';
+import { type TeamWrites, teamWrites } from './team-writes';
 import { type TeammateStore, teammateStore } from './teammates';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
+import { type TypingStore, typingStore } from './typing';
 
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
-export type { Contact, EmailTrust, PageView, SessionRecord, StoredEventView, TeamConversation } from './rows';
+export type {
+  Contact,
+  EmailTrust,
+  Note,
+  PageView,
+  SavedReply,
+  SessionRecord,
+  StoredEventView,
+  TeamAuthor,
+  TeamConversation,
+  ThreadEntry,
+} from './rows';
 export { hashToken } from './rows';
 export type { SearchCursor, SearchPage, SearchResult } from './search';
+export type { ConversationFilter, ConversationKey, ThreadKey } from './team-queries';
+export type { StateChange } from './team-writes';
 export type {
   ApiToken,
   NewTeammate,
@@ -27,7 +44,7 @@ export type {
   TeammateStore,
 } from './teammates';
 export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID } from './teammates';
-export type { PublishHook, StoreOptions } from './transaction';
+export type { PublishHook, StoreOptions, TeamPublishHook } from './transaction';
 
 export interface Store
   extends PeopleStore,
@@ -36,6 +53,10 @@ export interface Store
     ConversationStore,
     RealtimeOutbox,
     TeamQueries,
+    TeamOutbox,
+    TypingStore,
+    TeamWrites,
+    SavedReplyStore,
     SearchStore,
     TeammateStore {
   /** Quick liveness probe of the database. */
@@ -51,6 +72,10 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...conversationStore(db, transaction),
     ...realtimeOutbox(db),
     ...teamQueries(db),
+    ...teamOutbox(db),
+    ...typingStore(db),
+    ...teamWrites(db, transaction),
+    ...savedReplyStore(db),
     ...searchStore(db),
     ...teammateStore(db, transaction),
     async ping() {

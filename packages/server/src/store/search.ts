@@ -22,10 +22,12 @@ import {
   termsMatch,
   tsQuery,
 } from './search-terms';
+import type { ConversationFilter } from './team-queries';
 
 /** The tables whose text is searched: their kind of document, and the columns a trigger watches. */
 export const SEARCHED_SOURCES = [
   ['messages', 'message', ['body']],
+  ['conversation_notes', 'note', ['body']],
   ['people', 'contact', ['name', 'email', 'user_id']],
 ] as const;
 
@@ -64,6 +66,14 @@ async function wantedDocuments(
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
       .select(['m.id', 'm.body', 'm.conversation_id', 'c.app_id'])
       .where('m.id', 'in', sourceIds)
+      .execute();
+    for (const row of rows)
+      wanted.set(row.id, { app_id: row.app_id, conversation_id: row.conversation_id, terms: documentTerms(row.body) });
+  } else if (kind === 'note') {
+    const rows = await db
+      .selectFrom('conversation_notes')
+      .select(['id', 'body', 'conversation_id', 'app_id'])
+      .where('id', 'in', sourceIds)
       .execute();
     for (const row of rows)
       wanted.set(row.id, { app_id: row.app_id, conversation_id: row.conversation_id, terms: documentTerms(row.body) });
@@ -131,14 +141,14 @@ export async function indexPendingSearchDocuments(handle: Kysely<any>): Promise<
   }
 }
 
-/** Where a page of results starts: after this conversation, in the order newest first. */
+/** Where a page of results starts: after this conversation, in the team's order (activity_at, newest first). */
 export interface SearchCursor {
-  updated_at: number;
+  activity_at: number;
   id: string;
 }
 
 export function encodeSearchCursor(cursor: SearchCursor): string {
-  return Buffer.from(JSON.stringify([cursor.updated_at, cursor.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([cursor.activity_at, cursor.id])).toString('base64url');
 }
 
 /** The cursor an earlier page handed out, or undefined when `text` is not one. */
@@ -146,23 +156,22 @@ export function decodeSearchCursor(text: string): SearchCursor | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 2) return undefined;
-    const [updatedAt, id] = value as [unknown, unknown];
-    if (!Number.isSafeInteger(updatedAt) || (updatedAt as number) < 0) return undefined;
+    const [activityAt, id] = value as [unknown, unknown];
+    if (!Number.isSafeInteger(activityAt) || (activityAt as number) < 0) return undefined;
     if (typeof id !== 'string' || id.length === 0 || id.length > 128) return undefined;
-    return { updated_at: updatedAt as number, id };
+    return { activity_at: activityAt as number, id };
   } catch {
     return undefined;
   }
 }
 
-export interface SearchFilters {
-  state?: 'open' | 'closed';
-}
+/** As the conversation list's: a state, and an assignee (a teammate's id, null for the unassigned). */
+export type SearchFilters = ConversationFilter;
 
-/** What matched in a conversation: the newest matching message, else the contact's field. */
+/** What matched in a conversation: the newest matching message or note, else the contact's field. */
 export interface SearchMatch extends Snippet {
   kind: DocumentKind;
-  /** The message's id, or the contact's. */
+  /** The message's, the note's or the contact's id. */
   id: string;
   field: 'body' | 'name' | 'email' | 'user_id';
 }
@@ -184,6 +193,8 @@ export interface SearchStore {
     query: SearchQuery,
     filters: SearchFilters,
     page: { cursor?: SearchCursor; limit: number },
+    /** Whose read state the conversations carry. */
+    teammateId: string,
   ): Promise<SearchPage>;
 }
 
@@ -201,7 +212,7 @@ export function searchStore(db: Kysely<Database>): SearchStore {
     if (postgres) {
       const matches = sql`d.terms_vector @@ ${tsQuery(query)}::tsquery`;
       return {
-        byMessage: sql<string>`SELECT d.conversation_id FROM search_documents d WHERE ${matches} AND d.app_id = ${appId} AND d.kind = 'message'`,
+        byMessage: sql<string>`SELECT d.conversation_id FROM search_documents d WHERE ${matches} AND d.app_id = ${appId} AND d.kind <> 'contact'`,
         byContact: sql<string>`SELECT d.source_id FROM search_documents d WHERE ${matches} AND d.app_id = ${appId} AND d.kind = 'contact'`,
       };
     }
@@ -209,7 +220,7 @@ export function searchStore(db: Kysely<Database>): SearchStore {
     const terms = fts5Query(query);
     return {
       byMessage: sql<string>`SELECT d.conversation_id FROM search_index CROSS JOIN search_documents d ON d.id = search_index.rowid
-        WHERE search_index MATCH ${terms} AND d.app_id = ${appId} AND d.kind = 'message'`,
+        WHERE search_index MATCH ${terms} AND d.app_id = ${appId} AND d.kind <> 'contact'`,
       byContact: sql<string>`SELECT d.source_id FROM search_index CROSS JOIN search_documents d ON d.id = search_index.rowid
         WHERE search_index MATCH ${`"${CONTACT_MARKER}" ${terms}`} AND d.app_id = ${appId} AND d.kind = 'contact'`,
     };
@@ -239,19 +250,36 @@ export function searchStore(db: Kysely<Database>): SearchStore {
         )
         .execute()
     ).filter((d) => termsMatch(d.terms.split(' '), query));
-    const messageIds = documents.filter((d) => d.kind === 'message').map((d) => d.source_id);
-    const contactIds = documents.filter((d) => d.kind === 'contact').map((d) => d.source_id);
-    if (messageIds.length > 0) {
-      const messages = await db
-        .selectFrom('messages')
-        .select(['id', 'conversation_id', 'body'])
-        .where('id', 'in', messageIds)
-        .orderBy('seq', 'desc')
-        .execute();
-      for (const message of messages)
-        if (!found.has(message.conversation_id))
-          found.set(message.conversation_id, { kind: 'message', id: message.id, field: 'body', text: message.body });
-    }
+    const idsOf = (kind: DocumentKind) => documents.filter((d) => d.kind === kind).map((d) => d.source_id);
+    const [messageIds, noteIds, contactIds] = [idsOf('message'), idsOf('note'), idsOf('contact')];
+    // The newest matching message or note of each conversation (a message first at equal times).
+    const texts = [
+      ...(messageIds.length === 0
+        ? []
+        : (
+            await db
+              .selectFrom('messages')
+              .select(['id', 'conversation_id', 'body', 'created_at', 'seq'])
+              .where('id', 'in', messageIds)
+              .execute()
+          ).map((row) => ({ ...row, kind: 'message' as const }))),
+      ...(noteIds.length === 0
+        ? []
+        : (
+            await db
+              .selectFrom('conversation_notes')
+              .select(['id', 'conversation_id', 'body', 'created_at', 'seq'])
+              .where('id', 'in', noteIds)
+              .execute()
+          ).map((row) => ({ ...row, kind: 'note' as const }))),
+    ].sort(
+      (a, b) =>
+        Number(b.created_at) - Number(a.created_at) ||
+        (a.kind === b.kind ? Number(b.seq) - Number(a.seq) : a.kind === 'message' ? -1 : 1),
+    );
+    for (const text of texts)
+      if (!found.has(text.conversation_id))
+        found.set(text.conversation_id, { kind: text.kind, id: text.id, field: 'body', text: text.body });
     if (contactIds.length > 0) {
       const people = await db
         .selectFrom('people')
@@ -271,15 +299,17 @@ export function searchStore(db: Kysely<Database>): SearchStore {
   }
 
   return {
-    async searchConversations(appId, query, filters, page) {
+    async searchConversations(appId, query, filters, page, teammateId) {
       const { byMessage, byContact } = matchingConversations(appId, query);
       const matching = sql`${byMessage} UNION SELECT p.id FROM conversations p WHERE p.person_id IN (${byContact})`;
       const conditions = [sql`c.app_id = ${appId}`];
       if (filters.state) conditions.push(sql`c.state = ${filters.state}`);
+      if (filters.assignee === null) conditions.push(sql`c.assignee_id IS NULL`);
+      else if (filters.assignee !== undefined) conditions.push(sql`c.assignee_id = ${filters.assignee}`);
       const { cursor } = page;
       if (cursor)
         conditions.push(
-          sql`(c.updated_at < ${cursor.updated_at} OR (c.updated_at = ${cursor.updated_at} AND ${conversationId} < ${cursor.id}))`,
+          sql`(c.activity_at < ${cursor.activity_at} OR (c.activity_at = ${cursor.activity_at} AND ${conversationId} < ${cursor.id}))`,
         );
       // From the matching ids: few matches are read at once, many cost what reading them costs.
       // PostgreSQL's planner picks its way from the IN list; SQLite's would walk every conversation
@@ -288,10 +318,13 @@ export function searchStore(db: Kysely<Database>): SearchStore {
         ? sql`conversations c WHERE c.id IN (${matching}) AND`
         : sql`(${matching}) m CROSS JOIN conversations c ON c.id = m.conversation_id WHERE`;
       const { rows } = await sql<ConversationRow>`SELECT c.* FROM ${from} ${sql.join(conditions, sql` AND `)}
-        ORDER BY c.updated_at DESC, ${conversationId} DESC LIMIT ${page.limit + 1}`.execute(db);
+        ORDER BY c.activity_at DESC, ${conversationId} DESC LIMIT ${page.limit + 1}`.execute(db);
       const more = rows.length > page.limit;
       const pageRows = rows.slice(0, page.limit);
-      const [conversations, found] = await Promise.all([teamSummary(db, pageRows), matchesIn(appId, query, pageRows)]);
+      const [conversations, found] = await Promise.all([
+        teamSummary(db, pageRows, teammateId),
+        matchesIn(appId, query, pageRows),
+      ]);
       const results = conversations.map((conversation): SearchResult => {
         const match = found.get(conversation.id);
         const snippet = match ? snippetOf(match.text, query) : undefined;
@@ -308,7 +341,7 @@ export function searchStore(db: Kysely<Database>): SearchStore {
       const last = pageRows[pageRows.length - 1];
       return {
         results,
-        next_cursor: more && last ? encodeSearchCursor({ updated_at: Number(last.updated_at), id: last.id }) : null,
+        next_cursor: more && last ? encodeSearchCursor({ activity_at: Number(last.activity_at), id: last.id }) : null,
       };
     },
   };
