@@ -374,7 +374,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0010_search': {
-      // Full-text search (store/search.ts): one row of search_documents per message and contact,
+      // Full-text search (store/search.ts): one row of search_documents per message, note and contact,
       // holding its terms as store/search-terms.ts makes them, indexed by FTS5 on SQLite (a
       // contentless table keyed by the row's id) and by a GIN index over the terms as a tsvector on
       // PostgreSQL. Triggers, the same on both engines, note in search_pending what changed; the

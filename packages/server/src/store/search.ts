@@ -1,13 +1,14 @@
-// Full-text search for the team: which conversations of an app hold a message, or are with a
-// contact, that has every word of a query; newest first, paged by an opaque cursor, each with a
-// plain-text snippet of what matched.
+// Full-text search for the team: which conversations of an app hold a message or a note, or are
+// with a contact, that has every word of a query; in the team's order (activity, newest first),
+// paged by an opaque cursor, each with a plain-text snippet of what matched.
 //
 // The index is kept in step inside the write that changes it: triggers (migration 0010) note each
-// inserted, edited or deleted message and person in search_pending, and indexPendingSearchDocuments
-// turns those notes into search_documents in the same transaction, before it commits
-// (transaction.ts). Not triggers alone, because the terms are made in JavaScript (search-terms.ts)
-// so both engines index the very same ones; not calls beside every write, because the triggers
-// catch every write that touches the text, present and future, whoever makes it.
+// inserted, edited or deleted message, note and person in search_pending, and
+// indexPendingSearchDocuments turns those into search_documents in the same transaction, before
+// it commits (transaction.ts). Not triggers alone, because the terms are made in JavaScript
+// (search-terms.ts) so both engines index the very same ones; not calls beside every write,
+// because the triggers catch every write that touches the text, present and future, whoever
+// makes it.
 import type { Kysely } from 'kysely';
 import { PostgresAdapter, sql } from 'kysely';
 import type { ConversationRow, Database } from '../db/schema';
