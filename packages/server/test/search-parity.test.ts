@@ -1,4 +1,4 @@
-// Search parity: one corpus loaded into a SQLite server and a PostgreSQL server, the same queries
+// Search parity: one corpus (messages, contacts, notes) loaded into a SQLite server and a PostgreSQL server, the same queries
 // to both, the same conversations (and the same snippets) back. Needs both engines at once, so it
 // runs in the `server-postgres` project (which has a PostgreSQL server) beside a SQLite file; the
 // `server` project checks SQLite alone against the expected answers (search.test.ts).
@@ -157,6 +157,17 @@ describe.runIf(BACKEND === 'postgres')('search parity between SQLite and Postgre
     sqlite = await startServer(testConfig(folder));
     for (const server of [sqlite, postgres]) {
       const ids = await loadCorpus(server, 'parity', corpus);
+      // Internal notes on every fifth generated conversation, from the same words.
+      const next = sequence(99);
+      for (const [k, [label, id]] of [...ids].entries())
+        if (k % 5 === 0 && label.startsWith('generated-')) {
+          const body = Array.from({ length: 4 }, () => VOCABULARY[next(VOCABULARY.length)]).join(' ');
+          const note = await call(server, 'POST', `${team('parity')}/conversations/${id}/notes`, {
+            token: TEAM_TOKEN,
+            body: { body },
+          });
+          if (note.status !== 200) throw new Error(`note: ${note.status} ${JSON.stringify(note.body)}`);
+        }
       engines.push({ server, labels: new Map([...ids].map(([label, id]) => [id, label])) });
     }
   }, 120_000);
