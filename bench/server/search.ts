@@ -143,6 +143,7 @@ async function fill(db: Kysely<Database>): Promise<{ messages: number; elapsed: 
             state: i % 3 === 0 ? ('closed' as const) : ('open' as const),
             created_at: now - (CONVERSATIONS - i) * 60_000,
             updated_at: now - (CONVERSATIONS - i) * 60_000,
+            activity_at: now - (CONVERSATIONS - i) * 60_000,
             person_unread: 0,
             start_client_id: null,
           })),
