@@ -144,6 +144,12 @@ confab-server backup <file> [--db <path>]
   Copies a SQLite database to <file> while the server runs (SQLite's online backup API).
   For PostgreSQL use pg_dump (docs/production.md).
 
+confab-server teammate add --email <address> --name <name> --role admin|agent [--app <id>]... [--db <path|url>] [--public-url <url>]
+  Makes a teammate (the first admin, who invites the others through the API) reaching the apps
+  named by --app (repeatable; none: every app), and prints a one-time link, valid 7 days, that
+  sets their password. The link starts with --public-url, else the address the server listens on
+  (--host and --port, as for the server).
+
 --db defaults to CONFAB_DB, then DATABASE_URL, then ./confab.sqlite, as for the server.`;
 
 /** Every option of `confab-server`, by flag (without its leading --). */
@@ -178,7 +184,7 @@ export const OPTIONS = {
   'team-token': option({
     env: ['CONFAB_TEAM_TOKEN'],
     arg: '<t>',
-    help: 'bearer token of the team API, 16+ characters',
+    help: 'bearer token of the team API, 16+ characters, acting as the built-in teammate `team-token` (an agent of every app); teammates’ own API tokens replace it',
     default: 'made and printed at start',
     parse: secretText,
   }),
