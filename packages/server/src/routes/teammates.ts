@@ -54,8 +54,7 @@ export async function teammateRoutes(app: FastifyInstance, context: ServerContex
 
   async function known(id: string): Promise<Teammate> {
     const teammate = await store.teammate(id);
-    if (!teammate || id === SERVICE_TEAMMATE_ID)
-      throw new ApiError(404, 'no teammate has this id', 'teammate_id');
+    if (!teammate || id === SERVICE_TEAMMATE_ID) throw new ApiError(404, 'no teammate has this id', 'teammate_id');
     return teammate;
   }
 
