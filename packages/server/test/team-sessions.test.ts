@@ -25,6 +25,9 @@ describe('login', () => {
     expect(setCookie).toMatch(/; SameSite=Lax/);
     expect(setCookie).toMatch(/; Path=\//);
     expect(setCookie).not.toMatch(/Secure/);
+    // Kept by the browser for the session's longest life (90 days); the server ends it when idle.
+    const expires = Date.parse(/; Expires=([^;]+)/.exec(setCookie)![1]!);
+    expect(expires - Date.now()).toBeGreaterThan(89 * 24 * 3600_000);
     const me = await call(server, 'GET', '/api/v1/me', { headers: { cookie: sessionCookieOf(answer.headers) } });
     expect(me.body).toMatchObject({ teammate: { id: agent.id }, via: 'session' });
   });
@@ -150,6 +153,22 @@ describe('sessions', () => {
     const attempt = await call(server, 'DELETE', `/api/v1/me/sessions/${otherId}`, { token: one.token });
     expect(attempt.status).toBe(404);
     expect((await call(server, 'GET', '/api/v1/me', { headers: { cookie: otherCookie } })).status).toBe(200);
+  });
+});
+
+describe('session lifetime', () => {
+  it('a session ends 14 days after its last use, and at most 90 days after sign-in', async () => {
+    const agent = await addTeammate(server, { role: 'agent' });
+    const token = (await agent.cookie()).split('=')[1]!;
+    const day = 24 * 3600_000;
+    const start = Date.now();
+    expect(await server.store.teammateSession(token, start + 13 * day)).not.toBeNull();
+    // Used on day 13: good until day 27, not 14.
+    expect(await server.store.teammateSession(token, start + 26 * day)).not.toBeNull();
+    expect(await server.store.teammateSession(token, start + 26 * day + 14 * day + 1)).toBeNull();
+    const daily = (await agent.cookie()).split('=')[1]!;
+    for (let d = 10; d < 90; d += 10) expect(await server.store.teammateSession(daily, start + d * day)).not.toBeNull();
+    expect(await server.store.teammateSession(daily, start + 91 * day)).toBeNull();
   });
 });
 

@@ -7,7 +7,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from '../passwords';
 import { countLoginAttempt } from '../rate-limits';
-import { hashToken, reaches } from '../store';
+import { hashToken, reaches, TEAMMATE_SESSION_MAX_MS } from '../store';
 import {
   overHttps,
   ownOrigins,
@@ -91,7 +91,8 @@ export async function teamAuthRoutes(app: FastifyInstance, context: ServerContex
         },
         now(),
       );
-      reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(context, request, session.expires_at));
+      // The browser keeps the cookie for the session's longest life; the server ends it sooner when idle.
+      reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(context, request, now() + TEAMMATE_SESSION_MAX_MS));
       return { teammate: found.teammate, session: { id: session.id, expires_at: session.expires_at } };
     });
 
