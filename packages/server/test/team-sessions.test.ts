@@ -192,6 +192,23 @@ describe('passwords', () => {
     expect((await login('link.once@example.com', 'an attacker password')).status).toBe(401);
   });
 
+  it('two uses of one link at once: one sets the password, the other is refused', async () => {
+    const created = await server.store.createTeammate(
+      { email: 'race@example.com', name: 'Race', role: 'agent', apps: ['acme'] },
+      Date.now(),
+    );
+    const answers = await Promise.all(
+      ['first racing password', 'second racing password'].map((password) =>
+        call(server, 'POST', '/api/v1/auth/password', { body: { token: created!.link.token, password } }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+    const winner = answers[0]!.status === 200 ? 'first racing password' : 'second racing password';
+    const loser = winner.startsWith('first') ? 'second racing password' : 'first racing password';
+    expect((await login('race@example.com', winner)).status).toBe(200);
+    expect((await login('race@example.com', loser)).status).toBe(401);
+  });
+
   it('an expired link is refused; a short password is refused naming it', async () => {
     const created = await server.store.createTeammate(
       { email: 'late@example.com', name: 'Late', role: 'agent', apps: ['acme'] },
