@@ -35,7 +35,9 @@ import { messengerRoutes } from './routes/messenger';
 import { streamRoutes } from './routes/stream';
 import { teamRoutes } from './routes/team';
 import { teamAuthRoutes } from './routes/team-auth';
+import { teamStreamRoutes } from './routes/team-stream';
 import { teammateRoutes } from './routes/teammates';
+import { messengerTypingRoutes, teamTypingRoutes } from './routes/typing';
 import { drainOnClose } from './shutdown';
 import { findIllFormedText } from './well-formed-text';
 
@@ -137,12 +139,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       });
       await messenger.register(messengerRoutes, context);
       await messenger.register(streamRoutes, context);
+      await messenger.register(messengerTypingRoutes, context);
     },
     { prefix: MESSENGER_PREFIX },
   );
   // Teammates' session cookies (team-auth.ts); unsigned: the value is itself a random secret.
   await app.register(cookie);
-  await app.register(async (team) => teamRoutes(team, context), { prefix: '/api/v1/apps/:app_id' });
+  await app.register(
+    async (team) => {
+      await teamRoutes(team, context);
+      // Inside the team routes' scope: behind their auth hook.
+      await team.register(teamStreamRoutes, context);
+      await team.register(teamTypingRoutes, context);
+    },
+    { prefix: '/api/v1/apps/:app_id' },
+  );
   await app.register(async (accounts) => teamAuthRoutes(accounts, context), { prefix: '/api/v1' });
   await app.register(async (admins) => teammateRoutes(admins, context), { prefix: '/api/v1' });
 

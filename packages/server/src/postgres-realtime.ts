@@ -1,14 +1,21 @@
 // The realtime hub for several server processes on one PostgreSQL: news of a commit goes out with
 // NOTIFY and every process (this one included) hears it on one LISTEN connection, then its
 // streams read the events from the database by id, as with one process. The ids come from the
-// database, so a client can resume with Last-Event-ID on any process.
+// database, so a client can resume with Last-Event-ID on any process. Three channels: a person's
+// news ([app_id, person_id]), an app's team news (the app id), and ephemeral events (typing),
+// which are never stored, so their NOTIFY carries the event itself.
 import { sql, type Transaction } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './db/schema';
-import type { RealtimeHub } from './realtime';
+import type { EphemeralTarget, RealtimeHub } from './realtime';
 import { createLocalRealtimeHub } from './realtime';
 
 export const REALTIME_CHANNEL = 'confab_realtime';
+export const TEAM_CHANNEL = 'confab_team';
+export const EPHEMERAL_CHANNEL = 'confab_ephemeral';
+/** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */
+export const NOTIFY_PAYLOAD_MAX_BYTES = 7_999;
+const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The news of a commit, sent from inside its transaction (StoreOptions.announce): delivered at commit. */
 export async function announceInTransaction(
@@ -17,6 +24,43 @@ export async function announceInTransaction(
   personId: string,
 ): Promise<void> {
   await sql`SELECT pg_notify(${REALTIME_CHANNEL}, ${JSON.stringify([appId, personId])})`.execute(trx);
+}
+
+/** An app's new team events, announced from inside the transaction that wrote them (StoreOptions.announceTeam). */
+export async function announceTeamInTransaction(trx: Transaction<Database>, appId: string): Promise<void> {
+  await sql`SELECT pg_notify(${TEAM_CHANNEL}, ${appId})`.execute(trx);
+}
+
+/**
+ * An ephemeral event as a NOTIFY payload, under PostgreSQL's limit: without the avatar URL if that
+ * makes it fit (the client shows initials), undefined if even that does not.
+ */
+export function ephemeralPayload(target: EphemeralTarget): string | undefined {
+  const fits = (text: string) => Buffer.byteLength(text) <= NOTIFY_PAYLOAD_MAX_BYTES;
+  const whole = JSON.stringify(target);
+  if (fits(whole)) return whole;
+  const { author_avatar_url: _dropped, ...event } = target.event as typeof target.event & {
+    author_avatar_url?: string;
+  };
+  const smaller = JSON.stringify({ ...target, event });
+  return fits(smaller) ? smaller : undefined;
+}
+
+/** A NOTIFY payload of the ephemeral channel read back, or undefined when it is not one this server sends. */
+function parseEphemeral(payload: string): EphemeralTarget | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const target = value as Record<string, unknown>;
+  const event = target.event as Record<string, unknown> | null | undefined;
+  if (typeof target.app_id !== 'string' || typeof event !== 'object' || event === null) return undefined;
+  if (event.type !== 'typing' || typeof event.conversation_id !== 'string') return undefined;
+  if (target.team === true || typeof target.person_id === 'string') return target as unknown as EphemeralTarget;
+  return undefined;
 }
 
 /** How long to wait before listening again after the LISTEN connection broke. */
@@ -33,7 +77,19 @@ export async function createPostgresRealtimeHub(
   let retry: NodeJS.Timeout | undefined;
 
   const onNotification = (message: pg.Notification) => {
-    if (message.channel !== REALTIME_CHANNEL || !message.payload) return;
+    if (!message.payload) return;
+    if (message.channel === TEAM_CHANNEL) {
+      if (APP_ID.test(message.payload)) local.notifyTeam(message.payload);
+      else log(`team NOTIFY ignored: not an app id: ${message.payload.slice(0, 200)}`);
+      return;
+    }
+    if (message.channel === EPHEMERAL_CHANNEL) {
+      const target = parseEphemeral(message.payload);
+      if (target) local.sendEphemeral(target);
+      else log(`ephemeral NOTIFY ignored: not an event this server sends: ${message.payload.slice(0, 200)}`);
+      return;
+    }
+    if (message.channel !== REALTIME_CHANNEL) return;
     // Anyone with access to the database may NOTIFY on the channel: a throw here would escape
     // into pg's connection handling.
     let news: unknown;
@@ -69,7 +125,7 @@ export async function createPostgresRealtimeHub(
       schedule();
     });
     try {
-      await next.query(`LISTEN ${REALTIME_CHANNEL}`);
+      await next.query(`LISTEN ${REALTIME_CHANNEL}; LISTEN ${TEAM_CHANNEL}; LISTEN ${EPHEMERAL_CHANNEL}`);
     } catch (error) {
       release(true);
       throw error;
@@ -107,6 +163,27 @@ export async function createPostgresRealtimeHub(
         });
     },
     listen: local.listen,
+    notifyTeam(appId) {
+      pool.query('SELECT pg_notify($1, $2)', [TEAM_CHANNEL, appId]).catch((error: unknown) => {
+        log('team NOTIFY failed', error);
+        local.notifyTeam(appId);
+      });
+    },
+    listenTeam: local.listenTeam,
+    sendEphemeral(target) {
+      const payload = ephemeralPayload(target);
+      // Too large to cross processes: this process's streams still get it.
+      if (payload === undefined) {
+        log('ephemeral event too large for NOTIFY: delivered on this process only');
+        local.sendEphemeral(target);
+        return;
+      }
+      pool.query('SELECT pg_notify($1, $2)', [EPHEMERAL_CHANNEL, payload]).catch((error: unknown) => {
+        // Typing is worth a moment only: this process's streams get it, the others miss it.
+        log('ephemeral NOTIFY failed', error);
+        local.sendEphemeral(target);
+      });
+    },
     notifyAll: local.notifyAll,
     listenerCount: local.listenerCount,
     async close() {
@@ -115,7 +192,7 @@ export async function createPostgresRealtimeHub(
       const current = client;
       client = null;
       if (current) {
-        await current.query(`UNLISTEN ${REALTIME_CHANNEL}`).catch(() => {});
+        await current.query('UNLISTEN *').catch(() => {});
         releaseClient(false);
       }
       await local.close();

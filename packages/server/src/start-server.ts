@@ -12,7 +12,7 @@ import type { Database } from './db/schema';
 import { openSqlite } from './db/sqlite';
 import type { ReadinessCheck } from './health';
 import { createMetrics } from './metrics';
-import { announceInTransaction, createPostgresRealtimeHub } from './postgres-realtime';
+import { announceInTransaction, announceTeamInTransaction, createPostgresRealtimeHub } from './postgres-realtime';
 import { postgresRateLimiters, type RateLimiters } from './rate-limits';
 import { createLocalRealtimeHub, type RealtimeHub } from './realtime';
 import { type StaticRoot, serveStatic } from './static-files';
@@ -72,7 +72,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       throw error;
     }
     rateLimiters = postgresRateLimiters(config.rateLimits, postgres.pool);
-    storeOptions = { beginWrite: serializeWrites, announce: announceInTransaction };
+    storeOptions = {
+      beginWrite: serializeWrites,
+      announce: announceInTransaction,
+      announceTeam: announceTeamInTransaction,
+    };
     dialect = 'postgres';
     metrics?.watch(
       'confab_db_pool_waiting',
@@ -91,7 +95,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     hub = createLocalRealtimeHub();
   }
   if (metrics) storeOptions = { ...storeOptions, measureWrite: (write) => metrics.measureWrite(write) };
-  const store = createStore(db, (appId, personId) => hub.notify(appId, personId), storeOptions);
+  const store = createStore(db, (appId, personId) => hub.notify(appId, personId), {
+    onTeamPublish: (appId) => hub.notifyTeam(appId),
+    ...storeOptions,
+  });
   // Ready when the database answers and holds every migration this code needs (one started by an
   // operator's `confab-server migrate` of a newer version, say, makes it unknown: not ready).
   const checkReadiness: ReadinessCheck = async () => {

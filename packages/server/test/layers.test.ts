@@ -43,6 +43,8 @@ const HTTP = [
   /^json-body/,
   /^rate-limits/,
   /^stream-caps/,
+  /^event-stream/,
+  /^team-auth/,
   /^request-timeout/,
   /^schemas/,
   /^well-formed-text/,

@@ -372,6 +372,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0011_team_stream': {
+      // The team stream's outbox: an app's team events (conversation created, message, note, state,
+      // assignment, read), each with the id a teammate's stream resumes from. Typing is never stored.
+      // And the time the team last read the person's messages ("seen" on the messenger's side).
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('team_events')
+          .addColumn('id', serial, (c) => (autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('team_events_app').on('team_events').columns(['app_id', 'id']).execute();
+        await db.schema.alterTable('conversations').addColumn('team_seen_at', time).execute();
+      },
+    },
   };
 }
 

@@ -68,6 +68,8 @@ export interface ConversationsTable {
   person_unread: number;
   /** The client_id of the message that started it: a retried start finds it by this. */
   start_client_id: string | null;
+  /** Migration 0011: the team read the person's messages up to then ("seen"); null until a teammate reads. */
+  team_seen_at: number | null;
   snoozed_until: number | null;
   /** The teammate it is assigned to; null: unassigned. */
   assignee_id: string | null;
@@ -105,6 +107,15 @@ export interface RealtimeEventsTable {
   app_id: string;
   person_id: string;
   /** The RealtimeEvent without its id, as JSON. */
+  payload: string;
+  created_at: number;
+}
+
+/** Migration 0011: an app's team events, read by the team streams after an id. */
+export interface TeamEventsTable {
+  id: Generated<number>;
+  app_id: string;
+  /** The TeamEventBody as JSON. */
   payload: string;
   created_at: number;
 }
@@ -154,6 +165,7 @@ export interface Database extends TeammatesDatabase {
   conversations: ConversationsTable;
   messages: MessagesTable;
   realtime_events: RealtimeEventsTable;
+  team_events: TeamEventsTable;
   conversation_notes: ConversationNotesTable;
   saved_replies: SavedRepliesTable;
   conversation_reads: ConversationReadsTable;

@@ -9,7 +9,7 @@ import { NotFoundError } from '../domain-errors';
 import { recordRealtime } from './realtime-outbox';
 import { type Db, type SessionRecord, type TeamAuthor, type TeamConversation, toMessage } from './rows';
 import { currentSession } from './sessions';
-import { recordTeamWrite } from './team-event-site';
+import { recordTeamEvent } from './team-outbox';
 import type { Publish, RunTransaction } from './transaction';
 
 export async function unreadOf(trx: Db, personId: string): Promise<number> {
@@ -49,6 +49,7 @@ export function toSummary(row: ConversationRow, last: Message | undefined): Conv
     created_at: Number(row.created_at),
     updated_at: Number(row.updated_at),
     unread_count: Number(row.person_unread),
+    ...(row.team_seen_at !== null ? { team_seen_at: Number(row.team_seen_at) } : {}),
     ...(last ? { last_message: last } : {}),
   };
 }
@@ -198,7 +199,7 @@ async function addMessage(
     { type: 'message', message, conversation: toSummary(updated, message), unread_count: unread },
     now,
   );
-  await recordTeamWrite(
+  await recordTeamEvent(
     trx,
     publish,
     conversation.app_id,
@@ -206,7 +207,7 @@ async function addMessage(
     now,
   );
   if (reopens) {
-    await recordTeamWrite(
+    await recordTeamEvent(
       trx,
       publish,
       conversation.app_id,
@@ -293,6 +294,7 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
           updated_at: now,
           person_unread: 0,
           start_client_id: clientId,
+          team_seen_at: null,
           snoozed_until: null,
           assignee_id: null,
           assigned_by: null,
@@ -302,8 +304,8 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
           activity_at: now,
         };
         await trx.insertInto('conversations').values(row).execute();
-        const [created] = await teamSummary(trx, [row], '');
-        await recordTeamWrite(trx, publish, row.app_id, { type: 'conversation.created', conversation: created! }, now);
+        const [{ unread: _unread, ...created }] = (await teamSummary(trx, [row], '')) as [TeamConversation];
+        await recordTeamEvent(trx, publish, row.app_id, { type: 'conversation.created', conversation: created }, now);
         const message = await addMessage(trx, publish, row, { kind: 'person' }, body, clientId, now);
         const stored = await trx
           .selectFrom('conversations')
@@ -342,6 +344,8 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
             { type: 'unread', unread_count: unread },
             now,
           );
+          const seen = { type: 'read', conversation_id: conversation.id, reader: 'person', read_at: now } as const;
+          await recordTeamEvent(trx, publish, session.app_id, seen, now);
           return unread;
         }
         return unreadOf(trx, session.person_id);

@@ -9,10 +9,12 @@ import { type PeopleStore, peopleStore } from './people';
 import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
 import { type SavedReplyStore, savedReplyStore } from './saved-replies';
 import { type SessionStore, sessionStore } from './sessions';
+import { type TeamOutbox, teamOutbox } from './team-outbox';
 import { type TeamQueries, teamQueries } from './team-queries';
 import { type TeamWrites, teamWrites } from './team-writes';
 import { type TeammateStore, teammateStore } from './teammates';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
+import { type TypingStore, typingStore } from './typing';
 
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
 export type {
@@ -40,7 +42,7 @@ export type {
   TeammateStore,
 } from './teammates';
 export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID } from './teammates';
-export type { PublishHook, StoreOptions } from './transaction';
+export type { PublishHook, StoreOptions, TeamPublishHook } from './transaction';
 
 export interface Store
   extends PeopleStore,
@@ -49,6 +51,8 @@ export interface Store
     ConversationStore,
     RealtimeOutbox,
     TeamQueries,
+    TeamOutbox,
+    TypingStore,
     TeamWrites,
     SavedReplyStore,
     TeammateStore {
@@ -65,6 +69,8 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...conversationStore(db, transaction),
     ...realtimeOutbox(db),
     ...teamQueries(db),
+    ...teamOutbox(db),
+    ...typingStore(db),
     ...teamWrites(db, transaction),
     ...savedReplyStore(db),
     ...teammateStore(db, transaction),

@@ -8,7 +8,8 @@ import type { ConversationRow, Database } from '../db/schema';
 import { lastMessageOf, recordTeamRead, teamConversationRow, teamSummary, toSummary } from './conversations';
 import { recordRealtime } from './realtime-outbox';
 import { type Db, type Note, type TeamAuthor, type TeamConversation, toNote } from './rows';
-import { recordTeamWrite } from './team-event-site';
+import { recordTeamEvent } from './team-outbox';
+import { recordSeenByTeam } from './team-seen';
 import { ALL_APPS } from './teammates';
 import type { RunTransaction } from './transaction';
 
@@ -106,7 +107,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
             now,
           );
         }
-        await recordTeamWrite(
+        await recordTeamEvent(
           trx,
           publish,
           appId,
@@ -133,7 +134,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
           .set({ assignee_id: assigneeId, assigned_by: teammateId, assigned_at: now, activity_at: now })
           .where('id', '=', conversation.id)
           .execute();
-        await recordTeamWrite(
+        await recordTeamEvent(
           trx,
           publish,
           appId,
@@ -161,7 +162,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
         // The team's clock only: updated_at is the visitor's, and a note must leave no trace there.
         await trx.updateTable('conversations').set({ activity_at: now }).where('id', '=', conversation.id).execute();
         const note = toNote({ ...row, seq: 0 });
-        await recordTeamWrite(trx, publish, appId, { type: 'note', conversation_id: conversation.id, note }, now);
+        await recordTeamEvent(trx, publish, appId, { type: 'note', conversation_id: conversation.id, note }, now);
         await recordTeamRead(trx, conversation.id, author.id, now);
         return note;
       }),
@@ -170,14 +171,15 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
       transaction(async (trx, publish) => {
         const conversation = await teamConversationRow(trx, appId, conversationId);
         await recordTeamRead(trx, conversation.id, teammateId, now);
-        await recordTeamWrite(
+        const seen = await recordSeenByTeam(trx, publish, conversation, now);
+        await recordTeamEvent(
           trx,
           publish,
           appId,
           { type: 'read', conversation_id: conversation.id, reader: 'teammate', teammate_id: teammateId, read_at: now },
           now,
         );
-        return teamView(trx, conversation, teammateId);
+        return teamView(trx, seen, teammateId);
       }),
 
     async wakeSnoozed(now, appId) {
@@ -207,7 +209,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
             .executeTakeFirst();
           // Another process (or a visitor's message) got there first: it announced the change.
           if (Number(result.numUpdatedRows) === 0) return 0;
-          await recordTeamWrite(
+          await recordTeamEvent(
             trx,
             publish,
             app_id,

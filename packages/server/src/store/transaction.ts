@@ -4,8 +4,13 @@ import type { Database } from '../db/schema';
 
 /** A person's realtime events were written: the stream of that person should read them. */
 export type PublishHook = (appId: string, personId: string) => void;
-/** Inside a transaction: marks a person whose streams hear of it once it commits. */
-export type Publish = PublishHook;
+/** An app's team events were written: its team streams should read them. */
+export type TeamPublishHook = (appId: string) => void;
+/**
+ * Inside a transaction: marks a person whose streams hear of it once it commits; `team` marks an
+ * app whose team streams do.
+ */
+export type Publish = PublishHook & { team: TeamPublishHook };
 
 export interface StoreOptions {
   /**
@@ -21,6 +26,10 @@ export interface StoreOptions {
    * to every process (this one included), and never for a transaction that rolled back.
    */
   announce?: (trx: Transaction<Database>, appId: string, personId: string) => Promise<void>;
+  /** As `announce`, for an app's new team events. */
+  announceTeam?: (trx: Transaction<Database>, appId: string) => Promise<void>;
+  /** Without `announceTeam`: called after the commit for each app with new team events. */
+  onTeamPublish?: TeamPublishHook;
   /** Runs each write transaction, from its start to its commit or failure (the metrics time and count them). */
   measureWrite?: <T>(write: () => Promise<T>) => Promise<T>;
 }
@@ -32,16 +41,25 @@ export function transactionRunner(db: Kysely<Database>, onPublish: PublishHook, 
   // them only after the commit, so a stream never announces what could still roll back.
   return async function transaction<T>(work: (trx: Transaction<Database>, publish: Publish) => Promise<T>): Promise<T> {
     const touched = new Map<string, string>();
-    const { announce } = options;
+    const teams = new Set<string>();
+    const { announce, announceTeam } = options;
+    const publish: Publish = Object.assign(
+      (appId: string, personId: string) => {
+        touched.set(personId, appId);
+      },
+      { team: (appId: string) => void teams.add(appId) },
+    );
     const write = () =>
       db.transaction().execute(async (trx) => {
         await options.beginWrite?.(trx);
-        const value = await work(trx, (appId, personId) => touched.set(personId, appId));
+        const value = await work(trx, publish);
         if (announce) for (const [personId, appId] of touched) await announce(trx, appId, personId);
+        if (announceTeam) for (const appId of teams) await announceTeam(trx, appId);
         return value;
       });
     const result = await (options.measureWrite ? options.measureWrite(write) : write());
     if (!announce) for (const [personId, appId] of touched) onPublish(appId, personId);
+    if (!announceTeam) for (const appId of teams) options.onTeamPublish?.(appId);
     return result;
   };
 }
