@@ -176,7 +176,13 @@ export function createMessenger(options: MessengerOptions): Messenger {
       const snapshot = actor.getSnapshot();
       if (snapshot !== viewFor || !view) {
         viewFor = snapshot;
-        view = connect(snapshot, send, instanceId, () => actor.getSnapshot());
+        view = connect(
+          snapshot,
+          send,
+          instanceId,
+          () => actor.getSnapshot(),
+          () => effects.clock.now(),
+        );
       }
       return view;
     },
