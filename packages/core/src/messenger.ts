@@ -176,13 +176,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       const snapshot = actor.getSnapshot();
       if (snapshot !== viewFor || !view) {
         viewFor = snapshot;
-        view = connect(
-          snapshot,
-          send,
-          instanceId,
-          () => actor.getSnapshot(),
-          () => effects.clock.now(),
-        );
+        view = connect(snapshot, send, instanceId, () => actor.getSnapshot());
       }
       return view;
     },

@@ -14,8 +14,8 @@ export function renderView(h: ElementFactory, view: MessengerView): Child[] {
     const avatar = view.avatarOf(item);
     return h('li', view.getMessageProps(item), [
       h('span', view.getMessageAuthorProps(), [
-        avatar &&
-          (avatar.src ? h('img', view.getAvatarProps(item)) : h('span', view.getAvatarProps(item), [avatar.initials])),
+        // The teammate's picture, or their initials.
+        avatar && h(avatar.src ? 'img' : 'span', view.getAvatarProps(item), [!avatar.src && avatar.initials]),
         view.authorOf(item),
       ]),
       // Text nodes and anchors only: a body is never parsed as markup.

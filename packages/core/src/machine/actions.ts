@@ -217,9 +217,11 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
     dropLapsedTyping: assign({
       teamTyping: ({ context: { teamTyping } }) => (teamTyping && teamTyping.until > clock.now() ? teamTyping : null),
     }),
-    // Best effort: one request, its failure silent, never retried or kept.
-    sendTyping: enqueueActions(({ context: { session, thread }, event, enqueue }) => {
-      if (event.type !== 'PERSON_TYPING' || !session || !thread) return;
+    // Something typed (an emptied composer is not typing), and the last typing sent long enough
+    // ago. Best effort: one request, its failure silent, never retried or kept.
+    sendTyping: enqueueActions(({ context: { session, thread, typingQuietUntil }, event, enqueue }) => {
+      if (event.type !== 'PERSON_TYPING' || !event.text.trim() || clock.now() < typingQuietUntil || !session || !thread)
+        return;
       enqueue.assign({ typingQuietUntil: clock.now() + TYPING_SENT_EVERY_MS });
       enqueue(() => {
         Promise.resolve()

@@ -76,9 +76,6 @@ export function messengerGuards({ clock }: MessengerEffects) {
       const named = withClaimedUserId(event.patch.identity).user_id;
       return current !== undefined && named !== undefined && named !== current;
     },
-    // Something typed (an emptied composer is not typing), and the last typing sent long enough ago.
-    maySendTyping: ({ context, event }) =>
-      event.type === 'PERSON_TYPING' && event.text.trim() !== '' && clock.now() >= context.typingQuietUntil,
     hasAppId: ({ context, event }) =>
       event.type === 'BOOT' && (event.settings.app_id ?? appIdOf(context)) !== undefined,
   } satisfies Record<string, Guard>;

@@ -206,7 +206,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
                       SEND_MESSAGE: { actions: 'postMessage' },
                       RETRY_MESSAGE: { actions: 'postMessage' },
                       REALTIME: { actions: ['applyRealtimeOnScreen', 'markThreadReadIfTeamReplied'] },
-                      PERSON_TYPING: { guard: 'maySendTyping', actions: 'sendTyping' },
+                      PERSON_TYPING: { actions: 'sendTyping' },
                       BACK: 'messages',
                     },
                   },

@@ -13,8 +13,8 @@ import type { ConversationSummary } from '../protocol/wire';
 import { partAttrs } from './anatomy';
 import { type Catalogue, catalogueFor } from './i18n';
 import { isCloseKey, isSendKey } from './keys';
-import { avatarSrc, initialsOf, messageTime } from './message-meta';
-import { MESSAGE_LINK_REL } from './text-segments';
+import { initialsOf, messageTime } from './message-meta';
+import { MESSAGE_LINK_REL, safeHref } from './text-segments';
 
 /** What the getters' handlers read of a DOM event (core reads no DOM globals: it only describes them). */
 export interface UiEvent {
@@ -80,7 +80,7 @@ export interface MessengerView {
    * null on the person's own messages.
    */
   avatarOf(message: ThreadMessage): { src: string | null; initials: string } | null;
-  /** When a message was written, short, in the messenger's language (the hour today, the day and hour before). */
+  /** When a message was written, short, in the messenger's language ("Dec 3, 6:05 PM"). */
   timeOf(message: ThreadMessage): string;
   /** The person's last message in the thread, once the team has read it ("Seen" shows on it); null otherwise. */
   seenMessageId: string | null;
@@ -159,7 +159,6 @@ export function connect(
   send: (event: MessengerEvent) => void,
   instanceId: string,
   current: () => MessengerSnapshot = () => snapshot,
-  now: () => number = Date.now,
 ): MessengerView {
   const { context } = snapshot;
   // Ids a label or ARIA reference points at: one messenger's never match another's on the page.
@@ -213,7 +212,8 @@ export function connect(
     message.author === 'person' ? strings.you : (message.author_name ?? strings.team);
   const avatarOf = (message: ThreadMessage) =>
     message.author === 'team'
-      ? { src: avatarSrc(message.author_avatar_url), initials: initialsOf(authorOf(message)) }
+      ? // A picture only from http(s): any other scheme (javascript:, data:) gets the initials.
+        { src: safeHref(message.author_avatar_url!), initials: initialsOf(authorOf(message)) }
       : null;
   // "Seen": the team read the conversation up to the person's last message (it reached the server).
   const lastOwn = thread?.messages.filter((m) => m.author === 'person').pop();
@@ -256,7 +256,7 @@ export function connect(
     authorOf,
     canRetry: (message) => message.status === 'failed' && !!message.client_id,
     avatarOf,
-    timeOf: (message) => messageTime(message.created_at, now(), language),
+    timeOf: (message) => messageTime(message.created_at, language),
     seenMessageId: lastOwn?.status === 'sent' && seenAt! >= lastOwn.created_at ? lastOwn.id : null,
     typing: typingNow ? strings.teamTyping(typingNow.name) : null,
 
@@ -363,7 +363,8 @@ export function connect(
     },
     getTimeProps: (message) => ({
       ...partAttrs('time'),
-      datetime: Number.isFinite(message.created_at) ? new Date(message.created_at).toISOString() : undefined,
+      // toJSON, not toISOString: null rather than a throw for a time that is none.
+      datetime: new Date(message.created_at).toJSON() ?? undefined,
     }),
     getSeenProps: () => partAttrs('seen'),
     getTypingProps: () => partAttrs('typing'),

@@ -26,7 +26,7 @@ export function textSegments(text: string): TextSegment[] {
   return segments;
 }
 
-/** The URL when it is http(s), else null (javascript:, data:, anything unparsable). */
+/** The URL when it is http(s), else null (javascript:, data:, anything unparsable or not a string). */
 export function safeHref(candidate: string): string | null {
   try {
     const url = new URL(candidate);
