@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser';
 import { loaderSnippet, type Site, startSite } from './site';
+import { messageTexts } from './thread';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repoRoot, 'packages', 'server', 'bin', 'confab-server.js');
@@ -190,7 +191,7 @@ async function threadAfterReload(page: Page): Promise<string[]> {
   await launcher(page).click();
   await page.locator('[data-action="recent"]').click();
   await expect.poll(() => part(page, 'message').count()).toBeGreaterThan(0);
-  return part(page, 'message').allTextContents();
+  return messageTexts(page);
 }
 
 async function stop(running: RunningBin): Promise<number | null> {
@@ -272,9 +273,7 @@ describe('confab-server from its build', () => {
       .toEqual([{ id: expect.any(String), messages: [`person: ${VISITOR_ASKS}`] }]);
     const [conversation] = await conversationsOf('lovelace');
     await team('POST', `/conversations/${conversation!.id}/reply`, { body: TEAM_ANSWERS, author_name: 'Sam' });
-    await expect
-      .poll(() => part(visitor, 'message').allTextContents())
-      .toEqual([`You${VISITOR_ASKS}`, `Sam${TEAM_ANSWERS}`]);
+    await expect.poll(() => messageTexts(visitor)).toEqual([`You${VISITOR_ASKS}`, `Sam${TEAM_ANSWERS}`]);
 
     const backup = await runBin(folder, ['backup', BACKUP, '--db', DATABASE]);
     expect(backup).toEqual({

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildPages } from '../../apps/demo/src/build-pages';
 import { type RunningDemo, startDemo } from '../../apps/demo/src/demo';
 import { launchChromium, SCREENSHOTS } from './browser';
+import { messageTexts } from './thread';
 
 let folder: string;
 let demo: RunningDemo;
@@ -72,7 +73,7 @@ describe.each([
     await page.locator('[data-action="new-message"]').click();
     await part(page, 'input').fill(text);
     await part(page, 'input').press('Enter');
-    await expect.poll(() => part(page, 'message').allTextContents()).toEqual([`You${text}`]);
+    await expect.poll(() => messageTexts(page)).toEqual([`You${text}`]);
 
     const { conversations } = await team<{ conversations: Array<{ id: string; last_message: { body: string } }> }>(
       'GET',
@@ -81,7 +82,7 @@ describe.each([
     const conversation = conversations.find((c) => c.last_message.body === text);
     expect(conversation).toBeDefined();
     await team('POST', `/conversations/${conversation!.id}/reply`, { body: 'Hi from the team', author_name: 'Sam' });
-    await expect.poll(() => part(page, 'message').allTextContents()).toEqual([`You${text}`, 'SamHi from the team']);
+    await expect.poll(() => messageTexts(page)).toEqual([`You${text}`, 'SamHi from the team']);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-demo-thread.png`) });
 
     await page.locator('[data-command="hide"]').click();

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, SCREENSHOTS } from './browser';
 import { type Confab, startConfab } from './confab';
 import { loaderSnippet, type Site, startSite } from './site';
+import { messageTexts } from './thread';
 
 let browser: Browser;
 let site: Site;
@@ -116,9 +117,24 @@ describe('the widget in Chromium', () => {
       body: 'We do, in 3 days.',
       author_name: 'Sam',
     });
-    await expect
-      .poll(() => part(page, 'message').allTextContents())
-      .toEqual(['YouDo you ship to Norway?', 'SamWe do, in 3 days.']);
+    await expect.poll(() => messageTexts(page)).toEqual(['YouDo you ship to Norway?', 'SamWe do, in 3 days.']);
+    // The teammate's initials (no picture given) and each message's time, as the server stored it.
+    const reply = part(page, 'message').nth(1);
+    expect(await reply.locator('[data-part="avatar"]').evaluate((a) => [a.tagName, a.textContent])).toEqual([
+      'SPAN',
+      'S',
+    ]);
+    const stored = await confab.team<{ messages: Array<{ created_at: number }> }>(
+      'GET',
+      `/conversations/${conversation!.id}`,
+    );
+    expect(await part(page, 'time').evaluateAll((times) => times.map((t) => t.getAttribute('datetime')))).toEqual(
+      stored.messages.map((m) => new Date(m.created_at).toISOString()),
+    );
+    expect(await part(page, 'time').allTextContents()).toEqual([
+      expect.stringMatching(/\d/),
+      expect.stringMatching(/\d/),
+    ]);
     await shot(page, 'conversation');
 
     await page.keyboard.press('Escape');
@@ -325,7 +341,11 @@ ${loaderSnippet(`${confab.url}/confab.js`)}</script></body></html>`;
     expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(
-      await page.locator('[data-part="message"] :is(img, script, iframe, svg, object, input, details, style)').count(),
+      await page
+        .locator(
+          '[data-part="message"] :is(img, script, iframe, svg, object, input, details, style):not([data-part="avatar"])',
+        )
+        .count(),
     ).toBe(0);
     await shot(page, 'xss-corpus');
   });

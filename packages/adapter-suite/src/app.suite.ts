@@ -131,7 +131,7 @@ export function appSuite(harness: AdapterHarness) {
       );
 
       it.skipIf(!harness.customizable)(
-        'each message is drawn by the app from its props: the message, its author, its body as segments',
+        'each message is drawn by the app from its props: the message, its author, its body as segments, its time, seen',
         async () => {
           const ui = await booted({ customized: true });
           ui.Intercom('startConversation', 'See https://example.com/a. Thanks');
@@ -149,6 +149,18 @@ export function appSuite(harness: AdapterHarness) {
             'each item keeps its part and state',
           ).toEqual(['person', 'team']);
           expect(ui.query('[data-part="message"] img')).toBeNull();
+          const drawn = messages.map((m) => m.querySelector('.my-message')!);
+          expect(drawn.map((p) => p.getAttribute('data-time'))).toEqual([
+            ui.view().timeOf(ui.view().thread!.messages[0]!),
+            expect.stringMatching(/\d/),
+          ]);
+          expect(drawn.map((p) => p.getAttribute('data-seen'))).toEqual(['false', 'false']);
+          ui.server.team.seen(id);
+          await ui.settle();
+          expect(ui.parts('message').map((m) => m.querySelector('.my-message')!.getAttribute('data-seen'))).toEqual([
+            'true',
+            'false',
+          ]);
         },
       );
     });

@@ -1,6 +1,7 @@
 import { appSuite } from './app.suite';
 import type { AdapterHarness } from './harness';
 import { lifecycleSuite } from './lifecycle.suite';
+import { teamPresenceSuite } from './team-presence.suite';
 import { twoMessengersSuite } from './two-messengers.suite';
 import { uiSuite } from './ui.suite';
 
@@ -13,6 +14,7 @@ export { xssCorpus } from './xss-corpus';
 export function runAdapterSuite(harness: AdapterHarness): void {
   lifecycleSuite(harness);
   uiSuite(harness);
+  teamPresenceSuite(harness);
   appSuite(harness);
   twoMessengersSuite(harness);
 }

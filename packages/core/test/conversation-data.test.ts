@@ -109,40 +109,79 @@ describe('realtimeChanges', () => {
   };
 
   it('a team reply in the thread on screen is read at once', () => {
-    const changes = realtimeChanges({ thread, conversations: [] }, news, true);
+    const changes = realtimeChanges({ thread, conversations: [], teamTyping: null }, news, true, 0);
     expect(changes.thread!.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
     expect(changes.conversations).toEqual([conversation('c1', 8, 0)]);
     expect(changes.unreadCount).toBe(4);
   });
   it('off screen it counts as unread, and the thread kept for return still gets it', () => {
-    const changes = realtimeChanges({ thread, conversations: [] }, news, false);
+    const changes = realtimeChanges({ thread, conversations: [], teamTyping: null }, news, false, 0);
     expect(changes.thread!.messages).toHaveLength(2);
     expect(changes.conversations).toEqual([conversation('c1', 8, 1)]);
     expect(changes.unreadCount).toBe(5);
   });
   it('news of another conversation leaves the thread as it is', () => {
     const changes = realtimeChanges(
-      { thread, conversations: [] },
+      { thread, conversations: [], teamTyping: null },
       { ...news, conversation: conversation('c2', 8, 1) },
       true,
+      0,
     );
     expect(changes.thread).toBe(thread);
     expect(changes.unreadCount).toBe(5);
   });
   it('takes unread counts and conversation updates, and ignores kinds it does not know', () => {
     expect(
-      realtimeChanges({ thread, conversations: [] }, { id: 'e', type: 'unread', unread_count: -2 }, false),
+      realtimeChanges(
+        { thread, conversations: [], teamTyping: null },
+        { id: 'e', type: 'unread', unread_count: -2 },
+        false,
+        0,
+      ),
     ).toEqual({ unreadCount: 0 });
     expect(
       realtimeChanges(
-        { thread, conversations: [] },
+        { thread, conversations: [], teamTyping: null },
         { id: 'e', type: 'conversation', conversation: conversation('c9', 1) },
         false,
+        0,
       ),
     ).toEqual({
       conversations: [conversation('c9', 1)],
     });
-    const unknown = JSON.parse('{"id":"e","type":"typing"}') as Parameters<typeof realtimeChanges>[1];
-    expect(realtimeChanges({ thread, conversations: [] }, unknown, false)).toEqual({});
+    const unknown = JSON.parse('{"id":"e","type":"poll"}') as Parameters<typeof realtimeChanges>[1];
+    expect(realtimeChanges({ thread, conversations: [], teamTyping: null }, unknown, false, 0)).toEqual({});
+  });
+});
+
+describe('realtimeChanges: seen and typing', () => {
+  const thread = { conversationId: 'c1', messages: [], loading: false };
+  const context = { thread, conversations: [{ ...conversation('c1', 8), team_seen_at: 50 }], teamTyping: null };
+
+  it('"seen" only moves forward, and only for a conversation the person has', () => {
+    const seen = (seen_at: unknown, conversation_id = 'c1') =>
+      realtimeChanges(context, { id: 'e', type: 'seen', conversation_id, seen_at } as never, false, 0);
+    expect(seen(70).conversations).toEqual([{ ...conversation('c1', 8), team_seen_at: 70 }]);
+    expect(seen(40), 'an older read arriving late').toEqual({});
+    expect(seen(90, 'c-not-mine')).toEqual({});
+    expect(seen('90'), 'not a time').toEqual({});
+  });
+
+  it('a teammate typing is kept with its end; their message in that conversation ends it, another teammate’s does not', () => {
+    const typing = { type: 'typing' as const, conversation_id: 'c1', author_name: 'Sam' };
+    const { teamTyping } = realtimeChanges(context, typing, true, 1_000);
+    expect(teamTyping).toEqual({ conversationId: 'c1', name: 'Sam', until: 6_000 });
+    const typingContext = { ...context, teamTyping: teamTyping! };
+    const reply = (author_name: string, conversation_id = 'c1') => ({
+      id: 'e2',
+      type: 'message' as const,
+      message: message('m9', { author_name, conversation_id }),
+      conversation: conversation(conversation_id, 9),
+      unread_count: 0,
+    });
+    expect(realtimeChanges(typingContext, reply('Sam'), true, 2_000).teamTyping).toBeNull();
+    expect(realtimeChanges(typingContext, reply('Ada'), true, 2_000).teamTyping).toEqual(teamTyping);
+    expect(realtimeChanges(typingContext, reply('Sam', 'c2'), true, 2_000).teamTyping).toEqual(teamTyping);
+    expect(realtimeChanges(context, { ...typing, author_name: 7 } as never, true, 0), 'no name').toEqual({});
   });
 });

@@ -82,7 +82,7 @@ describe('cookie storage', () => {
     expect(storage.get('intercom-device-id-acme')).toBeUndefined();
   });
 
-  it("clears Intercom's old cookies on the parent domains, and still writes its own on a host the cookie library refuses as a domain", () => {
+  it("clears Intercom's old cookies on the parent domains, and still writes its own on an odd host (an underscore, a trailing dot)", () => {
     for (const hostname of ['app.shop.example', 'my_app.corp.example', 'shop.example.']) {
       const { document, written } = recordingDocument('https:');
       const storage = createCookieStorage({
@@ -102,5 +102,30 @@ describe('cookie storage', () => {
       'app.shop.example',
       'shop.example',
     ]);
+  });
+
+  it('reads the first cookie of a name (the older one), decodes values, keeps one that does not decode, and ignores junk', () => {
+    const document = {
+      location: { protocol: 'https:' },
+      cookie:
+        ' junk; =nameless; intercom-id-acme=first%20one; intercom-id-acme=second; intercom-session-acme=%E0%A4%A; intercom-device-id-acme=a=b',
+    };
+    const storage = createCookieStorage({ document });
+    expect(storage.get('intercom-id-acme')).toBe('first one');
+    expect(storage.get('intercom-session-acme'), 'not valid percent-encoding').toBe('%E0%A4%A');
+    expect(storage.get('intercom-device-id-acme')).toBe('a=b');
+    expect(storage.keys().sort()).toEqual(['intercom-device-id-acme', 'intercom-id-acme', 'intercom-session-acme']);
+  });
+
+  it('a value (or a name) cannot end the pair or add an attribute: both are URL-encoded', () => {
+    const { document, written } = recordingDocument('https:');
+    const storage = createCookieStorage({ document });
+    storage.set('intercom-id-acme', 'v; Domain=evil.example; Path=/x');
+    expect(written[0]).toMatch(
+      /^intercom-id-acme=v%3B%20Domain%3Devil\.example%3B%20Path%3D%2Fx; Path=\/; Expires=[^;]+; Secure; SameSite=Lax$/,
+    );
+    expect(storage.get('intercom-id-acme')).toBe('v; Domain=evil.example; Path=/x');
+    storage.set('intercom-id-a;Domain=evil', 'v');
+    expect(written[1]).toMatch(/^intercom-id-a%3BDomain%3Devil=v; Path=\/;/);
   });
 });

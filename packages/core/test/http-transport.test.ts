@@ -13,6 +13,7 @@ import {
 } from '../src';
 import {
   BEACON_MAX_BYTES,
+  type EphemeralEvent,
   EVENTS_PER_REQUEST_MAX,
   type RealtimeEvent,
   type Session,
@@ -134,6 +135,7 @@ describe('the HTTP transport: requests', () => {
     await t.startConversation(session, 'hello', 'cid-1');
     await t.postMessage(session, 'c/1', 'again', 'cid-2');
     expect(await t.markRead(session, 'c/1')).toEqual({ ok: `${APP}/conversations/c%2F1/read` });
+    await t.typing!(session, 'c/1');
     expect(await t.endSession(session)).toBeUndefined();
 
     expect(seen.map((s) => `${s.method} ${s.url.slice(APP.length)}`)).toEqual([
@@ -144,6 +146,7 @@ describe('the HTTP transport: requests', () => {
       'POST /conversations',
       'POST /conversations/c%2F1/messages',
       'POST /conversations/c%2F1/read',
+      'POST /conversations/c%2F1/typing',
       'DELETE /session',
     ]);
     for (const s of seen) expect(s.headers.authorization).toBe('Bearer tok-123');
@@ -154,6 +157,7 @@ describe('the HTTP transport: requests', () => {
       undefined,
       { body: 'hello', client_id: 'cid-1' },
       { body: 'again', client_id: 'cid-2' },
+      undefined,
       undefined,
       undefined,
     ]);
@@ -230,6 +234,8 @@ describe('the HTTP transport: requests', () => {
 
 // ---- the realtime stream -------------------------------------------------------------------
 
+/** A stored event's id ('' for an ephemeral one). */
+const idOf = (event: RealtimeEvent | EphemeralEvent): string => ('id' in event ? event.id : '');
 const message = (id: number): RealtimeEvent => ({ id: String(id), type: 'unread', unread_count: id });
 const frame = (id: number) => `id: ${id}\nevent: unread\ndata: ${JSON.stringify(message(id))}\n\n`;
 
@@ -263,7 +269,7 @@ describe('the HTTP transport: realtime stream', () => {
     const events: string[] = [];
     const errors: TransportError[] = [];
     const t = createHttpTransport({ apiBase: base, reconnect: fast, logger: quiet });
-    const stop = t.subscribe(session, { onEvent: (e) => events.push(e.id), onError: (e) => errors.push(e) }, '0');
+    const stop = t.subscribe(session, { onEvent: (e) => events.push(idOf(e)), onError: (e) => errors.push(e) }, '0');
     await until(() => events.length === 5);
     expect(events).toEqual(['1', '2', '3', '4', '5']);
     const requests = streamRequests();
@@ -285,12 +291,33 @@ describe('the HTTP transport: realtime stream', () => {
     expect(errors).toHaveLength(2);
   });
 
+  it('a typing event without an SSE id arrives without one and leaves Last-Event-ID at the stored event before it', async () => {
+    let connection = 0;
+    route = async (_req, res) => {
+      openStream(res);
+      connection += 1;
+      if (connection === 1) {
+        const typing = { type: 'typing', conversation_id: 'c1', author_name: 'Sam' };
+        await write(res, `${frame(7)}event: typing\ndata: ${JSON.stringify(typing)}\n\n`);
+        res.end();
+      }
+    };
+    const events: Array<RealtimeEvent | EphemeralEvent> = [];
+    const stop = createHttpTransport({ apiBase: base, reconnect: fast, logger: quiet }).subscribe(session, {
+      onEvent: (e) => events.push(e),
+    });
+    await until(() => streamRequests().length === 2);
+    stop();
+    expect(events).toEqual([message(7), { type: 'typing', conversation_id: 'c1', author_name: 'Sam' }]);
+    expect(streamRequests()[1]!.headers['last-event-id']).toBe('7');
+  });
+
   it('opens without Last-Event-ID when none is known, and fills an event id from the SSE id when data lacks it', async () => {
     route = async (_req, res) => {
       openStream(res);
       await write(res, 'id: 9\nevent: unread\ndata: {"type":"unread","unread_count":2}\n\n');
     };
-    const events: RealtimeEvent[] = [];
+    const events: Array<RealtimeEvent | EphemeralEvent> = [];
     const stop = createHttpTransport({ apiBase: base, reconnect: fast }).subscribe(session, {
       onEvent: (e) => events.push(e),
     });
@@ -329,7 +356,7 @@ describe('the HTTP transport: realtime stream', () => {
     const errors: TransportError[] = [];
     // maxMs above the Retry-After: a delay never exceeds maxMs.
     const stop = createHttpTransport({ apiBase: base, reconnect: { baseMs: 20, maxMs: 1_000 } }).subscribe(session, {
-      onEvent: (e) => events.push(e.id),
+      onEvent: (e) => events.push(idOf(e)),
       onError: (e) => errors.push(e),
     });
     await until(() => events.length === 1);
@@ -351,7 +378,7 @@ describe('the HTTP transport: realtime stream', () => {
     const events: string[] = [];
     const errors: TransportError[] = [];
     const stop = createHttpTransport({ apiBase: base, reconnect: fast, idleTimeoutMs: 150 }).subscribe(session, {
-      onEvent: (e) => events.push(e.id),
+      onEvent: (e) => events.push(idOf(e)),
       onError: (e) => errors.push(e),
     });
     await until(() => events.length === 1);
@@ -421,8 +448,8 @@ describe('the HTTP transport: realtime stream', () => {
       logger: { warn: (m) => warnings.push(m) },
     }).subscribe(session, {
       onEvent: (e) => {
-        events.push(e.id);
-        if (e.id === '1') throw new Error('host bug');
+        events.push(idOf(e));
+        if (idOf(e) === '1') throw new Error('host bug');
       },
     });
     await until(() => events.length === 2);

@@ -10,15 +10,23 @@ export function renderView(h: ElementFactory, view: MessengerView): Child[] {
   const { strings } = view;
   const error = view.error && h('div', view.getErrorProps(), [view.error]);
   const recent = view.recentConversation;
-  const message = (item: ThreadMessage) =>
-    h('li', view.getMessageProps(item), [
-      h('span', view.getMessageAuthorProps(), [view.authorOf(item)]),
+  const message = (item: ThreadMessage) => {
+    const avatar = view.avatarOf(item);
+    return h('li', view.getMessageProps(item), [
+      h('span', view.getMessageAuthorProps(), [
+        // The teammate's picture, or their initials.
+        avatar && h(avatar.src ? 'img' : 'span', view.getAvatarProps(item), [!avatar.src && avatar.initials]),
+        view.authorOf(item),
+      ]),
       // Text nodes and anchors only: a body is never parsed as markup.
       ...textSegments(item.body).map((segment) =>
         segment.kind === 'link' ? h('a', view.getMessageLinkProps(segment.href), [segment.text]) : segment.text,
       ),
+      h('time', view.getTimeProps(item), [view.timeOf(item)]),
+      view.seenMessageId === item.id && h('span', view.getSeenProps(), [strings.seen]),
       ...(view.canRetry(item) ? [h('br'), h('button', view.getRetryButtonProps(item), [strings.failedRetry])] : []),
     ]);
+  };
   const conversationItem = (conversation: ConversationSummary) =>
     h('li', {}, [
       h('button', view.getConversationItemProps(conversation), [
@@ -58,6 +66,7 @@ export function renderView(h: ElementFactory, view: MessengerView): Child[] {
           view.getThreadProps(),
           view.threadLoading ? [h('li', view.getEmptyProps(), [strings.loading])] : view.thread!.messages.map(message),
         ),
+        view.typing && h('p', view.getTypingProps(), [view.typing]),
       ];
     case 'newMessage':
       return [error, h('div', view.getEmptyProps(), [strings.intro])];
@@ -76,5 +85,7 @@ export function viewKey(view: MessengerView): string {
     view.person,
     view.view === 'home' || view.view === 'messages' ? view.conversations : null,
     view.thread,
+    view.seenMessageId,
+    view.typing,
   ]);
 }

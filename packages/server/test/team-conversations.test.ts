@@ -16,6 +16,7 @@ import {
   team,
   withDatabase,
 } from './server-harness';
+import { openRawStream, received } from './sse-blocks';
 import { addTeammate } from './teammates-harness';
 
 let server: TestServer;
@@ -715,6 +716,70 @@ describe('cursor paging', () => {
     for (const limit of ['0', '101', 'ten']) {
       const answer = await call(server, 'GET', `${team()}/conversations?limit=${limit}`, asTeam);
       expect(answer.status).toBe(400);
+    }
+  });
+});
+
+describe('the team stream', () => {
+  it("hears every team write with who made it: note, snooze, assignment, read; the wake as nobody's; a visitor reopening", async () => {
+    const app = 'stream-writes';
+    const ada = await addTeammate(server, { role: 'admin' });
+    const stream = await openRawStream(`${server.url}${team(app)}/stream`, { authorization: `Bearer ${ada.token}` });
+    try {
+      const { visitor, id } = await startConversation(app);
+      const asAda = { token: ada.token };
+      await call(server, 'POST', `${team(app)}/conversations/${id}/notes`, { ...asAda, body: { body: 'VIP' } });
+      const until = Date.now() + 3_600_000;
+      await call(server, 'POST', `${team(app)}/conversations/${id}/state`, {
+        ...asAda,
+        body: { state: 'snoozed', snoozed_until: until },
+      });
+      await call(server, 'POST', `${team(app)}/conversations/${id}/assign`, {
+        ...asAda,
+        body: { assignee_id: ada.id },
+      });
+      await call(server, 'POST', `${team(app)}/conversations/${id}/read`, asAda);
+      // The snooze's hour passes; the sweep wakes it.
+      await withDatabase(server, (db) =>
+        db
+          .updateTable('conversations')
+          .set({ snoozed_until: Date.now() - 1 })
+          .where('id', '=', id)
+          .execute(),
+      );
+      expect(await server.store.wakeSnoozed(Date.now(), app)).toBe(1);
+      await setState(id, { state: 'closed' }, app);
+      await call(server, 'POST', `${messenger(app)}/conversations/${id}/messages`, {
+        token: visitor.session.token,
+        body: { body: 'Back again', client_id: 'stream-reopen' },
+      });
+
+      const events = (await received(stream, 10)).map((e) => e.data);
+      const teamWrites = events.filter((e) => e.type !== 'message' && e.type !== 'conversation.created');
+      expect(teamWrites).toEqual([
+        expect.objectContaining({
+          type: 'note',
+          conversation_id: id,
+          note: expect.objectContaining({ body: 'VIP', author_id: ada.id }),
+        }),
+        expect.objectContaining({
+          type: 'state',
+          conversation_id: id,
+          state: 'snoozed',
+          snoozed_until: until,
+          teammate_id: ada.id,
+        }),
+        expect.objectContaining({ type: 'assignment', conversation_id: id, assignee_id: ada.id, teammate_id: ada.id }),
+        expect.objectContaining({ type: 'read', conversation_id: id, reader: 'teammate', teammate_id: ada.id }),
+        expect.objectContaining({ type: 'state', conversation_id: id, state: 'open' }),
+        expect.objectContaining({ type: 'state', conversation_id: id, state: 'closed', teammate_id: TOKEN_ACTOR }),
+        expect.objectContaining({ type: 'state', conversation_id: id, state: 'open' }),
+      ]);
+      // The wake and the visitor's reopen were nobody's doing.
+      expect(teamWrites[4].teammate_id).toBeUndefined();
+      expect(teamWrites[6].teammate_id).toBeUndefined();
+    } finally {
+      stream.close();
     }
   });
 });

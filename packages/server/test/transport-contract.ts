@@ -2,7 +2,7 @@
 // (transport-contract.memory.test.ts) and the real server over HTTP on both databases
 // (transport-contract.http.test.ts): what a messenger can observe is the same on both.
 import { type Transport, TransportError } from '@confab/core';
-import type { BootRequest, RealtimeEvent, Session } from '@confab/core/protocol';
+import type { BootRequest, EphemeralEvent, RealtimeEvent, Session } from '@confab/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** A server behind a Transport, with what the team does and what the store holds. */
@@ -32,7 +32,7 @@ function bootRequest(overrides: Partial<BootRequest> = {}): BootRequest {
 
 /** Everything a stream delivers and every error it reports, until the test closes it. */
 function listen(transport: Transport, session: Session, lastEventId?: string) {
-  const events: RealtimeEvent[] = [];
+  const events: (RealtimeEvent | EphemeralEvent)[] = [];
   const errors: TransportError[] = [];
   const close = transport.subscribe(
     session,
@@ -219,7 +219,7 @@ export function describeTransportContract(name: string, start: () => Promise<Con
       await expect
         .poll(() => fresh.events.map((e) => e.type === 'message' && e.message.body))
         .toEqual(['First', 'Second']);
-      const resumed = open(session, fresh.events[0]!.id);
+      const resumed = open(session, (fresh.events[0] as RealtimeEvent).id);
       await expect.poll(() => resumed.events.map((e) => e.type === 'message' && e.message.body)).toEqual(['Second']);
     });
 

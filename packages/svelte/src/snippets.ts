@@ -6,9 +6,13 @@ export interface LauncherSnippetProps {
   unreadCount: number;
 }
 
-/** What the `message` snippet gets for one message: the message, who wrote it, its body as segments. */
+/** What the `message` snippet gets for one message: the message, who wrote it, its body as segments, when, and "seen". */
 export interface MessageSnippetProps {
   message: ThreadMessage;
   author: string;
   segments: TextSegment[];
+  /** When it was written, short, in the messenger's language. */
+  time: string;
+  /** The person's last message, read by the team. */
+  seen: boolean;
 }

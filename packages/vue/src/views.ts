@@ -1,11 +1,15 @@
 import { type MessengerView, type ThreadMessage, textSegments } from '@confab/core';
 import { h, type Slot, type VNode } from 'vue';
 
-/** Slot props for one message: the message, who wrote it, and its body as text and link segments. */
+/** Slot props for one message: the message, who wrote it, its body as text and link segments, when, and "seen". */
 export interface MessageSlotProps {
   message: ThreadMessage;
   author: string;
   segments: ReturnType<typeof textSegments>;
+  /** When it was written, short, in the messenger's language. */
+  time: string;
+  /** The person's last message, read by the team. */
+  seen: boolean;
 }
 
 /** The panel's content for the current view: markup over core's getters (the DOM adapter's views, in Vue). */
@@ -58,6 +62,7 @@ export function renderView(view: MessengerView, messageSlot: Slot | undefined): 
             ? [h('li', view.getEmptyProps(), strings.loading)]
             : view.thread!.messages.map((message) => messageItem(view, message, messageSlot)),
         ),
+        view.typing ? h('p', view.getTypingProps(), view.typing) : null,
         view.emailPromptShown
           ? h('form', view.getEmailPromptProps(), [
               h('label', view.getEmailLabelProps(), strings.emailPrompt),
@@ -74,16 +79,31 @@ export function renderView(view: MessengerView, messageSlot: Slot | undefined): 
 }
 
 function messageItem(view: MessengerView, message: ThreadMessage, messageSlot: Slot | undefined): VNode {
-  const props: MessageSlotProps = { message, author: view.authorOf(message), segments: textSegments(message.body) };
+  const props: MessageSlotProps = {
+    message,
+    author: view.authorOf(message),
+    segments: textSegments(message.body),
+    time: view.timeOf(message),
+    seen: view.seenMessageId === message.id,
+  };
+  const avatar = view.avatarOf(message);
   return h('li', { key: message.id, ...view.getMessageProps(message) }, [
     ...(messageSlot
       ? messageSlot(props)
       : // Text and anchors only: a body is never parsed as markup.
         [
-          h('span', view.getMessageAuthorProps(), props.author),
+          h('span', view.getMessageAuthorProps(), [
+            avatar &&
+              (avatar.src
+                ? h('img', view.getAvatarProps(message))
+                : h('span', view.getAvatarProps(message), avatar.initials)),
+            props.author,
+          ]),
           ...props.segments.map((segment) =>
             segment.kind === 'text' ? segment.text : h('a', view.getMessageLinkProps(segment.href), segment.text),
           ),
+          h('time', view.getTimeProps(message), props.time),
+          props.seen ? h('span', view.getSeenProps(), view.strings.seen) : null,
         ]),
     ...(view.canRetry(message)
       ? [h('br'), h('button', view.getRetryButtonProps(message), view.strings.failedRetry)]

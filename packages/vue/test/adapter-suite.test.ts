@@ -1,16 +1,23 @@
 import { type AdapterHarness, clearPage, runAdapterSuite } from '@confab/adapter-suite';
-import type { IntercomApi, TextSegment } from '@confab/core';
+import type { IntercomApi } from '@confab/core';
 import { createApp, defineComponent, h, nextTick } from 'vue';
-import { ConfabMessenger, createConfab, type UseIntercom, useIntercom, useMessengerView } from '../src';
+import {
+  ConfabMessenger,
+  createConfab,
+  type MessageSlotProps,
+  type UseIntercom,
+  useIntercom,
+  useMessengerView,
+} from '../src';
 
 /** What the suite's `customized` mount draws, through Vue's slots. */
 const customSlots = {
   launcher: ({ open, unreadCount }: { open: boolean; unreadCount: number }) =>
     h('b', { class: 'my-launcher' }, `${open ? 'Close' : 'Chat'} (${unreadCount})`),
-  message: ({ author, segments }: { author: string; segments: TextSegment[] }) =>
+  message: ({ author, segments, time, seen }: MessageSlotProps) =>
     h(
       'p',
-      { class: 'my-message' },
+      { class: 'my-message', 'data-time': time, 'data-seen': String(seen) },
       `${author}: ${segments.map((s) => (s.kind === 'link' ? `[${s.text}]` : s.text)).join('')}`,
     ),
 };

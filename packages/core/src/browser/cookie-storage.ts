@@ -1,6 +1,6 @@
-import { parseCookie, stringifySetCookie } from 'cookie';
 import { createMemoryStorage } from '../platform/memory-storage';
 import type { Storage } from '../platform/storage';
+import { cookieToSet, parseCookies } from './cookie-format';
 
 /** Intercom keeps its visitor and device ids about nine months; so do we. */
 const LONG_LIVED_MS = 270 * 24 * 60 * 60 * 1000;
@@ -46,7 +46,7 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
   const cookiesWork = safely(() => typeof document.cookie === 'string') === true;
   const inCookie = (key: string) => cookiesWork && COOKIE_KEY.test(key);
 
-  const cookies = () => safely(() => parseCookie(document.cookie)) ?? {};
+  const cookies = () => safely(() => parseCookies(document.cookie)) ?? {};
 
   // Intercom's own script set these names as domain cookies of the site's top domain
   // (Domain=example.com). A site moving to Confab keeps them: the browser lists the older first,
@@ -61,23 +61,15 @@ export function createCookieStorage(options: CookieStorageOptions): Storage {
       : labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
 
   function writeCookie(name: string, value: string, expires: Date) {
-    // Each on its own: a host the cookie library refuses as a domain (an underscore, a trailing
-    // dot) must not stop the host-only write that matters.
+    // Each on its own: a domain the browser refuses (a public suffix, an odd host) must not stop
+    // the host-only write that matters.
     for (const domain of domains) {
       safely(() => {
-        document.cookie = stringifySetCookie({
-          name,
-          value: '',
-          expires: new Date(0),
-          path: '/',
-          domain,
-          sameSite: 'lax',
-          secure,
-        });
+        document.cookie = cookieToSet({ name, value: '', expires: new Date(0), domain, secure });
       });
     }
     safely(() => {
-      document.cookie = stringifySetCookie({ name, value, expires, path: '/', sameSite: 'lax', secure });
+      document.cookie = cookieToSet({ name, value, expires, secure });
     });
   }
 

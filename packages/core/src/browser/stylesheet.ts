@@ -12,7 +12,7 @@ import type { LauncherSettings } from '../commands/settings';
 // the script is smaller for it. Browsers parse it to the same rules as the spaced-out form.
 export const MESSENGER_CSS = `
 :host{all:initial}
-~R,~R [data-part]{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:14px;line-height:1.45;color:#1f2430}
+~R,~R [data-part]{box-sizing:border-box;font-family:system-ui,sans-serif;font-size:14px;line-height:1.45;color:#1f2430}
 ~R [hidden]{display:none!important}
 ~R{position:fixed;inset:auto;z-index:var(--confab-z)}
 ~R [data-part=launcher]{position:fixed;bottom:var(--confab-v);right:var(--confab-h);z-index:var(--confab-z);width:56px;height:56px;border-radius:50%;border:0;padding:0;cursor:pointer;background:var(--confab-bg);color:#fff;box-shadow:0 4px 16px rgba(0,0,0,.2);display:grid;place-items:center;transition:transform .15s}
@@ -48,6 +48,9 @@ export const MESSENGER_CSS = `
 ~R [data-part=message][data-state=sending]{opacity:.6}
 ~R [data-part=message][data-state=failed]{outline:2px solid #e5484d}
 ~R [data-part=message] .confab-author{display:block;font-size:12px;opacity:.75;color:inherit}
+~R [data-part=avatar]{display:inline-grid;place-items:center;width:20px;height:20px;margin-right:6px;border-radius:50%;background:#e4e7ee;font-size:10px;vertical-align:middle;object-fit:cover}
+~R [data-part=time],~R [data-part=seen]{display:block;font-size:11px;opacity:.75}
+~R [data-part=typing]{margin:0 16px 8px;color:#5d6475;font-size:12px}
 ~R .confab-retry{margin-top:4px;border:0;background:transparent;color:inherit;text-decoration:underline;cursor:pointer;padding:0;font-size:12px}
 ~R [data-part=composer]{display:flex;gap:8px;padding:12px;border-top:1px solid #eef0f4;background:#fff}
 ~R [data-part=input]{flex:1;resize:none;min-height:40px;max-height:120px;padding:9px 12px;border:1px solid #d5d9e2;border-radius:10px;font:inherit;color:inherit}

@@ -12,6 +12,7 @@ import type {
   BootResponse,
   ConversationSummary,
   ConversationThread,
+  EphemeralEvent,
   EventsAck,
   MarkReadResponse,
   Message,
@@ -234,15 +235,16 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     };
 
     const deliver = (data: string, id: string) => {
-      let event: RealtimeEvent;
+      let event: RealtimeEvent | EphemeralEvent;
       try {
-        event = JSON.parse(data) as RealtimeEvent;
+        event = JSON.parse(data) as RealtimeEvent | EphemeralEvent;
       } catch {
         logger.warn(`[Confab] ignored a realtime event that is not JSON (id ${id || 'none'})`);
         return;
       }
       if (typeof event !== 'object' || event === null) return;
-      if (event.id === undefined && id !== '') event = { ...event, id };
+      // The stream's last id belongs to the stored event before: an ephemeral one (typing) has none of its own.
+      if (event.type !== 'typing' && event.id === undefined && id !== '') event = { ...event, id };
       call('onEvent', () => handlers.onEvent(event));
     };
 
@@ -370,6 +372,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       }),
     markRead: (session, id) =>
       request<MarkReadResponse>('POST', session.app_id, `/conversations/${encodeURIComponent(id)}/read`, { session }),
+    typing: (session, id) =>
+      request<void>('POST', session.app_id, `/conversations/${encodeURIComponent(id)}/typing`, { session }),
     // A 401 means the token is already revoked or expired: the session is as ended as asked.
     endSession: (session) => request<void>('DELETE', session.app_id, '/session', { session, okStatuses: [401] }),
     subscribe,

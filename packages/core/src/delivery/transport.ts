@@ -4,6 +4,7 @@ import type {
   BootResponse,
   ConversationSummary,
   ConversationThread,
+  EphemeralEvent,
   EventsAck,
   MarkReadResponse,
   Message,
@@ -16,7 +17,8 @@ import type {
 } from '../protocol/wire';
 
 export interface RealtimeHandlers {
-  onEvent(event: RealtimeEvent): void;
+  /** A stored event (it has an id), or an ephemeral one (a teammate typing: no id, never replayed). */
+  onEvent(event: RealtimeEvent | EphemeralEvent): void;
   /** The stream broke; the transport reconnects by itself, this only informs. */
   onError?(error: TransportError): void;
 }
@@ -34,6 +36,11 @@ export interface Transport {
   startConversation(session: Session, body: string, clientId: string): Promise<StartConversationResponse>;
   postMessage(session: Session, conversationId: string, body: string, clientId: string): Promise<Message>;
   markRead(session: Session, conversationId: string): Promise<MarkReadResponse>;
+  /**
+   * Tells the team the person is typing in a conversation. Best effort: the caller ignores its
+   * failure. Optional: a transport without it sends no typing.
+   */
+  typing?(session: Session, conversationId: string): Promise<void>;
   /** Revokes the session on the server, so a copied session token is useless after logout. */
   endSession(session: Session): Promise<void>;
   /** Opens the realtime stream; returns a function that closes it. */

@@ -3,7 +3,7 @@ import { toTransportError } from '../delivery/transport';
 import { randomId } from '../platform/ids';
 import { mergeAttributes } from '../protocol/attributes';
 import type { BootResult } from './actors';
-import { appendMessage, realtimeChanges } from './conversation-data';
+import { appendMessage, realtimeChanges, TEAM_TYPING_SHOWN_MS, TYPING_SENT_EVERY_MS } from './conversation-data';
 import type { MessengerEffects } from './effects';
 import { appIdOf, lossesSince } from './guards';
 import type { MessengerSetup } from './messenger.setup';
@@ -48,6 +48,8 @@ export const noUserData = {
   deferred: [],
   resumedToken: undefined,
   pendingPatch: null,
+  teamTyping: null,
+  typingQuietUntil: 0,
   error: null,
 } satisfies Partial<MessengerContext>;
 
@@ -60,6 +62,13 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
   const stopSends = enqueueActions(({ self, enqueue }) => {
     for (const id in self.getSnapshot().children) if (id.startsWith('send')) enqueue.stopChild(id);
   });
+
+  const applyRealtime = (onScreen: boolean) =>
+    enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'REALTIME') return;
+      enqueue.assign({ ...realtimeChanges(context, event.event, onScreen, clock.now()), sessionLosses: 0 });
+      if (event.event.type === 'typing') enqueue.raise({ type: 'TEAM_TYPING_LAPSED' }, { delay: TEAM_TYPING_SHOWN_MS });
+    });
 
   return {
     defer: assign({ deferred: ({ context, event }) => [...context.deferred, event] }),
@@ -201,13 +210,25 @@ export function messengerActions(effects: MessengerEffects, base: MessengerSetup
       event.type === 'UNREAD_COUNT' ? { unreadCount: Math.max(0, event.unreadCount) } : {},
     ),
     // News came through, so the session works: a later refusal starts the count of losses afresh.
-    applyRealtime: assign(({ context, event }) =>
-      event.type === 'REALTIME' ? { ...realtimeChanges(context, event.event, false), sessionLosses: 0 } : {},
-    ),
-    // In the conversation on screen a team reply is read as it arrives (markRead confirms it).
-    applyRealtimeOnScreen: assign(({ context, event }) =>
-      event.type === 'REALTIME' ? { ...realtimeChanges(context, event.event, true), sessionLosses: 0 } : {},
-    ),
+    // In the conversation on screen (`onScreen`) a team reply is read as it arrives (markRead confirms it).
+    applyRealtime: applyRealtime(false),
+    applyRealtimeOnScreen: applyRealtime(true),
+    // Each typing heard raised one of these: the last one heard goes if its time is up by now.
+    dropLapsedTyping: assign({
+      teamTyping: ({ context: { teamTyping } }) => (teamTyping && teamTyping.until > clock.now() ? teamTyping : null),
+    }),
+    // Something typed (an emptied composer is not typing), and the last typing sent long enough
+    // ago. Best effort: one request, its failure silent, never retried or kept.
+    sendTyping: enqueueActions(({ context: { session, thread, typingQuietUntil }, event, enqueue }) => {
+      if (event.type !== 'PERSON_TYPING' || !event.text.trim() || clock.now() < typingQuietUntil || !session || !thread)
+        return;
+      enqueue.assign({ typingQuietUntil: clock.now() + TYPING_SENT_EVERY_MS });
+      enqueue(() => {
+        Promise.resolve()
+          .then(() => effects.transport.typing?.(session, thread.conversationId))
+          .catch(() => {});
+      });
+    }),
     // One read mark at a time: a newer one replaces it (its count is the newer).
     markThreadReadIfTeamReplied: enqueueActions(({ context, event, enqueue }) => {
       if (

@@ -1,5 +1,10 @@
-import type { ConversationSummary, ConversationThread, Message, RealtimeEvent } from '../protocol/wire';
+import type { ConversationSummary, ConversationThread, EphemeralEvent, Message, RealtimeEvent } from '../protocol/wire';
 import type { MessengerContext, ThreadMessage } from './messenger.types';
+
+/** A teammate typing is shown this long after their last typing event (they repeat it while typing). */
+export const TEAM_TYPING_SHOWN_MS = 5_000;
+/** The person's typing goes to the server at most this often, while they type. */
+export const TYPING_SENT_EVERY_MS = 3_000;
 
 /** The list with `summary` in place of its older copy (or added), newest first. */
 export function upsertConversation(list: ConversationSummary[], summary: ConversationSummary): ConversationSummary[] {
@@ -48,10 +53,24 @@ export function mergeLoadedThread(
  * reply in it never counts as unread.
  */
 export function realtimeChanges(
-  context: Pick<MessengerContext, 'thread' | 'conversations'>,
-  realtime: RealtimeEvent,
+  context: Pick<MessengerContext, 'thread' | 'conversations' | 'teamTyping'>,
+  realtime: RealtimeEvent | EphemeralEvent,
   onScreen: boolean,
+  now: number,
 ): Partial<MessengerContext> {
+  if (realtime.type === 'typing') {
+    const { conversation_id: conversationId, author_name: name } = realtime;
+    return typeof conversationId === 'string' && typeof name === 'string'
+      ? { teamTyping: { conversationId, name, until: now + TEAM_TYPING_SHOWN_MS } }
+      : {};
+  }
+  if (realtime.type === 'seen') {
+    // Only ever later: an event that arrives after a fresher summary does not take "seen" back.
+    const seen = context.conversations.find((c) => c.id === realtime.conversation_id);
+    return seen && typeof realtime.seen_at === 'number' && !(seen.team_seen_at! >= realtime.seen_at)
+      ? { conversations: upsertConversation(context.conversations, { ...seen, team_seen_at: realtime.seen_at }) }
+      : {};
+  }
   if (realtime.type === 'unread')
     return typeof realtime.unread_count === 'number' ? { unreadCount: Math.max(0, realtime.unread_count) } : {};
   if (realtime.type === 'conversation') {
@@ -61,12 +80,20 @@ export function realtimeChanges(
   }
   // A kind of news this version does not know (a newer server's): ignored, not taken for a message.
   if (realtime.type !== 'message' || !realtime.message || !realtime.conversation) return {};
+  const { message } = realtime;
   const inThread = context.thread !== null && context.thread.conversationId === realtime.conversation.id;
   const thread = inThread
-    ? { ...context.thread!, messages: appendMessage(context.thread!.messages, realtime.message) }
+    ? { ...context.thread!, messages: appendMessage(context.thread!.messages, message) }
     : context.thread;
   const readNow = inThread && onScreen;
   return {
+    // Their message is what they were typing: the indicator goes with its arrival.
+    teamTyping:
+      message.author === 'team' &&
+      context.teamTyping?.conversationId === message.conversation_id &&
+      context.teamTyping.name === message.author_name
+        ? null
+        : context.teamTyping,
     conversations: upsertConversation(
       context.conversations,
       readNow ? { ...realtime.conversation, unread_count: 0 } : realtime.conversation,

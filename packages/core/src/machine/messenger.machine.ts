@@ -133,6 +133,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
             { actions: 'warnSessionRefused' },
           ],
           REALTIME: { actions: 'applyRealtime' },
+          TEAM_TYPING_LAPSED: { actions: 'dropLapsedTyping' },
           // An answer to an update of a session that has since ended (logout, another person) is
           // about someone who is no longer here.
           PERSON_UPDATED: { guard: 'forCurrentSession', actions: 'assignPerson' },
@@ -205,6 +206,7 @@ export function createMessengerMachine(effects: MessengerEffects) {
                       SEND_MESSAGE: { actions: 'postMessage' },
                       RETRY_MESSAGE: { actions: 'postMessage' },
                       REALTIME: { actions: ['applyRealtimeOnScreen', 'markThreadReadIfTeamReplied'] },
+                      PERSON_TYPING: { actions: 'sendTyping' },
                       BACK: 'messages',
                     },
                   },

@@ -1,6 +1,7 @@
 import type { LauncherSettings, NormalizedSettings } from '../commands/settings';
 import type {
   ConversationSummary,
+  EphemeralEvent,
   Message,
   Person,
   RealtimeEvent,
@@ -43,7 +44,11 @@ export type MessengerEvent =
   | { type: 'SEND_MESSAGE'; body: string }
   | { type: 'RETRY_MESSAGE'; clientId: string }
   | { type: 'SUPPLY_EMAIL'; email: string }
-  | { type: 'REALTIME'; event: RealtimeEvent }
+  /** What the person types in the composer of a thread (the team is told they are typing). */
+  | { type: 'PERSON_TYPING'; text: string }
+  | { type: 'REALTIME'; event: RealtimeEvent | EphemeralEvent }
+  /** A teammate's typing may have lapsed (TEAM_TYPING_SHOWN_MS after it was heard). */
+  | { type: 'TEAM_TYPING_LAPSED' }
   /** The server refused the session (expired, or ended by a logout in another tab). */
   | { type: 'SESSION_LOST'; sessionToken: string }
   | { type: 'PERSON_UPDATED'; sessionToken: string; person: Person; unreadCount: number }
@@ -95,6 +100,13 @@ export interface MessengerContext {
   sessionLosses: number;
   /** When the last one was refused (see SESSION_LOST). */
   sessionLostAt: number;
+  /**
+   * The teammate heard typing last, in which conversation, shown until `until` (epoch
+   * milliseconds) or their message arrives.
+   */
+  teamTyping: { conversationId: string; name: string; until: number } | null;
+  /** No typing goes to the server before then (epoch milliseconds): at most one per TYPING_SENT_EVERY_MS. */
+  typingQuietUntil: number;
   /** The last failure worth showing (boot refused, a send that failed). */
   error: string | null;
 }

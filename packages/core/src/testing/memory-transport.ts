@@ -7,6 +7,7 @@ import { SESSION_LIFETIME_MS } from '../protocol/limits';
 import type {
   BootRequest,
   ConversationSummary,
+  EphemeralEvent,
   Identity,
   Message,
   Page,
@@ -24,6 +25,7 @@ interface StoredConversation {
   updated_at: number;
   messages: Message[];
   unread: number;
+  teamSeenAt?: number;
 }
 
 export interface StoredEvent extends TrackedEvent {
@@ -35,9 +37,15 @@ export interface MemoryServer {
   readonly transport: Transport;
   /** What the team does from its inbox. */
   readonly team: {
-    reply(conversationId: string, body: string, authorName?: string): Message;
+    reply(conversationId: string, body: string, authorName?: string, avatarUrl?: string): Message;
     close(conversationId: string): void;
+    /** A teammate types in the conversation: an ephemeral event to the person's streams (no id, not replayed). */
+    typing(conversationId: string, authorName: string, avatarUrl?: string): void;
+    /** The team read the person's messages up to `at` (default: now). */
+    seen(conversationId: string, at?: number): void;
   };
+  /** The conversations the person said they were typing in, one entry per typing request, in order. */
+  typingHeard(): string[];
   people(): Person[];
   events(): StoredEvent[];
   conversationsOf(personId: string): ConversationSummary[];
@@ -74,6 +82,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
   const log: Array<{ personId: string; event: RealtimeEvent }> = [];
   const streams = new Set<{ personId: string; token: string; handlers: RealtimeHandlers }>();
   const calls: Record<string, number> = {};
+  const typingHeard: string[] = [];
   let sequence = 0;
 
   // Every answer arrives asynchronously, as over a network.
@@ -166,6 +175,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
       created_at: c.created_at,
       updated_at: c.updated_at,
       unread_count: c.unread,
+      ...(c.teamSeenAt !== undefined ? { team_seen_at: c.teamSeenAt } : {}),
       ...(last ? { last_message: last } : {}),
     };
   }
@@ -197,6 +207,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
     body: string,
     clientId?: string,
     authorName?: string,
+    avatarUrl?: string,
   ) {
     const message: Message = {
       id: randomId(),
@@ -206,6 +217,7 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
       created_at: clock.now(),
       ...(clientId ? { client_id: clientId } : {}),
       ...(authorName ? { author_name: authorName } : {}),
+      ...(avatarUrl ? { author_avatar_url: avatarUrl } : {}),
     };
     c.messages.push(message);
     c.updated_at = message.created_at;
@@ -334,6 +346,11 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
         }
         return { unread_count: unreadOf(person.id) };
       }),
+    typing: (session, id) =>
+      answer('typing', () => {
+        ownConversation(personOf(session), id);
+        typingHeard.push(id);
+      }),
     endSession: (session) =>
       answer('endSession', () => {
         const stored = sessions.get(session.token);
@@ -367,13 +384,35 @@ export function createMemoryServer(options: { clock?: Clock } = {}): MemoryServe
     },
   };
 
+  function stored(conversationId: string): StoredConversation {
+    const c = conversations.get(conversationId);
+    if (!c) throw new Error(`conversation ${conversationId} not found`);
+    return c;
+  }
+
   return {
     transport,
+    typingHeard: () => [...typingHeard],
     team: {
-      reply(conversationId, body, authorName = 'Support') {
-        const c = conversations.get(conversationId);
-        if (!c) throw new Error(`conversation ${conversationId} not found`);
-        return clone(addMessage(c, 'team', body, undefined, authorName));
+      reply(conversationId, body, authorName = 'Support', avatarUrl) {
+        return clone(addMessage(stored(conversationId), 'team', body, undefined, authorName, avatarUrl));
+      },
+      typing(conversationId, authorName, avatarUrl) {
+        const c = stored(conversationId);
+        const event: EphemeralEvent = {
+          type: 'typing',
+          conversation_id: c.id,
+          author_name: authorName,
+          ...(avatarUrl ? { author_avatar_url: avatarUrl } : {}),
+        };
+        for (const stream of streams) {
+          if (stream.personId === c.personId) queueMicrotask(() => stream.handlers.onEvent(clone(event)));
+        }
+      },
+      seen(conversationId, at = clock.now()) {
+        const c = stored(conversationId);
+        c.teamSeenAt = Math.max(c.teamSeenAt ?? 0, at);
+        publish(c.personId, { type: 'seen', conversation_id: c.id, seen_at: c.teamSeenAt });
       },
       close(conversationId) {
         const c = conversations.get(conversationId);

@@ -13,7 +13,8 @@ import type { ConversationSummary } from '../protocol/wire';
 import { partAttrs } from './anatomy';
 import { type Catalogue, catalogueFor } from './i18n';
 import { isCloseKey, isSendKey } from './keys';
-import { MESSAGE_LINK_REL } from './text-segments';
+import { initialsOf, messageTime } from './message-meta';
+import { MESSAGE_LINK_REL, safeHref } from './text-segments';
 
 /** What the getters' handlers read of a DOM event (core reads no DOM globals: it only describes them). */
 export interface UiEvent {
@@ -74,6 +75,17 @@ export interface MessengerView {
   authorOf(message: ThreadMessage): string;
   /** A message that failed to send and can be sent again (its retry button shows). */
   canRetry(message: ThreadMessage): boolean;
+  /**
+   * A team message's avatar: the teammate's picture (`src`, http(s) only) or else their initials;
+   * null on the person's own messages.
+   */
+  avatarOf(message: ThreadMessage): { src: string | null; initials: string } | null;
+  /** When a message was written, short, in the messenger's language ("Dec 3, 6:05 PM"). */
+  timeOf(message: ThreadMessage): string;
+  /** The person's last message in the thread, once the team has read it ("Seen" shows on it); null otherwise. */
+  seenMessageId: string | null;
+  /** "Sam is typing…" while a teammate types in the thread on screen; null otherwise. */
+  typing: string | null;
 
   // Intents: they only send events.
   toggle(): void;
@@ -87,6 +99,8 @@ export interface MessengerView {
   sendMessage(body: string): void;
   retryMessage(clientId: string): void;
   supplyEmail(email: string): void;
+  /** The composer of a thread holds `text` now: the team is told the person is typing (throttled). */
+  typed(text: string): void;
 
   // Prop getters: attributes (data-*, ARIA, the stylesheet's classes) and handlers each adapter
   // spreads onto its element. Handlers act on the state when the event comes, not when drawn.
@@ -114,6 +128,13 @@ export interface MessengerView {
   getThreadProps(): Attrs;
   getMessageProps(message: ThreadMessage): Attrs;
   getMessageAuthorProps(): Attrs;
+  /** The avatar: an <img> when `avatarOf(message).src`, else an element holding the initials. */
+  getAvatarProps(message: ThreadMessage): Attrs;
+  /** A <time> element with the message's `datetime`, holding `timeOf(message)`. */
+  getTimeProps(message: ThreadMessage): Attrs;
+  getSeenProps(): Attrs;
+  /** The line under the thread that holds `typing`. */
+  getTypingProps(): Attrs;
   /** A link in a message body: it opens elsewhere, and is somebody else's content. */
   getMessageLinkProps(href: string): Attrs;
   getRetryButtonProps(message: ThreadMessage): Attrs;
@@ -172,6 +193,7 @@ export function connect(
     | 'sendMessage'
     | 'retryMessage'
     | 'supplyEmail'
+    | 'typed'
   > = {
     toggle: () => send({ type: 'TOGGLE' }),
     show: () => send({ type: 'SHOW' }),
@@ -184,7 +206,19 @@ export function connect(
     sendMessage: (body) => send({ type: 'SEND_MESSAGE', body }),
     retryMessage: (clientId) => send({ type: 'RETRY_MESSAGE', clientId }),
     supplyEmail: (email) => send({ type: 'SUPPLY_EMAIL', email }),
+    typed: (text) => send({ type: 'PERSON_TYPING', text }),
   };
+  const authorOf = (message: ThreadMessage) =>
+    message.author === 'person' ? strings.you : (message.author_name ?? strings.team);
+  const avatarOf = (message: ThreadMessage) =>
+    message.author === 'team'
+      ? // A picture only from http(s): any other scheme (javascript:, data:) gets the initials.
+        { src: safeHref(message.author_avatar_url!), initials: initialsOf(authorOf(message)) }
+      : null;
+  // "Seen": the team read the conversation up to the person's last message (it reached the server).
+  const lastOwn = thread?.messages.filter((m) => m.author === 'person').pop();
+  const seenAt = thread && context.conversations.find((c) => c.id === thread.conversationId)?.team_seen_at;
+  const typingNow = context.teamTyping?.conversationId === thread?.conversationId ? context.teamTyping : null;
 
   return {
     lifecycle,
@@ -219,8 +253,12 @@ export function connect(
     focusPart: open ? (composerShown ? 'input' : 'closeButton') : null,
     badgeText: unreadCount > 99 ? '99+' : String(unreadCount),
     previewOf: (conversation) => conversation.last_message?.body.replace(/\s+/g, ' ').slice(0, 140) ?? '',
-    authorOf: (message) => (message.author === 'person' ? strings.you : (message.author_name ?? strings.team)),
+    authorOf,
     canRetry: (message) => message.status === 'failed' && !!message.client_id,
+    avatarOf,
+    timeOf: (message) => messageTime(message.created_at, language),
+    seenMessageId: lastOwn?.status === 'sent' && seenAt! >= lastOwn.created_at ? lastOwn.id : null,
+    typing: typingNow ? strings.teamTyping(typingNow.name) : null,
 
     ...intents,
 
@@ -315,6 +353,21 @@ export function connect(
       'data-message-id': message.id,
     }),
     getMessageAuthorProps: () => ({ class: 'confab-author' }),
+    getAvatarProps: (message) => {
+      const src = avatarOf(message)?.src;
+      return {
+        ...partAttrs('avatar'),
+        // Initials repeat the name beside them: hidden from assistive technology.
+        ...(src ? { src, alt: authorOf(message) } : { 'aria-hidden': true }),
+      };
+    },
+    getTimeProps: (message) => ({
+      ...partAttrs('time'),
+      // toJSON, not toISOString: null rather than a throw for a time that is none.
+      datetime: new Date(message.created_at).toJSON() ?? undefined,
+    }),
+    getSeenProps: () => partAttrs('seen'),
+    getTypingProps: () => partAttrs('typing'),
     getMessageLinkProps: (href) => ({ href, target: '_blank', rel: MESSAGE_LINK_REL }),
     getRetryButtonProps: (message) => ({
       type: 'button',
@@ -341,6 +394,7 @@ export function connect(
       'aria-label': strings.composerPlaceholder,
       placeholder: strings.composerPlaceholder,
       disabled: sending,
+      onInput: (event) => intents.typed((event.currentTarget as { value: string }).value),
       onKeydown(event) {
         if (isSendKey(event as KeyEvent)) {
           event.preventDefault();

@@ -24,6 +24,9 @@ export interface Catalogue {
   loading: string;
   emailPrompt: string;
   emailPlaceholder: string;
+  /** Under the person's last message once the team has read it. */
+  seen: string;
+  teamTyping: (name: string) => string;
 }
 
 const en: Catalogue = {
@@ -51,6 +54,8 @@ const en: Catalogue = {
   loading: 'Loading…',
   emailPrompt: 'Get notified by email when we reply',
   emailPlaceholder: 'you@example.com',
+  seen: 'Seen',
+  teamTyping: (name) => `${name} is typing…`,
 };
 
 const fr: Catalogue = {
@@ -79,6 +84,8 @@ const fr: Catalogue = {
   loading: 'Chargement…',
   emailPrompt: 'Recevez un e-mail quand nous répondons',
   emailPlaceholder: 'vous@exemple.fr',
+  seen: 'Vu',
+  teamTyping: (name) => `${name} écrit…`,
 };
 
 export const catalogues: Record<string, Catalogue> = { en, fr };

@@ -26,7 +26,8 @@ export function textSegments(text: string): TextSegment[] {
   return segments;
 }
 
-function safeHref(candidate: string): string | null {
+/** The URL when it is http(s), else null (javascript:, data:, anything unparsable or not a string). */
+export function safeHref(candidate: string): string | null {
   try {
     const url = new URL(candidate);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;

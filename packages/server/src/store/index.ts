@@ -43,7 +43,7 @@ export type {
   TeammateSession,
   TeammateStore,
 } from './teammates';
-export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID } from './teammates';
+export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID, TEAMMATE_SESSION_MAX_MS } from './teammates';
 export type { PublishHook, StoreOptions, TeamPublishHook } from './transaction';
 
 export interface Store

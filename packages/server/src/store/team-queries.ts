@@ -55,6 +55,52 @@ export interface TeamQueries {
   ): Promise<{ conversation: TeamConversation } & Paged<ThreadEntry, ThreadKey>>;
 }
 
+/** A page of an app's conversation list: newest activity first, from after `after` (an index search, see migration 0009). */
+export function conversationPageQuery(
+  db: Kysely<Database>,
+  appId: string,
+  filter: ConversationFilter,
+  after: ConversationKey | undefined,
+  limit: number,
+) {
+  let query = db.selectFrom('conversations').selectAll().where('app_id', '=', appId);
+  if (filter.assignee !== undefined)
+    query = query.where('assignee_id', filter.assignee === null ? 'is' : '=', filter.assignee);
+  if (filter.state) query = query.where('state', '=', filter.state);
+  if (after) {
+    query = query.where((eb) => eb(eb.refTuple('activity_at', 'id'), '<', eb.tuple(after.activity_at, after.id)));
+  }
+  return query.orderBy('activity_at', 'desc').orderBy('id', 'desc').limit(limit);
+}
+
+/**
+ * A page of a thread, one query per table, each in (created_at, seq) order from where the page
+ * resumes (at equal times messages come before notes); the caller merges the two and keeps a page.
+ */
+export function threadPageQueries(
+  db: Kysely<Database>,
+  conversationId: string,
+  after: ThreadKey | undefined,
+  limit: number,
+) {
+  let messages = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+  let notes = db.selectFrom('conversation_notes').selectAll().where('conversation_id', '=', conversationId);
+  if (after) {
+    messages =
+      after.kind === 'message'
+        ? messages.where((eb) => eb(eb.refTuple('created_at', 'seq'), '>', eb.tuple(after.created_at, after.seq)))
+        : messages.where('created_at', '>', after.created_at);
+    notes =
+      after.kind === 'note'
+        ? notes.where((eb) => eb(eb.refTuple('created_at', 'seq'), '>', eb.tuple(after.created_at, after.seq)))
+        : notes.where('created_at', '>=', after.created_at);
+  }
+  return {
+    messages: messages.orderBy('created_at').orderBy('seq').limit(limit),
+    notes: notes.orderBy('created_at').orderBy('seq').limit(limit),
+  };
+}
+
 export function teamQueries(db: Kysely<Database>): TeamQueries {
   async function getContact(appId: string, contactId: string): Promise<Contact> {
     const row = await db
@@ -113,18 +159,7 @@ export function teamQueries(db: Kysely<Database>): TeamQueries {
     },
 
     async teamConversations(appId, filter, { after, limit }, teammateId) {
-      let query = db.selectFrom('conversations').selectAll().where('app_id', '=', appId);
-      if (filter.assignee !== undefined)
-        query = query.where('assignee_id', filter.assignee === null ? 'is' : '=', filter.assignee);
-      if (filter.state) query = query.where('state', '=', filter.state);
-      if (after) {
-        query = query.where((eb) => eb(eb.refTuple('activity_at', 'id'), '<', eb.tuple(after.activity_at, after.id)));
-      }
-      const rows = await query
-        .orderBy('activity_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .execute();
+      const rows = await conversationPageQuery(db, appId, filter, after, limit + 1).execute();
       const page = rows.slice(0, limit);
       const items = await teamSummary(db, page, teammateId);
       const last = page[page.length - 1];
@@ -137,32 +172,8 @@ export function teamQueries(db: Kysely<Database>): TeamQueries {
     async teamConversation(appId, conversationId, { after, limit }, teammateId) {
       const row = await teamConversationRow(db, appId, conversationId);
       const [conversation] = await teamSummary(db, [row], teammateId);
-      // Each table is read in (created_at, seq) order from where the page resumes; at equal times
-      // messages come before notes. The two are merged, and the first `limit` kept.
-      let messages = db.selectFrom('messages').selectAll().where('conversation_id', '=', row.id);
-      let notes = db.selectFrom('conversation_notes').selectAll().where('conversation_id', '=', row.id);
-      if (after) {
-        messages =
-          after.kind === 'message'
-            ? messages.where((eb) => eb(eb.refTuple('created_at', 'seq'), '>', eb.tuple(after.created_at, after.seq)))
-            : messages.where('created_at', '>', after.created_at);
-        notes =
-          after.kind === 'note'
-            ? notes.where((eb) => eb(eb.refTuple('created_at', 'seq'), '>', eb.tuple(after.created_at, after.seq)))
-            : notes.where('created_at', '>=', after.created_at);
-      }
-      const [messageRows, noteRows] = await Promise.all([
-        messages
-          .orderBy('created_at')
-          .orderBy('seq')
-          .limit(limit + 1)
-          .execute(),
-        notes
-          .orderBy('created_at')
-          .orderBy('seq')
-          .limit(limit + 1)
-          .execute(),
-      ]);
+      const { messages, notes } = threadPageQueries(db, row.id, after, limit + 1);
+      const [messageRows, noteRows] = await Promise.all([messages.execute(), notes.execute()]);
       const keyed = [
         ...messageRows.map((m) => ({
           key: { created_at: Number(m.created_at), kind: 'message' as const, seq: Number(m.seq) },
