@@ -35,7 +35,7 @@ export async function messengerTypingRoutes(app: FastifyInstance, context: Serve
           appId,
           'Authorization: Bearer <session.token> from boot',
         );
-        await consume(limiter, session.token_hash, 'session’s typing', request as FastifyRequest);
+        await consume(limiter, session.token_hash, 'session (typing)', request as FastifyRequest);
         // Only into the visitor's own conversation: another's is indistinguishable from none.
         const personId = await context.store.conversationPerson(appId, conversationId);
         if (personId !== session.person_id) throw new NotFoundError(`conversation ${conversationId}`);
@@ -60,7 +60,7 @@ export async function teamTypingRoutes(app: FastifyInstance, context: ServerCont
       async (request, reply) => {
         const { app_id: appId, conversation_id: conversationId } = request.params;
         const actor = request.teammate;
-        await consume(limiter, actor.id, 'teammate’s typing', request as FastifyRequest);
+        await consume(limiter, actor.id, 'teammate (typing)', request as FastifyRequest);
         const personId = await context.store.conversationPerson(appId, conversationId);
         const avatar = actor.avatar_url ? { author_avatar_url: actor.avatar_url } : {};
         context.hub.sendEphemeral({
