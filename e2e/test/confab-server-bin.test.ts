@@ -154,8 +154,8 @@ async function conversationsOf(userId: string): Promise<Array<{ id: string; mess
     conversations
       .filter((conversation) => conversation.contact.id === contact.id)
       .map(async ({ id }) => {
-        const thread = await team<{ messages: Array<{ body: string; author: string }> }>('GET', `/conversations/${id}`);
-        return { id, messages: thread.messages.map((message) => `${message.author}: ${message.body}`) };
+        const thread = await team<{ thread: Array<{ body: string; author: string }> }>('GET', `/conversations/${id}`);
+        return { id, messages: thread.thread.map((message) => `${message.author}: ${message.body}`) };
       }),
   );
 }

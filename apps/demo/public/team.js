@@ -234,19 +234,25 @@
     closeButton.textContent = conversation.state === 'closed' ? 'Closed' : 'Close conversation';
     $('reply-note').textContent = conversation.state === 'closed' ? 'A reply reopens it.' : '';
 
-    const signature = JSON.stringify(thread.messages);
+    const signature = JSON.stringify(thread.thread);
     if (signature === state.signatures.thread) return;
     state.signatures.thread = signature;
 
     const list = $('messages');
     const nearEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     list.replaceChildren();
-    thread.messages.forEach((message) => {
-      const fromTeam = message.author === 'team';
-      const item = el('li', `message ${fromTeam ? 'from-team' : 'from-person'}`);
+    // The thread holds messages and the team's internal notes (kind 'note'), oldest first.
+    thread.thread.forEach((message) => {
+      const isNote = message.kind === 'note';
+      const fromTeam = isNote || message.author === 'team';
+      const item = el('li', `message ${fromTeam ? 'from-team' : 'from-person'}${isNote ? ' note' : ''}`);
       const head = el('span', 'message-head');
       head.append(
-        el('span', 'author', fromTeam ? message.author_name || 'Team' : personName(contact)),
+        el(
+          'span',
+          'author',
+          isNote ? `Note · ${message.author_name}` : fromTeam ? message.author_name || 'Team' : personName(contact),
+        ),
         el('time', '', when(message.created_at)),
       );
       item.append(head, el('p', 'bubble', message.body));

@@ -215,7 +215,7 @@ describe('the demo server', () => {
     });
     expect(reply.body).toMatchObject({ author: 'team', author_name: 'Demo agent', body: 'Hi Ada!' });
     const thread = await json('GET', `${team}/conversations/${id}`, { token: demo.teamToken });
-    expect(thread.body.messages.map((m: { body: string }) => m.body)).toEqual(['Hello from the demo test', 'Hi Ada!']);
+    expect(thread.body.thread.map((m: { body: string }) => m.body)).toEqual(['Hello from the demo test', 'Hi Ada!']);
     // The visitor sees the reply.
     const visitorThread = await json('GET', `${base}/conversations/${id}`, { token: session });
     expect(visitorThread.body.messages.at(-1)).toMatchObject({ author: 'team', body: 'Hi Ada!' });

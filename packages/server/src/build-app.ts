@@ -35,7 +35,6 @@ import { messengerRoutes } from './routes/messenger';
 import { streamRoutes } from './routes/stream';
 import { teamRoutes } from './routes/team';
 import { teamAuthRoutes } from './routes/team-auth';
-import { teamReadRoutes } from './routes/team-read';
 import { teamStreamRoutes } from './routes/team-stream';
 import { teammateRoutes } from './routes/teammates';
 import { messengerTypingRoutes, teamTypingRoutes } from './routes/typing';
@@ -152,7 +151,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       // Inside the team routes' scope: behind their auth hook.
       await team.register(teamStreamRoutes, context);
       await team.register(teamTypingRoutes, context);
-      await team.register(teamReadRoutes, context);
     },
     { prefix: '/api/v1/apps/:app_id' },
   );

@@ -144,6 +144,12 @@ confab-server backup <file> [--db <path>]
   Copies a SQLite database to <file> while the server runs (SQLite's online backup API).
   For PostgreSQL use pg_dump (docs/production.md).
 
+confab-server teammate add --email <address> --name <name> --role admin|agent [--app <id>]... [--db <path|url>] [--public-url <url>]
+  Makes a teammate (the first admin, who invites the others through the API) reaching the apps
+  named by --app (repeatable; none: every app), and prints a one-time link, valid 7 days, that
+  sets their password. The link starts with --public-url, else the address the server listens on
+  (--host and --port, as for the server).
+
 --db defaults to CONFAB_DB, then DATABASE_URL, then ./confab.sqlite, as for the server.`;
 
 /** Every option of `confab-server`, by flag (without its leading --). */
@@ -178,7 +184,7 @@ export const OPTIONS = {
   'team-token': option({
     env: ['CONFAB_TEAM_TOKEN'],
     arg: '<t>',
-    help: 'bearer token of the team API, 16+ characters',
+    help: 'bearer token of the team API, 16+ characters, acting as the built-in teammate `team-token` (an agent of every app); teammates’ own API tokens replace it',
     default: 'made and printed at start',
     parse: secretText,
   }),
@@ -210,6 +216,20 @@ export const OPTIONS = {
     help: 'requests per minute per session',
     default: String(DEFAULT_RATE_LIMITS.perSession),
     parse: integer(1, 1_000_000, DEFAULT_RATE_LIMITS.perSession),
+  }),
+  'rate-limit-login-account': option({
+    env: ['CONFAB_RATE_LIMIT_LOGIN_ACCOUNT'],
+    arg: '<n>',
+    help: 'teammates’ sign-in attempts per 15 minutes per account (a successful one is given back)',
+    default: String(DEFAULT_RATE_LIMITS.loginPerAccount),
+    parse: integer(1, 1_000_000, DEFAULT_RATE_LIMITS.loginPerAccount!),
+  }),
+  'rate-limit-login-ip': option({
+    env: ['CONFAB_RATE_LIMIT_LOGIN_IP'],
+    arg: '<n>',
+    help: 'teammates’ sign-in attempts per 15 minutes per client address (a successful one is given back)',
+    default: String(DEFAULT_RATE_LIMITS.loginPerIp),
+    parse: integer(1, 1_000_000, DEFAULT_RATE_LIMITS.loginPerIp!),
   }),
   'team-name': option({
     env: ['CONFAB_TEAM_NAME'],
@@ -397,6 +417,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       perIp: options['rate-limit-ip'],
       perSession: options['rate-limit-session'],
       windowMs: DEFAULT_RATE_LIMITS.windowMs,
+      loginPerAccount: options['rate-limit-login-account'],
+      loginPerIp: options['rate-limit-login-ip'],
     },
     teamName: options['team-name'],
     greeting: options.greeting,

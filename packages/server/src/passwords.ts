@@ -34,7 +34,11 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 /** A stored hash no password matches, worked through when the email is unknown so that answer takes as long. */
-const DECOY = hashPassword(randomBytes(32).toString('base64url'));
+let decoy: Promise<string> | undefined;
+const decoyHash = () => {
+  decoy ??= hashPassword(randomBytes(32).toString('base64url'));
+  return decoy;
+};
 
 /**
  * Whether `password` is the one `stored` was made from, compared in constant time. Without a
@@ -42,11 +46,10 @@ const DECOY = hashPassword(randomBytes(32).toString('base64url'));
  * so neither the answer nor its time tells whether the account exists.
  */
 export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
-  const parsed = parseHash(stored ?? (await DECOY));
-  const decoy = !stored || !parsed;
-  const { parameters, salt, key } = parsed ?? parseHash(await DECOY)!;
+  const parsed = stored ? parseHash(stored) : undefined;
+  const { parameters, salt, key } = parsed ?? parseHash(await decoyHash())!;
   const candidate = await derive(password, salt, parameters, key.length);
-  return timingSafeEqual(candidate, key) && !decoy;
+  return timingSafeEqual(candidate, key) && parsed !== undefined;
 }
 
 function parseHash(stored: string): { parameters: ScryptParameters; salt: Buffer; key: Buffer } | undefined {

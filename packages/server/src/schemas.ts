@@ -112,17 +112,52 @@ export const BeaconBody = Type.Object(
 
 const Body = Type.String({ minLength: 1, maxLength: MESSAGE_MAX, pattern: '\\S' });
 export const MessageBody = Type.Object({ body: Body, client_id: Id }, strict);
+// author_name: only the shared team token's replies may name their author; a teammate's are signed
+// with their own name, and carrying it is a 400 that says so (routes/team.ts).
 export const ReplyBody = Type.Object(
   { body: Body, author_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
   strict,
 );
+export const NoteBody = Type.Object({ body: Body }, strict);
+
+const ConversationState = Type.Union([Type.Literal('open'), Type.Literal('snoozed'), Type.Literal('closed')]);
+export const StateBody = Type.Object(
+  {
+    state: ConversationState,
+    /** Epoch ms; required with `snoozed`, refused otherwise. */
+    snoozed_until: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  },
+  strict,
+);
+export const AssignBody = Type.Object({ assignee_id: Type.Union([Id, Type.Null()]) }, strict);
+
+const SavedReplyTitle = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+export const SavedReplyBody = Type.Object({ title: SavedReplyTitle, body: Body }, strict);
+export const SavedReplyPatch = Type.Object(
+  { title: Type.Optional(SavedReplyTitle), body: Type.Optional(Body) },
+  { ...strict, minProperties: 1 },
+);
+export const SavedReplyParams = Type.Object({ app_id: AppParams.properties.app_id, saved_reply_id: Id });
+
+/** The page size every list takes, and its default. */
+export const PAGE_LIMIT_MAX = 100;
+const Paging = {
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX })),
+};
+export const PageQuery = Type.Object(Paging, strict);
 
 export const ContactQuery = Type.Object(
   { user_id: Type.Optional(ShortString), email: Type.Optional(ShortString), visitor_id: Type.Optional(ShortString) },
   strict,
 );
 export const ConversationQuery = Type.Object(
-  { state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])) },
+  {
+    state: Type.Optional(ConversationState),
+    /** `me`, `unassigned`, `all` (the default) or a teammate's id. */
+    assignee: Type.Optional(Id),
+    ...Paging,
+  },
   strict,
 );
 

@@ -1,11 +1,10 @@
 // What the team stream (GET /api/v1/apps/:app_id/stream) carries: the app's stored team events,
 // each with the id a client resumes from, and the ephemeral typing event, which is never stored.
-import type { ConversationSummary, Message } from '@confab/core/protocol';
+import type { Message } from '@confab/core/protocol';
+import type { TeamConversation } from './store/rows';
 
-/** A conversation as the team sees it (store/rows.ts's TeamConversation, restated so this file stands alone). */
-export interface TeamEventConversation extends ConversationSummary {
-  contact: { id: string; role: 'user' | 'lead'; name?: string; email?: string; user_id?: string };
-}
+/** A conversation as the team sees it, without the asking teammate's `unread` (a stream has no one asking). */
+export type TeamEventConversation = Omit<TeamConversation, 'unread'>;
 
 /** An internal note: teammates only, never on a visitor's stream or in a messenger response. */
 export interface TeamEventNote {

@@ -13,7 +13,7 @@ import { migrate, schemaStatus } from '../src/db/migrations';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
 import { BACKEND, testDatabase } from './backend';
-import { boot, call, messenger, testConfig } from './server-harness';
+import { boot, call, messenger, team, testConfig } from './server-harness';
 import { runServerCommand, startServerProcess } from './server-process';
 
 const folders: string[] = [];
@@ -217,4 +217,127 @@ describe.skipIf(BACKEND !== 'sqlite')('confab-server backup (SQLite)', () => {
     ]);
     expect(existsSync(join(folder, 'b.sqlite'))).toBe(false);
   });
+});
+
+describe('confab-server teammate add', () => {
+  const linkToken = (url: string) => decodeURIComponent(new URL(url).hash.replace(/^#token=/, ''));
+
+  it('makes the first admin and prints the one-time link that sets their password; they sign in and manage the team', async () => {
+    const { folder, db } = await freshDatabase();
+    const added = captured();
+    const code = await runAdminCommand(
+      ['teammate', 'add', '--email', 'Ada@Example.com', '--name', 'Ada Lovelace', '--role', 'admin', '--db', db],
+      { CONFAB_PORT: '9123' },
+      added.io,
+    );
+    expect(code).toBe(0);
+    expect(added.lines.out[0]).toMatch(
+      /^confab-server teammate add: Ada Lovelace <ada@example\.com> is an admin of every app \(id [\w-]+\)$/,
+    );
+    const url = added.lines.out[2]!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:9123\/inbox\/set-password#token=[\w-]{43}$/);
+    expect(added.lines.err).toEqual([
+      'confab-server teammate add: the link names the address the server listens on; set --public-url to where teammates reach it',
+    ]);
+
+    const server = await startServer(testConfig(folder, { db }));
+    try {
+      const set = await call(server, 'POST', '/api/v1/auth/password', {
+        body: { token: linkToken(url), password: 'analytical engine' },
+      });
+      expect(set.status).toBe(200);
+      const again = await call(server, 'POST', '/api/v1/auth/password', {
+        body: { token: linkToken(url), password: 'someone else entirely' },
+      });
+      expect(again.status).toBe(400);
+      const login = await call(server, 'POST', '/api/v1/auth/login', {
+        body: { email: 'ada@example.com', password: 'analytical engine' },
+      });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+      const invite = await call(server, 'POST', '/api/v1/teammates', {
+        headers: { cookie, origin: server.url },
+        body: { email: 'alan@example.com', name: 'Alan', role: 'agent', apps: ['acme'] },
+      });
+      expect(invite.status).toBe(201);
+      expect((await call(server, 'GET', `${team('any')}/conversations`, { headers: { cookie } })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--app limits the apps; --public-url is the base of the link; a taken email is exit 1', async () => {
+    const { db } = await freshDatabase();
+    const added = captured();
+    const args = ['teammate', 'add', '--email', 'lin@example.com', '--name', 'Lin', '--role', 'agent'];
+    expect(
+      await runAdminCommand(
+        [...args, '--app', 'acme', '--app', 'beta', '--public-url', 'https://support.example.com/'],
+        { CONFAB_DB: db },
+        added.io,
+      ),
+    ).toBe(0);
+    expect(added.lines.out[0]).toMatch(/Lin <lin@example\.com> is an agent of apps acme, beta/);
+    expect(added.lines.out[2]).toMatch(/^https:\/\/support\.example\.com\/inbox\/set-password#token=/);
+    expect(added.lines.err).toEqual([]);
+    const taken = captured();
+    expect(await runAdminCommand([...args, '--db', db], {}, taken.io)).toBe(1);
+    expect(taken.lines.err).toEqual(['confab-server teammate add: a teammate already has the email lin@example.com']);
+  });
+
+  it('a misused command is exit code 2 with one line saying why, and writes nothing', async () => {
+    const { db } = await freshDatabase();
+    const cases: Array<[string[], string]> = [
+      [['teammate'], 'confab-server teammate: name what to do: confab-server teammate add (--help lists its options)'],
+      [
+        ['teammate', 'add', '--name', 'X', '--role', 'admin'],
+        'confab-server teammate add: --email <address> is required (name@example.com)',
+      ],
+      [
+        ['teammate', 'add', '--email', 'x@example.com', '--role', 'admin'],
+        'confab-server teammate add: --name <name> is required',
+      ],
+      [
+        ['teammate', 'add', '--email', 'x@example.com', '--name', 'X', '--role', 'owner'],
+        'confab-server teammate add: --role must be admin or agent, got "owner"',
+      ],
+      [
+        ['teammate', 'add', '--email', 'x@example.com', '--name', 'X', '--role', 'agent', '--app', 'a b'],
+        'confab-server teammate add: --app must be an app id (letters, digits, _ and -) or *, got "a b"',
+      ],
+      [
+        ['teammate', 'add', '--email', 'x@example.com', '--name', 'X', '--role', 'agent', '--public-url', 'ftp://x'],
+        'confab-server teammate add: --public-url must be an http(s) URL like https://support.example.com (no query, fragment or credentials), got "ftp://x"',
+      ],
+    ];
+    for (const [args, line] of cases) {
+      const run = captured();
+      expect(await runAdminCommand([...args, '--db', db], {}, run.io)).toBe(2);
+      expect(run.lines.err).toEqual([line]);
+    }
+    const unknown = captured();
+    expect(await runAdminCommand(['teammate', 'add', '--emial', 'x', '--db', db], {}, unknown.io)).toBe(2);
+    expect(unknown.lines.err[0]).toMatch(/^confab-server teammate add: Unknown option '--emial'/);
+    expect(existsSync(db) && !isPostgresUrl(db)).toBe(false);
+  });
+
+  it('runs as the real command line', async () => {
+    const { db } = await freshDatabase();
+    const ran = await runServerCommand([
+      'teammate',
+      'add',
+      '--email',
+      'cli@example.com',
+      '--name',
+      'Cli',
+      '--role',
+      'admin',
+      '--db',
+      db,
+      '--public-url',
+      'https://confab.example',
+    ]);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toMatch(/^https:\/\/confab\.example\/inbox\/set-password#token=[\w-]{43}$/m);
+  }, 60_000);
 });

@@ -293,6 +293,84 @@ describe('migrations', () => {
       },
     );
   });
+
+  it("0009: conversations from before keep their state and order in the team's list, unassigned and unread; old replies keep their names", async () => {
+    await upgradeFrom(
+      '0007_events_deduplicated_per_person',
+      async (db) => {
+        await db
+          .insertInto('people')
+          .values({
+            id: 'p-0009',
+            app_id: 'acme',
+            role: 'lead',
+            visitor_id: 'v-0009',
+            user_id: null,
+            email: null,
+            name: 'Old Visitor',
+            attributes: '{}',
+            created_at: 1,
+            updated_at: 1,
+          })
+          .execute();
+        await db
+          .insertInto('conversations')
+          .values([
+            { id: 'c-closed', app_id: 'acme', person_id: 'p-0009', state: 'closed', created_at: 1, updated_at: 5 },
+            { id: 'c-open', app_id: 'acme', person_id: 'p-0009', state: 'open', created_at: 2, updated_at: 9 },
+          ] as never)
+          .execute();
+        await db
+          .insertInto('messages')
+          .values([
+            {
+              id: 'm-q',
+              conversation_id: 'c-open',
+              author: 'person',
+              author_name: null,
+              body: 'Hi',
+              created_at: 3,
+              client_id: 'q',
+            },
+            {
+              id: 'm-a',
+              conversation_id: 'c-open',
+              author: 'team',
+              author_name: 'Sam',
+              body: 'Hello',
+              created_at: 9,
+              client_id: null,
+            },
+          ] as never)
+          .execute();
+      },
+      async (server) => {
+        const list = await call(server, 'GET', `${team()}/conversations`, { token: TEAM_TOKEN });
+        expect(list.status).toBe(200);
+        expect(
+          list.body.conversations.map((c: { id: string; state: string; activity_at: number }) => [
+            c.id,
+            c.state,
+            c.activity_at,
+          ]),
+        ).toEqual([
+          ['c-open', 'open', 9],
+          ['c-closed', 'closed', 5],
+        ]);
+        for (const conversation of list.body.conversations) {
+          expect(conversation).toMatchObject({ assignee_id: null, unread: true });
+        }
+        const thread = await call(server, 'GET', `${team()}/conversations/c-open`, { token: TEAM_TOKEN });
+        expect(thread.body.thread.map((e: { kind: string; author_name?: string }) => [e.kind, e.author_name])).toEqual([
+          ['message', undefined],
+          ['message', 'Sam'],
+        ]);
+        const closedOnly = await call(server, 'GET', `${team()}/conversations?state=closed`, { token: TEAM_TOKEN });
+        expect(closedOnly.body.conversations.map((c: { id: string }) => c.id)).toEqual(['c-closed']);
+      },
+    );
+  });
+
   it('0011: a conversation from before the upgrade has no team_seen_at until a teammate reads it; the team stream starts with what comes after', async () => {
     await upgradeFrom(
       '0008_teammates',

@@ -102,7 +102,7 @@ describe('team API', () => {
     });
     const thread = await call(server, 'GET', `${team()}/conversations/${id}`, { token: TEAM_TOKEN });
     expect(thread.body.conversation.state).toBe('open');
-    expect(thread.body.messages.map((m: { body: string; author_name?: string }) => [m.body, m.author_name])).toEqual([
+    expect(thread.body.thread.map((m: { body: string; author_name?: string }) => [m.body, m.author_name])).toEqual([
       ['Order 123 is late', undefined],
       ['On its way!', 'Sam'],
       ['One more thing', 'Acme Support'],
@@ -204,7 +204,7 @@ describe('team API', () => {
     const thread = await call(server, 'GET', `${team()}/conversations/${started.body.conversation.id}`, {
       token: TEAM_TOKEN,
     });
-    expect(thread.body.messages[0].body).toBe(payload);
+    expect(thread.body.thread[0].body).toBe(payload);
     expect(thread.headers.get('content-type')).toMatch(/^application\/json/);
   });
 });

@@ -40,7 +40,7 @@ describe('cookie-signed writes', () => {
     expect(noOrigin.body.error.field).toBe('origin');
     const read = await call(server, 'GET', `${team()}/conversations/${conversation}`, { headers: { cookie } });
     expect(read.status).toBe(200);
-    expect(read.body.messages.map((m: { body: string }) => m.body)).toEqual(['help']);
+    expect(read.body.thread.map((m: { body: string }) => m.body)).toEqual(['help']);
 
     const sameOrigin = await reply({ origin: server.url });
     const fetchMetadata = await reply({ 'sec-fetch-site': 'same-origin' });

@@ -1,7 +1,7 @@
 // Password guessing is limited per account and per client address (429 with Retry-After),
 // whether the email exists or not, and a burst of parallel guesses is cut off as surely.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../src';
+import { DEFAULT_RATE_LIMITS, parseConfig } from '../src';
 import { call, startTestServer, type TestServer } from './server-harness';
 import { addTeammate } from './teammates-harness';
 
@@ -60,5 +60,15 @@ describe('login limits', () => {
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((s) => s === 401)).toHaveLength(3);
     expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+  });
+
+  it('are set by --rate-limit-login-account and --rate-limit-login-ip (or their variables)', () => {
+    const config = parseConfig(['--rate-limit-login-account', '4'], { CONFAB_RATE_LIMIT_LOGIN_IP: '40' });
+    expect(config === 'help' ? undefined : config.rateLimits).toMatchObject({ loginPerAccount: 4, loginPerIp: 40 });
+    const defaults = parseConfig([], {});
+    expect(defaults === 'help' ? undefined : defaults.rateLimits).toMatchObject({
+      loginPerAccount: 10,
+      loginPerIp: 50,
+    });
   });
 });

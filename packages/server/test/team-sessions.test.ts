@@ -25,6 +25,9 @@ describe('login', () => {
     expect(setCookie).toMatch(/; SameSite=Lax/);
     expect(setCookie).toMatch(/; Path=\//);
     expect(setCookie).not.toMatch(/Secure/);
+    // Kept by the browser for the session's longest life (90 days); the server ends it when idle.
+    const expires = Date.parse(/; Expires=([^;]+)/.exec(setCookie)![1]!);
+    expect(expires - Date.now()).toBeGreaterThan(89 * 24 * 3600_000);
     const me = await call(server, 'GET', '/api/v1/me', { headers: { cookie: sessionCookieOf(answer.headers) } });
     expect(me.body).toMatchObject({ teammate: { id: agent.id }, via: 'session' });
   });
@@ -153,6 +156,22 @@ describe('sessions', () => {
   });
 });
 
+describe('session lifetime', () => {
+  it('a session ends 14 days after its last use, and at most 90 days after sign-in', async () => {
+    const agent = await addTeammate(server, { role: 'agent' });
+    const token = (await agent.cookie()).split('=')[1]!;
+    const day = 24 * 3600_000;
+    const start = Date.now();
+    expect(await server.store.teammateSession(token, start + 13 * day)).not.toBeNull();
+    // Used on day 13: good until day 27, not 14.
+    expect(await server.store.teammateSession(token, start + 26 * day)).not.toBeNull();
+    expect(await server.store.teammateSession(token, start + 26 * day + 14 * day + 1)).toBeNull();
+    const daily = (await agent.cookie()).split('=')[1]!;
+    for (let d = 10; d < 90; d += 10) expect(await server.store.teammateSession(daily, start + d * day)).not.toBeNull();
+    expect(await server.store.teammateSession(daily, start + 91 * day)).toBeNull();
+  });
+});
+
 describe('passwords', () => {
   it('the link sets the password once: used again, it is refused and the password stays', async () => {
     const created = await server.store.createTeammate(
@@ -171,6 +190,23 @@ describe('passwords', () => {
     expect(second.body.error.field).toBe('token');
     expect((await login('link.once@example.com', 'first password 1')).status).toBe(200);
     expect((await login('link.once@example.com', 'an attacker password')).status).toBe(401);
+  });
+
+  it('two uses of one link at once: one sets the password, the other is refused', async () => {
+    const created = await server.store.createTeammate(
+      { email: 'race@example.com', name: 'Race', role: 'agent', apps: ['acme'] },
+      Date.now(),
+    );
+    const answers = await Promise.all(
+      ['first racing password', 'second racing password'].map((password) =>
+        call(server, 'POST', '/api/v1/auth/password', { body: { token: created!.link.token, password } }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+    const winner = answers[0]!.status === 200 ? 'first racing password' : 'second racing password';
+    const loser = winner.startsWith('first') ? 'second racing password' : 'first racing password';
+    expect((await login('race@example.com', winner)).status).toBe(200);
+    expect((await login('race@example.com', loser)).status).toBe(401);
   });
 
   it('an expired link is refused; a short password is refused naming it', async () => {

@@ -276,6 +276,102 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0009_conversation_team_side': {
+      // The team's side of a conversation: snooze, assignment and who changed them; the teammate
+      // behind a reply; internal notes (a table of their own, so no visitor's query can reach
+      // them); saved replies; each teammate's read time. The list indexes end in (activity_at, id),
+      // the order the team's lists page by.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('conversations').addColumn('snoozed_until', time).execute();
+        await db.schema.alterTable('conversations').addColumn('assignee_id', 'text').execute();
+        await db.schema.alterTable('conversations').addColumn('assigned_by', 'text').execute();
+        await db.schema.alterTable('conversations').addColumn('assigned_at', time).execute();
+        await db.schema.alterTable('conversations').addColumn('state_changed_by', 'text').execute();
+        await db.schema.alterTable('conversations').addColumn('state_changed_at', time).execute();
+        await db.schema.alterTable('messages').addColumn('author_id', 'text').execute();
+        await db.schema.alterTable('messages').addColumn('author_avatar_url', 'text').execute();
+        // The team's lists order by activity_at (messages, notes, state changes, assignments), not
+        // updated_at, which is the visitor's: a note must not move anything the visitor sees.
+        await db.schema
+          .alterTable('conversations')
+          .addColumn('activity_at', time, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await sql`UPDATE conversations SET activity_at = updated_at`.execute(db);
+        await db.schema
+          .createIndex('conversations_app_activity')
+          .on('conversations')
+          .columns(['app_id', 'activity_at', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('conversations_app_state_activity')
+          .on('conversations')
+          .columns(['app_id', 'state', 'activity_at', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('conversations_app_assignee_activity')
+          .on('conversations')
+          .columns(['app_id', 'assignee_id', 'activity_at', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('conversations_app_assignee_state_activity')
+          .on('conversations')
+          .columns(['app_id', 'assignee_id', 'state', 'activity_at', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('conversations_snoozed')
+          .on('conversations')
+          .columns(['state', 'snoozed_until'])
+          .execute();
+        await db.schema
+          .createIndex('messages_conversation_time')
+          .on('messages')
+          .columns(['conversation_id', 'created_at', 'seq'])
+          .execute();
+
+        await db.schema
+          .createTable('conversation_notes')
+          .addColumn('seq', serial, (c) => (autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('author_id', 'text', (c) => c.notNull())
+          .addColumn('author_name', 'text', (c) => c.notNull())
+          .addColumn('author_avatar_url', 'text')
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('conversation_notes_time')
+          .on('conversation_notes')
+          .columns(['conversation_id', 'created_at', 'seq'])
+          .execute();
+
+        await db.schema
+          .createTable('saved_replies')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('updated_by', 'text', (c) => c.notNull())
+          .addColumn('updated_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('saved_replies_app_title')
+          .on('saved_replies')
+          .columns(['app_id', 'title', 'id'])
+          .execute();
+
+        await db.schema
+          .createTable('conversation_reads')
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('teammate_id', 'text', (c) => c.notNull())
+          .addColumn('read_at', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('conversation_reads_pk', ['conversation_id', 'teammate_id'])
+          .execute();
+      },
+    },
     '0011_team_stream': {
       // The team stream's outbox: an app's team events (conversation created, message, note, state,
       // assignment, read), each with the id a teammate's stream resumes from. Typing is never stored.

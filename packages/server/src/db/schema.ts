@@ -60,7 +60,8 @@ export interface ConversationsTable {
   id: string;
   app_id: string;
   person_id: string;
-  state: 'open' | 'closed';
+  /** `snoozed` wakes to `open` at snoozed_until (conversation-state.ts); the visitor sees it open. */
+  state: 'open' | 'snoozed' | 'closed';
   created_at: number;
   updated_at: number;
   /** Team messages the person has not read. */
@@ -69,6 +70,20 @@ export interface ConversationsTable {
   start_client_id: string | null;
   /** Migration 0011: the team read the person's messages up to then ("seen"); null until a teammate reads. */
   team_seen_at: number | null;
+  snoozed_until: number | null;
+  /** The teammate it is assigned to; null: unassigned. */
+  assignee_id: string | null;
+  assigned_by: string | null;
+  assigned_at: number | null;
+  /** Who last changed its state (null: a visitor's message or the snooze waking it) and when. */
+  state_changed_by: string | null;
+  state_changed_at: number | null;
+  /**
+   * The team's clock of it: the last message, note, state change or assignment. The team's lists
+   * order by it and a teammate has something unread when it is after their read_at; updated_at is
+   * the visitor's and never moves for what only the team sees.
+   */
+  activity_at: Generated<number>;
 }
 
 export interface MessagesTable {
@@ -77,7 +92,10 @@ export interface MessagesTable {
   id: string;
   conversation_id: string;
   author: 'person' | 'team';
+  /** The teammate who wrote a team message (null for a person's, and for team messages before 0009). */
+  author_id: string | null;
   author_name: string | null;
+  author_avatar_url: string | null;
   body: string;
   created_at: number;
   client_id: string | null;
@@ -108,6 +126,37 @@ export interface RateLimitsTable {
   count: number;
 }
 
+// Migration 0009_conversation_team_side: the team's own records of a conversation.
+export interface ConversationNotesTable {
+  seq: Generated<number>;
+  id: string;
+  app_id: string;
+  conversation_id: string;
+  author_id: string;
+  author_name: string;
+  author_avatar_url: string | null;
+  body: string;
+  created_at: number;
+}
+
+export interface SavedRepliesTable {
+  id: string;
+  app_id: string;
+  title: string;
+  body: string;
+  created_by: string;
+  created_at: number;
+  updated_by: string;
+  updated_at: number;
+}
+
+export interface ConversationReadsTable {
+  conversation_id: string;
+  teammate_id: string;
+  /** The teammate has seen everything in the conversation up to then. */
+  read_at: number;
+}
+
 export interface Database extends TeammatesDatabase {
   people: PeopleTable;
   sessions: SessionsTable;
@@ -117,12 +166,17 @@ export interface Database extends TeammatesDatabase {
   messages: MessagesTable;
   realtime_events: RealtimeEventsTable;
   team_events: TeamEventsTable;
+  conversation_notes: ConversationNotesTable;
+  saved_replies: SavedRepliesTable;
+  conversation_reads: ConversationReadsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;
 export type NewPerson = Insertable<PeopleTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<MessagesTable>;
+export type NoteRow = Selectable<ConversationNotesTable>;
+export type SavedReplyRow = Selectable<SavedRepliesTable>;
 
 // --- Teammates (migration 0008): accounts, their apps, cookie sessions, API tokens, password links.
 

@@ -7,7 +7,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from '../passwords';
 import { countLoginAttempt } from '../rate-limits';
-import { hashToken, reaches } from '../store';
+import { hashToken, reaches, TEAMMATE_SESSION_MAX_MS } from '../store';
 import {
   overHttps,
   ownOrigins,
@@ -91,18 +91,20 @@ export async function teamAuthRoutes(app: FastifyInstance, context: ServerContex
         },
         now(),
       );
-      reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(context, request, session.expires_at));
+      // The browser keeps the cookie for the session's longest life; the server ends it sooner when idle.
+      reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(context, request, now() + TEAMMATE_SESSION_MAX_MS));
       return { teammate: found.teammate, session: { id: session.id, expires_at: session.expires_at } };
     });
 
     openApi.post('/auth/password', { schema: { body: SetPasswordBody } }, async (request) => {
-      const teammate = await store.usePasswordLink(
-        request.body.token,
-        await hashPassword(request.body.password),
-        now(),
-      );
-      if (!teammate)
-        throw new ApiError(400, 'the link is unknown, already used or expired: ask an admin for a new one', 'token');
+      const deadLink = () =>
+        new ApiError(400, 'the link is unknown, already used or expired: ask an admin for a new one', 'token');
+      // Hashing costs 32 MiB and real time: a made-up token gets none of it.
+      if (!(await store.passwordLinkLive(request.body.token, now()))) throw deadLink();
+      const passwordHash = await hashPassword(request.body.password);
+      // Spent atomically here: of two uses at once, one wins.
+      const teammate = await store.usePasswordLink(request.body.token, passwordHash, now());
+      if (!teammate) throw deadLink();
       return { teammate };
     });
   });

@@ -6,7 +6,7 @@ import Type from 'typebox';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { passwordLink } from '../password-links';
-import type { Teammate } from '../store';
+import { SERVICE_TEAMMATE_ID, type Teammate } from '../store';
 import { requireAdmin } from '../team-auth';
 import { AppList, AvatarUrl, Email, TeammateName } from '../teammate-schemas';
 
@@ -54,8 +54,7 @@ export async function teammateRoutes(app: FastifyInstance, context: ServerContex
 
   async function known(id: string): Promise<Teammate> {
     const teammate = await store.teammate(id);
-    if (!teammate || id === (await context.serviceTeammate()).id)
-      throw new ApiError(404, 'no teammate has this id', 'teammate_id');
+    if (!teammate || id === SERVICE_TEAMMATE_ID) throw new ApiError(404, 'no teammate has this id', 'teammate_id');
     return teammate;
   }
 

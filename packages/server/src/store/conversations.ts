@@ -1,12 +1,13 @@
-// Conversations and their messages: what a person starts, posts and reads, and the team's replies
-// and closes; every change is a realtime event of the person's.
+// Conversations and their messages: what a person starts, posts and reads, and the team's replies;
+// every change the person can see is a realtime event of theirs. The team's other writes (state,
+// assignment, notes, reads) are in team-writes.ts.
 import { randomUUID } from 'node:crypto';
 import type { ConversationSummary, ConversationThread, Message } from '@confab/core/protocol';
 import type { Kysely } from 'kysely';
 import type { ConversationRow, Database, MessageRow } from '../db/schema';
 import { NotFoundError } from '../domain-errors';
 import { recordRealtime } from './realtime-outbox';
-import { type Db, type SessionRecord, type TeamConversation, toMessage } from './rows';
+import { type Db, type SessionRecord, type TeamAuthor, type TeamConversation, toMessage } from './rows';
 import { currentSession } from './sessions';
 import { recordTeamEvent } from './team-outbox';
 import type { Publish, RunTransaction } from './transaction';
@@ -36,10 +37,15 @@ async function lastMessages(trx: Db, conversationIds: string[]): Promise<Map<str
   return new Map(rows.map((row) => [row.conversation_id, toMessage(row)]));
 }
 
-function toSummary(row: ConversationRow, last: Message | undefined): ConversationSummary {
+export async function lastMessageOf(trx: Db, conversationId: string): Promise<Message | undefined> {
+  return (await lastMessages(trx, [conversationId])).get(conversationId);
+}
+
+/** The visitor's view: a snoozed conversation is open to them (the snooze is the team's business). */
+export function toSummary(row: ConversationRow, last: Message | undefined): ConversationSummary {
   return {
     id: row.id,
-    state: row.state,
+    state: row.state === 'closed' ? 'closed' : 'open',
     created_at: Number(row.created_at),
     updated_at: Number(row.updated_at),
     unread_count: Number(row.person_unread),
@@ -85,17 +91,39 @@ export async function teamConversationRow(trx: Db, appId: string, conversationId
   return row;
 }
 
-/** Conversations as the team sees them: with who they are with. */
-export async function teamSummary(trx: Db, rows: ConversationRow[]): Promise<TeamConversation[]> {
+/** Conversations as the team sees them, the asking teammate's read state included: with who they are with. */
+export async function teamSummary(trx: Db, rows: ConversationRow[], teammateId: string): Promise<TeamConversation[]> {
   const list = await summaries(trx, rows);
+  const ids = rows.map((row) => row.id);
   const personIds = [...new Set(rows.map((row) => row.person_id))];
   const people =
     personIds.length === 0 ? [] : await trx.selectFrom('people').selectAll().where('id', 'in', personIds).execute();
+  const reads =
+    ids.length === 0
+      ? []
+      : await trx
+          .selectFrom('conversation_reads')
+          .select(['conversation_id', 'read_at'])
+          .where('teammate_id', '=', teammateId)
+          .where('conversation_id', 'in', ids)
+          .execute();
   const byId = new Map(people.map((p) => [p.id, p]));
+  const readAt = new Map(reads.map((r) => [r.conversation_id, Number(r.read_at)]));
   return list.map((summary, index) => {
-    const person = byId.get(rows[index]!.person_id);
+    const row = rows[index]!;
+    const person = byId.get(row.person_id);
+    const lastRead = readAt.get(row.id);
     return {
       ...summary,
+      state: row.state,
+      ...(row.snoozed_until !== null ? { snoozed_until: Number(row.snoozed_until) } : {}),
+      assignee_id: row.assignee_id,
+      ...(row.assigned_by !== null ? { assigned_by: row.assigned_by } : {}),
+      ...(row.assigned_at !== null ? { assigned_at: Number(row.assigned_at) } : {}),
+      ...(row.state_changed_by !== null ? { state_changed_by: row.state_changed_by } : {}),
+      ...(row.state_changed_at !== null ? { state_changed_at: Number(row.state_changed_at) } : {}),
+      activity_at: Number(row.activity_at),
+      unread: lastRead === undefined || Number(row.activity_at) > lastRead,
       contact: {
         id: rows[index]!.person_id,
         role: person?.role ?? 'lead',
@@ -107,36 +135,52 @@ export async function teamSummary(trx: Db, rows: ConversationRow[]): Promise<Tea
   });
 }
 
+/** The teammate has seen the conversation up to `now`: their own writes never leave it unread for them. */
+export async function recordTeamRead(trx: Db, conversationId: string, teammateId: string, now: number) {
+  await trx
+    .insertInto('conversation_reads')
+    .values({ conversation_id: conversationId, teammate_id: teammateId, read_at: now })
+    .onConflict((oc) => oc.columns(['conversation_id', 'teammate_id']).doUpdateSet({ read_at: now }))
+    .execute();
+}
+
 async function addMessage(
   trx: Db,
   publish: Publish,
   conversation: ConversationRow,
-  author: Message['author'],
+  author: { kind: 'person' } | { kind: 'team'; teammate: TeamAuthor },
   body: string,
   clientId: string | null,
-  authorName: string | null,
   now: number,
 ): Promise<Message> {
+  const teammate = author.kind === 'team' ? author.teammate : undefined;
   const row: MessageRow = {
     seq: 0,
     id: randomUUID(),
     conversation_id: conversation.id,
-    author,
-    author_name: authorName,
+    author: author.kind,
+    author_id: teammate?.id ?? null,
+    author_name: teammate?.name ?? null,
+    author_avatar_url: teammate?.avatar_url ?? null,
     body,
     created_at: now,
     client_id: clientId,
   };
   const { seq: _seq, ...values } = row;
   await trx.insertInto('messages').values(values).execute();
+  // A visitor writing again is waiting for an answer: their message reopens a closed or snoozed
+  // conversation, so the team's "open" list is where it is seen (as in Intercom and Chatwoot). A
+  // team reply reopens a closed one and leaves a snooze alone (the teammate chose when to look again).
+  const reopens = author.kind === 'person' ? conversation.state !== 'open' : conversation.state === 'closed';
   await trx
     .updateTable('conversations')
-    // Any new message reopens a closed conversation: a visitor writing again is waiting for an
-    // answer, and the team's "open" list is where it is seen (as in Intercom and Chatwoot).
     .set((eb) => ({
       updated_at: now,
-      state: 'open' as const,
-      ...(author === 'team' ? { person_unread: eb('person_unread', '+', 1) } : {}),
+      activity_at: now,
+      ...(reopens
+        ? { state: 'open' as const, snoozed_until: null, state_changed_by: teammate?.id ?? null, state_changed_at: now }
+        : {}),
+      ...(author.kind === 'team' ? { person_unread: eb('person_unread', '+', 1) } : {}),
     }))
     .where('id', '=', conversation.id)
     .execute();
@@ -162,6 +206,22 @@ async function addMessage(
     { type: 'message', conversation_id: conversation.id, message },
     now,
   );
+  if (reopens) {
+    await recordTeamEvent(
+      trx,
+      publish,
+      conversation.app_id,
+      {
+        type: 'state',
+        conversation_id: conversation.id,
+        state: 'open',
+        snoozed_until: null,
+        ...(teammate ? { teammate_id: teammate.id } : {}),
+      },
+      now,
+    );
+  }
+  if (teammate) await recordTeamRead(trx, conversation.id, teammate.id, now);
   return message;
 }
 
@@ -182,8 +242,8 @@ export interface ConversationStore {
     now: number,
   ): Promise<Message>;
   markRead(session: SessionRecord, conversationId: string, now: number): Promise<number>;
-  reply(appId: string, conversationId: string, body: string, authorName: string, now: number): Promise<Message>;
-  close(appId: string, conversationId: string, now: number): Promise<TeamConversation>;
+  /** A teammate's reply: signed with their name and avatar as they are now. */
+  reply(appId: string, conversationId: string, body: string, author: TeamAuthor, now: number): Promise<Message>;
 }
 
 export function conversationStore(db: Kysely<Database>, transaction: RunTransaction): ConversationStore {
@@ -235,11 +295,18 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
           person_unread: 0,
           start_client_id: clientId,
           team_seen_at: null,
+          snoozed_until: null,
+          assignee_id: null,
+          assigned_by: null,
+          assigned_at: null,
+          state_changed_by: null,
+          state_changed_at: null,
+          activity_at: now,
         };
         await trx.insertInto('conversations').values(row).execute();
-        const [created] = await teamSummary(trx, [row]);
-        await recordTeamEvent(trx, publish, row.app_id, { type: 'conversation.created', conversation: created! }, now);
-        const message = await addMessage(trx, publish, row, 'person', body, clientId, null, now);
+        const [{ unread: _unread, ...created }] = (await teamSummary(trx, [row], '')) as [TeamConversation];
+        await recordTeamEvent(trx, publish, row.app_id, { type: 'conversation.created', conversation: created }, now);
+        const message = await addMessage(trx, publish, row, { kind: 'person' }, body, clientId, now);
         const stored = await trx
           .selectFrom('conversations')
           .selectAll()
@@ -259,7 +326,7 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
           .where('client_id', '=', clientId)
           .executeTakeFirst();
         if (earlier) return toMessage(earlier);
-        return addMessage(trx, publish, conversation, 'person', body, clientId, null, now);
+        return addMessage(trx, publish, conversation, { kind: 'person' }, body, clientId, now);
       }),
 
     markRead: (asked, conversationId, now) =>
@@ -284,45 +351,10 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
         return unreadOf(trx, session.person_id);
       }),
 
-    reply: (appId, conversationId, body, authorName, now) =>
+    reply: (appId, conversationId, body, author, now) =>
       transaction(async (trx, publish) => {
         const conversation = await teamConversationRow(trx, appId, conversationId);
-        return addMessage(trx, publish, conversation, 'team', body, null, authorName, now);
-      }),
-
-    close: (appId, conversationId, now) =>
-      transaction(async (trx, publish) => {
-        const conversation = await teamConversationRow(trx, appId, conversationId);
-        // Already closed: nothing changes, so nothing is written or announced.
-        if (conversation.state === 'closed') return (await teamSummary(trx, [conversation]))[0]!;
-        await trx
-          .updateTable('conversations')
-          .set({ state: 'closed', updated_at: now })
-          .where('id', '=', conversation.id)
-          .execute();
-        const updated = await trx
-          .selectFrom('conversations')
-          .selectAll()
-          .where('id', '=', conversation.id)
-          .executeTakeFirstOrThrow();
-        const [summary] = await teamSummary(trx, [updated]);
-        const { contact: _contact, ...plain } = summary!;
-        await recordRealtime(
-          trx,
-          publish,
-          appId,
-          conversation.person_id,
-          { type: 'conversation', conversation: plain },
-          now,
-        );
-        await recordTeamEvent(
-          trx,
-          publish,
-          appId,
-          { type: 'state', conversation_id: conversation.id, state: 'closed' },
-          now,
-        );
-        return summary!;
+        return addMessage(trx, publish, conversation, { kind: 'team', teammate: author }, body, null, now);
       }),
   };
 }

@@ -7,17 +7,31 @@ import { type ConversationStore, conversationStore } from './conversations';
 import { type EventStore, eventStore } from './events';
 import { type PeopleStore, peopleStore } from './people';
 import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
+import { type SavedReplyStore, savedReplyStore } from './saved-replies';
 import { type SessionStore, sessionStore } from './sessions';
 import { type TeamOutbox, teamOutbox } from './team-outbox';
 import { type TeamQueries, teamQueries } from './team-queries';
-import { type TeamSeenStore, teamSeenStore } from './team-seen';
+import { type TeamWrites, teamWrites } from './team-writes';
 import { type TeammateStore, teammateStore } from './teammates';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
 import { type TypingStore, typingStore } from './typing';
 
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
-export type { Contact, EmailTrust, PageView, SessionRecord, StoredEventView, TeamConversation } from './rows';
+export type {
+  Contact,
+  EmailTrust,
+  Note,
+  PageView,
+  SavedReply,
+  SessionRecord,
+  StoredEventView,
+  TeamAuthor,
+  TeamConversation,
+  ThreadEntry,
+} from './rows';
 export { hashToken } from './rows';
+export type { ConversationFilter, ConversationKey, ThreadKey } from './team-queries';
+export type { StateChange } from './team-writes';
 export type {
   ApiToken,
   NewTeammate,
@@ -27,7 +41,7 @@ export type {
   TeammateSession,
   TeammateStore,
 } from './teammates';
-export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID } from './teammates';
+export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID, TEAMMATE_SESSION_MAX_MS } from './teammates';
 export type { PublishHook, StoreOptions, TeamPublishHook } from './transaction';
 
 export interface Store
@@ -38,8 +52,9 @@ export interface Store
     RealtimeOutbox,
     TeamQueries,
     TeamOutbox,
-    TeamSeenStore,
     TypingStore,
+    TeamWrites,
+    SavedReplyStore,
     TeammateStore {
   /** Quick liveness probe of the database. */
   ping(): Promise<void>;
@@ -55,8 +70,9 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...realtimeOutbox(db),
     ...teamQueries(db),
     ...teamOutbox(db),
-    ...teamSeenStore(transaction),
     ...typingStore(db),
+    ...teamWrites(db, transaction),
+    ...savedReplyStore(db),
     ...teammateStore(db, transaction),
     async ping() {
       await db.selectFrom('people').select('id').limit(1).execute();

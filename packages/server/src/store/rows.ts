@@ -9,7 +9,7 @@ import type {
   RealtimeEvent,
 } from '@confab/core/protocol';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, MessageRow, PersonRow } from '../db/schema';
+import type { Database, MessageRow, NoteRow, PersonRow, SavedReplyRow } from '../db/schema';
 
 /** The database, or the transaction an operation runs in. */
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -37,8 +37,59 @@ export interface Contact extends Person {
   updated_at: number;
 }
 
-export interface TeamConversation extends ConversationSummary {
+/** A conversation as the team sees it: its team-side state, who it is with, and whether the asking teammate has read it. */
+export interface TeamConversation extends Omit<ConversationSummary, 'state'> {
+  state: 'open' | 'snoozed' | 'closed';
+  /** Epoch ms a snoozed conversation wakes at. */
+  snoozed_until?: number;
+  /** The teammate it is assigned to; null: unassigned. */
+  assignee_id: string | null;
+  assigned_by?: string;
+  assigned_at?: number;
+  state_changed_by?: string;
+  state_changed_at?: number;
+  /** The last message, note, state change or assignment: the order of the team's lists. */
+  activity_at: number;
+  /** Something happened since the asking teammate last read it (or they never have). */
+  unread: boolean;
   contact: { id: string; role: 'user' | 'lead'; name?: string; email?: string; user_id?: string };
+}
+
+/** Who writes on the team's side: a reply, note or change records them. */
+export interface TeamAuthor {
+  id: string;
+  name: string;
+  avatar_url?: string;
+}
+
+/** An internal note: seen by teammates only. */
+export interface Note {
+  id: string;
+  conversation_id: string;
+  author_id: string;
+  author_name: string;
+  author_avatar_url?: string;
+  body: string;
+  created_at: number;
+}
+
+/** One entry of the team's thread: a message or a note, in the order they were written. */
+export type ThreadEntry = ({ kind: 'message' } & Message) | ({ kind: 'note' } & Note);
+
+export interface SavedReply {
+  id: string;
+  title: string;
+  body: string;
+  created_by: string;
+  created_at: number;
+  updated_by: string;
+  updated_at: number;
+}
+
+/** A page of a list, and the key of its last item when more follow (absent: this is the last page). */
+export interface Paged<T, Key> {
+  items: T[];
+  next?: Key;
 }
 
 export interface StoredEventView {
@@ -97,8 +148,33 @@ export function toMessage(row: MessageRow): Message {
     conversation_id: row.conversation_id,
     author: row.author,
     ...(row.author_name !== null ? { author_name: row.author_name } : {}),
+    ...(row.author_avatar_url !== null ? { author_avatar_url: row.author_avatar_url } : {}),
     body: row.body,
     created_at: Number(row.created_at),
     ...(row.client_id !== null ? { client_id: row.client_id } : {}),
+  };
+}
+
+export function toNote(row: NoteRow): Note {
+  return {
+    id: row.id,
+    conversation_id: row.conversation_id,
+    author_id: row.author_id,
+    author_name: row.author_name,
+    ...(row.author_avatar_url !== null ? { author_avatar_url: row.author_avatar_url } : {}),
+    body: row.body,
+    created_at: Number(row.created_at),
+  };
+}
+
+export function toSavedReply(row: SavedReplyRow): SavedReply {
+  return {
+    id: row.id,
+    title: row.title,
+    body: row.body,
+    created_by: row.created_by,
+    created_at: Number(row.created_at),
+    updated_by: row.updated_by,
+    updated_at: Number(row.updated_at),
   };
 }

@@ -1,21 +1,58 @@
-// What the team reads: contacts, their events and pages, conversations with who they are with.
-import type { Message } from '@confab/core/protocol';
+// What the team reads: contacts, their events and pages, conversations with who they are with and
+// their threads (messages and notes). Lists page by keyset on the columns their indexes end in.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { NotFoundError } from '../domain-errors';
 import { teamConversationRow, teamSummary } from './conversations';
-import { type Contact, type PageView, type StoredEventView, type TeamConversation, toContact, toMessage } from './rows';
+import {
+  type Contact,
+  type Paged,
+  type PageView,
+  type StoredEventView,
+  type TeamConversation,
+  type ThreadEntry,
+  toContact,
+  toMessage,
+  toNote,
+} from './rows';
+
+export interface ConversationFilter {
+  state?: 'open' | 'snoozed' | 'closed';
+  /** A teammate's id, or null for the unassigned; absent: anyone's. */
+  assignee?: string | null;
+}
+
+/** Where a conversation list resumes: the last item's activity_at and id (newest first). */
+export interface ConversationKey {
+  activity_at: number;
+  id: string;
+}
+
+/** Where a thread resumes: the last entry's time, kind (messages first at equal times) and seq. */
+export interface ThreadKey {
+  created_at: number;
+  kind: 'message' | 'note';
+  seq: number;
+}
 
 export interface TeamQueries {
   findContacts(appId: string, by: { user_id?: string; email?: string; visitor_id?: string }): Promise<Contact[]>;
   getContact(appId: string, contactId: string): Promise<Contact>;
   contactEvents(appId: string, contactId: string): Promise<StoredEventView[]>;
   contactPageViews(appId: string, contactId: string): Promise<PageView[]>;
-  teamConversations(appId: string, state?: 'open' | 'closed'): Promise<TeamConversation[]>;
+  teamConversations(
+    appId: string,
+    filter: ConversationFilter,
+    page: { after?: ConversationKey; limit: number },
+    teammateId: string,
+  ): Promise<Paged<TeamConversation, ConversationKey>>;
+  /** A conversation and a page of its thread: messages and notes interleaved by time, oldest first. */
   teamConversation(
     appId: string,
     conversationId: string,
-  ): Promise<{ conversation: TeamConversation; messages: Message[] }>;
+    page: { after?: ThreadKey; limit: number },
+    teammateId: string,
+  ): Promise<{ conversation: TeamConversation } & Paged<ThreadEntry, ThreadKey>>;
 }
 
 export function teamQueries(db: Kysely<Database>): TeamQueries {
@@ -75,23 +112,79 @@ export function teamQueries(db: Kysely<Database>): TeamQueries {
       }));
     },
 
-    async teamConversations(appId, state) {
+    async teamConversations(appId, filter, { after, limit }, teammateId) {
       let query = db.selectFrom('conversations').selectAll().where('app_id', '=', appId);
-      if (state) query = query.where('state', '=', state);
-      const rows = await query.orderBy('updated_at', 'desc').orderBy('id').limit(200).execute();
-      return teamSummary(db, rows);
+      if (filter.assignee !== undefined)
+        query = query.where('assignee_id', filter.assignee === null ? 'is' : '=', filter.assignee);
+      if (filter.state) query = query.where('state', '=', filter.state);
+      if (after) {
+        query = query.where((eb) => eb(eb.refTuple('activity_at', 'id'), '<', eb.tuple(after.activity_at, after.id)));
+      }
+      const rows = await query
+        .orderBy('activity_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const items = await teamSummary(db, page, teammateId);
+      const last = page[page.length - 1];
+      return {
+        items,
+        ...(rows.length > limit && last ? { next: { activity_at: Number(last.activity_at), id: last.id } } : {}),
+      };
     },
 
-    async teamConversation(appId, conversationId) {
+    async teamConversation(appId, conversationId, { after, limit }, teammateId) {
       const row = await teamConversationRow(db, appId, conversationId);
-      const [conversation] = await teamSummary(db, [row]);
-      const messages = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', '=', row.id)
-        .orderBy('seq')
-        .execute();
-      return { conversation: conversation!, messages: messages.map(toMessage) };
+      const [conversation] = await teamSummary(db, [row], teammateId);
+      // Each table is read in (created_at, seq) order from where the page resumes; at equal times
+      // messages come before notes. The two are merged, and the first `limit` kept.
+      let messages = db.selectFrom('messages').selectAll().where('conversation_id', '=', row.id);
+      let notes = db.selectFrom('conversation_notes').selectAll().where('conversation_id', '=', row.id);
+      if (after) {
+        messages =
+          after.kind === 'message'
+            ? messages.where((eb) => eb(eb.refTuple('created_at', 'seq'), '>', eb.tuple(after.created_at, after.seq)))
+            : messages.where('created_at', '>', after.created_at);
+        notes =
+          after.kind === 'note'
+            ? notes.where((eb) => eb(eb.refTuple('created_at', 'seq'), '>', eb.tuple(after.created_at, after.seq)))
+            : notes.where('created_at', '>=', after.created_at);
+      }
+      const [messageRows, noteRows] = await Promise.all([
+        messages
+          .orderBy('created_at')
+          .orderBy('seq')
+          .limit(limit + 1)
+          .execute(),
+        notes
+          .orderBy('created_at')
+          .orderBy('seq')
+          .limit(limit + 1)
+          .execute(),
+      ]);
+      const keyed = [
+        ...messageRows.map((m) => ({
+          key: { created_at: Number(m.created_at), kind: 'message' as const, seq: Number(m.seq) },
+          entry: { kind: 'message' as const, ...toMessage(m) },
+        })),
+        ...noteRows.map((n) => ({
+          key: { created_at: Number(n.created_at), kind: 'note' as const, seq: Number(n.seq) },
+          entry: { kind: 'note' as const, ...toNote(n) },
+        })),
+      ].sort(
+        (a, b) =>
+          a.key.created_at - b.key.created_at ||
+          (a.key.kind === b.key.kind ? 0 : a.key.kind === 'message' ? -1 : 1) ||
+          a.key.seq - b.key.seq,
+      );
+      const page = keyed.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        conversation: conversation!,
+        items: page.map((k) => k.entry),
+        ...(keyed.length > limit && last ? { next: last.key } : {}),
+      };
     },
   };
 }

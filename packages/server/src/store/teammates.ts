@@ -1,8 +1,8 @@
 // Teammates: their accounts and apps, cookie sessions, API tokens and one-time password links.
 // Every secret (session token, API token, link token) is random and stored only as its sha-256.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database, TeammateRole, TeammateRow } from '../db/schema';
+import type { Kysely, Selectable } from 'kysely';
+import type { ApiTokensTable, Database, TeammateRole, TeammateRow } from '../db/schema';
 import { type Db, hashToken } from './rows';
 import type { RunTransaction } from './transaction';
 
@@ -160,6 +160,8 @@ export interface TeammateStore {
   deactivateTeammate(id: string, now: number): Promise<Teammate | null>;
   /** A fresh one-time link for an active teammate (replacing any earlier); null if unknown or deactivated. */
   createPasswordLink(teammateId: string, now: number): Promise<OneTimeSecret | null>;
+  /** Whether a link's token is live (unused, unexpired): checked before its password is hashed. */
+  passwordLinkLive(token: string, now: number): Promise<boolean>;
   /** Spends a live link: sets the password and ends every session the teammate had. Null: unknown, used or expired. */
   usePasswordLink(token: string, passwordHash: string, now: number): Promise<Teammate | null>;
   /** Sets a teammate's password and ends every other session of theirs. */
@@ -193,7 +195,7 @@ export interface TeammateStore {
   revokeApiToken(teammateId: string, tokenId: string, now: number): Promise<boolean>;
 }
 
-function toApiToken(row: Database['api_tokens'] extends infer T ? { [K in keyof T]: T[K] } : never): ApiToken {
+function toApiToken(row: Selectable<ApiTokensTable>): ApiToken {
   return {
     id: row.id,
     name: row.name,
@@ -349,6 +351,17 @@ export function teammateStore(db: Kysely<Database>, transaction: RunTransaction)
           .executeTakeFirst();
         return row ? newPasswordLink(trx, teammateId, now) : null;
       }),
+
+    async passwordLinkLive(token, now) {
+      const link = await db
+        .selectFrom('teammate_password_links')
+        .select('teammate_id')
+        .where('token_hash', '=', hashToken(token))
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return link !== undefined;
+    },
 
     usePasswordLink: (token, passwordHash, now) =>
       transaction(async (trx) => {
