@@ -36,19 +36,47 @@ export async function startConfab(corsOrigins: string[]) {
     { staticRoots: [{ root: dirname(WIDGET_PATH), files: [basename(WIDGET_PATH)] }] },
   );
   // biome-ignore lint/suspicious/noExplicitAny: a test reads JSON answers by the shape it expects; the server's schemas are what the tests check, not this type.
-  async function team<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${server.url}/api/v1/apps/acme${path}`, {
+  async function call<T = any>(method: string, path: string, headers: Record<string, string>, body?: unknown) {
+    const response = await fetch(`${server.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TEAM_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    if (!response.ok) throw new Error(`team API ${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return { headers: response.headers, body: (response.status === 204 ? undefined : await response.json()) as T };
+  }
+  /** The app's team API as the holder of a bearer token (the shared team token, or a teammate's). */
+  function teamApi(token: string) {
+    // biome-ignore lint/suspicious/noExplicitAny: as above.
+    return async <T = any>(method: string, path: string, body?: unknown): Promise<T> =>
+      (await call<T>(method, `/api/v1/apps/acme${path}`, { authorization: `Bearer ${token}` }, body)).body;
   }
   return {
     server,
     url: server.url,
-    team,
+    team: teamApi(TEAM_TOKEN),
+    /**
+     * A teammate as one comes to be: an admin's invite (the store's, as the CLI's `teammate add`),
+     * the password set through the one-time link, a sign-in, their avatar set on their profile
+     * (PATCH /api/v1/me), and an API token of theirs for the app; `team` calls the app's team API with it.
+     */
+    async addTeammate(profile: { name: string; email: string; avatar_url: string }) {
+      const invited = await server.store.createTeammate(
+        { email: profile.email, name: profile.name, role: 'agent', apps: ['acme'] },
+        Date.now(),
+      );
+      if (!invited) throw new Error(`a teammate already has the email ${profile.email}`);
+      const password = `password-of-${invited.teammate.id}`;
+      await call('POST', '/api/v1/auth/password', {}, { token: invited.link.token, password });
+      const login = await call('POST', '/api/v1/auth/login', {}, { email: profile.email, password });
+      const session = { cookie: login.headers.getSetCookie()[0]!.split(';')[0]!, origin: server.url };
+      await call('PATCH', '/api/v1/me', session, { avatar_url: profile.avatar_url });
+      const minted = await call<{ token: string }>('POST', '/api/v1/me/tokens', session, {
+        name: 'e2e',
+        apps: ['acme'],
+      });
+      return { id: invited.teammate.id, token: minted.body.token, team: teamApi(minted.body.token) };
+    },
     async stop() {
       await server.close();
       rmSync(folder, { recursive: true, force: true });

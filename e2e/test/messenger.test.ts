@@ -107,11 +107,11 @@ describe('the widget in Chromium', () => {
     await part(page, 'input').press('Enter');
     await expect.poll(async () => (await conversationsOf('ada')).length).toBe(1);
     const [conversation] = await conversationsOf('ada');
-    const thread = await confab.team<{ messages: Array<{ body: string }> }>(
+    const { thread } = await confab.team<{ thread: Array<{ body: string }> }>(
       'GET',
       `/conversations/${conversation!.id}`,
     );
-    expect(thread.messages.map((m) => m.body)).toEqual(['Do you ship to Norway?']);
+    expect(thread.map((m) => m.body)).toEqual(['Do you ship to Norway?']);
 
     await confab.team('POST', `/conversations/${conversation!.id}/reply`, {
       body: 'We do, in 3 days.',
@@ -124,12 +124,12 @@ describe('the widget in Chromium', () => {
       'SPAN',
       'S',
     ]);
-    const stored = await confab.team<{ messages: Array<{ created_at: number }> }>(
+    const stored = await confab.team<{ thread: Array<{ created_at: number }> }>(
       'GET',
       `/conversations/${conversation!.id}`,
     );
     expect(await part(page, 'time').evaluateAll((times) => times.map((t) => t.getAttribute('datetime')))).toEqual(
-      stored.messages.map((m) => new Date(m.created_at).toISOString()),
+      stored.thread.map((m) => new Date(m.created_at).toISOString()),
     );
     expect(await part(page, 'time').allTextContents()).toEqual([
       expect.stringMatching(/\d/),

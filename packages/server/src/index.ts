@@ -12,7 +12,7 @@ export { openSqlite } from './db/sqlite';
 export { NotFoundError } from './domain-errors';
 export type { ErrorBody } from './errors';
 export { errorBody } from './errors';
-export { createPostgresRealtimeHub, REALTIME_CHANNEL } from './postgres-realtime';
+export { createPostgresRealtimeHub, EPHEMERAL_CHANNEL, REALTIME_CHANNEL, TEAM_CHANNEL } from './postgres-realtime';
 export type { RateLimiters, RateLimits } from './rate-limits';
 export { DEFAULT_RATE_LIMITS, memoryRateLimiters, postgresRateLimiters } from './rate-limits';
 export type { RealtimeHub } from './realtime';
@@ -26,5 +26,6 @@ export type { Contact, PageView, Store, StoredEventView, TeamConversation } from
 export { createStore, hashToken } from './store';
 export type { StreamCaps } from './stream-caps';
 export { DEFAULT_STREAM_CAPS } from './stream-caps';
+export type { TeamEvent, TeamEventBody, TeamEventType, TeamTypingEvent } from './team-events';
 export type { ServedWidget } from './widget';
 export { builtWidgetFile, WIDGET_PATH } from './widget';

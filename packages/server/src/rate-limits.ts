@@ -39,7 +39,15 @@ export interface RateLimiters {
   perSession: RateLimiterAbstract;
   loginPerAccount: RateLimiterAbstract;
   loginPerIp: RateLimiterAbstract;
+  /** Typing signals (routes/typing.ts): per messenger session, and per teammate. */
+  typing: RateLimiterAbstract;
 }
+
+/**
+ * Typing signals one session (or one teammate) may send: 10 per 20 s, a client's throttle of one
+ * every 2 s or so, with room.
+ */
+export const TYPING_LIMIT = { points: 10, durationSeconds: 20 };
 
 const loginDuration = LOGIN_WINDOW_MS / 1000;
 const loginPoints = (limits: RateLimits) => ({
@@ -61,6 +69,11 @@ export function memoryRateLimiters(limits: RateLimits): RateLimiters {
       keyPrefix: 'login-ip',
       points: loginPoints(limits).ip,
       duration: loginDuration,
+    }),
+    typing: new RateLimiterMemory({
+      keyPrefix: 'typing',
+      points: TYPING_LIMIT.points,
+      duration: TYPING_LIMIT.durationSeconds,
     }),
   };
 }
@@ -89,6 +102,12 @@ export function postgresRateLimiters(limits: RateLimits, pool: pg.Pool): RateLim
       keyPrefix: 'login-ip',
       points: loginPoints(limits).ip,
       duration: loginDuration,
+    }),
+    typing: new RateLimiterPostgres({
+      ...shared,
+      keyPrefix: 'typing',
+      points: TYPING_LIMIT.points,
+      duration: TYPING_LIMIT.durationSeconds,
     }),
   };
 }

@@ -370,4 +370,76 @@ describe('migrations', () => {
       },
     );
   });
+
+  it('0011: a conversation from before the upgrade has no team_seen_at until a teammate reads it; the team stream starts with what comes after', async () => {
+    await upgradeFrom(
+      '0008_teammates',
+      async (db) => {
+        await db
+          .insertInto('people')
+          .values({
+            id: 'p-before',
+            app_id: 'acme',
+            role: 'lead',
+            visitor_id: 'v-before',
+            attributes: '{}',
+            created_at: 1,
+            updated_at: 1,
+          })
+          .execute();
+        await db
+          .insertInto('sessions')
+          .values({
+            token_hash: hashToken('token-before'),
+            app_id: 'acme',
+            person_id: 'p-before',
+            created_at: 1,
+            expires_at: Date.now() + 3_600_000,
+          })
+          .execute();
+        await db
+          .insertInto('conversations')
+          .values({
+            id: 'conv-before',
+            app_id: 'acme',
+            person_id: 'p-before',
+            state: 'open',
+            created_at: 1,
+            updated_at: 1,
+            person_unread: 0,
+          })
+          .execute();
+        await db
+          .insertInto('messages')
+          .values({
+            id: 'm-before',
+            conversation_id: 'conv-before',
+            author: 'person',
+            body: 'from before',
+            created_at: 1,
+            client_id: 'before',
+          })
+          .execute();
+      },
+      async (server) => {
+        const before = await call(server, 'GET', `${messenger()}/conversations`, { token: 'token-before' });
+        expect(before.body).toHaveLength(1);
+        expect(before.body[0]).not.toHaveProperty('team_seen_at');
+        const stream = await fetch(`${server.url}${team()}/stream`, {
+          headers: { authorization: `Bearer ${TEAM_TOKEN}`, 'last-event-id': '0' },
+        });
+        const read = await call(server, 'POST', `${team()}/conversations/conv-before/read`, { token: TEAM_TOKEN });
+        expect(read.status).toBe(200);
+        const after = await call(server, 'GET', `${messenger()}/conversations`, { token: 'token-before' });
+        expect(after.body[0].team_seen_at).toBe(read.body.team_seen_at);
+        // The stream's first event is the read: nothing was recorded before the upgrade.
+        const reader = stream.body!.getReader();
+        let text = '';
+        while (!/^id: [^\n]*\nevent: [^\n]*\ndata: [^\n]*\n\n/m.test(text))
+          text += new TextDecoder().decode((await reader.read()).value);
+        await reader.cancel();
+        expect(text).toMatch(/^id: 1\nevent: read\n/m);
+      },
+    );
+  });
 });

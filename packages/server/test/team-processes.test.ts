@@ -1,9 +1,11 @@
 // The team stream and typing across two server processes on one PostgreSQL: a team stream held by
 // one process hears what is written through the other (NOTIFY on the team channel, then read from
 // the database), and typing crosses in its NOTIFY's payload, since it is never stored; a team
-// stream resumes on the other process with its Last-Event-ID after a SIGKILL and misses nothing.
+// stream resumes on the other process with its Last-Event-ID after a SIGKILL and misses nothing;
+// the typing limit holds across both.
 // (On SQLite, one file serves one process: skipped.)
 import { describe, expect, it } from 'vitest';
+import { TYPING_LIMIT } from '../src/rate-limits';
 import { BACKEND } from './backend';
 import { boot, call, messenger, TEAM_TOKEN, team } from './server-harness';
 import { processTestBed, startServerProcess } from './server-process';
@@ -58,6 +60,16 @@ describe.skipIf(BACKEND !== 'postgres')('the team stream on two server processes
       await expect
         .poll(() => onB.blocks.some((e) => e.event === 'typing' && e.data.author === 'person'), { timeout: 10_000 })
         .toBe(true);
+
+      // The typing limit is counted across both processes: the allowance spent through A (one
+      // typing above) and B is spent on both.
+      const typeThrough = (through: typeof a) =>
+        call(through, 'POST', `${messenger()}/conversations/${conversationId}/typing`, {
+          token: visitor.session.token,
+        });
+      for (let i = 1; i < TYPING_LIMIT.points; i++) expect((await typeThrough(i % 2 === 0 ? a : b)).status).toBe(204);
+      expect((await typeThrough(b)).status).toBe(429);
+      expect((await typeThrough(a)).status).toBe(429);
 
       // A dies; its team stream resumes on B from the last id it read, while replies go on through B.
       const lastOnA = onA.blocks.filter((e) => e.id !== undefined).at(-1)!.id!;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import { openSqlite } from '../src/db/sqlite';
 import { ephemeralPayload } from '../src/postgres-realtime';
-import { TYPING_LIMIT } from '../src/routes/typing';
+import { TYPING_LIMIT } from '../src/rate-limits';
 import { boot, call, messenger, startTestServer, TEAM_TOKEN, type TestServer, team } from './server-harness';
 import { openRawStream, received } from './sse-blocks';
 

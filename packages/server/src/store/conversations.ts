@@ -92,19 +92,24 @@ export async function teamConversationRow(trx: Db, appId: string, conversationId
 }
 
 /** Conversations as the team sees them, the asking teammate's read state included: with who they are with. */
-export async function teamSummary(trx: Db, rows: ConversationRow[], teammateId: string): Promise<TeamConversation[]> {
+/** `teammateId`: whose `unread` to compute; none (a team event, read by every teammate) skips the query. */
+export async function teamSummary(
+  trx: Db,
+  rows: ConversationRow[],
+  teammateId: string | undefined,
+): Promise<TeamConversation[]> {
   const list = await summaries(trx, rows);
   const ids = rows.map((row) => row.id);
   const personIds = [...new Set(rows.map((row) => row.person_id))];
   const people =
     personIds.length === 0 ? [] : await trx.selectFrom('people').selectAll().where('id', 'in', personIds).execute();
   const reads =
-    ids.length === 0
+    ids.length === 0 || teammateId === undefined
       ? []
       : await trx
           .selectFrom('conversation_reads')
           .select(['conversation_id', 'read_at'])
-          .where('teammate_id', '=', teammateId)
+          .where('teammate_id', '=', teammateId!)
           .where('conversation_id', 'in', ids)
           .execute();
   const byId = new Map(people.map((p) => [p.id, p]));
@@ -304,7 +309,7 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
           activity_at: now,
         };
         await trx.insertInto('conversations').values(row).execute();
-        const [{ unread: _unread, ...created }] = (await teamSummary(trx, [row], '')) as [TeamConversation];
+        const [{ unread: _unread, ...created }] = (await teamSummary(trx, [row], undefined)) as [TeamConversation];
         await recordTeamEvent(trx, publish, row.app_id, { type: 'conversation.created', conversation: created }, now);
         const message = await addMessage(trx, publish, row, { kind: 'person' }, body, clientId, now);
         const stored = await trx
