@@ -2,9 +2,18 @@
 // Kysely's Migrator records what ran and takes a lock, so two processes starting at once apply
 // each migration exactly once.
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
-import { indexPendingSearchDocuments, SEARCHED_SOURCES } from '../store/search';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The tables migration 0010 indexes, with the columns its triggers watch: a copy of
+ * store/search.ts's list as it was then, since a migration never changes with later code.
+ */
+const SEARCHED_SOURCES = [
+  ['messages', 'message', ['body']],
+  ['conversation_notes', 'note', ['body']],
+  ['people', 'contact', ['name', 'email', 'user_id']],
+] as const;
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   // Auto-incrementing keys are the one place the two dialects differ.
@@ -452,11 +461,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
               .execute(db);
           }
         }
-        // What the database already holds is indexed now, with the same code as every later write.
+        // What the database already holds waits in search_pending; the store indexes it, with the
+        // same code as every later write, when the server starts (store.indexPendingSearch).
         for (const [table, kind] of SEARCHED_SOURCES) {
           await sql.raw(`INSERT INTO search_pending (kind, source_id) SELECT '${kind}', id FROM ${table}`).execute(db);
         }
-        await indexPendingSearchDocuments(db);
       },
     },
     '0011_team_stream': {

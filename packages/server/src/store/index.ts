@@ -76,7 +76,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...typingStore(db),
     ...teamWrites(db, transaction),
     ...savedReplyStore(db),
-    ...searchStore(db),
+    ...searchStore(db, transaction),
     ...teammateStore(db, transaction),
     async ping() {
       await db.selectFrom('people').select('id').limit(1).execute();

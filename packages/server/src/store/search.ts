@@ -24,6 +24,7 @@ import {
   tsQuery,
 } from './search-terms';
 import type { ConversationFilter } from './team-queries';
+import type { RunTransaction } from './transaction';
 
 /** The tables whose text is searched: their kind of document, and the columns a trigger watches. */
 export const SEARCHED_SOURCES = [
@@ -189,6 +190,12 @@ export interface SearchPage {
 }
 
 export interface SearchStore {
+  /**
+   * Indexes whatever waits in search_pending: the rows a migration handed over. Every write
+   * transaction does so too; the server calls this as it starts, so the first write after an
+   * upgrade does not carry the whole backlog.
+   */
+  indexPendingSearch(): Promise<void>;
   searchConversations(
     appId: string,
     query: SearchQuery,
@@ -199,7 +206,7 @@ export interface SearchStore {
   ): Promise<SearchPage>;
 }
 
-export function searchStore(db: Kysely<Database>): SearchStore {
+export function searchStore(db: Kysely<Database>, transaction: RunTransaction): SearchStore {
   const postgres = isPostgres(db);
   // Ids compare byte by byte on both engines (PostgreSQL's default collation would not), so the
   // order, and so every page, is the same on either.
@@ -300,6 +307,11 @@ export function searchStore(db: Kysely<Database>): SearchStore {
   }
 
   return {
+    async indexPendingSearch() {
+      // An empty write: the runner indexes what is pending before it commits, under the same lock
+      // as every write, so two processes starting at once do not index the same rows.
+      await transaction(async () => {});
+    },
     async searchConversations(appId, query, filters, page, teammateId) {
       const { byMessage, byContact } = matchingConversations(appId, query);
       const matching = sql`${byMessage} UNION SELECT p.id FROM conversations p WHERE p.person_id IN (${byContact})`;
