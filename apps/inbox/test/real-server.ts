@@ -40,7 +40,7 @@ async function asAdmin(method: string, path: string, body?: unknown): Promise<No
   });
 }
 
-interface NodeAnswer {
+export interface NodeAnswer {
   status: number;
   setCookies: string[];
   text(): Promise<string>;
@@ -48,7 +48,7 @@ interface NodeAnswer {
 }
 
 /** HTTP from Node itself: happy-dom's fetch belongs to the page (its cookies, its CORS rules). */
-function nodeFetch(
+export function nodeFetch(
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string },
 ): Promise<NodeAnswer> {
@@ -106,4 +106,45 @@ export async function addTeammate(options: {
 /** Puts the test's page at `path` on the server's origin: relative fetches go there. */
 export function openPage(path: string): void {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${inboxServer().url}${path}`);
+}
+
+/** Signs in from Node (not the page): the session cookie, `confab_session=…`. */
+export async function cookieOf(teammate: { email: string; password: string }): Promise<string> {
+  const login = await nodeFetch(`${inboxServer().url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: teammate.email, password: teammate.password }),
+  });
+  if (login.status !== 200) throw new Error(`signing in failed: ${login.status} ${await login.text()}`);
+  return login.setCookies[0]!.split(';')[0]!;
+}
+
+let visitors = 0;
+
+/** A visitor of `appId` boots and starts a conversation: the team stream gets `conversation.created` and `message`. */
+export async function visitorWrites(appId: string, body: string): Promise<{ conversationId: string; token: string }> {
+  visitors++;
+  const { url } = inboxServer();
+  const booted = await nodeFetch(`${url}/messenger/v1/apps/${appId}/boot`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      app_id: appId,
+      visitor_id: `visitor-${visitors}-${randomBytes(4).toString('hex')}`,
+      device_id: `device-${visitors}`,
+      identity: {},
+      attributes: {},
+    }),
+  });
+  if (booted.status !== 200) throw new Error(`boot failed: ${booted.status} ${await booted.text()}`);
+  const token = ((await booted.json()) as { session: { token: string } }).session.token;
+  const started = await nodeFetch(`${url}/messenger/v1/apps/${appId}/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ body, client_id: `client-${randomBytes(6).toString('hex')}` }),
+  });
+  if (started.status !== 200 && started.status !== 201)
+    throw new Error(`starting a conversation failed: ${started.status} ${await started.text()}`);
+  const conversationId = ((await started.json()) as { conversation: { id: string } }).conversation.id;
+  return { conversationId, token };
 }
