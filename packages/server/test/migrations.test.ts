@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { hashToken, type RunningServer, type ServerConfig, startServer, userHash } from '../src';
-import { migrate } from '../src/db/migrations';
+import { migrate, migrations } from '../src/db/migrations';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import type { Database } from '../src/db/schema';
 import { openSqlite } from '../src/db/sqlite';
@@ -439,6 +439,60 @@ describe('migrations', () => {
           text += new TextDecoder().decode((await reader.read()).value);
         await reader.cancel();
         expect(text).toMatch(/^id: 1\nevent: read\n/m);
+      },
+    );
+  });
+
+  it('0010 after 0011: a database that ran 0011 before 0010 existed starts, runs 0010 and finds its older messages', async () => {
+    await upgradeFrom(
+      '0009_conversation_team_side',
+      async (db) => {
+        // What a server built between the two migrations' arrival left behind.
+        await migrations(BACKEND)['0011_team_stream'].up(db);
+        await db
+          .insertInto('kysely_migration' as any)
+          .values({ name: '0011_team_stream', timestamp: new Date().toISOString() } as any)
+          .execute();
+        await db
+          .insertInto('people')
+          .values({
+            id: 'p-x',
+            app_id: 'acme',
+            role: 'lead',
+            visitor_id: 'v-x',
+            attributes: '{}',
+            created_at: 1,
+            updated_at: 1,
+          })
+          .execute();
+        await db
+          .insertInto('conversations')
+          .values({
+            id: 'conv-x',
+            app_id: 'acme',
+            person_id: 'p-x',
+            state: 'open',
+            created_at: 1,
+            updated_at: 1,
+            person_unread: 0,
+          })
+          .execute();
+        await db
+          .insertInto('messages')
+          .values({
+            id: 'm-x',
+            conversation_id: 'conv-x',
+            author: 'person',
+            body: 'quixotic windmills',
+            created_at: 1,
+            client_id: 'x',
+          })
+          .execute();
+      },
+      async (server) => {
+        const found = await call(server, 'GET', `${team()}/search?q=quixotic`, { token: TEAM_TOKEN });
+        expect(found.status).toBe(200);
+        expect(found.body.results.map((r: { conversation: { id: string } }) => r.conversation.id)).toEqual(['conv-x']);
       },
     );
   });
