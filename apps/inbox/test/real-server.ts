@@ -167,3 +167,9 @@ export async function invite(options: {
   const url = new URL(password_link.url);
   return { email, linkPath: `${url.pathname}${url.hash}` };
 }
+
+/** The admin deactivates a teammate: every session of theirs ends at once. */
+export async function deactivate(teammateId: string): Promise<void> {
+  const answer = await asAdmin('POST', `/api/v1/teammates/${teammateId}/deactivate`);
+  if (answer.status !== 200) throw new Error(`deactivating failed: ${answer.status} ${await answer.text()}`);
+}
