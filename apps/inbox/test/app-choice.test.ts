@@ -41,7 +41,7 @@ describe('the app choice', () => {
       return items.includes('choice-alpha') && items.includes('choice-beta') ? items : undefined;
     }, 'the listed apps');
     expect(list.indexOf('choice-alpha')).toBeLessThan(list.indexOf('choice-beta'));
-    const link = [...document.querySelectorAll<HTMLAnchorElement>('.app-list a')].find((a) =>
+    const link = [...document.querySelectorAll<HTMLAnchorElement>('.app-list a.app-link')].find((a) =>
       a.textContent?.includes('choice-beta'),
     )!;
     link.click();
