@@ -25,7 +25,8 @@ function run(command, args, cwd) {
   return result.status ?? 1;
 }
 
-let status = run('pnpm', ['-r', '--filter', './packages/*', 'build'], root);
+// The inbox too: its build is part of @confab/server's package (its inbox/ folder, served at /inbox).
+let status = run('pnpm', ['-r', '--filter', './packages/*', '--filter', '@confab/inbox', 'build'], root);
 for (const [name, attwOptions] of Object.entries(PACKAGES)) {
   if (status !== 0) break;
   const folder = join(root, 'packages', name);

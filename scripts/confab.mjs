@@ -135,6 +135,25 @@ function buildWidgetIfStale() {
   return pnpm(['--filter', '@confab/dom', 'run', 'build']);
 }
 
+/**
+ * The inbox (apps/inbox), built into packages/server/inbox/ where the server serves it at /inbox,
+ * when it is missing or older than what it is made of (its sources and settings, the server's
+ * types it imports, the locked dependencies).
+ */
+function buildInboxIfStale() {
+  const inbox = join(root, 'apps', 'inbox');
+  const page = join(root, 'packages', 'server', 'inbox', 'index.html');
+  const inputs = [
+    join(inbox, 'src'),
+    join(inbox, 'index.html'),
+    join(inbox, 'package.json'),
+    join(inbox, 'vite.config.ts'),
+    join(root, 'pnpm-lock.yaml'),
+  ];
+  if (existsSync(page) && statSync(page).mtimeMs >= Math.max(...inputs.map(newest))) return 0;
+  return pnpm(['--filter', '@confab/inbox', 'run', 'build']);
+}
+
 const DEMO_LOCK = join(root, '.confab', 'demo.pid');
 
 /** Whether process `pid` is alive and is this script (a stale file's pid may belong to anything now). */
@@ -229,14 +248,17 @@ const tasks = {
     // The packages as they would be published (build, publint, attw); skipped when only some
     // tests are asked for (`npm test -- <vitest args>`).
     if (rest.length === 0) exitOnFailure(run('node', [join(root, 'scripts', 'check-packages.mjs')]));
+    // The browser tests and the inbox's size ratchet open the built inbox.
+    exitOnFailure(buildInboxIfStale());
     return pnpm(['exec', 'vitest', 'run', ...rest]);
   },
   start: () => {
     if (!claimDemo()) return 1;
     exitOnFailure(tasks.install());
     exitOnFailure(buildWidgetIfStale());
+    exitOnFailure(buildInboxIfStale());
     // The demo: the server on an embedded SQLite file in .confab/ (git-ignored, so a restart keeps
-    // the data), the site and team pages served; it prints their URLs. `pnpm start -- --port 9000`
+    // the data), the site pages and the inbox served; it prints their URLs and the inbox's sign-in. `pnpm start -- --port 9000`
     // hands over the `--` itself.
     const args = rest[0] === '--' ? rest.slice(1) : rest;
     return runDemo(['--db', join(root, '.confab', 'confab.sqlite'), ...args]);

@@ -1,5 +1,6 @@
 // The team's side of the demo: list conversations, read one, reply, close, through the team API
-// (packages/server/API.md) with the token from this page's hash. Polls every two seconds.
+// (packages/server/API.md) with the token from this page's hash, or, without one, as the teammate
+// signed in to the inbox (its session cookie). Polls every two seconds.
 // Everything a visitor wrote (messages, names, attributes) is put on the page with textContent only.
 
 (() => {
@@ -54,7 +55,7 @@
   /** Keeps the open conversation in the hash beside the token, so a reload opens it again. */
   function writeHash() {
     const params = new URLSearchParams();
-    params.set('token', state.token);
+    if (state.token) params.set('token', state.token);
     if (state.selected) params.set('conversation', state.selected);
     history.replaceState(null, '', `#${params.toString()}`);
   }
@@ -65,7 +66,9 @@
   }
 
   function api(method, path, body) {
-    const init = { method: method, cache: 'no-store', headers: { authorization: `Bearer ${state.token}` } };
+    // Without a token the inbox's session cookie signs the call (same origin: the browser sends it).
+    const headers = state.token ? { authorization: `Bearer ${state.token}` } : {};
+    const init = { method: method, cache: 'no-store', credentials: 'same-origin', headers: headers };
     if (body !== undefined) {
       init.headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -105,6 +108,14 @@
 
   /** One error handler for every call: 401 stops the page, anything else is retried by the poll. */
   function handleError(error) {
+    if (error instanceof ApiError && error.status === 401 && !state.token) {
+      stop('signed out');
+      showNotice(
+        'Sign in to the inbox first',
+        'This page answers as the teammate signed in to the inbox (/inbox/): sign in there, then reload. Or open it with the URL printed in your terminal, which ends with #token=….',
+      );
+      return;
+    }
     if (error instanceof ApiError && error.status === 401) {
       stop('token refused');
       showNotice(
@@ -431,14 +442,6 @@
     state.selected = hash.conversation;
     state.stopped = false;
     state.signatures = { list: '', thread: '', contact: '' };
-    if (!state.token) {
-      stop('no token');
-      showNotice(
-        'This page needs the team token',
-        'Open it with the URL printed in your terminal: it ends with #token=… (the token stays in the page; it is never sent in the URL to the server).',
-      );
-      return;
-    }
     $('notice').hidden = true;
     $('inbox').hidden = false;
     setConnection('idle', 'connecting…');

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig, type RunningServer, type ServerConfig, startServer } from '@confab/server';
+import { builtInboxFolder, parseConfig, type RunningServer, type ServerConfig, startServer } from '@confab/server';
+import { type DemoAdmin, seedDemoAdmin } from './demo-admin';
 import { siteBackend } from './site-backend';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +38,8 @@ export interface DemoOptions {
   publicDir?: string;
   /** The folder of the bundled framework pages (src/build-pages.ts). */
   pagesBuildDir?: string;
+  /** The built inbox's folder (served at /inbox); @confab/inbox's build by default. */
+  inboxDir?: string;
   /** The team API's token; made for this run when absent. At least 16 characters. */
   teamToken?: string;
   /** The identity verification secret; made for this run when absent. At least 16 characters. */
@@ -55,6 +58,10 @@ export interface RunningDemo {
   svelteUrl: string;
   /** The team's page, carrying the token in its hash (never sent to the server). */
   teamUrl: string;
+  /** The inbox, where the team answers: sign in as `admin`. */
+  inboxUrl: string;
+  /** The demo's admin (demo-admin.ts): made on the first start, its password kept beside the database. */
+  admin: DemoAdmin;
   /** The messenger and team API's origin. */
   apiBase: string;
   db: string;
@@ -97,12 +104,20 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const server = await startServer(config, {
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     routes: siteBackend(secret),
+    clientApps: { inbox: resolve(options.inboxDir ?? builtInboxFolder()) },
     // The pages, the widget's script (/confab.js from packages/dom/dist, and nothing else of that
     // build: its source maps, module bundles and type declarations), the bundled framework pages
     // (/vue/app.js, /svelte/app.js).
     staticRoots: [{ root: publicDir }, { root: widgetDir, files: [WIDGET_FILE] }, { root: pagesBuildDir }],
   });
   const widgetFile = join(widgetDir, WIDGET_FILE);
+  let admin: DemoAdmin;
+  try {
+    admin = await seedDemoAdmin(server, join(dirname(db), 'demo-admin.json'));
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   return {
     server,
     config,
@@ -110,6 +125,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     vueUrl: `${server.url}/vue.html`,
     svelteUrl: `${server.url}/svelte.html`,
     teamUrl: `${server.url}/team.html#token=${encodeURIComponent(config.teamToken)}`,
+    inboxUrl: `${server.url}/inbox/`,
+    admin,
     apiBase: server.url,
     db,
     teamToken: config.teamToken,

@@ -91,6 +91,17 @@ async function main() {
     throw error;
   }
 
+  const signIn = demo.admin.password
+    ? [
+        `  Inbox email                  ${demo.admin.email}`,
+        `  Inbox password               ${demo.admin.password}${demo.admin.created ? ' (made now, kept in the database folder)' : ''}`,
+      ]
+    : demo.admin.passwordLink
+      ? [
+          `  Inbox email                  ${demo.admin.email}`,
+          `  Set its password here        ${demo.admin.passwordLink}`,
+        ]
+      : [`  Inbox admin                  ${demo.admin.email} is deactivated: sign in as another admin`];
   const lines = [
     '',
     'Confab demo running:',
@@ -98,11 +109,13 @@ async function main() {
     `  Site (the visitor's side)    ${demo.siteUrl}`,
     `  The same in a Vue app        ${demo.vueUrl}`,
     `  The same in a Svelte app     ${demo.svelteUrl}`,
+    `  Inbox (reply from here)      ${demo.inboxUrl}`,
+    ...signIn,
     `  Team page (reply from here)  ${demo.teamUrl}`,
     `  API base                     ${demo.apiBase}`,
     `  Database                     ${demo.db}`,
     '',
-    "Open both pages side by side: write from the site's messenger, answer from the team page.",
+    "Open the site and the inbox side by side: write from the site's messenger, answer from the inbox.",
     demo.teamTokenGenerated
       ? 'The team token is made for this run (set CONFAB_TEAM_TOKEN to keep one across restarts).'
       : 'The team token comes from CONFAB_TEAM_TOKEN / --team-token.',

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -339,6 +339,9 @@ describe('the command line', () => {
       expect(site).toBeDefined();
       expect(teamUrl).toMatch(new RegExp(`^${site!.replace(/[.]/g, '\\.')}team\\.html#token=[\\w-]{16,}$`));
       expect(out).toMatch(/API base\s+http:\/\/127\.0\.0\.1:\d+\n/);
+      expect(out).toMatch(new RegExp(`Inbox \\(reply from here\\)\\s+${site!.replace(/[.]/g, '\\.')}inbox/\n`));
+      expect(out).toMatch(/Inbox email\s+admin@demo\.example\n/);
+      expect(out).toMatch(/Inbox password\s+[\w-]{16} \(made now, kept in the database folder\)\n/);
       expect(out).toContain(join(empty, 'cli.sqlite'));
       expect((await fetch(site!)).status).toBe(200);
 
@@ -352,5 +355,68 @@ describe('the command line', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the demo's inbox and its admin", () => {
+  async function logIn(base: string, email: string, password: string) {
+    return fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+  }
+
+  it('serves the inbox at /inbox under its CSP, and makes an admin who signs in with the printed password', async () => {
+    expect(demo.inboxUrl).toBe(`${demo.apiBase}/inbox/`);
+    const inbox = await fetch(`${demo.apiBase}/inbox/login`);
+    // Built or not (a 503 saying how), the answer is the inbox's, under its CSP.
+    expect([200, 503]).toContain(inbox.status);
+    expect(inbox.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(demo.admin.created).toBe(true);
+    expect(demo.admin.password).toMatch(/^[\w-]{16}$/);
+    const login = await logIn(demo.apiBase, demo.admin.email, demo.admin.password!);
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as { teammate: unknown }).teammate).toMatchObject({
+      role: 'admin',
+      apps: ['*'],
+      name: 'Demo Admin',
+    });
+  });
+
+  it('is idempotent: a restart on the same database keeps the admin and prints the same password', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'confab-demo-admin-'));
+    const db = join(own, 'demo.sqlite');
+    try {
+      const first = await startDemo({ port: 0, db, widgetDir: join(folder, 'dist') });
+      await first.close();
+      const second = await startDemo({ port: 0, db, widgetDir: join(folder, 'dist') });
+      try {
+        expect(second.admin).toEqual({ email: first.admin.email, password: first.admin.password, created: false });
+        expect((await logIn(second.apiBase, second.admin.email, second.admin.password!)).status).toBe(200);
+        const teammates = await second.server.store.teammates();
+        expect(teammates.filter((teammate) => teammate.email === second.admin.email)).toHaveLength(1);
+      } finally {
+        await second.close();
+      }
+      // Without the saved password, a start hands out a link that sets a new one.
+      rmSync(join(own, 'demo-admin.json'));
+      const third = await startDemo({ port: 0, db, widgetDir: join(folder, 'dist') });
+      try {
+        expect(third.admin.password).toBeUndefined();
+        expect(third.admin.passwordLink).toMatch(
+          new RegExp(`^${third.apiBase.replace(/[.]/g, '\\.')}/inbox/set-password#token=[\\w-]+$`),
+        );
+      } finally {
+        await third.close();
+      }
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the saved password readable by its owner only', () => {
+    const mode = statSync(join(folder, 'db', 'demo-admin.json')).mode & 0o777;
+    expect(mode).toBe(0o600);
   });
 });

@@ -2,12 +2,12 @@
 // fetched; the login form signs in through the API, the nav shows the teammate, and signing out
 // ends the session on the server.
 import { flushSync, mount, unmount } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import App from '../src/App.svelte';
 import { navigate } from '../src/router.svelte';
 import { session } from '../src/session.svelte';
 import { byText, type, waitFor } from './dom';
-import { addTeammate, openPage } from './real-server';
+import { addTeammate, deactivate, openPage } from './real-server';
 
 let app: ReturnType<typeof mount> | undefined;
 afterEach(async () => {
@@ -35,7 +35,17 @@ async function signIn(email: string, password: string) {
 }
 
 describe('the login page', () => {
-  it('is what every route shows signed out', async () => {
+  it('is what every route shows signed out, and nothing but /me is asked for', async () => {
+    // Every request the page makes, watched on its way out (passed on unchanged).
+    const asked: string[] = [];
+    const pageFetch = window.fetch;
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      asked.push(`${init?.method ?? 'GET'} ${new URL(String(input), location.href).pathname}`);
+      return pageFetch(input, init);
+    };
+    onTestFinished(() => {
+      window.fetch = pageFetch;
+    });
     for (const path of ['/inbox/', '/inbox/acme', '/inbox/settings', '/inbox/admin/teammates']) {
       start(path);
       await waitFor(() => byText('h1', 'Sign in to Confab'), `the login page at ${path}`);
@@ -45,6 +55,20 @@ describe('the login page', () => {
       app = undefined;
       document.body.innerHTML = '';
     }
+    expect(new Set(asked)).toEqual(new Set(['GET /api/v1/me']));
+  });
+
+  it('goes back to the login page when the session ends on the server (a 401 on any call)', async () => {
+    const alan = await addTeammate({ role: 'agent', name: 'Alan Ended' });
+    start('/inbox/login');
+    await signIn(alan.email, alan.password);
+    await waitFor(() => byText('.nav', 'Alan Ended'), 'the signed-in nav');
+    await deactivate(alan.id);
+    // The next call the inbox makes is refused: the app choice asks for the apps.
+    navigate('/inbox/');
+    await waitFor(() => byText('h1', 'Sign in to Confab'), 'the login page');
+    expect(session.teammate).toBeNull();
+    expect(document.querySelector('.nav')).toBeNull();
   });
 
   it('shows the server refusing a wrong password, and stays signed out', async () => {

@@ -148,3 +148,28 @@ export async function visitorWrites(appId: string, body: string): Promise<{ conv
   const conversationId = ((await started.json()) as { conversation: { id: string } }).conversation.id;
   return { conversationId, token };
 }
+
+/** A teammate invited by the admin, no password yet: their email and the one-time link's path (`/inbox/set-password#token=…`). */
+export async function invite(options: {
+  role: 'admin' | 'agent';
+  name?: string;
+}): Promise<{ email: string; linkPath: string }> {
+  made++;
+  const email = `invited-${made}-${randomBytes(4).toString('hex')}@example.com`;
+  const invited = await asAdmin('POST', '/api/v1/teammates', {
+    email,
+    name: options.name ?? `Invited ${made}`,
+    role: options.role,
+    apps: ['*'],
+  });
+  if (invited.status !== 201) throw new Error(`inviting failed: ${invited.status} ${await invited.text()}`);
+  const { password_link } = (await invited.json()) as { password_link: { url: string } };
+  const url = new URL(password_link.url);
+  return { email, linkPath: `${url.pathname}${url.hash}` };
+}
+
+/** The admin deactivates a teammate: every session of theirs ends at once. */
+export async function deactivate(teammateId: string): Promise<void> {
+  const answer = await asAdmin('POST', `/api/v1/teammates/${teammateId}/deactivate`);
+  if (answer.status !== 200) throw new Error(`deactivating failed: ${answer.status} ${await answer.text()}`);
+}

@@ -1,12 +1,16 @@
 // The team stream module (src/api/team-stream.ts) against the real server's stream: one
 // connection per app however many subscribe, every event parsed and handed to each listener,
 // the connection closed when the last holder closes it, or when the session ends.
+
+import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import App from '../src/App.svelte';
 import { openTeamStream, type TeamStreamEvent, useEventSourceFactory } from '../src/api/team-stream';
+import { navigate } from '../src/router.svelte';
 import { session } from '../src/session.svelte';
-import { waitFor } from './dom';
+import { type, waitFor } from './dom';
 import { NodeEventSource, openedUrls } from './node-event-source';
-import { addTeammate, cookieOf, inboxServer, nodeFetch, openPage, visitorWrites } from './real-server';
+import { addTeammate, cookieOf, deactivate, inboxServer, nodeFetch, openPage, visitorWrites } from './real-server';
 
 const sources: NodeEventSource[] = [];
 let cookie = '';
@@ -107,5 +111,43 @@ describe('openTeamStream', () => {
     session.signedOut();
     expect(stream.connected).toBe(false);
     expect(sources.at(-1)!.readyState).toBe(2);
+  });
+
+  it('after the server ends it for a deactivated teammate, asks /me, signs the inbox out and opens nothing more', async () => {
+    const alan = await addTeammate({ role: 'agent', name: 'Alan Refused' });
+    // The page signed in through its login form (its own cookie), the stream with another session of Alan's.
+    openPage('/inbox/login');
+    navigate('/inbox/login', { replace: true });
+    const target = document.createElement('div');
+    document.body.append(target);
+    const app = mount(App, { target });
+    flushSync();
+    try {
+      const form = await waitFor(() => document.querySelector<HTMLFormElement>('form.auth-card'), 'the login form');
+      type(form.querySelector<HTMLInputElement>('#login-email')!, alan.email);
+      type(form.querySelector<HTMLInputElement>('#login-password')!, alan.password);
+      form.requestSubmit();
+      await waitFor(() => session.status === 'signed-in', 'signing in');
+      cookie = await cookieOf(alan);
+      const stream = openTeamStream('refused-app');
+      await waitFor(() => stream.connected, 'the connection');
+      expect(openedUrls).toHaveLength(1);
+
+      await deactivate(alan.id);
+      // News makes the open stream check its credentials again (at most once a second): news
+      // until it has, and ended.
+      for (let attempt = 0; sources.at(-1)!.readyState !== 2; attempt++) {
+        if (attempt === 50) throw new Error('the stream of a deactivated teammate never ended');
+        await visitorWrites('refused-app', `after the deactivation, ${attempt}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await waitFor(() => session.status === 'signed-out', 'the inbox signed out');
+      expect(stream.connected).toBe(false);
+      expect(openedUrls).toHaveLength(1);
+      await waitFor(() => document.querySelector('form.auth-card'), 'the login page');
+    } finally {
+      unmount(app);
+      document.body.innerHTML = '';
+    }
   });
 });

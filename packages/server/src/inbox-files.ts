@@ -71,9 +71,9 @@ function safeSegments(rest: string): string[] | undefined {
     return undefined;
   }
   if (decoded.includes('\\') || decoded.includes('\0')) return undefined;
-  const segments = decoded.split('/').filter((segment, index, all) => segment !== '' || index === all.length - 1);
+  const segments = decoded.split('/').filter((segment) => segment !== '');
   if (segments.some((segment) => segment.startsWith('.'))) return undefined;
-  return segments.filter((segment) => segment !== '');
+  return segments;
 }
 
 export interface ServedInbox {

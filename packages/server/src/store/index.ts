@@ -31,7 +31,7 @@ export type {
   ThreadEntry,
 } from './rows';
 export { hashToken } from './rows';
-export type { SearchCursor, SearchPage, SearchResult } from './search';
+export type { SearchCursor, SearchMatch, SearchPage, SearchResult } from './search';
 export type { ConversationFilter, ConversationKey, ThreadKey } from './team-queries';
 export type { StateChange } from './team-writes';
 export type {
