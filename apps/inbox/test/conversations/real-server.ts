@@ -1,0 +1,243 @@
+// A real Confab server for the conversations tests: its own SQLite file, teammates with API
+// tokens, and visitors who write through the messenger API. The stores under test reach it by HTTP.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_RATE_LIMITS, DEFAULT_STREAM_CAPS, type RunningServer, startServer } from '@confab/server';
+import { type ApiRequest, ConversationsApi } from '../../src/conversations/conversations-api';
+import type { TeamStreamEvent } from '../../src/conversations/types';
+
+export const APP_ID = 'acme';
+
+export interface RealServer {
+  server: RunningServer;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startRealServer(): Promise<RealServer> {
+  const folder = mkdtempSync(join(tmpdir(), 'confab-inbox-test-'));
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    db: join(folder, 'confab.sqlite'),
+    secret: undefined,
+    teamToken: `team-token-${randomBytes(12).toString('hex')}`,
+    teamTokenGenerated: false,
+    corsOrigins: [],
+    rateLimits: {
+      ...DEFAULT_RATE_LIMITS,
+      perIp: 100_000,
+      perSession: 100_000,
+      loginPerIp: 100_000,
+      loginPerAccount: 100_000,
+    },
+    teamName: 'Acme Support',
+    greeting: undefined,
+    trustProxy: false,
+    streamCaps: { ...DEFAULT_STREAM_CAPS, perIp: 100_000 },
+    requestTimeoutMs: 30_000,
+  });
+  return {
+    server,
+    url: server.url,
+    async stop() {
+      await server.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What the server answered when it was not a 2xx: the inbox's ApiError has the same fields. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The inbox's api() against a real server, signed with a bearer token instead of the cookie. */
+export function requestAs(url: string, token: string): ApiRequest {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    if (response.status === 204) return undefined as T;
+    const parsed = await response.json();
+    if (!response.ok) {
+      const { code, message, field } = parsed.error ?? {};
+      throw new HttpError(response.status, code, message, field);
+    }
+    return parsed as T;
+  };
+}
+
+export interface Teammate {
+  id: string;
+  name: string;
+  token: string;
+  api: ConversationsApi;
+}
+
+let made = 0;
+
+export async function addTeammate(
+  real: RealServer,
+  role: 'admin' | 'agent' = 'agent',
+  name?: string,
+): Promise<Teammate> {
+  made++;
+  const email = `teammate-${made}-${randomBytes(4).toString('hex')}@example.com`;
+  const password = `pw-${randomBytes(12).toString('base64url')}`;
+  const teammateName = name ?? `Teammate ${made}`;
+  const created = await real.server.store.createTeammate({ email, name: teammateName, role, apps: ['*'] }, Date.now());
+  if (!created) throw new Error('teammate not created');
+  await post(real.url, '/api/v1/auth/password', { token: created.link.token, password });
+  const login = await fetch(`${real.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const minted = await post(
+    real.url,
+    '/api/v1/me/tokens',
+    { name: 'tests', apps: ['*'] },
+    { cookie, origin: real.url },
+  );
+  const token = minted.token as string;
+  return {
+    id: created.teammate.id,
+    name: teammateName,
+    token,
+    api: new ConversationsApi(requestAs(real.url, token), APP_ID),
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test answers are read by the shape the API documents.
+async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const parsed = response.status === 204 ? undefined : await response.json();
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(parsed)}`);
+  return parsed;
+}
+
+export interface Visitor {
+  token: string;
+  start(body: string): Promise<string>;
+  write(conversationId: string, body: string): Promise<void>;
+  read(conversationId: string): Promise<void>;
+  typing(conversationId: string): Promise<void>;
+}
+
+export async function addVisitor(real: RealServer, name?: string): Promise<Visitor> {
+  made++;
+  const booted = await post(real.url, `/messenger/v1/apps/${APP_ID}/boot`, {
+    app_id: APP_ID,
+    visitor_id: `visitor-${made}-${randomBytes(4).toString('hex')}`,
+    device_id: `device-${made}`,
+    identity: {},
+    attributes: name ? { name } : {},
+  });
+  const token = booted.session.token as string;
+  const auth = { authorization: `Bearer ${token}` };
+  const base = `/messenger/v1/apps/${APP_ID}/conversations`;
+  return {
+    token,
+    async start(body) {
+      const started = await post(real.url, base, { body, client_id: randomBytes(8).toString('hex') }, auth);
+      return started.conversation.id as string;
+    },
+    async write(conversationId, body) {
+      await post(
+        real.url,
+        `${base}/${conversationId}/messages`,
+        { body, client_id: randomBytes(8).toString('hex') },
+        auth,
+      );
+    },
+    async read(conversationId) {
+      await post(real.url, `${base}/${conversationId}/read`, undefined, auth);
+    },
+    async typing(conversationId) {
+      await post(real.url, `${base}/${conversationId}/typing`, undefined, auth);
+    },
+  };
+}
+
+/**
+ * The team stream as the inbox's team-stream.ts reads it (an SSE connection with the teammate's
+ * credentials), parsed into events. `next(predicate)` waits for the first matching event.
+ */
+export async function openStream(real: RealServer, token: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${real.url}/api/v1/apps/${APP_ID}/stream`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  if (!response.ok || !response.body) throw new Error(`stream: ${response.status}`);
+  const events: TeamStreamEvent[] = [];
+  const waiters: Array<{ match: (event: TeamStreamEvent) => boolean; resolve: (event: TeamStreamEvent) => void }> = [];
+  const listeners: Array<(event: TeamStreamEvent) => void> = [];
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end = buffer.indexOf('\n\n');
+        while (end !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block
+            .split('\n')
+            .filter((line) => line.startsWith('data:'))
+            .map((line) => line.slice(5).trimStart())
+            .join('\n');
+          if (data) {
+            const event = JSON.parse(data) as TeamStreamEvent;
+            events.push(event);
+            for (const listener of listeners) listener(event);
+            for (const waiter of waiters.splice(0)) {
+              if (waiter.match(event)) waiter.resolve(event);
+              else waiters.push(waiter);
+            }
+          }
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // Aborted by close().
+    }
+  })();
+  return {
+    events,
+    subscribe(listener: (event: TeamStreamEvent) => void) {
+      listeners.push(listener);
+    },
+    next<E extends TeamStreamEvent = TeamStreamEvent>(match: (event: TeamStreamEvent) => boolean): Promise<E> {
+      const seen = events.find(match);
+      if (seen) return Promise.resolve(seen as E);
+      return new Promise((resolve) => waiters.push({ match, resolve: (event) => resolve(event as E) }));
+    },
+    close() {
+      controller.abort();
+    },
+  };
+}
