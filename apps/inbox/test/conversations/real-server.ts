@@ -128,8 +128,8 @@ export async function addTeammate(
 async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const parsed = response.status === 204 ? undefined : await response.json();
   if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(parsed)}`);
