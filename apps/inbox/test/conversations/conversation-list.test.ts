@@ -1,23 +1,20 @@
 // @vitest-environment node
 // The list store against a real server: pages by cursor, and the team stream's events moving
 // conversations in and out of each teammate's filters as the server would answer them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConversationList } from '../../src/conversations/conversation-list.svelte';
 import type { ListQuery } from '../../src/conversations/conversations-api';
 import type { TeamConversation } from '../../src/conversations/types';
-import { addTeammate, addVisitor, openStream, type RealServer, startRealServer, type Teammate } from './real-server';
+import { addTeammate, addVisitor, openStream, type RealServer, realServer, type Teammate } from './real-server';
 
 let real: RealServer;
 let ann: Teammate;
 let bob: Teammate;
 
 beforeAll(async () => {
-  real = await startRealServer();
+  real = realServer();
   ann = await addTeammate(real, 'admin', 'Ann');
   bob = await addTeammate(real, 'agent', 'Bob');
-});
-afterAll(async () => {
-  await real?.stop();
 });
 
 const ids = (items: TeamConversation[]) => items.map((item) => item.id);

@@ -2,19 +2,11 @@
 // The composer's sends against a real server: a reply and a note are stored and handed to the
 // thread; a send that cannot reach the server stays, with its words, until retried or taken back.
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsApi } from '../../src/conversations/conversations-api';
 import { Outbox } from '../../src/conversations/outbox.svelte';
 import type { ThreadEntry } from '../../src/conversations/types';
-import {
-  APP_ID,
-  addTeammate,
-  addVisitor,
-  type RealServer,
-  requestAs,
-  startRealServer,
-  type Teammate,
-} from './real-server';
+import { APP_ID, addTeammate, addVisitor, type RealServer, realServer, requestAs, type Teammate } from './real-server';
 
 let real: RealServer;
 let ann: Teammate;
@@ -22,16 +14,13 @@ let ann: Teammate;
 let deadUrl: string;
 
 beforeAll(async () => {
-  real = await startRealServer();
+  real = realServer();
   ann = await addTeammate(real, 'agent', 'Ann');
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as { port: number };
   await new Promise((resolve) => probe.close(resolve));
   deadUrl = `http://127.0.0.1:${port}`;
-});
-afterAll(async () => {
-  await real?.stop();
 });
 
 async function threadOf(id: string) {

@@ -1,52 +1,21 @@
 // A real Confab server for the conversations tests: its own SQLite file, teammates with API
 // tokens, and visitors who write through the messenger API. The stores under test reach it by HTTP.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_RATE_LIMITS, DEFAULT_STREAM_CAPS, type RunningServer, startServer } from '@confab/server';
+import { inject } from 'vitest';
 import { type ApiRequest, ConversationsApi } from '../../src/conversations/conversations-api';
 import type { TeamStreamEvent } from '../../src/conversations/types';
 
 export const APP_ID = 'acme';
 
+/** The inbox tests' real server (test/global-server.ts starts it as a process of its own). */
 export interface RealServer {
-  server: RunningServer;
   url: string;
-  stop(): Promise<void>;
+  admin: { email: string; password: string };
 }
 
-export async function startRealServer(): Promise<RealServer> {
-  const folder = mkdtempSync(join(tmpdir(), 'confab-inbox-test-'));
-  const server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    db: join(folder, 'confab.sqlite'),
-    secret: undefined,
-    teamToken: `team-token-${randomBytes(12).toString('hex')}`,
-    teamTokenGenerated: false,
-    corsOrigins: [],
-    rateLimits: {
-      ...DEFAULT_RATE_LIMITS,
-      perIp: 100_000,
-      perSession: 100_000,
-      loginPerIp: 100_000,
-      loginPerAccount: 100_000,
-    },
-    teamName: 'Acme Support',
-    greeting: undefined,
-    trustProxy: false,
-    streamCaps: { ...DEFAULT_STREAM_CAPS, perIp: 100_000 },
-    requestTimeoutMs: 30_000,
-  });
-  return {
-    server,
-    url: server.url,
-    async stop() {
-      await server.close();
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
+export function realServer(): RealServer {
+  const { url, admin } = inject('inboxServer');
+  return { url, admin };
 }
 
 /** What the server answered when it was not a 2xx: the inbox's ApiError has the same fields. */
@@ -90,37 +59,50 @@ export interface Teammate {
 }
 
 let made = 0;
+let adminCookie: string | undefined;
 
+async function logIn(real: RealServer, email: string, password: string): Promise<string> {
+  const login = await fetch(`${real.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  return login.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
+/** A teammate the admin invites, with their password set and an API token of their own. */
 export async function addTeammate(
   real: RealServer,
   role: 'admin' | 'agent' = 'agent',
   name?: string,
 ): Promise<Teammate> {
   made++;
-  const email = `teammate-${made}-${randomBytes(4).toString('hex')}@example.com`;
+  const email = `conv-${made}-${randomBytes(4).toString('hex')}@example.com`;
   const password = `pw-${randomBytes(12).toString('base64url')}`;
   const teammateName = name ?? `Teammate ${made}`;
-  const created = await real.server.store.createTeammate({ email, name: teammateName, role, apps: ['*'] }, Date.now());
-  if (!created) throw new Error('teammate not created');
-  await post(real.url, '/api/v1/auth/password', { token: created.link.token, password });
-  const login = await fetch(`${real.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  adminCookie ??= await logIn(real, real.admin.email, real.admin.password);
+  const invited = await post(
+    real.url,
+    '/api/v1/teammates',
+    { email, name: teammateName, role, apps: ['*'] },
+    { cookie: adminCookie, origin: real.url },
+  );
+  const token = decodeURIComponent(new URL(invited.password_link.url).hash.replace(/^#token=/, ''));
+  await post(real.url, '/api/v1/auth/password', { token, password });
+  const cookie = await logIn(real, email, password);
   const minted = await post(
     real.url,
     '/api/v1/me/tokens',
     { name: 'tests', apps: ['*'] },
     { cookie, origin: real.url },
   );
-  const token = minted.token as string;
+  const apiToken = minted.token as string;
   return {
-    id: created.teammate.id,
+    id: invited.teammate.id,
     name: teammateName,
-    token,
-    api: new ConversationsApi(requestAs(real.url, token), APP_ID),
+    token: apiToken,
+    api: new ConversationsApi(requestAs(real.url, apiToken), APP_ID),
   };
 }
 

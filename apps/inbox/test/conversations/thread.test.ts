@@ -1,21 +1,18 @@
 // @vitest-environment node
 // The thread store against a real server: messages and notes in the server's order, what the
 // team's own writes add, the visitor's "seen" and typing, all from the team stream.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConversationThread, TYPING_SHOWN_MS } from '../../src/conversations/thread.svelte';
-import { addTeammate, addVisitor, openStream, type RealServer, startRealServer, type Teammate } from './real-server';
+import { addTeammate, addVisitor, openStream, type RealServer, realServer, type Teammate } from './real-server';
 
 let real: RealServer;
 let ann: Teammate;
 let bob: Teammate;
 
 beforeAll(async () => {
-  real = await startRealServer();
+  real = realServer();
   ann = await addTeammate(real, 'admin', 'Ann');
   bob = await addTeammate(real, 'agent', 'Bob');
-});
-afterAll(async () => {
-  await real?.stop();
 });
 
 const summary = (thread: ConversationThread) => thread.entries.map((entry) => `${entry.kind}:${entry.body}`);
