@@ -12,6 +12,7 @@ export default defineProject({
     environment: 'happy-dom',
     include: ['test/conversations/**/*.test.ts'],
     globalSetup: ['./test/conversations/tmp-global-server.ts'],
+    setupFiles: ['./test/happy-dom-origin.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -25,7 +25,7 @@ export class ConversationThread {
 
   /** The team's latest message, when the visitor has seen it. */
   readonly seenMessageId = $derived.by(() => {
-    const lastTeam = this.entries.findLast((entry) => entry.kind === 'message' && entry.author === 'team');
+    const lastTeam = lastTeamMessage(this.entries);
     if (!lastTeam) return undefined;
     return this.visitorReadAt !== undefined && this.visitorReadAt >= lastTeam.created_at ? lastTeam.id : undefined;
   });
@@ -57,7 +57,7 @@ export class ConversationThread {
       this.conversation = conversation;
       this.entries = entries;
       // Nothing of the team's unread by the visitor: they have seen the team's last message.
-      const lastTeam = entries.findLast((entry) => entry.kind === 'message' && entry.author === 'team');
+      const lastTeam = lastTeamMessage(entries);
       if (conversation.unread_count === 0 && lastTeam) this.visitorReadAt = lastTeam.created_at;
     } catch (error) {
       this.error = messageOf(error);
@@ -72,7 +72,8 @@ export class ConversationThread {
   /** Adds an entry the inbox itself wrote (its answer may arrive before or after the stream's event). */
   add(entry: ThreadEntry): void {
     if (this.entries.some((known) => known.id === entry.id && known.kind === entry.kind)) return;
-    const index = this.entries.findLastIndex((known) => !comesAfter(known, entry));
+    let index = this.entries.length - 1;
+    while (index >= 0 && comesAfter(this.entries[index]!, entry)) index--;
     this.entries = [...this.entries.slice(0, index + 1), entry, ...this.entries.slice(index + 1)];
   }
 
@@ -137,4 +138,12 @@ export class ConversationThread {
 function comesAfter(a: ThreadEntry, b: ThreadEntry): boolean {
   if (a.created_at !== b.created_at) return a.created_at > b.created_at;
   return a.kind === 'note' && b.kind === 'message';
+}
+
+function lastTeamMessage(entries: ThreadEntry[]): ThreadEntry | undefined {
+  for (let index = entries.length - 1; index >= 0; index--) {
+    const entry = entries[index]!;
+    if (entry.kind === 'message' && entry.author === 'team') return entry;
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 // A real Confab server for the conversations tests: its own SQLite file, teammates with API
 // tokens, and visitors who write through the messenger API. The stores under test reach it by HTTP.
 import { randomBytes } from 'node:crypto';
+import { type IncomingMessage, request } from 'node:http';
 import { inject } from 'vitest';
 import { type ApiRequest, ConversationsApi } from '../../src/conversations/conversations-api';
 import type { TeamStreamEvent } from '../../src/conversations/types';
@@ -18,6 +19,37 @@ export function realServer(): RealServer {
   return { url, admin };
 }
 
+interface NodeAnswer {
+  status: number;
+  setCookies: string[];
+  text: string;
+}
+
+/**
+ * HTTP from Node itself, whichever environment the test runs in: happy-dom's fetch is the page's
+ * (its cookie jar, its CORS rules, no Set-Cookie to read).
+ */
+export function nodeFetch(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<NodeAnswer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode!,
+          setCookies: response.headers['set-cookie'] ?? [],
+          text: Buffer.concat(chunks).toString(),
+        }),
+      );
+    });
+    outgoing.on('error', reject);
+    outgoing.end(init.body);
+  });
+}
+
 /** What the server answered when it was not a 2xx: the inbox's ApiError has the same fields. */
 export class HttpError extends Error {
   constructor(
@@ -33,7 +65,7 @@ export class HttpError extends Error {
 /** The inbox's api() against a real server, signed with a bearer token instead of the cookie. */
 export function requestAs(url: string, token: string): ApiRequest {
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${url}${path}`, {
+    const answer = await nodeFetch(`${url}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
@@ -41,11 +73,11 @@ export function requestAs(url: string, token: string): ApiRequest {
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    if (response.status === 204) return undefined as T;
-    const parsed = await response.json();
-    if (!response.ok) {
+    if (answer.status === 204) return undefined as T;
+    const parsed = JSON.parse(answer.text);
+    if (answer.status >= 300) {
       const { code, message, field } = parsed.error ?? {};
-      throw new HttpError(response.status, code, message, field);
+      throw new HttpError(answer.status, code, message, field);
     }
     return parsed as T;
   };
@@ -54,6 +86,8 @@ export function requestAs(url: string, token: string): ApiRequest {
 export interface Teammate {
   id: string;
   name: string;
+  email: string;
+  password: string;
   token: string;
   api: ConversationsApi;
 }
@@ -62,13 +96,13 @@ let made = 0;
 let adminCookie: string | undefined;
 
 async function logIn(real: RealServer, email: string, password: string): Promise<string> {
-  const login = await fetch(`${real.url}/api/v1/auth/login`, {
+  const login = await nodeFetch(`${real.url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  return login.headers.getSetCookie()[0]!.split(';')[0]!;
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
+  return login.setCookies[0]!.split(';')[0]!;
 }
 
 /** A teammate the admin invites, with their password set and an API token of their own. */
@@ -101,6 +135,8 @@ export async function addTeammate(
   return {
     id: invited.teammate.id,
     name: teammateName,
+    email,
+    password,
     token: apiToken,
     api: new ConversationsApi(requestAs(real.url, apiToken), APP_ID),
   };
@@ -108,13 +144,13 @@ export async function addTeammate(
 
 // biome-ignore lint/suspicious/noExplicitAny: test answers are read by the shape the API documents.
 async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const response = await fetch(`${url}${path}`, {
+  const answer = await nodeFetch(`${url}${path}`, {
     method: 'POST',
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  const parsed = response.status === 204 ? undefined : await response.json();
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(parsed)}`);
+  const parsed = answer.status === 204 ? undefined : JSON.parse(answer.text);
+  if (answer.status >= 300) throw new Error(`${path}: ${answer.status} ${answer.text}`);
   return parsed;
 }
 
@@ -166,48 +202,46 @@ export async function addVisitor(real: RealServer, name?: string): Promise<Visit
  * credentials), parsed into events. `next(predicate)` waits for the first matching event.
  */
 export async function openStream(real: RealServer, token: string) {
-  const controller = new AbortController();
-  const response = await fetch(`${real.url}/api/v1/apps/${APP_ID}/stream`, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-    signal: controller.signal,
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const outgoing = request(`${real.url}/api/v1/apps/${APP_ID}/stream`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    });
+    outgoing.on('response', resolve);
+    outgoing.on('error', reject);
+    outgoing.end();
   });
-  if (!response.ok || !response.body) throw new Error(`stream: ${response.status}`);
+  if (response.statusCode !== 200) throw new Error(`stream: ${response.statusCode}`);
   const events: TeamStreamEvent[] = [];
   const waiters: Array<{ match: (event: TeamStreamEvent) => boolean; resolve: (event: TeamStreamEvent) => void }> = [];
   const listeners: Array<(event: TeamStreamEvent) => void> = [];
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end = buffer.indexOf('\n\n');
-        while (end !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block
-            .split('\n')
-            .filter((line) => line.startsWith('data:'))
-            .map((line) => line.slice(5).trimStart())
-            .join('\n');
-          if (data) {
-            const event = JSON.parse(data) as TeamStreamEvent;
-            events.push(event);
-            for (const listener of listeners) listener(event);
-            for (const waiter of waiters.splice(0)) {
-              if (waiter.match(event)) waiter.resolve(event);
-              else waiters.push(waiter);
-            }
-          }
-          end = buffer.indexOf('\n\n');
+  response.setEncoding('utf8');
+  response.on('error', () => {
+    // Ended by close().
+  });
+  response.on('data', (chunk: string) => {
+    buffer += chunk;
+    let end = buffer.indexOf('\n\n');
+    while (end !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trimStart())
+        .join('\n');
+      if (data) {
+        const event = JSON.parse(data) as TeamStreamEvent;
+        events.push(event);
+        for (const listener of listeners) listener(event);
+        for (const waiter of waiters.splice(0)) {
+          if (waiter.match(event)) waiter.resolve(event);
+          else waiters.push(waiter);
         }
       }
-    } catch {
-      // Aborted by close().
+      end = buffer.indexOf('\n\n');
     }
-  })();
+  });
   return {
     events,
     subscribe(listener: (event: TeamStreamEvent) => void) {
@@ -219,7 +253,7 @@ export async function openStream(real: RealServer, token: string) {
       return new Promise((resolve) => waiters.push({ match, resolve: (event) => resolve(event as E) }));
     },
     close() {
-      controller.abort();
+      response.destroy();
     },
   };
 }
