@@ -1,4 +1,3 @@
-// TEMPORARY copy of the shell's test/global-server.ts, used by vitest.conv.config.ts until it reaches main.
 // One real Confab server for the inbox's tests: `confab-server` as a process of its own (the tests
 // run in happy-dom, whose browser resolution cannot load the server's Node modules), on SQLite in a
 // temp folder. Its first admin is made as an operator makes one (`confab-server teammate add`, then
@@ -20,7 +19,7 @@ declare module 'vitest' {
   }
 }
 
-const serverPackage = join(import.meta.dirname, '..', '..', '..', '..', 'packages', 'server');
+const serverPackage = join(import.meta.dirname, '..', '..', '..', 'packages', 'server');
 const tsxLoader = pathToFileURL(createRequire(join(serverPackage, 'package.json')).resolve('tsx')).href;
 const commandLine = join(serverPackage, 'src', 'command-line.ts');
 
