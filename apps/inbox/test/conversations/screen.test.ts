@@ -143,4 +143,20 @@ describe('the conversations screen', () => {
     await waitFor(() => byText('button', 'Reopen'), 'closed on screen');
     expect((await ann.api.thread(second)).conversation.state).toBe('closed');
   });
+
+  it('searches on the server from the search box, which / focuses', async () => {
+    const word = `zebra${Date.now()}`;
+    const visitor = await addVisitor(real, 'Searcher');
+    const found = await visitor.start(`Where is my ${word} parcel?`);
+    const other = await visitor.start('Something else entirely');
+    await start('/inbox/acme');
+    await waitFor(() => row(found) && row(other), 'both rows');
+    key('/');
+    const search = document.querySelector<HTMLInputElement>('#conversation-search')!;
+    expect(document.activeElement).toBe(search);
+    type(search, word.slice(0, -2));
+    await waitFor(() => row(found) && !row(other), 'only the match', 10_000);
+    type(search, '');
+    await waitFor(() => row(found) && row(other), 'the list again');
+  });
 });
