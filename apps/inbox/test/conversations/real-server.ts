@@ -105,6 +105,17 @@ async function logIn(real: RealServer, email: string, password: string): Promise
   return login.setCookies[0]!.split(';')[0]!;
 }
 
+/** A saved reply of the app, written by the tests' admin. */
+export async function addSavedReply(real: RealServer, title: string, body: string): Promise<void> {
+  adminCookie ??= await logIn(real, real.admin.email, real.admin.password);
+  await post(
+    real.url,
+    `/api/v1/apps/${APP_ID}/saved_replies`,
+    { title, body },
+    { cookie: adminCookie, origin: real.url },
+  );
+}
+
 /** A teammate the admin invites, with their password set and an API token of their own. */
 export async function addTeammate(
   real: RealServer,

@@ -10,7 +10,15 @@ import { session } from '../../src/session.svelte';
 import { byText, type, waitFor } from '../dom';
 import { openPage } from '../real-server';
 import { NodeEventSource } from './node-event-source';
-import { addTeammate, addVisitor, type RealServer, realServer, type Teammate } from './real-server';
+import {
+  addSavedReply,
+  addTeammate,
+  addVisitor,
+  openStream,
+  type RealServer,
+  realServer,
+  type Teammate,
+} from './real-server';
 
 let real: RealServer;
 let ann: Teammate;
@@ -50,6 +58,15 @@ const entries = () =>
   );
 const key = (k: string, target: EventTarget = document.body) =>
   target.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+
+/** Polls the server until `check` holds: an action's request is on its way when the click returns. */
+async function serverSays(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the server: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('the conversations screen', () => {
   it('lists, opens and reads a conversation; replies with Enter; shows a note apart; hears the visitor live', async () => {
@@ -158,5 +175,46 @@ describe('the conversations screen', () => {
     await waitFor(() => row(found) && !row(other), 'only the match', 10_000);
     type(search, '');
     await waitFor(() => row(found) && row(other), 'the list again');
+  });
+
+  it('inserts a saved reply, assigns to a teammate, snoozes; the title counts unread; typing reaches the team', async () => {
+    const title = `Shipping ${Date.now()}`;
+    await addSavedReply(real, title, 'Parcels ship within 2 working days.');
+    const visitor = await addVisitor(real, 'Options');
+    const id = await visitor.start('When does it ship?');
+    const bobStream = await openStream(real, bob.token);
+    await start(`/inbox/acme/conversations/${id}`);
+    await waitFor(() => /^\(\d+\) /.test(document.title), 'the unread count in the title');
+
+    const textarea = await waitFor(() => document.querySelector<HTMLTextAreaElement>('textarea'), 'the composer');
+    type(textarea, 'Hi! ');
+    await bobStream.next((event) => event.type === 'typing' && event.conversation_id === id && event.author === 'team');
+    byText('button', 'Saved replies')!.click();
+    const filter = await waitFor(() => document.querySelector<HTMLInputElement>('#saved-reply-filter'), 'the picker');
+    type(filter, title.toLowerCase());
+    (await waitFor(() => byText('.picker button', title), 'the saved reply')).click();
+    await waitFor(() => textarea.value === 'Hi! Parcels ship within 2 working days.', 'the body inserted');
+
+    const assignee = await waitFor(
+      () => document.querySelector<HTMLSelectElement>(`#assignee-${id}`),
+      'the assignee menu',
+    );
+    await waitFor(
+      () => [...assignee.options].some((option) => option.value === bob.id),
+      "Bob among the app's teammates",
+    );
+    assignee.value = bob.id;
+    assignee.dispatchEvent(new Event('change', { bubbles: true }));
+    await serverSays(async () => (await ann.api.thread(id)).conversation.assignee_id === bob.id, 'assigned to Bob');
+
+    const snooze = document.querySelector<HTMLSelectElement>(`#snooze-${id}`)!;
+    snooze.value = 'tomorrow';
+    snooze.dispatchEvent(new Event('change', { bubbles: true }));
+    await waitFor(() => byText('option', 'Snoozed until'), 'snoozed on screen');
+    await serverSays(async () => (await ann.api.thread(id)).conversation.state === 'snoozed', 'snoozed');
+    const snoozed = (await ann.api.thread(id)).conversation;
+    expect(snoozed.state).toBe('snoozed');
+    expect(new Date(snoozed.snoozed_until!).getHours()).toBe(9);
+    bobStream.close();
   });
 });
