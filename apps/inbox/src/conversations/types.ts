@@ -1,24 +1,22 @@
 // The server's shapes the conversations screen reads (types only: nothing of the server is bundled).
-import type { TeamConversation, TeamEvent, TeamTypingEvent } from '@confab/server';
+import type {
+  Message,
+  Note,
+  SavedReply,
+  TeamConversation,
+  TeamEvent,
+  TeamTypingEvent,
+  ThreadEntry,
+} from '@confab/server';
 
-export type { TeamConversation, TeamEvent, TeamTypingEvent };
+export type { Message, Note, SavedReply, TeamConversation, TeamEvent, TeamTypingEvent, ThreadEntry };
 
 /** Whatever the team stream delivers: a stored event (with its id) or a typing notice. */
 export type TeamStreamEvent = TeamEvent | TeamTypingEvent;
 
-export type Message = Extract<TeamEvent, { type: 'message' }>['message'];
-export type Note = Extract<TeamEvent, { type: 'note' }>['note'];
 export type ConversationState = TeamConversation['state'];
 
-/** One entry of the team's thread: a message or an internal note, oldest first. */
-export type ThreadEntry = ({ kind: 'message' } & Message) | ({ kind: 'note' } & Note);
-
-export interface SavedReply {
-  id: string;
-  title: string;
-  body: string;
-}
-
+/** One answer of GET /search (the search's own shape: API.md "Search"). */
 export interface SearchResult {
   conversation: TeamConversation;
   match: {
