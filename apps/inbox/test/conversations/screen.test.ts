@@ -217,4 +217,26 @@ describe('the conversations screen', () => {
     expect(new Date(snoozed.snoozed_until!).getHours()).toBe(9);
     bobStream.close();
   });
+
+  it('keeps a reply the server refuses, with its reason, until the teammate takes it back to edit', async () => {
+    const visitor = await addVisitor(real, 'Refused');
+    const id = await visitor.start('Hi');
+    await start(`/inbox/acme/conversations/${id}`);
+    const textarea = await waitFor(() => document.querySelector<HTMLTextAreaElement>('textarea'), 'the composer');
+    await waitFor(() => entries().length === 1, 'the thread');
+    const tooLong = 'x'.repeat(100_000);
+    type(textarea, tooLong);
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    const failed = await waitFor(
+      () => document.querySelector<HTMLElement>('.failed[data-status="failed"]'),
+      'the failed send',
+    );
+    expect(failed.getAttribute('role')).toBe('alert');
+    expect(failed.textContent).toMatch(/Not sent: .*body/);
+    expect(textarea.value).toBe('');
+    byText('.failed button', 'Edit')!.click();
+    await waitFor(() => textarea.value === tooLong, 'the words back in the composer');
+    expect(document.querySelector('.failed')).toBeNull();
+    expect((await ann.api.thread(id)).thread).toHaveLength(1);
+  });
 });
