@@ -219,6 +219,19 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
     store.markTeamRead(request.params.app_id, request.params.conversation_id, actorOf(request).id, now()),
   );
 
+  // Whom a conversation of the app can be assigned to, for every teammate (the full list, with
+  // emails and roles, is the admins' GET /api/v1/teammates): the active teammates reaching the app.
+  api.get('/teammates', { schema: { params: AppParams } }, async (request) => {
+    const { app_id } = request.params;
+    const teammates = await store.teammates();
+    return {
+      teammates: teammates
+        .filter((teammate) => teammate.deactivated_at === undefined)
+        .filter((teammate) => teammate.apps.includes('*') || teammate.apps.includes(app_id))
+        .map(({ id, name, avatar_url }) => ({ id, name, ...(avatar_url !== undefined ? { avatar_url } : {}) })),
+    };
+  });
+
   api.get('/saved_replies', { schema: { params: AppParams, querystring: PageQuery } }, async (request) => {
     const { cursor, limit = DEFAULT_PAGE } = request.query;
     const after = cursor === undefined ? undefined : decodeCursor(cursor, ['string', 'string'] as const);

@@ -1,0 +1,242 @@
+// The conversations screen in the inbox, signed in against the real server: the list, opening a
+// conversation (read for this teammate), the thread with notes set apart, the composer (Enter
+// sends, Shift+Enter does not), live events from another teammate and the visitor, the keyboard.
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import App from '../../src/App.svelte';
+import { useEventSourceFactory } from '../../src/api/team-stream';
+import { navigate } from '../../src/router.svelte';
+import { session } from '../../src/session.svelte';
+import { byText, type, waitFor } from '../dom';
+import { openPage } from '../real-server';
+import { NodeEventSource } from './node-event-source';
+import {
+  addSavedReply,
+  addTeammate,
+  addVisitor,
+  openStream,
+  type RealServer,
+  realServer,
+  type Teammate,
+} from './real-server';
+
+let real: RealServer;
+let ann: Teammate;
+let bob: Teammate;
+let app: ReturnType<typeof mount> | undefined;
+
+beforeAll(async () => {
+  real = realServer();
+  ann = await addTeammate(real, 'agent', 'Ann Agent');
+  bob = await addTeammate(real, 'agent', 'Bob Builder');
+  // The page's stream is Ann's: an API token of hers on the real team stream.
+  useEventSourceFactory((url) => new NodeEventSource(`${real.url}${url}`, ann.token) as unknown as EventSource);
+});
+
+afterEach(async () => {
+  if (app) unmount(app);
+  app = undefined;
+  document.body.innerHTML = '';
+  if (session.status === 'signed-in') await session.signOut().catch(() => {});
+  localStorage.clear();
+});
+
+async function start(path: string) {
+  openPage(path);
+  navigate(path, { replace: true });
+  await session.signIn(ann.email, ann.password);
+  const target = document.createElement('div');
+  document.body.append(target);
+  app = mount(App, { target });
+  flushSync();
+}
+
+const row = (id: string) => document.querySelector<HTMLAnchorElement>(`a[data-conversation-id="${id}"]`);
+const entries = () =>
+  [...document.querySelectorAll<HTMLElement>('article[data-kind]')].map(
+    (entry) => `${entry.dataset.kind}:${entry.querySelector('.body')?.textContent}`,
+  );
+const key = (k: string, target: EventTarget = document.body) =>
+  target.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+
+/** Polls the server until `check` holds: an action's request is on its way when the click returns. */
+async function serverSays(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the server: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('the conversations screen', () => {
+  it('lists, opens and reads a conversation; replies with Enter; shows a note apart; hears the visitor live', async () => {
+    const visitor = await addVisitor(real, 'Grace Hopper');
+    const id = await visitor.start('My order <img src=x onerror="window.hacked=1"> never came');
+    await bob.api.note(id, 'Refund approved by finance');
+    await start('/inbox/acme');
+
+    const listed = await waitFor(() => row(id), 'the conversation in the list');
+    expect(listed.textContent).toContain('Grace Hopper');
+    expect(listed.classList.contains('unread')).toBe(true);
+
+    listed.click();
+    await waitFor(() => entries().length === 2, 'the thread');
+    expect(entries()).toEqual([
+      'message:My order <img src=x onerror="window.hacked=1"> never came',
+      'note:Refund approved by finance',
+    ]);
+    expect(document.querySelector('article img')).toBeNull();
+    expect(byText('article[data-kind="note"]', 'Internal note')?.textContent).toContain('Bob Builder');
+    // Opened: read for Ann on the server, and no longer marked in her list.
+    await waitFor(() => !row(id)?.classList.contains('unread'), 'the row read');
+    expect((await ann.api.thread(id)).conversation.unread).toBe(false);
+
+    const textarea = await waitFor(() => document.querySelector<HTMLTextAreaElement>('textarea'), 'the composer');
+    type(textarea, 'First line');
+    textarea.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true, cancelable: true }),
+    );
+    expect((await ann.api.thread(id)).thread).toHaveLength(2);
+    type(textarea, 'We are on it, Grace.');
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    await waitFor(() => entries().includes('message:We are on it, Grace.'), 'the reply in the thread');
+    const stored = (await ann.api.thread(id)).thread;
+    expect(stored.at(-1)).toMatchObject({
+      kind: 'message',
+      author: 'team',
+      body: 'We are on it, Grace.',
+      author_name: 'Ann Agent',
+    });
+    expect(textarea.value).toBe('');
+
+    await visitor.write(id, 'Thank you!');
+    await waitFor(() => entries().includes('message:Thank you!'), "the visitor's message, live");
+    expect(entries().filter((entry) => entry === 'message:We are on it, Grace.')).toHaveLength(1);
+    expect((window as unknown as { hacked?: number }).hacked).toBeUndefined();
+  });
+
+  it('keeps a draft per conversation across a reload, and writes a note in note mode', async () => {
+    const visitor = await addVisitor(real, 'Drafty');
+    const id = await visitor.start('Question');
+    await start(`/inbox/acme/conversations/${id}`);
+    const textarea = await waitFor(() => document.querySelector<HTMLTextAreaElement>('textarea'), 'the composer');
+    type(textarea, 'half a thought');
+    unmount(app!);
+    app = undefined;
+    document.body.innerHTML = '';
+    const target = document.createElement('div');
+    document.body.append(target);
+    app = mount(App, { target });
+    flushSync();
+    const again = await waitFor(() => document.querySelector<HTMLTextAreaElement>('textarea'), 'the composer again');
+    await waitFor(() => again.value === 'half a thought', 'the draft back');
+
+    key('n');
+    await waitFor(() => byText('button[aria-pressed="true"]', 'Note'), 'note mode');
+    type(again, 'Only teammates see this');
+    again.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    await waitFor(() => entries().includes('note:Only teammates see this'), 'the note');
+    expect((await bob.api.thread(id)).thread.at(-1)).toMatchObject({ kind: 'note', author_name: 'Ann Agent' });
+  });
+
+  it('moves with j/k, opens with Enter, assigns with a and closes with e', async () => {
+    const visitor = await addVisitor(real, 'Keyboard Kim');
+    const first = await visitor.start('one');
+    const second = await visitor.start('two');
+    await start('/inbox/acme');
+    await waitFor(() => row(first) && row(second), 'both rows');
+    key('j');
+    key('j');
+    await waitFor(() => row(first)?.classList.contains('selected'), 'the second row selected');
+    key('k');
+    await waitFor(() => row(second)?.classList.contains('selected'), 'the first row selected');
+    key('Enter');
+    await waitFor(() => location.pathname.endsWith(`/conversations/${second}`), 'the conversation open');
+    await waitFor(() => byText('button', 'Assign to me'), 'the actions');
+    key('a');
+    await waitFor(() => !byText('button', 'Assign to me'), 'assigned to Ann on screen');
+    expect((await ann.api.thread(second)).conversation.assignee_id).toBe(ann.id);
+    key('e');
+    await waitFor(() => byText('button', 'Reopen'), 'closed on screen');
+    expect((await ann.api.thread(second)).conversation.state).toBe('closed');
+  });
+
+  it('searches on the server from the search box, which / focuses', async () => {
+    const word = `zebra${Date.now()}`;
+    const visitor = await addVisitor(real, 'Searcher');
+    const found = await visitor.start(`Where is my ${word} parcel?`);
+    const other = await visitor.start('Something else entirely');
+    await start('/inbox/acme');
+    await waitFor(() => row(found) && row(other), 'both rows');
+    key('/');
+    const search = document.querySelector<HTMLInputElement>('#conversation-search')!;
+    expect(document.activeElement).toBe(search);
+    type(search, word.slice(0, -2));
+    await waitFor(() => row(found) && !row(other), 'only the match', 10_000);
+    type(search, '');
+    await waitFor(() => row(found) && row(other), 'the list again');
+  });
+
+  it('inserts a saved reply, assigns to a teammate, snoozes; the title counts unread; typing reaches the team', async () => {
+    const title = `Shipping ${Date.now()}`;
+    await addSavedReply(real, title, 'Parcels ship within 2 working days.');
+    const visitor = await addVisitor(real, 'Options');
+    const id = await visitor.start('When does it ship?');
+    const bobStream = await openStream(real, bob.token);
+    await start(`/inbox/acme/conversations/${id}`);
+    await waitFor(() => /^\(\d+\) /.test(document.title), 'the unread count in the title');
+
+    const textarea = await waitFor(() => document.querySelector<HTMLTextAreaElement>('textarea'), 'the composer');
+    type(textarea, 'Hi! ');
+    await bobStream.next((event) => event.type === 'typing' && event.conversation_id === id && event.author === 'team');
+    byText('button', 'Saved replies')!.click();
+    const filter = await waitFor(() => document.querySelector<HTMLInputElement>('#saved-reply-filter'), 'the picker');
+    type(filter, title.toLowerCase());
+    (await waitFor(() => byText('.picker button', title), 'the saved reply')).click();
+    await waitFor(() => textarea.value === 'Hi! Parcels ship within 2 working days.', 'the body inserted');
+
+    const assignee = await waitFor(
+      () => document.querySelector<HTMLSelectElement>(`#assignee-${id}`),
+      'the assignee menu',
+    );
+    await waitFor(
+      () => [...assignee.options].some((option) => option.value === bob.id),
+      "Bob among the app's teammates",
+    );
+    assignee.value = bob.id;
+    assignee.dispatchEvent(new Event('change', { bubbles: true }));
+    await serverSays(async () => (await ann.api.thread(id)).conversation.assignee_id === bob.id, 'assigned to Bob');
+
+    const snooze = document.querySelector<HTMLSelectElement>(`#snooze-${id}`)!;
+    snooze.value = 'tomorrow';
+    snooze.dispatchEvent(new Event('change', { bubbles: true }));
+    await waitFor(() => byText('option', 'Snoozed until'), 'snoozed on screen');
+    await serverSays(async () => (await ann.api.thread(id)).conversation.state === 'snoozed', 'snoozed');
+    const snoozed = (await ann.api.thread(id)).conversation;
+    expect(snoozed.state).toBe('snoozed');
+    expect(new Date(snoozed.snoozed_until!).getHours()).toBe(9);
+    bobStream.close();
+  });
+
+  it('keeps a reply the server refuses, with its reason, until the teammate takes it back to edit', async () => {
+    const visitor = await addVisitor(real, 'Refused');
+    const id = await visitor.start('Hi');
+    await start(`/inbox/acme/conversations/${id}`);
+    const textarea = await waitFor(() => document.querySelector<HTMLTextAreaElement>('textarea'), 'the composer');
+    await waitFor(() => entries().length === 1, 'the thread');
+    const tooLong = 'x'.repeat(100_000);
+    type(textarea, tooLong);
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    const failed = await waitFor(
+      () => document.querySelector<HTMLElement>('.failed[data-status="failed"]'),
+      'the failed send',
+    );
+    expect(failed.getAttribute('role')).toBe('alert');
+    expect(failed.textContent).toMatch(/Not sent: .*body/);
+    expect(textarea.value).toBe('');
+    byText('.failed button', 'Edit')!.click();
+    await waitFor(() => textarea.value === tooLong, 'the words back in the composer');
+    expect(document.querySelector('.failed')).toBeNull();
+    expect((await ann.api.thread(id)).thread).toHaveLength(1);
+  });
+});
