@@ -6,7 +6,7 @@ import App from '../src/App.svelte';
 import { navigate, route } from '../src/router.svelte';
 import { session } from '../src/session.svelte';
 import { type, waitFor } from './dom';
-import { addTeammate, openPage, visitorWrites } from './real-server';
+import { addTeammate, openPage, streamAs, visitorWrites } from './real-server';
 
 let app: ReturnType<typeof mount> | undefined;
 afterEach(async () => {
@@ -18,6 +18,7 @@ afterEach(async () => {
 });
 
 async function signInAt(path: string, teammate: { email: string; password: string }) {
+  await streamAs(teammate);
   openPage(path);
   navigate(path, { replace: true });
   const target = document.createElement('div');
@@ -47,7 +48,10 @@ describe('the app choice', () => {
     link.click();
     flushSync();
     expect(route.current).toEqual({ name: 'conversations', appId: 'choice-beta' });
-    await waitFor(() => document.querySelector('[data-placeholder="conversations"]'), 'the conversations screen');
+    await waitFor(
+      () => document.querySelector('section.list-pane[aria-label="Conversations"]'),
+      'the conversations screen',
+    );
     // Remembered: the nav links to it from anywhere, and it is listed first next time.
     expect(localStorage.getItem('confab.inbox.last-app')).toBe('choice-beta');
   });
@@ -55,7 +59,10 @@ describe('the app choice', () => {
   it('sends a teammate of one app straight to it', async () => {
     const alan = await addTeammate({ role: 'agent', apps: ['only-app'] });
     await signInAt('/inbox/', alan);
-    await waitFor(() => document.querySelector('[data-placeholder="conversations"]'), 'the conversations screen');
+    await waitFor(
+      () => document.querySelector('section.list-pane[aria-label="Conversations"]'),
+      'the conversations screen',
+    );
     expect(route.current).toEqual({ name: 'conversations', appId: 'only-app' });
   });
 });

@@ -4,10 +4,10 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import App from '../src/App.svelte';
-import { navigate } from '../src/router.svelte';
+import { navigate, route } from '../src/router.svelte';
 import { session } from '../src/session.svelte';
 import { byText, type, waitFor } from './dom';
-import { addTeammate, deactivate, openPage } from './real-server';
+import { addTeammate, deactivate, openPage, streamAs } from './real-server';
 
 let app: ReturnType<typeof mount> | undefined;
 afterEach(async () => {
@@ -60,6 +60,7 @@ describe('the login page', () => {
 
   it('goes back to the login page when the session ends on the server (a 401 on any call)', async () => {
     const alan = await addTeammate({ role: 'agent', name: 'Alan Ended' });
+    await streamAs(alan);
     start('/inbox/login');
     await signIn(alan.email, alan.password);
     await waitFor(() => byText('.nav', 'Alan Ended'), 'the signed-in nav');
@@ -82,14 +83,14 @@ describe('the login page', () => {
 
   it('signs in through the API, lands on the route asked for, and signs out on the server', async () => {
     const ada = await addTeammate({ role: 'admin', name: 'Ada Lovelace' });
+    await streamAs(ada);
     start('/inbox/acme/conversations/c-1');
     await signIn(ada.email, ada.password);
-    const placeholder = await waitFor(
-      () => document.querySelector('[data-placeholder="conversations"]'),
+    await waitFor(
+      () => document.querySelector('section.list-pane[aria-label="Conversations"]'),
       'the conversations screen',
     );
-    expect(placeholder.textContent).toContain('acme');
-    expect(placeholder.textContent).toContain('c-1');
+    expect(route.current).toEqual({ name: 'conversations', appId: 'acme', conversationId: 'c-1' });
     expect(byText('.nav', 'Ada Lovelace')).toBeDefined();
     expect(byText('.nav a', 'Teammates')).toBeDefined();
 

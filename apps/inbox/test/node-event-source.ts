@@ -1,8 +1,8 @@
 // An EventSource for the inbox's tests: happy-dom (and Node 20) have none. It reads the real
 // server's text/event-stream over a real socket, as the standard's parser does (id:, event:,
 // data: lines, dispatched at a blank line; Last-Event-ID kept and resent on reconnection is not
-// needed here), with the session cookie a browser would send. Chromium's own EventSource is
-// exercised end to end by the e2e suite.
+// needed here), with the credentials given (the session cookie a browser would send, or a
+// teammate's API token). Chromium's own EventSource is exercised end to end by the e2e suite.
 import { type ClientRequest, request } from 'node:http';
 
 export const openedUrls: string[] = [];
@@ -18,11 +18,11 @@ export class NodeEventSource extends EventTarget {
 
   constructor(
     readonly url: string,
-    cookie: string,
+    credentials: { cookie: string } | { authorization: string },
   ) {
     super();
     openedUrls.push(url);
-    this.#request = request(url, { headers: { cookie, accept: 'text/event-stream' } }, (response) => {
+    this.#request = request(url, { headers: { ...credentials, accept: 'text/event-stream' } }, (response) => {
       if (response.statusCode !== 200) {
         this.readyState = 2;
         response.resume();

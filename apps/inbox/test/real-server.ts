@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { inject } from 'vitest';
+import { useEventSourceFactory } from '../src/api/team-stream';
+import { NodeEventSource } from './node-event-source';
 
 export const inboxServer = () => inject('inboxServer');
 
@@ -117,6 +119,17 @@ export async function cookieOf(teammate: { email: string; password: string }): P
   });
   if (login.status !== 200) throw new Error(`signing in failed: ${login.status} ${await login.text()}`);
   return login.setCookies[0]!.split(';')[0]!;
+}
+
+/**
+ * The inbox's team stream, read from Node (happy-dom has no EventSource) with a session of the
+ * teammate's own, for tests whose screens open it.
+ */
+export async function streamAs(teammate: { email: string; password: string }): Promise<void> {
+  const cookie = await cookieOf(teammate);
+  useEventSourceFactory(
+    (url) => new NodeEventSource(`${inboxServer().url}${url}`, { cookie }) as unknown as EventSource,
+  );
 }
 
 let visitors = 0;

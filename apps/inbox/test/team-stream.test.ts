@@ -20,7 +20,7 @@ beforeAll(async () => {
   cookie = await cookieOf(ada);
   openPage('/inbox/');
   useEventSourceFactory((path) => {
-    const source = new NodeEventSource(`${inboxServer().url}${path}`, cookie);
+    const source = new NodeEventSource(`${inboxServer().url}${path}`, { cookie });
     sources.push(source);
     return source as unknown as EventSource;
   });

@@ -8,8 +8,8 @@ import { useEventSourceFactory } from '../../src/api/team-stream';
 import { navigate } from '../../src/router.svelte';
 import { session } from '../../src/session.svelte';
 import { byText, type, waitFor } from '../dom';
+import { NodeEventSource } from '../node-event-source';
 import { openPage } from '../real-server';
-import { NodeEventSource } from './node-event-source';
 import {
   addSavedReply,
   addTeammate,
@@ -30,7 +30,10 @@ beforeAll(async () => {
   ann = await addTeammate(real, 'agent', 'Ann Agent');
   bob = await addTeammate(real, 'agent', 'Bob Builder');
   // The page's stream is Ann's: an API token of hers on the real team stream.
-  useEventSourceFactory((url) => new NodeEventSource(`${real.url}${url}`, ann.token) as unknown as EventSource);
+  useEventSourceFactory(
+    (url) =>
+      new NodeEventSource(`${real.url}${url}`, { authorization: `Bearer ${ann.token}` }) as unknown as EventSource,
+  );
 });
 
 afterEach(async () => {
