@@ -4,10 +4,12 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { xssCorpus } from '../../../../packages/adapter-suite/src/xss-corpus';
+import { openTeamStream, useEventSourceFactory } from '../../src/api/team-stream';
 import ContactPane from '../../src/contact/ContactPane.svelte';
 import { session } from '../../src/session.svelte';
 import { byText, waitFor } from '../dom';
-import { addTeammate, openPage } from '../real-server';
+import { NodeEventSource } from '../node-event-source';
+import { addTeammate, cookieOf, inboxServer, openPage } from '../real-server';
 import { bootVisitor } from './visitor';
 
 let pane: ReturnType<typeof mount> | undefined;
@@ -17,6 +19,9 @@ beforeEach(async () => {
   const ada = await addTeammate({ role: 'agent', apps: ['*'] });
   openPage('/inbox/');
   await session.signIn(ada.email, ada.password);
+  // happy-dom has no EventSource: the team stream is the real one, read from Node with Ada's cookie.
+  const cookie = await cookieOf(ada);
+  useEventSourceFactory((path) => new NodeEventSource(`${inboxServer().url}${path}`, cookie) as unknown as EventSource);
 });
 
 afterEach(async () => {
@@ -104,6 +109,28 @@ describe('the contact pane', () => {
     const others = [...section('Other conversations').querySelectorAll('a.other')];
     expect(others.map((a) => a.getAttribute('href'))).toEqual([`/inbox/contact-app/conversations/${second}`]);
     expect(others[0]!.textContent).toContain('And the invoice?');
+  });
+
+  it("lists the contact's new conversation as it starts, from the team stream", async () => {
+    const visitor = await bootVisitor('contact-live');
+    const first = await visitor.write('First question');
+    const target = show({ appId: 'contact-live', contactId: visitor.contactId, conversationId: first });
+    await waitFor(() => section('Other conversations')?.textContent?.includes('No other conversations'), 'the pane');
+    const stream = openTeamStream('contact-live');
+    try {
+      await waitFor(() => stream.connected, 'the team stream');
+      const other = await bootVisitor('contact-live');
+      await other.write('Someone else');
+      const second = await visitor.write('Second question');
+      const link = await waitFor(
+        () => target.querySelector(`a.other[href="/inbox/contact-live/conversations/${second}"]`),
+        'the new conversation',
+      );
+      expect(link.textContent).toContain('Second question');
+      expect(target.querySelectorAll('a.other')).toHaveLength(1);
+    } finally {
+      stream.close();
+    }
   });
 
   it('a lead with nothing yet: named as a visitor, no other conversations, no events, no pages', async () => {
