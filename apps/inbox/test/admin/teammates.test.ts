@@ -117,6 +117,42 @@ describe('the teammates screen', () => {
     expect((await nodeJson('GET', '/api/v1/me', undefined, undefined, { cookie: alansSession })).status).toBe(401);
   });
 
+  it('changes the apps a teammate reaches; apps beyond the admin’s own are the server’s refusal', async () => {
+    const admin = await addTeammate({ role: 'admin', apps: ['acme', 'beta'] });
+    openPage('/inbox/admin/teammates');
+    await session.signIn(admin.email, admin.password);
+    const alan = await addTeammate({ role: 'agent', apps: ['acme'] });
+    const alansSession = await nodeSignIn(alan.email, alan.password);
+    const target = show();
+    const row = await waitFor(() => rowOf(target, alan.id), 'Alan’s row');
+    expect(
+      (await nodeJson('GET', '/api/v1/apps/beta/conversations', undefined, undefined, { cookie: alansSession })).status,
+    ).toBe(403);
+
+    row.querySelector<HTMLButtonElement>('.edit-apps')!.click();
+    flushSync();
+    type(rowOf(target, alan.id)!.querySelector<HTMLInputElement>('.apps-input')!, 'acme, gamma');
+    flushSync();
+    rowOf(target, alan.id)!.querySelector<HTMLFormElement>('.apps-form')!.requestSubmit();
+    await waitFor(() => byText('[role="alert"]', 'gamma'), 'the refusal');
+    // The form stays open with what was typed, to correct; the server holds the apps as they were.
+    expect(rowOf(target, alan.id)!.querySelector<HTMLInputElement>('.apps-input')!.value).toBe('acme, gamma');
+    expect(
+      (await nodeJson('GET', '/api/v1/apps/beta/conversations', undefined, undefined, { cookie: alansSession })).status,
+    ).toBe(403);
+
+    type(rowOf(target, alan.id)!.querySelector<HTMLInputElement>('.apps-input')!, 'acme beta');
+    flushSync();
+    rowOf(target, alan.id)!.querySelector<HTMLFormElement>('.apps-form')!.requestSubmit();
+    await waitFor(
+      () => rowOf(target, alan.id)!.querySelector('.teammate-apps')?.textContent === 'acme, beta',
+      'the change',
+    );
+    expect(
+      (await nodeJson('GET', '/api/v1/apps/beta/conversations', undefined, undefined, { cookie: alansSession })).status,
+    ).toBe(200);
+  });
+
   it('a reset link for a teammate replaces their earlier one and is shown to hand over', async () => {
     await signInAs('admin');
     const alan = await addTeammate({ role: 'agent', apps: ['acme'] });
