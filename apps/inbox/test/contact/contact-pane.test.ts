@@ -2,7 +2,7 @@
 // with their metadata, pages viewed (repeats folded) and their other conversations; everything a
 // visitor's page sent shows as text, and nothing of it runs.
 import { flushSync, mount, unmount } from 'svelte';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { xssCorpus } from '../../../../packages/adapter-suite/src/xss-corpus';
 import { openTeamStream, useEventSourceFactory } from '../../src/api/team-stream';
 import ContactPane from '../../src/contact/ContactPane.svelte';
@@ -130,6 +130,23 @@ describe('the contact pane', () => {
       expect(target.querySelectorAll('a.other')).toHaveLength(1);
     } finally {
       stream.close();
+    }
+  });
+
+  it('without an EventSource the pane still shows the contact, with one [Confab] warning', async () => {
+    const visitor = await bootVisitor('contact-app', { attributes: { name: 'No Stream' } });
+    const conversation = await visitor.write('Hello');
+    useEventSourceFactory(() => {
+      throw new ReferenceError('EventSource is not defined');
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const pane = show({ appId: 'contact-app', contactId: visitor.contactId, conversationId: conversation });
+      await waitFor(() => pane.querySelector('.contact-name'), 'the contact');
+      expect(pane.querySelector('.contact-name')!.textContent).toBe('No Stream');
+      expect(warn.mock.calls.filter(([message]) => String(message).startsWith('[Confab]'))).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
     }
   });
 
