@@ -156,6 +156,8 @@ export const ConversationQuery = Type.Object(
     state: Type.Optional(ConversationState),
     /** `me`, `unassigned`, `all` (the default) or a teammate's id. */
     assignee: Type.Optional(Id),
+    /** A contact's id: only their conversations. */
+    contact_id: Type.Optional(Id),
     ...Paging,
   },
   strict,

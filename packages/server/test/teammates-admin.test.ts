@@ -1,4 +1,4 @@
-// Admins manage teammates (invite, list, change, deactivate); agents cannot. API tokens: shown
+// Admins manage teammates (invite, list, change, deactivate, reactivate); agents cannot. API tokens: shown
 // once, stored hashed, scoped to apps, revocable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, TEAM_TOKEN, type TestServer, team } from './server-harness';
@@ -58,6 +58,7 @@ describe('admins', () => {
       ['PATCH', `/api/v1/teammates/${admin.id}`, { role: 'agent' }],
       ['PATCH', `/api/v1/teammates/${agent.id}`, { role: 'admin' }],
       ['POST', `/api/v1/teammates/${admin.id}/deactivate`],
+      ['POST', `/api/v1/teammates/${admin.id}/reactivate`],
       ['POST', `/api/v1/teammates/${admin.id}/password_link`],
     ];
     const cookie = await agent.cookie();
@@ -116,6 +117,68 @@ describe('admins', () => {
     expect(login.status).toBe(401);
     const link = await call(server, 'POST', `/api/v1/teammates/${agent.id}/password_link`, { token: admin.token });
     expect(link.status).toBe(409);
+  });
+
+  it('reactivating lets the teammate sign in again with their password; what deactivation ended stays ended', async () => {
+    const admin = await addTeammate(server, { role: 'admin' });
+    const agent = await addTeammate(server, { role: 'agent', apps: ['acme'] });
+    const oldCookie = await agent.cookie();
+    await call(server, 'POST', `/api/v1/teammates/${agent.id}/deactivate`, { token: admin.token });
+    const reactivated = await call(server, 'POST', `/api/v1/teammates/${agent.id}/reactivate`, {
+      headers: await admin.sessionHeaders(),
+    });
+    expect(reactivated.status).toBe(200);
+    expect(reactivated.body.teammate).toMatchObject({ id: agent.id, role: 'agent', apps: ['acme'] });
+    expect(reactivated.body.teammate.deactivated_at).toBeUndefined();
+    const listed = await call(server, 'GET', `/api/v1/teammates/${agent.id}`, { token: admin.token });
+    expect(listed.body.teammate.deactivated_at).toBeUndefined();
+
+    expect((await call(server, 'GET', `${team()}/conversations`, { headers: { cookie: oldCookie } })).status).toBe(401);
+    expect((await call(server, 'GET', `${team()}/conversations`, { token: agent.token })).status).toBe(401);
+    const cookie = await logIn(server, agent.email, agent.password);
+    expect((await call(server, 'GET', `${team()}/conversations`, { headers: { cookie } })).status).toBe(200);
+    const link = await call(server, 'POST', `/api/v1/teammates/${agent.id}/password_link`, { token: admin.token });
+    expect(link.status).toBe(200);
+
+    // An active teammate's reactivation changes nothing.
+    const again = await call(server, 'POST', `/api/v1/teammates/${agent.id}/reactivate`, { token: admin.token });
+    expect(again.status).toBe(200);
+    expect(again.body.teammate.updated_at).toBe(reactivated.body.teammate.updated_at);
+  });
+
+  it('reactivation is refused to an agent (who stays deactivated), and for an unknown id or the team token’s teammate', async () => {
+    const admin = await addTeammate(server, { role: 'admin' });
+    const agent = await addTeammate(server, { role: 'agent' });
+    const gone = await addTeammate(server, { role: 'agent' });
+    await call(server, 'POST', `/api/v1/teammates/${gone.id}/deactivate`, { token: admin.token });
+    for (const credentials of [
+      { token: agent.token },
+      { headers: await agent.sessionHeaders() },
+      { token: TEAM_TOKEN },
+    ]) {
+      const refused = await call(server, 'POST', `/api/v1/teammates/${gone.id}/reactivate`, credentials);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.field).toBe('authorization');
+    }
+    const still = await call(server, 'GET', `/api/v1/teammates/${gone.id}`, { token: admin.token });
+    expect(still.body.teammate.deactivated_at).toEqual(expect.any(Number));
+    const login = await call(server, 'POST', '/api/v1/auth/login', {
+      body: { email: gone.email, password: gone.password },
+    });
+    expect(login.status).toBe(401);
+    for (const id of ['nobody', 'team-token']) {
+      const unknown = await call(server, 'POST', `/api/v1/teammates/${id}/reactivate`, { token: admin.token });
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.field).toBe('teammate_id');
+    }
+    const crossSite = await call(server, 'POST', `/api/v1/teammates/${gone.id}/reactivate`, {
+      headers: { cookie: await admin.cookie(), origin: 'https://evil.example' },
+    });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.body.error.field).toBe('origin');
+    expect(
+      (await call(server, 'GET', `/api/v1/teammates/${gone.id}`, { token: admin.token })).body.teammate.deactivated_at,
+    ).toEqual(expect.any(Number));
   });
 
   it('an admin grants only the apps they reach', async () => {

@@ -485,6 +485,17 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('conversations').addColumn('team_seen_at', time).execute();
       },
     },
+    '0012_conversations_by_contact': {
+      // A contact's conversations in the team's order (`?contact_id=`, the inbox's contact pane):
+      // an index search however many conversations the app holds.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createIndex('conversations_app_person_activity')
+          .on('conversations')
+          .columns(['app_id', 'person_id', 'activity_at', 'id'])
+          .execute();
+      },
+    },
   };
 }
 

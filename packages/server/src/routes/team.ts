@@ -71,13 +71,14 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
 
   api.get('/conversations', { schema: { params: AppParams, querystring: ConversationQuery } }, async (request) => {
     const { app_id } = request.params;
-    const { state, assignee = 'all', cursor, limit = DEFAULT_PAGE } = request.query;
+    const { state, assignee = 'all', contact_id, cursor, limit = DEFAULT_PAGE } = request.query;
     const actor = actorOf(request);
     const filter: ConversationFilter = {
       ...(state ? { state } : {}),
       ...(assignee === 'all'
         ? {}
         : { assignee: assignee === 'me' ? actor.id : assignee === 'unassigned' ? null : assignee }),
+      ...(contact_id !== undefined ? { contact: contact_id } : {}),
     };
     const after = cursor === undefined ? undefined : decodeCursor(cursor, ['number', 'string'] as const);
     await store.wakeSnoozed(now(), app_id);

@@ -1,5 +1,5 @@
 // The admins' side of accounts: invite teammates (a one-time link sets their password), list them,
-// change their role, name or apps, deactivate them, and hand out a new password link.
+// change their role, name or apps, deactivate and reactivate them, and hand out a new password link.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -95,6 +95,12 @@ export async function teammateRoutes(app: FastifyInstance, context: ServerContex
     const target = await known(request.params.teammate_id);
     if (isActiveAdmin(target)) await refuseLosingTheLastAdmin(target.id);
     return { teammate: await store.deactivateTeammate(target.id, now()) };
+  });
+
+  // Undoes a deactivation; the sessions and tokens it ended stay ended.
+  api.post('/teammates/:teammate_id/reactivate', { schema: { params: TeammateParams } }, async (request) => {
+    const target = await known(request.params.teammate_id);
+    return { teammate: await store.reactivateTeammate(target.id, now()) };
   });
 
   api.post('/teammates/:teammate_id/password_link', { schema: { params: TeammateParams } }, async (request) => {

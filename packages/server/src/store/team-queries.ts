@@ -20,6 +20,8 @@ export interface ConversationFilter {
   state?: 'open' | 'snoozed' | 'closed';
   /** A teammate's id, or null for the unassigned; absent: anyone's. */
   assignee?: string | null;
+  /** A contact's id: only their conversations. */
+  contact?: string;
 }
 
 /** Where a conversation list resumes: the last item's activity_at and id (newest first). */
@@ -57,7 +59,7 @@ export interface TeamQueries {
   ): Promise<{ conversation: TeamConversation } & Paged<ThreadEntry, ThreadKey>>;
 }
 
-/** A page of an app's conversation list: newest activity first, from after `after` (an index search, see migration 0009). */
+/** A page of an app's conversation list: newest activity first, from after `after` (an index search, see migrations 0009 and 0012). */
 export function conversationPageQuery(
   db: Kysely<Database>,
   appId: string,
@@ -69,6 +71,7 @@ export function conversationPageQuery(
   if (filter.assignee !== undefined)
     query = query.where('assignee_id', filter.assignee === null ? 'is' : '=', filter.assignee);
   if (filter.state) query = query.where('state', '=', filter.state);
+  if (filter.contact !== undefined) query = query.where('person_id', '=', filter.contact);
   if (after) {
     query = query.where((eb) => eb(eb.refTuple('activity_at', 'id'), '<', eb.tuple(after.activity_at, after.id)));
   }

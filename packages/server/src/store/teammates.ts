@@ -158,6 +158,11 @@ export interface TeammateStore {
   updateTeammate(id: string, changes: TeammateChanges, now: number): Promise<Teammate | null>;
   /** Deactivates a teammate and ends all their sessions, API tokens and links at once; null if unknown. */
   deactivateTeammate(id: string, now: number): Promise<Teammate | null>;
+  /**
+   * Lets a deactivated teammate sign in again with their password (or a new link); what
+   * deactivation ended (sessions, API tokens, links) stays ended. Null if unknown.
+   */
+  reactivateTeammate(id: string, now: number): Promise<Teammate | null>;
   /** A fresh one-time link for an active teammate (replacing any earlier); null if unknown or deactivated. */
   createPasswordLink(teammateId: string, now: number): Promise<OneTimeSecret | null>;
   /** Whether a link's token is live (unused, unexpired): checked before its password is hashed. */
@@ -336,6 +341,18 @@ export function teammateStore(db: Kysely<Database>, transaction: RunTransaction)
           .set({ used_at: now })
           .where('teammate_id', '=', id)
           .where('used_at', 'is', null)
+          .execute();
+        return teammateById(trx, id);
+      }),
+
+    reactivateTeammate: (id, now) =>
+      transaction(async (trx) => {
+        await trx
+          .updateTable('teammates')
+          .set({ deactivated_at: null, updated_at: now })
+          .where('id', '=', id)
+          .where('service', '=', 0)
+          .where('deactivated_at', 'is not', null)
           .execute();
         return teammateById(trx, id);
       }),
