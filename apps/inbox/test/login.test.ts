@@ -49,7 +49,7 @@ describe('the login page', () => {
     for (const path of ['/inbox/', '/inbox/acme', '/inbox/settings', '/inbox/admin/teammates']) {
       start(path);
       await waitFor(() => byText('h1', 'Sign in to Confab'), `the login page at ${path}`);
-      expect(document.querySelector('[data-placeholder]')).toBeNull();
+      expect(document.querySelector('main#main')).toBeNull();
       expect(document.querySelector('nav')).toBeNull();
       unmount(app!);
       app = undefined;
@@ -110,6 +110,6 @@ describe('the login page', () => {
     await signIn(alan.email, alan.password);
     await waitFor(() => byText('h1', 'Not allowed'), 'the refusal');
     expect(byText('.nav a', 'Teammates')).toBeUndefined();
-    expect(document.querySelector('[data-placeholder="teammates"]')).toBeNull();
+    expect(document.querySelector('section.teammates')).toBeNull();
   });
 });

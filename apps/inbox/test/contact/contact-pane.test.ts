@@ -21,7 +21,9 @@ beforeEach(async () => {
   await session.signIn(ada.email, ada.password);
   // happy-dom has no EventSource: the team stream is the real one, read from Node with Ada's cookie.
   const cookie = await cookieOf(ada);
-  useEventSourceFactory((path) => new NodeEventSource(`${inboxServer().url}${path}`, cookie) as unknown as EventSource);
+  useEventSourceFactory(
+    (path) => new NodeEventSource(`${inboxServer().url}${path}`, { cookie }) as unknown as EventSource,
+  );
 });
 
 afterEach(async () => {

@@ -1,7 +1,6 @@
 // JSON over HTTP from Node, straight to the real test server: what a visitor's browser or a script
 // sends, apart from the page under test (whose fetch carries the teammate's cookies).
-import { request } from 'node:http';
-import { inboxServer } from '../real-server';
+import { inboxServer, nodeFetch } from '../real-server';
 
 export interface NodeAnswer {
   status: number;
@@ -9,42 +8,30 @@ export interface NodeAnswer {
   setCookies: string[];
 }
 
-export function nodeJson(
+export async function nodeJson(
   method: string,
   path: string,
   body?: unknown,
   token?: string,
   headers: Record<string, string> = {},
 ): Promise<NodeAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${inboxServer().url}${path}`,
-      {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...headers,
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: unknown = text;
-          try {
-            parsed = text === '' ? undefined : JSON.parse(text);
-          } catch {
-            // not JSON: kept as text
-          }
-          resolve({ status: response.statusCode!, body: parsed, setCookies: response.headers['set-cookie'] ?? [] });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
+  const answer = await nodeFetch(`${inboxServer().url}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  const text = await answer.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: answer.status, body: parsed, setCookies: answer.setCookies };
 }
 
 /** Signs in from Node (another browser): answers that session's `confab_session=…` cookie. */
