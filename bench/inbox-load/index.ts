@@ -198,6 +198,7 @@ interface Load {
   assetsEnd: number | null;
   listStart: number | null;
   listEnd: number | null;
+  api: InPage['api'];
   /** Longest Long Tasks API entry (> 50 ms) before the rows; 0 if none. */
   longtaskApi: number | null;
   longest?: LongestTask;
@@ -239,6 +240,9 @@ async function load(browser: Browser, bench: Bench, variant: Variant, probe: str
         note(`${variant}: console.${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => note(`${variant}: uncaught: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) note(`${variant}: ${response.status()} ${new URL(response.url()).pathname}`);
+    });
     if (traced) {
       await browser.startTracing(page, { categories: TRACE_CATEGORIES });
       tracing = true;
@@ -261,6 +265,7 @@ async function load(browser: Browser, bench: Bench, variant: Variant, probe: str
       assetsEnd: r.assetsEnd,
       listStart: r.listStart,
       listEnd: r.listEnd,
+      api: r.api,
       longtaskApi: longtasks === null ? null : Math.max(0, ...longtasks.map((t) => t.duration)),
     };
     if (traced) {
@@ -294,7 +299,7 @@ const of = (loads: Load[], variant: Variant, value: (l: Load) => number | null |
 function verboseLine(pass: string, i: number, l: Load) {
   const parts = [`rows ${ms(l.total)}`, `document ${ms(l.documentEnd)}`];
   if (l.assetsEnd !== null) parts.push(`assets ${ms(l.assetsEnd)}`);
-  if (l.listStart !== null) parts.push(`list ${ms(l.listStart)} → ${ms(l.listEnd!)}`);
+  for (const call of l.api) parts.push(`${call.path} ${ms(call.start)} → ${ms(call.end)}`);
   parts.push(`longtask API ${l.longtaskApi === null ? 'n/a' : ms(l.longtaskApi)}`);
   if (l.longest) parts.push(`longest task ${ms(l.longest.duration)} (${l.longest.what})`);
   console.log(`    ${pass} #${i} ${l.variant.padEnd(8)} ${parts.join(', ')}`);
@@ -367,6 +372,20 @@ try {
   console.log(
     `    inbox, median of each part: document arrived ${part((l) => l.documentEnd)}, scripts and styles arrived ${part((l) => l.assetsEnd)}, list request sent ${part((l) => l.listStart)}, answered ${part((l) => l.listEnd)}, ${SHOWN} ${part((l) => l.total)}`,
   );
+  // The API calls before the rows, in the order they were sent (medians over the loads that made them).
+  const calls = new Map<string, { start: number[]; end: number[] }>();
+  for (const l of timed.filter((x) => x.variant === 'inbox'))
+    for (const call of l.api) {
+      const seen = calls.get(call.path) ?? { start: [], end: [] };
+      seen.start.push(call.start);
+      seen.end.push(call.end);
+      calls.set(call.path, seen);
+    }
+  const waterfall = [...calls]
+    .sort((a, b) => median(a[1].start) - median(b[1].start))
+    .map(([path, t]) => `${path} ${ms(median(t.start))} → ${ms(median(t.end))}`);
+  if (waterfall.length)
+    console.log(`    inbox's API calls before the rows, median sent → answered: ${waterfall.join('; ')}`);
   console.log(`    baseline: document arrived ${ms(median(of(timed, 'baseline', (l) => l.documentEnd)))}`);
   compare(`longest task before ${SHOWN}`, task('inbox'), task('baseline'), '   [traced pass]');
   console.log(`    mostly: inbox ${kinds('inbox')}; baseline ${kinds('baseline')}`);

@@ -15,6 +15,8 @@ export interface InPage {
   /** The conversations list request, if the page made one. */
   listStart: number | null;
   listEnd: number | null;
+  /** Every API request before the rows: path (with its query), sent and answered. */
+  api: Array<{ path: string; start: number; end: number }>;
   /** Long Tasks API entries (> 50 ms only); null where the API is missing. */
   longtasks: Array<{ start: number; duration: number }> | null;
 }
@@ -69,6 +71,9 @@ export function probeScript(names: string[], rows: number): string {
       assetsEnd: assets.length ? Math.max.apply(null, assets.map(function (e) { return e.responseEnd; })) : null,
       listStart: list ? list.startTime : null,
       listEnd: list ? list.responseEnd : null,
+      api: resources
+        .filter(function (e) { return e.startTime < b.visible && new URL(e.name).pathname.indexOf('/api/') === 0; })
+        .map(function (e) { var u = new URL(e.name); return { path: u.pathname + u.search, start: e.startTime, end: e.responseEnd }; }),
       longtasks: b.longtasks,
     };
   };
