@@ -36,8 +36,21 @@ ${loaderSnippet('/confab.js')}
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  // The messenger's warnings and failed requests, to explain a launcher that never shows.
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('response', async (response) => {
+    if (response.status() >= 400)
+      errors.push(`${response.status()} ${response.url()} ${await response.text().catch(() => '')}`);
+  });
   await page.goto(site.url);
-  await expect.poll(() => widgetPart(page, 'launcher').isVisible()).toBe(true);
+  await expect
+    .poll(() => widgetPart(page, 'launcher').isVisible())
+    .toBe(true)
+    .catch((error: Error) => {
+      throw new Error(`the messenger did not show: ${errors.join('; ')}`, { cause: error });
+    });
 
   async function write(body: string) {
     const sentBefore = await widgetPart(page, 'message').count();

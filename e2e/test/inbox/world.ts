@@ -46,8 +46,9 @@ export interface InboxWorld {
   close(): Promise<void>;
 }
 
-export async function startInboxWorld(): Promise<InboxWorld> {
-  ensureInboxBuilt();
+/** `buildInbox: false` only for checking the harness itself, before the inbox exists. */
+export async function startInboxWorld(options: { buildInbox?: boolean } = {}): Promise<InboxWorld> {
+  if (options.buildInbox !== false) ensureInboxBuilt();
   const site = await startSite();
   const confab = await startConfab([site.url]);
   const browser = await launchChromium();
