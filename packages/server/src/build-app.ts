@@ -32,6 +32,7 @@ import { countRequests, metricsRoute, type ServerMetrics } from './metrics';
 import { consume, memoryRateLimiters } from './rate-limits';
 import { requestTimeoutOptions } from './request-timeout';
 import { messengerRoutes } from './routes/messenger';
+import { searchRoutes } from './routes/search';
 import { streamRoutes } from './routes/stream';
 import { teamRoutes } from './routes/team';
 import { teamAuthRoutes } from './routes/team-auth';
@@ -151,6 +152,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       // Inside the team routes' scope: behind their auth hook.
       await team.register(teamStreamRoutes, context);
       await team.register(teamTypingRoutes, context);
+      await searchRoutes(team, context);
     },
     { prefix: '/api/v1/apps/:app_id' },
   );

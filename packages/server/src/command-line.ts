@@ -3,6 +3,7 @@
 // `migrate` and `backup` are maintenance commands (admin-commands.ts).
 import { runAdminCommand } from './admin-commands';
 import { ConfigError, parseConfig, USAGE } from './config';
+import { builtInboxFolder } from './inbox-files';
 import { builtWidgetFile, widgetNames } from './widget';
 
 /** @confab/dom's script, or undefined (with a warning: the API works without it) when it is not built. */
@@ -53,7 +54,7 @@ async function main() {
   // JSON lines on stderr (logging.ts): one per request at info, failures at warn and error.
   const server = await startServer(config, {
     logger: commandLineLogger(config.logLevel ?? 'info'),
-    ...(widget !== undefined ? { clientApps: { widget } } : {}),
+    clientApps: { ...(widget !== undefined ? { widget } : {}), inbox: builtInboxFolder() },
   });
   console.log(`confab-server listening on ${server.url} (database ${config.db})`);
   const served = server.clientApps.widget;
@@ -63,6 +64,7 @@ async function main() {
       `pinned widget script ${server.url}${served.hashedPath} integrity ${served.integrity} (crossorigin="anonymous")`,
     );
   }
+  console.log(`inbox ${server.url}/inbox`);
   if (config.teamTokenGenerated)
     console.log(`team API token for this run: ${config.teamToken} (set --team-token or CONFAB_TEAM_TOKEN to keep one)`);
   closeOnSignals(() => server.close());

@@ -1,3 +1,4 @@
+export type { Message } from '@confab/core/protocol';
 export { BackupError, backupSqlite } from './backup';
 export { buildServer } from './build-app';
 export type { ClientApps, ServedClientApps } from './client-apps';
@@ -12,6 +13,8 @@ export { openSqlite } from './db/sqlite';
 export { NotFoundError } from './domain-errors';
 export type { ErrorBody } from './errors';
 export { errorBody } from './errors';
+export type { ServedInbox } from './inbox-files';
+export { builtInboxFolder, INBOX_BUILD_COMMAND, INBOX_CSP, INBOX_PATH } from './inbox-files';
 export { createPostgresRealtimeHub, EPHEMERAL_CHANNEL, REALTIME_CHANNEL, TEAM_CHANNEL } from './postgres-realtime';
 export type { RateLimiters, RateLimits } from './rate-limits';
 export { DEFAULT_RATE_LIMITS, memoryRateLimiters, postgresRateLimiters } from './rate-limits';
@@ -22,10 +25,30 @@ export { userHash } from './services/identity-verification';
 export type { RunningServer, StartOptions } from './start-server';
 export { startServer } from './start-server';
 export type { StaticRoot } from './static-files';
-export type { Contact, PageView, Store, StoredEventView, TeamConversation } from './store';
+export type {
+  ApiToken,
+  Contact,
+  Note,
+  PageView,
+  SavedReply,
+  Store,
+  StoredEventView,
+  TeamConversation,
+  Teammate,
+  TeammateSession,
+  ThreadEntry,
+} from './store';
 export { createStore, hashToken } from './store';
 export type { StreamCaps } from './stream-caps';
 export { DEFAULT_STREAM_CAPS } from './stream-caps';
-export type { TeamEvent, TeamEventBody, TeamEventType, TeamTypingEvent } from './team-events';
+export type {
+  ConversationStateName,
+  TeamEvent,
+  TeamEventBody,
+  TeamEventConversation,
+  TeamEventNote,
+  TeamEventType,
+  TeamTypingEvent,
+} from './team-events';
 export type { ServedWidget } from './widget';
 export { builtWidgetFile, WIDGET_PATH } from './widget';

@@ -99,6 +99,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     onTeamPublish: (appId) => hub.notifyTeam(appId),
     ...storeOptions,
   });
+  // What a migration left to index (0010 hands over every message, note and contact).
+  await store.indexPendingSearch();
   // Ready when the database answers and holds every migration this code needs (one started by an
   // operator's `confab-server migrate` of a newer version, say, makes it unknown: not ready).
   const checkReadiness: ReadinessCheck = async () => {

@@ -71,6 +71,15 @@ describe('the server in layers', () => {
     }
   });
 
+  it('the database layer (db/) imports nothing of the server above it', () => {
+    for (const file of importersOf((path) => path.startsWith('db/'))) {
+      const upward = file.imports.filter(
+        (target) => isHttp(target) || target.startsWith('services/') || target.startsWith('store/'),
+      );
+      expect({ file: file.path, upward }).toEqual({ file: file.path, upward: [] });
+    }
+  });
+
   it('the services import no HTTP but the context type, and no routes', () => {
     for (const file of importersOf((path) => path.startsWith('services/'))) {
       const upward = file.imports.filter((target) => isHttp(target) && target !== 'context');

@@ -5,6 +5,16 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/**
+ * The tables migration 0010 indexes, with the columns its triggers watch: a copy of
+ * store/search.ts's list as it was then, since a migration never changes with later code.
+ */
+const SEARCHED_SOURCES = [
+  ['messages', 'message', ['body']],
+  ['conversation_notes', 'note', ['body']],
+  ['people', 'contact', ['name', 'email', 'user_id']],
+] as const;
+
 function migrations(dialect: Dialect): Record<string, Migration> {
   // Auto-incrementing keys are the one place the two dialects differ.
   const serial = dialect === 'postgres' ? ('bigserial' as const) : ('integer' as const);
@@ -370,6 +380,92 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('read_at', time, (c) => c.notNull())
           .addPrimaryKeyConstraint('conversation_reads_pk', ['conversation_id', 'teammate_id'])
           .execute();
+      },
+    },
+    '0010_search': {
+      // Full-text search (store/search.ts): one row of search_documents per message, note and contact,
+      // holding its terms as store/search-terms.ts makes them, indexed by FTS5 on SQLite (a
+      // contentless table keyed by the row's id) and by a GIN index over the terms as a tsvector on
+      // PostgreSQL. Triggers, the same on both engines, note in search_pending what changed; the
+      // write transaction that changed it indexes it before it commits (transaction.ts).
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('search_documents')
+          .addColumn('id', serial, (c) => (autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('source_id', 'text', (c) => c.notNull())
+          .addColumn('conversation_id', 'text')
+          .addColumn('terms', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('search_documents_source')
+          .on('search_documents')
+          .columns(['kind', 'source_id'])
+          .unique()
+          .execute();
+        await db.schema
+          .createIndex('search_documents_conversation')
+          .on('search_documents')
+          .column('conversation_id')
+          .execute();
+        await db.schema
+          .createTable('search_pending')
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('source_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('search_pending_pk', ['kind', 'source_id'])
+          .execute();
+
+        if (dialect === 'sqlite') {
+          // Terms arrive lower-cased and space-separated: the ascii tokenizer splits them back as
+          // they are. No positions (detail=none): a query is a set of terms, never a phrase.
+          await sql`CREATE VIRTUAL TABLE search_index USING fts5(terms, content='', contentless_delete=1, detail=none, tokenize='ascii', prefix='2 3')`.execute(
+            db,
+          );
+          for (const [table, kind, columns] of SEARCHED_SOURCES) {
+            await sql
+              .raw(
+                `CREATE TRIGGER search_${table}_insert AFTER INSERT ON ${table} BEGIN INSERT OR IGNORE INTO search_pending (kind, source_id) VALUES ('${kind}', NEW.id); END`,
+              )
+              .execute(db);
+            await sql
+              .raw(
+                `CREATE TRIGGER search_${table}_update AFTER UPDATE OF ${columns.join(', ')} ON ${table} BEGIN INSERT OR IGNORE INTO search_pending (kind, source_id) VALUES ('${kind}', NEW.id); END`,
+              )
+              .execute(db);
+            await sql
+              .raw(
+                `CREATE TRIGGER search_${table}_delete AFTER DELETE ON ${table} BEGIN INSERT OR IGNORE INTO search_pending (kind, source_id) VALUES ('${kind}', OLD.id); END`,
+              )
+              .execute(db);
+          }
+        } else {
+          // array_to_tsvector takes the terms verbatim: no parser, no configuration, no stemming.
+          // Stored, so a search that matches most rows reads the vectors rather than remaking them.
+          await sql`ALTER TABLE search_documents ADD COLUMN terms_vector tsvector GENERATED ALWAYS AS (array_to_tsvector(string_to_array(terms, ' '))) STORED`.execute(
+            db,
+          );
+          await sql`CREATE INDEX search_documents_terms ON search_documents USING gin (terms_vector)`.execute(db);
+          await sql`CREATE FUNCTION search_mark_pending() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              INSERT INTO search_pending (kind, source_id)
+                VALUES (TG_ARGV[0], CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)
+                ON CONFLICT DO NOTHING;
+              RETURN NULL;
+            END $$`.execute(db);
+          for (const [table, kind, columns] of SEARCHED_SOURCES) {
+            await sql
+              .raw(
+                `CREATE TRIGGER search_${table} AFTER INSERT OR DELETE OR UPDATE OF ${columns.join(', ')} ON ${table} FOR EACH ROW EXECUTE FUNCTION search_mark_pending('${kind}')`,
+              )
+              .execute(db);
+          }
+        }
+        // What the database already holds waits in search_pending; the store indexes it, with the
+        // same code as every later write, when the server starts (store.indexPendingSearch).
+        for (const [table, kind] of SEARCHED_SOURCES) {
+          await sql.raw(`INSERT INTO search_pending (kind, source_id) SELECT '${kind}', id FROM ${table}`).execute(db);
+        }
       },
     },
     '0011_team_stream': {

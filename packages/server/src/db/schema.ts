@@ -157,6 +157,26 @@ export interface ConversationReadsTable {
   read_at: number;
 }
 
+// Migration 0010_search: full-text search (store/search.ts); the FTS5 table is SQLite's alone.
+export interface SearchDocumentsTable {
+  /** SQLite: the rowid of the document's entry in the FTS5 table search_index. */
+  id: Generated<number>;
+  app_id: string;
+  kind: 'message' | 'note' | 'contact';
+  /** The message's, the note's or the person's id. */
+  source_id: string;
+  /** A message's or a note's conversation; null for a contact. */
+  conversation_id: string | null;
+  /** Its terms, space-separated (store/search-terms.ts). */
+  terms: string;
+}
+
+/** What a trigger saw change and the write's transaction has yet to index. */
+export interface SearchPendingTable {
+  kind: 'message' | 'note' | 'contact';
+  source_id: string;
+}
+
 export interface Database extends TeammatesDatabase {
   people: PeopleTable;
   sessions: SessionsTable;
@@ -169,6 +189,8 @@ export interface Database extends TeammatesDatabase {
   conversation_notes: ConversationNotesTable;
   saved_replies: SavedRepliesTable;
   conversation_reads: ConversationReadsTable;
+  search_documents: SearchDocumentsTable;
+  search_pending: SearchPendingTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

@@ -126,6 +126,13 @@ export async function teamAuthRoutes(app: FastifyInstance, context: ServerContex
       via: request.teammate.via,
     }));
 
+    // The apps to offer in the inbox: those that hold contacts, of the ones the credentials reach.
+    ownApi.get('/apps', async (request) => ({
+      apps: (await store.appsWithContacts())
+        .filter((appId) => request.teamCredentials.reaches(appId))
+        .map((id) => ({ id })),
+    }));
+
     ownApi.patch('/me', { schema: { body: MeChanges } }, async (request) => {
       const teammate = await store.updateTeammate(request.teammate.id, request.body, now());
       if (!teammate)

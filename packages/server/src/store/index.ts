@@ -8,6 +8,7 @@ import { type EventStore, eventStore } from './events';
 import { type PeopleStore, peopleStore } from './people';
 import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
 import { type SavedReplyStore, savedReplyStore } from './saved-replies';
+import { type SearchStore, searchStore } from './search';
 import { type SessionStore, sessionStore } from './sessions';
 import { type TeamOutbox, teamOutbox } from './team-outbox';
 import { type TeamQueries, teamQueries } from './team-queries';
@@ -30,6 +31,7 @@ export type {
   ThreadEntry,
 } from './rows';
 export { hashToken } from './rows';
+export type { SearchCursor, SearchPage, SearchResult } from './search';
 export type { ConversationFilter, ConversationKey, ThreadKey } from './team-queries';
 export type { StateChange } from './team-writes';
 export type {
@@ -55,6 +57,7 @@ export interface Store
     TypingStore,
     TeamWrites,
     SavedReplyStore,
+    SearchStore,
     TeammateStore {
   /** Quick liveness probe of the database. */
   ping(): Promise<void>;
@@ -73,6 +76,7 @@ export function createStore(db: Kysely<Database>, onPublish: PublishHook, option
     ...typingStore(db),
     ...teamWrites(db, transaction),
     ...savedReplyStore(db),
+    ...searchStore(db, transaction),
     ...teammateStore(db, transaction),
     async ping() {
       await db.selectFrom('people').select('id').limit(1).execute();

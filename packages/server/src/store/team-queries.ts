@@ -36,6 +36,8 @@ export interface ThreadKey {
 }
 
 export interface TeamQueries {
+  /** The ids of the apps that hold at least one contact, in order. */
+  appsWithContacts(): Promise<string[]>;
   findContacts(appId: string, by: { user_id?: string; email?: string; visitor_id?: string }): Promise<Contact[]>;
   getContact(appId: string, contactId: string): Promise<Contact>;
   contactEvents(appId: string, contactId: string): Promise<StoredEventView[]>;
@@ -114,6 +116,12 @@ export function teamQueries(db: Kysely<Database>): TeamQueries {
   }
 
   return {
+    async appsWithContacts() {
+      // DISTINCT over the (app_id, email) index: one step per app, not per contact.
+      const rows = await db.selectFrom('people').select('app_id').distinct().orderBy('app_id').execute();
+      return rows.map((row) => row.app_id);
+    },
+
     async findContacts(appId, by) {
       let query = db.selectFrom('people').selectAll().where('app_id', '=', appId);
       if (by.user_id !== undefined) query = query.where('user_id', '=', by.user_id);

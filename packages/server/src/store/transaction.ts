@@ -1,6 +1,7 @@
 // One operation, one transaction: acknowledged only once committed, and a failure writes nothing.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
+import { indexPendingSearchDocuments } from './search';
 
 /** A person's realtime events were written: the stream of that person should read them. */
 export type PublishHook = (appId: string, personId: string) => void;
@@ -53,6 +54,8 @@ export function transactionRunner(db: Kysely<Database>, onPublish: PublishHook, 
       db.transaction().execute(async (trx) => {
         await options.beginWrite?.(trx);
         const value = await work(trx, publish);
+        // The search index is never behind a committed write (store/search.ts).
+        await indexPendingSearchDocuments(trx);
         if (announce) for (const [personId, appId] of touched) await announce(trx, appId, personId);
         if (announceTeam) for (const appId of teams) await announceTeam(trx, appId);
         return value;

@@ -1,0 +1,49 @@
+// Small text helpers every screen shares: times, initials, and the one gate a URL from data passes
+// before it becomes a link or an image.
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** How long ago `ms` was, short as an inbox list shows it: `now`, `5m`, `3h`, `2d`, then `Mar 4` (`Mar 4, 2025` in another year). */
+export function timeAgo(ms: number, now: number = Date.now()): string {
+  const elapsed = Math.max(0, now - ms);
+  if (elapsed < MINUTE) return 'now';
+  if (elapsed < HOUR) return `${Math.floor(elapsed / MINUTE)}m`;
+  if (elapsed < DAY) return `${Math.floor(elapsed / HOUR)}h`;
+  if (elapsed < 7 * DAY) return `${Math.floor(elapsed / DAY)}d`;
+  const date = new Date(ms);
+  const day = `${MONTHS[date.getMonth()]} ${date.getDate()}`;
+  return date.getFullYear() === new Date(now).getFullYear() ? day : `${day}, ${date.getFullYear()}`;
+}
+
+/** The local time of day of `ms`, 24-hour: `09:05`. */
+export function clock(ms: number): string {
+  const date = new Date(ms);
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
+
+/** Up to two letters for an avatar: the first of the first and of the last word (`Ada Lovelace` → `AL`); `?` for none. */
+export function initials(name: string | null | undefined): string {
+  const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return '?';
+  const first = Array.from(words[0]!)[0] ?? '';
+  const last = words.length > 1 ? (Array.from(words[words.length - 1]!)[0] ?? '') : '';
+  return (first + last).toUpperCase();
+}
+
+/**
+ * `url` when it is an absolute http(s) URL (as the URL parser normalises it), else undefined:
+ * `javascript:`, `data:`, relative and malformed URLs never become a link or an image source.
+ */
+export function safeHttpUrl(url: string | null | undefined): string | undefined {
+  if (typeof url !== 'string' || url === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+}
