@@ -1,10 +1,10 @@
 // The visitor: a page of the site with confab.js loaded by Intercom's snippet, in its own browser
 // context, the widget driven through its parts as a person would.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
 import type { Confab } from '../confab';
 import { loaderSnippet, type Site } from '../site';
 import { avatarUrl, serveAvatars } from './avatars';
+import { until } from './until';
 
 export const widgetPart = (page: Page, name: string) => page.locator(`[data-scope="confab"][data-part="${name}"]`);
 
@@ -45,19 +45,23 @@ ${loaderSnippet('/confab.js')}
       errors.push(`${response.status()} ${response.url()} ${await response.text().catch(() => '')}`);
   });
   await page.goto(site.url);
-  await expect
-    .poll(() => widgetPart(page, 'launcher').isVisible())
-    .toBe(true)
-    .catch((error: Error) => {
-      throw new Error(`the messenger did not show: ${errors.join('; ')}`, { cause: error });
-    });
+  await until(
+    () => widgetPart(page, 'launcher').isVisible(),
+    () => `the messenger to show (${errors.join('; ')})`,
+  );
 
   async function write(body: string) {
     const sentBefore = await widgetPart(page, 'message').count();
     await widgetPart(page, 'input').fill(body);
     await widgetPart(page, 'input').press('Enter');
-    await expect.poll(() => widgetPart(page, 'message').count()).toBeGreaterThan(sentBefore);
-    await expect.poll(() => widgetPart(page, 'message').last().getAttribute('data-state')).toBe('sent');
+    await until(
+      async () => (await widgetPart(page, 'message').count()) > sentBefore,
+      () => `"${body}" to show`,
+    );
+    await until(
+      async () => (await widgetPart(page, 'message').last().getAttribute('data-state')) === 'sent',
+      () => `"${body}" to be sent (${errors.join('; ')})`,
+    );
   }
   return {
     context,

@@ -6,7 +6,7 @@ import { launchChromium } from '../browser';
 import { type Confab, startConfab } from '../confab';
 import { type Site, startSite } from '../site';
 import { avatarUrl, serveAvatars } from './avatars';
-import { ensureInboxBuilt } from './build-inbox';
+import { ensureInboxBuilt, INBOX_BUILD } from './build-inbox';
 import { type ContextWatch, watchContext } from './page-watch';
 import { logIn } from './screens';
 
@@ -50,7 +50,7 @@ export interface InboxWorld {
 export async function startInboxWorld(options: { buildInbox?: boolean } = {}): Promise<InboxWorld> {
   if (options.buildInbox !== false) ensureInboxBuilt();
   const site = await startSite();
-  const confab = await startConfab([site.url]);
+  const confab = await startConfab([site.url], { inbox: INBOX_BUILD });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   const inboxUrl = (path = '') => `${confab.url}/inbox${path}`;
