@@ -42,6 +42,7 @@ export function conversationList(page: Page): Locator {
     .or(page.getByRole('listbox', named))
     .or(page.getByRole('grid', named))
     .or(page.getByRole('navigation', named))
+    .or(page.getByRole('region', named))
     .first();
 }
 
@@ -73,9 +74,12 @@ export function composer(page: Page): Locator {
   return page.getByRole('textbox', { name: /reply|message|note|write/i }).first();
 }
 
+// A control's name may end with the key of its shortcut, shown beside it (`Reply r`).
+const SHORTCUT_HINT = String.raw`(\s+\S)?`;
+
 /** A mode switch of the composer: `reply` or `note`. */
 export function composerMode(page: Page, mode: 'reply' | 'note'): Locator {
-  const name = mode === 'note' ? /^(internal )?note$/i : /^reply$/i;
+  const name = new RegExp(`^${mode === 'note' ? '(internal )?note' : 'reply'}${SHORTCUT_HINT}$`, 'i');
   return page
     .getByRole('tab', { name })
     .or(page.getByRole('radio', { name }))
@@ -85,15 +89,16 @@ export function composerMode(page: Page, mode: 'reply' | 'note'): Locator {
 
 /** A conversation action by its name: assign to me, close, reopen, snooze. */
 export function action(page: Page, name: 'assign to me' | 'close' | 'reopen' | 'snooze'): Locator {
-  const names = {
-    'assign to me': /^assign to me$/i,
-    close: /^close( conversation)?$/i,
-    reopen: /^reopen( conversation)?$/i,
-    snooze: /^snooze/i,
+  const words = {
+    'assign to me': 'assign to me',
+    close: 'close( conversation)?',
+    reopen: 'reopen( conversation)?',
+    snooze: 'snooze',
   };
+  const accessibleName = new RegExp(`^${words[name]}${SHORTCUT_HINT}$`, 'i');
   return page
-    .getByRole('button', { name: names[name] })
-    .or(page.getByRole('menuitem', { name: names[name] }))
+    .getByRole('button', { name: accessibleName })
+    .or(page.getByRole('menuitem', { name: accessibleName }))
     .first();
 }
 
@@ -108,9 +113,8 @@ export function searchBox(page: Page): Locator {
 /** What the open conversation says of its assignee: the assignee control's value, or its text. */
 export async function assigneeShown(page: Page): Promise<string> {
   const control = page
-    .getByRole('combobox', { name: /assign/i })
-    .or(page.getByRole('button', { name: /assignee|assigned/i }))
-    .or(page.getByRole('status', { name: /assign/i }))
+    .getByRole('combobox', { name: /^assign(ee|ed to)?$/i })
+    .or(page.getByRole('status', { name: /^assign(ee|ed to)?$/i }))
     .first();
   if ((await control.count()) === 0) return '';
   return control.evaluate((element) =>
