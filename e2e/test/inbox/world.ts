@@ -1,6 +1,9 @@
 // One world for the inbox's browser tests: a real server (serving /inbox, the team API and the
 // widget script), a site a visitor is on, Chromium, teammates seeded as they come to be, and each
 // teammate's own browser context signed in through the login page.
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../browser';
 import { type Confab, startConfab } from '../confab';
@@ -49,8 +52,12 @@ export interface InboxWorld {
 /** `buildInbox: false` only for checking the harness itself, before the inbox exists. */
 export async function startInboxWorld(options: { buildInbox?: boolean } = {}): Promise<InboxWorld> {
   if (options.buildInbox !== false) ensureInboxBuilt();
+  // The server serves a copy: another test that rebuilds the inbox meanwhile (its build empties
+  // the folder first) cannot pull the files from under this one.
+  const inboxCopy = mkdtempSync(join(tmpdir(), 'confab-e2e-inbox-'));
+  if (existsSync(INBOX_BUILD)) cpSync(INBOX_BUILD, inboxCopy, { recursive: true });
   const site = await startSite();
-  const confab = await startConfab([site.url], { inbox: INBOX_BUILD });
+  const confab = await startConfab([site.url], { inbox: inboxCopy });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   const inboxUrl = (path = '') => `${confab.url}/inbox${path}`;
@@ -106,6 +113,7 @@ export async function startInboxWorld(options: { buildInbox?: boolean } = {}): P
       await browser?.close();
       await confab?.stop();
       await site?.close();
+      rmSync(inboxCopy, { recursive: true, force: true });
     },
   };
 }
