@@ -97,7 +97,7 @@ itWithScreens('conversations/ConversationsScreen.svelte', 'contact/ContactPane.s
 );
 
 itWithScreens('conversations/ConversationsScreen.svelte')(
-  'keyboard only: sign in, move in the list, open, reply, close, search and the shortcut sheet',
+  'keyboard only: sign in, move in the list, open, reply, assign, note, close, the shortcut sheet and search',
   async () => {
     const { page, watch } = await world.newBrowser();
     onTestFailed(() => screenshot(page, 'failed-keyboard'));
@@ -146,7 +146,23 @@ itWithScreens('conversations/ConversationsScreen.svelte')(
       )
       .toContain('Yes, invoices are fine.');
 
-    // Out of the box (Escape), e closes the conversation.
+    // Out of the box (Escape): a assigns it to me; n writes a note; e closes the conversation.
+    await page.keyboard.press('Escape');
+    await expect.poll(focused).not.toBe('textarea');
+    const conversation = async () =>
+      await admin.team<{
+        conversation: { state: string; assignee_id: string | null };
+        thread: Array<{ kind: string; body: string }>;
+      }>('GET', `/conversations/${alansId}`);
+    await page.keyboard.press('a');
+    await expect.poll(async () => (await conversation()).conversation.assignee_id).toBe(admin.id);
+    await page.keyboard.press('n');
+    await expect.poll(() => composer(page).evaluate((box) => box === document.activeElement)).toBe(true);
+    await page.keyboard.type('Invoices need a PO number.');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => (await conversation()).thread.map((entry) => `${entry.kind}: ${entry.body}`))
+      .toContain('note: Invoices need a PO number.');
     await page.keyboard.press('Escape');
     await expect.poll(focused).not.toBe('textarea');
     await page.keyboard.press('e');
