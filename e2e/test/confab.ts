@@ -6,8 +6,11 @@ import { WIDGET_PATH } from './build-widget';
 
 export const TEAM_TOKEN = 'e2e-team-token-0123456789abcdef';
 
-/** A real Confab server on 127.0.0.1 with its own SQLite file, open to the given site origins. */
-export async function startConfab(corsOrigins: string[]) {
+/**
+ * A real Confab server on 127.0.0.1 with its own SQLite file, open to the given site origins;
+ * `inbox`: the built inbox's folder, served at /inbox.
+ */
+export async function startConfab(corsOrigins: string[], options: { inbox?: string } = {}) {
   const folder = mkdtempSync(join(tmpdir(), 'confab-e2e-'));
   const config = parseConfig(
     [
@@ -33,7 +36,10 @@ export async function startConfab(corsOrigins: string[]) {
   // script from here needs no api_base.
   const server: RunningServer = await startServer(
     { ...config, corsOrigins },
-    { staticRoots: [{ root: dirname(WIDGET_PATH), files: [basename(WIDGET_PATH)] }] },
+    {
+      staticRoots: [{ root: dirname(WIDGET_PATH), files: [basename(WIDGET_PATH)] }],
+      ...(options.inbox ? { clientApps: { inbox: options.inbox } } : {}),
+    },
   );
   // biome-ignore lint/suspicious/noExplicitAny: a test reads JSON answers by the shape it expects; the server's schemas are what the tests check, not this type.
   async function call<T = any>(method: string, path: string, headers: Record<string, string>, body?: unknown) {
