@@ -21,7 +21,7 @@ export const paths = {
   db: resolve(demoDir, '../../.confab/confab.sqlite'),
 };
 
-/** The app id of the demo pages (`window.intercomSettings.app_id`), and so of the team page. */
+/** The app id of the demo pages (`window.intercomSettings.app_id`), and so the inbox's app. */
 export const DEMO_APP_ID = 'demo';
 export const WIDGET_FILE = 'confab.js';
 export const WIDGET_BUILD_COMMAND = 'pnpm --filter @confab/dom run build';
@@ -40,7 +40,7 @@ export interface DemoOptions {
   pagesBuildDir?: string;
   /** The built inbox's folder (served at /inbox); @confab/inbox's build by default. */
   inboxDir?: string;
-  /** The team API's token; made for this run when absent. At least 16 characters. */
+  /** The server's shared team API token (scripts, tests); made for this run when absent. At least 16 characters. */
   teamToken?: string;
   /** The identity verification secret; made for this run when absent. At least 16 characters. */
   secret?: string;
@@ -56,8 +56,6 @@ export interface RunningDemo {
   vueUrl: string;
   /** The same, as a Svelte app with @confab/svelte. */
   svelteUrl: string;
-  /** The team's page, carrying the token in its hash (never sent to the server). */
-  teamUrl: string;
   /** The inbox, where the team answers: sign in as `admin`. */
   inboxUrl: string;
   /** The demo's admin (demo-admin.ts): made on the first start, its password kept beside the database. */
@@ -96,7 +94,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     'Confab demo',
     `--secret=${secret}`,
   ];
-  argv.push('--greeting', 'Hi! Send a message here, then answer it from the team page.');
+  argv.push('--greeting', 'Hi! Send a message here, then answer it from the inbox.');
   if (options.teamToken !== undefined) argv.push(`--team-token=${options.teamToken}`);
   const config = parseConfig(argv, {});
   if (config === 'help') throw new Error('unreachable: --help is never passed');
@@ -124,7 +122,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     siteUrl: `${server.url}/`,
     vueUrl: `${server.url}/vue.html`,
     svelteUrl: `${server.url}/svelte.html`,
-    teamUrl: `${server.url}/team.html#token=${encodeURIComponent(config.teamToken)}`,
     inboxUrl: `${server.url}/inbox/`,
     admin,
     apiBase: server.url,

@@ -11,7 +11,8 @@ const USAGE = `pnpm start [-- options]      (in apps/demo: pnpm run start [-- op
   --port <n>          port to listen on         (PORT or CONFAB_PORT, default 8787; 0 picks a free one)
   --host <addr>       address to listen on      (CONFAB_HOST, default 127.0.0.1)
   --db <path>         SQLite file, kept across restarts  (CONFAB_DB, default .confab/confab.sqlite)
-  --team-token <t>    the team page's token, 16+ characters (CONFAB_TEAM_TOKEN, default: made per run)
+  --team-token <t>    the server's shared team API token for scripts, 16+ characters
+                      (CONFAB_TEAM_TOKEN, default: made per run and not shown)
   --widget-dir <dir>  folder holding confab.js  (default packages/dom/dist)
   --help`;
 
@@ -111,14 +112,11 @@ async function main() {
     `  The same in a Svelte app     ${demo.svelteUrl}`,
     `  Inbox (reply from here)      ${demo.inboxUrl}`,
     ...signIn,
-    `  Team page (reply from here)  ${demo.teamUrl}`,
     `  API base                     ${demo.apiBase}`,
     `  Database                     ${demo.db}`,
     '',
     "Open the site and the inbox side by side: write from the site's messenger, answer from the inbox.",
-    demo.teamTokenGenerated
-      ? 'The team token is made for this run (set CONFAB_TEAM_TOKEN to keep one across restarts).'
-      : 'The team token comes from CONFAB_TEAM_TOKEN / --team-token.',
+    'Scripts reach the team API with an API token made in the inbox (Settings).',
     'Ctrl-C stops the server; the database is kept.',
     '',
   ];
@@ -128,7 +126,7 @@ async function main() {
       [
         `WARNING: ${shortPath(demo.widget.file)} not found: run ${WIDGET_BUILD_COMMAND}`,
         '         (`pnpm start` does it first). Until then the site page loads no messenger; the',
-        '         team page and the API work. No restart needed once it is built.',
+        '         inbox and the API work. No restart needed once it is built.',
         '',
       ].join('\n'),
     );

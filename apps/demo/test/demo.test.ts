@@ -48,9 +48,9 @@ async function json(method: string, path: string, options: { token?: string; bod
 }
 
 describe('the demo server', () => {
-  it('says where everything is: the site, the team page with its token in the hash, the API, the database', () => {
+  it('says where everything is: the site, the inbox, the API, the database', () => {
     expect(demo.siteUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(demo.teamUrl).toBe(`${demo.apiBase}/team.html#token=${encodeURIComponent(demo.teamToken)}`);
+    expect(demo.inboxUrl).toBe(`${demo.apiBase}/inbox/`);
     expect(demo.teamTokenGenerated).toBe(true);
     expect(demo.teamToken.length).toBeGreaterThanOrEqual(16);
     expect(demo.db).toBe(join(folder, 'db', 'demo.sqlite'));
@@ -73,10 +73,9 @@ describe('the demo server', () => {
     expect(page.text).toContain("s.async=true;s.src='/confab.js';");
     expect(page.text).toContain("w.addEventListener('load',l,false);");
     expect(page.text).toContain('<script src="/demo.js" defer></script>');
-    // The site never shows the team's token or a way to it, only a hint.
+    // The site never shows the team's token; it points to the inbox, whose sign-in is in the terminal.
     expect(page.text).not.toContain(demo.teamToken);
-    expect(page.text).not.toContain('team.html');
-    expect(page.text).toContain('open the team page URL printed in your terminal');
+    expect(page.text).toContain('<a href="/inbox/">inbox</a>');
     for (const command of [
       'boot',
       'shutdown',
@@ -100,9 +99,6 @@ describe('the demo server', () => {
     for (const [path, type] of [
       ['/demo.js', /^text\/javascript/],
       ['/demo.css', /^text\/css/],
-      ['/team.html', /^text\/html/],
-      ['/team.js', /^text\/javascript/],
-      ['/team.css', /^text\/css/],
     ] as const) {
       const answer = await get(path);
       expect(answer.status, path).toBe(200);
@@ -125,7 +121,7 @@ describe('the demo server', () => {
   });
 
   it('puts text on the pages with textContent only, never as HTML', () => {
-    for (const file of ['team.js', 'demo.js']) {
+    for (const file of ['demo.js']) {
       const source = readFileSync(join(paths.publicDir, file), 'utf8');
       expect(source, file).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
     }
@@ -226,7 +222,9 @@ describe('the demo server', () => {
 
   it('the API keeps its paths: /health answers, a file never does under /api or /messenger', async () => {
     expect(await json('GET', '/health')).toEqual({ status: 200, body: { ok: true } });
-    expect((await get('/api/v1/team.html')).status).toBe(404);
+    expect((await get('/api/v1/demo.js')).status).toBe(404);
+    // The team page the inbox replaced is gone.
+    for (const path of ['/team.html', '/team.js', '/team.css']) expect((await get(path)).status, path).toBe(404);
     expect((await get('/nope.html')).status).toBe(404);
   });
 });
@@ -242,7 +240,7 @@ describe('without a widget build', () => {
     });
     try {
       expect(bare.widget.built).toBe(false);
-      expect(bare.teamUrl).toBe(`${bare.apiBase}/team.html#token=a-fixed-team-token-for-tests`);
+      expect(bare.teamToken).toBe('a-fixed-team-token-for-tests');
       expect(bare.teamTokenGenerated).toBe(false);
       expect((await fetch(`${bare.apiBase}/confab.js`)).status).toBe(404);
       expect((await fetch(bare.siteUrl)).status).toBe(200);
@@ -282,7 +280,10 @@ describe('secrets and tokens', () => {
         }),
       });
       expect(booted.status).toBe(200);
-      expect(dashed.teamUrl).toContain('#token=-team-token-with-a-dash');
+      const listed = await fetch(`${dashed.apiBase}/api/v1/apps/acme/conversations`, {
+        headers: { authorization: 'Bearer -team-token-with-a-dash' },
+      });
+      expect(listed.status).toBe(200);
     } finally {
       await dashed.close();
       rmSync(empty, { recursive: true, force: true });
@@ -335,9 +336,8 @@ describe('the command line', () => {
       });
       expect(out).toContain('Confab demo running:');
       const site = /Site \(the visitor's side\)\s+(http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(out)?.[1];
-      const teamUrl = /Team page \(reply from here\)\s+(\S+)\n/.exec(out)?.[1];
       expect(site).toBeDefined();
-      expect(teamUrl).toMatch(new RegExp(`^${site!.replace(/[.]/g, '\\.')}team\\.html#token=[\\w-]{16,}$`));
+      expect(out).not.toContain('team.html');
       expect(out).toMatch(/API base\s+http:\/\/127\.0\.0\.1:\d+\n/);
       expect(out).toMatch(new RegExp(`Inbox \\(reply from here\\)\\s+${site!.replace(/[.]/g, '\\.')}inbox/\n`));
       expect(out).toMatch(/Inbox email\s+admin@demo\.example\n/);

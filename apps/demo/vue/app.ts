@@ -45,7 +45,7 @@ const App = defineComponent({
             h('h1', 'A Vue app with @confab/vue'),
             h('p', { class: 'lede' }, [
               'app.use(createConfab({ app_id })) boots on load; every button below is a function from useIntercom(), and the state on the right is its read-only refs. ',
-              'Answer from the team page printed in your terminal.',
+              'Answer from the inbox (its URL and sign-in are printed in your terminal).',
             ]),
           ]),
         ]),
