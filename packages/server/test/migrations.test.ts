@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { hashToken, type RunningServer, type ServerConfig, startServer, userHash } from '../src';
 import { migrate, migrations } from '../src/db/migrations';
@@ -449,10 +449,9 @@ describe('migrations', () => {
       async (db) => {
         // What a server built between the two migrations' arrival left behind.
         await migrations(BACKEND)['0011_team_stream']!.up(db);
-        await db
-          .insertInto('kysely_migration' as any)
-          .values({ name: '0011_team_stream', timestamp: new Date().toISOString() } as any)
-          .execute();
+        await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('0011_team_stream', ${new Date().toISOString()})`.execute(
+          db,
+        );
         await db
           .insertInto('people')
           .values({
