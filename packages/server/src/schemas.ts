@@ -114,11 +114,16 @@ const Body = Type.String({ minLength: 1, maxLength: MESSAGE_MAX, pattern: '\\S' 
 export const MessageBody = Type.Object({ body: Body, client_id: Id }, strict);
 // author_name: only the shared team token's replies may name their author; a teammate's are signed
 // with their own name, and carrying it is a 400 that says so (routes/team.ts).
+// client_id: optional for the team, as the messenger's: a retry with it is answered, not written again.
 export const ReplyBody = Type.Object(
-  { body: Body, author_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+  {
+    body: Body,
+    author_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    client_id: Type.Optional(Id),
+  },
   strict,
 );
-export const NoteBody = Type.Object({ body: Body }, strict);
+export const NoteBody = Type.Object({ body: Body, client_id: Type.Optional(Id) }, strict);
 
 const ConversationState = Type.Union([Type.Literal('open'), Type.Literal('snoozed'), Type.Literal('closed')]);
 export const StateBody = Type.Object(

@@ -69,12 +69,14 @@ export class ConversationsApi {
     return this.#request('GET', this.#conversation(id, queryString({ cursor, limit })));
   }
 
-  reply(id: string, body: string): Promise<Message> {
-    return this.#request('POST', this.#conversation(id, '/reply'), { body });
+  /** `clientId`: made once per reply and sent again by each retry, which the server then answers without writing. */
+  reply(id: string, body: string, clientId?: string): Promise<Message> {
+    return this.#request('POST', this.#conversation(id, '/reply'), { body, client_id: clientId });
   }
 
-  note(id: string, body: string): Promise<Note> {
-    return this.#request('POST', this.#conversation(id, '/notes'), { body });
+  /** `clientId`: as for reply. */
+  note(id: string, body: string, clientId?: string): Promise<Note> {
+    return this.#request('POST', this.#conversation(id, '/notes'), { body, client_id: clientId });
   }
 
   setState(id: string, state: ConversationState, snoozedUntil?: number): Promise<TeamConversation> {

@@ -1,11 +1,16 @@
 // The composer's sends: each reply or note is on its way until the server stores it; one that
-// fails stays, with its words and the reason, until the teammate retries or takes it back.
+// fails stays, with its words and the reason, until the teammate retries or takes it back. A retry
+// sends the client id of the first attempt: if that one was stored and only its answer was lost,
+// the server answers with it instead of storing it twice.
+import { newClientId } from './client-id';
 import type { ConversationsApi } from './conversations-api';
 import type { ComposerMode } from './drafts';
 import type { ThreadEntry } from './types';
 
 export interface Outgoing {
   localId: string;
+  /** Made once for this send; every retry carries it. */
+  clientId: string;
   conversationId: string;
   mode: ComposerMode;
   body: string;
@@ -29,7 +34,14 @@ export class Outbox {
   }
 
   send(conversationId: string, mode: ComposerMode, body: string): Promise<boolean> {
-    const item: Outgoing = { localId: `local-${++made}`, conversationId, mode, body, status: 'sending' };
+    const item: Outgoing = {
+      localId: `local-${++made}`,
+      clientId: newClientId(),
+      conversationId,
+      mode,
+      body,
+      status: 'sending',
+    };
     this.items = [...this.items, item];
     return this.#deliver(item.localId);
   }
@@ -55,8 +67,8 @@ export class Outbox {
     try {
       const entry: ThreadEntry =
         item.mode === 'note'
-          ? { kind: 'note', ...(await this.api.note(item.conversationId, item.body)) }
-          : { kind: 'message', ...(await this.api.reply(item.conversationId, item.body)) };
+          ? { kind: 'note', ...(await this.api.note(item.conversationId, item.body, item.clientId)) }
+          : { kind: 'message', ...(await this.api.reply(item.conversationId, item.body, item.clientId)) };
       this.items = this.items.filter((known) => known.localId !== localId);
       this.sent(item.conversationId, entry);
       return true;

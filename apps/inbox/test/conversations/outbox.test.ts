@@ -1,9 +1,10 @@
 // @vitest-environment node
 // The composer's sends against a real server: a reply and a note are stored and handed to the
-// thread; a send that cannot reach the server stays, with its words, until retried or taken back.
+// thread; a send that cannot reach the server stays, with its words, until retried or taken back;
+// a retry after a lost answer is stored once.
 import { createServer } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConversationsApi } from '../../src/conversations/conversations-api';
+import { type ApiRequest, ConversationsApi } from '../../src/conversations/conversations-api';
 import { Outbox } from '../../src/conversations/outbox.svelte';
 import type { ThreadEntry } from '../../src/conversations/types';
 import { APP_ID, addTeammate, addVisitor, type RealServer, realServer, requestAs, type Teammate } from './real-server';
@@ -55,6 +56,41 @@ describe('Outbox', () => {
     expect(await outbox.retry(outbox.of(id)[0]!.localId)).toBe(true);
     expect(outbox.items).toEqual([]);
     expect(await threadOf(id)).toEqual(['message:Hi', 'message:Are you there?']);
+  });
+
+  it('retries a send whose answer was lost with the same client_id: the server holds it once', async () => {
+    const visitor = await addVisitor(real);
+    const id = await visitor.start('Hi');
+    // The request reaches the server and is stored; its answer is lost on the way back.
+    let loseNextAnswer = true;
+    const sentIds: unknown[] = [];
+    const reachesServer = requestAs(real.url, ann.token);
+    const lossy: ApiRequest = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      sentIds.push((body as { client_id?: unknown } | undefined)?.client_id);
+      const answer = await reachesServer<T>(method, path, body);
+      if (loseNextAnswer) {
+        loseNextAnswer = false;
+        throw new TypeError('Failed to fetch');
+      }
+      return answer;
+    };
+    const sent: ThreadEntry[] = [];
+    const outbox = new Outbox(new ConversationsApi(lossy, APP_ID), (_conversation, entry) => sent.push(entry));
+    for (const mode of ['reply', 'note'] as const) {
+      loseNextAnswer = true;
+      expect(await outbox.send(id, mode, `Lost ${mode}`)).toBe(false);
+      expect(outbox.of(id)).toMatchObject([{ status: 'failed', mode }]);
+      expect(await outbox.retry(outbox.of(id)[0]!.localId)).toBe(true);
+      expect(outbox.items).toEqual([]);
+    }
+    expect(await threadOf(id)).toEqual(['message:Hi', 'message:Lost reply', 'note:Lost note']);
+    expect(sent.map((entry) => `${entry.kind}:${entry.body}`)).toEqual(['message:Lost reply', 'note:Lost note']);
+    // One client id per send, the same on its retry, another for the next send.
+    expect(sentIds).toHaveLength(4);
+    expect(sentIds[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sentIds[1]).toBe(sentIds[0]);
+    expect(sentIds[3]).toBe(sentIds[2]);
+    expect(sentIds[2]).not.toBe(sentIds[0]);
   });
 
   it('keeps a send the server refused with its reason, and hands the words back', async () => {

@@ -1,6 +1,8 @@
 // The conversations screen's pure helpers: snooze presets from a clock, the typing throttle, the
-// list's window, the title's unread count and what calls for a desktop notification, drafts.
-import { describe, expect, it } from 'vitest';
+// list's window, the title's unread count and what calls for a desktop notification, drafts, the
+// client ids of sends.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { newClientId } from '../../src/conversations/client-id';
 import { Drafts } from '../../src/conversations/drafts';
 import { attentionFor, titleWithUnread } from '../../src/conversations/notifications';
 import { laterToday, nextWeek, snoozePresets, tomorrow } from '../../src/conversations/snooze-presets';
@@ -153,5 +155,25 @@ describe('drafts', () => {
     const drafts = new Drafts('acme', refusing);
     drafts.set('c1', { body: 'kept in memory', mode: 'reply' });
     expect(drafts.get('c1')).toEqual({ body: 'kept in memory', mode: 'reply' });
+  });
+});
+
+describe('client ids', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('are version-4 UUIDs, a new one each time', () => {
+    const made = new Set(Array.from({ length: 50 }, newClientId));
+    expect(made.size).toBe(50);
+    for (const id of made) expect(id).toMatch(uuidV4);
+  });
+
+  it('are made without crypto.randomUUID, which a page served over plain http lacks', () => {
+    const { crypto } = globalThis;
+    vi.stubGlobal('crypto', { getRandomValues: crypto.getRandomValues.bind(crypto) });
+    expect(globalThis.crypto.randomUUID).toBeUndefined();
+    const made = new Set(Array.from({ length: 50 }, newClientId));
+    expect(made.size).toBe(50);
+    for (const id of made) expect(id).toMatch(/^[0-9a-f]{32}$/);
   });
 });

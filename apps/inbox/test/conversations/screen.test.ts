@@ -1,6 +1,7 @@
 // The conversations screen in the inbox, signed in against the real server: the list, opening a
 // conversation (read for this teammate), the thread with notes set apart, the composer (Enter
-// sends, Shift+Enter does not), live events from another teammate and the visitor, the keyboard.
+// sends, Shift+Enter does not; a Retry after a lost answer stores once), live events from another
+// teammate and the visitor, the keyboard.
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import App from '../../src/App.svelte';
@@ -219,6 +220,49 @@ describe('the conversations screen', () => {
     expect(snoozed.state).toBe('snoozed');
     expect(new Date(snoozed.snoozed_until!).getHours()).toBe(9);
     bobStream.close();
+  });
+
+  it('a reply whose answer was lost is shown and stored once after Retry', async () => {
+    const visitor = await addVisitor(real, 'Lost Answer');
+    const id = await visitor.start('Hi');
+    await start(`/inbox/acme/conversations/${id}`);
+    const textarea = await waitFor(() => document.querySelector<HTMLTextAreaElement>('textarea'), 'the composer');
+    await waitFor(() => entries().length === 1, 'the thread');
+    // The page's fetch carries the first reply to the server, which stores it; then the
+    // connection drops before the answer is read, as when a network goes away mid-request.
+    const pageFetch = globalThis.fetch;
+    let answersLost = 0;
+    globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const response = await pageFetch(input, init);
+      if (answersLost === 0 && String(input).endsWith('/reply')) {
+        answersLost++;
+        throw new TypeError('Failed to fetch');
+      }
+      return response;
+    };
+    try {
+      type(textarea, 'Did this arrive?');
+      textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+      const failed = await waitFor(
+        () => document.querySelector<HTMLElement>('.failed[data-status="failed"]'),
+        'the send whose answer was lost',
+      );
+      expect(failed.textContent).toMatch(/Not sent: .*cannot be reached/);
+      expect(answersLost).toBe(1);
+      await serverSays(async () => (await ann.api.thread(id)).thread.length === 2, 'the first attempt stored');
+      byText('.failed button', 'Retry')!.click();
+      await waitFor(() => document.querySelector('.failed') === null, 'the retry answered');
+    } finally {
+      globalThis.fetch = pageFetch;
+    }
+    await visitor.write(id, 'Yes, once');
+    await waitFor(() => entries().includes('message:Yes, once'), "the visitor's answer, live");
+    expect(entries()).toEqual(['message:Hi', 'message:Did this arrive?', 'message:Yes, once']);
+    expect((await ann.api.thread(id)).thread.map((entry) => entry.body)).toEqual([
+      'Hi',
+      'Did this arrive?',
+      'Yes, once',
+    ]);
   });
 
   it('keeps a reply the server refuses, with its reason, until the teammate takes it back to edit', async () => {

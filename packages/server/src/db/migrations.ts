@@ -496,6 +496,29 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0013_team_client_ids': {
+      // A team reply or note retried after a lost answer is found by the client_id its sender
+      // made, per conversation and per author: the visitor's client_id column stays the visitor's,
+      // and no teammate's key ever names another's message.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('messages').addColumn('team_client_id', 'text').execute();
+        await db.schema
+          .createIndex('messages_team_client_id')
+          .on('messages')
+          .columns(['conversation_id', 'author_id', 'team_client_id'])
+          .unique()
+          .where(sql.ref('team_client_id'), 'is not', null)
+          .execute();
+        await db.schema.alterTable('conversation_notes').addColumn('client_id', 'text').execute();
+        await db.schema
+          .createIndex('conversation_notes_client_id')
+          .on('conversation_notes')
+          .columns(['conversation_id', 'author_id', 'client_id'])
+          .unique()
+          .where(sql.ref('client_id'), 'is not', null)
+          .execute();
+      },
+    },
   };
 }
 

@@ -99,6 +99,8 @@ export interface MessagesTable {
   body: string;
   created_at: number;
   client_id: string | null;
+  /** Migration 0013: the client_id of a team reply, unique per conversation and author (a retry finds it). */
+  team_client_id: string | null;
 }
 
 export interface RealtimeEventsTable {
@@ -137,6 +139,8 @@ export interface ConversationNotesTable {
   author_avatar_url: string | null;
   body: string;
   created_at: number;
+  /** Migration 0013: the client_id its sender made, unique per conversation and author (a retry finds it). */
+  client_id: string | null;
 }
 
 export interface SavedRepliesTable {

@@ -33,6 +33,18 @@ const DEFAULT_THREAD_PAGE = 100;
 /** How often a process wakes snoozed conversations whose time has come (reads wake them too). */
 export const SNOOZE_SWEEP_MS = 15_000;
 
+/** A reply or note as stored; a client_id its author already used for other words is a 409. */
+function storedOnce<T>(written: T | 'client_id_reused', what: 'reply' | 'note'): T {
+  if (written === 'client_id_reused') {
+    throw new ApiError(
+      409,
+      `client_id was already used for another ${what} of yours in this conversation: make a new one for each ${what}`,
+      'body.client_id',
+    );
+  }
+  return written;
+}
+
 export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { store, now } = context;
@@ -133,7 +145,7 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
     { schema: { params: ConversationParams, body: ReplyBody } },
     async (request) => {
       const actor = actorOf(request);
-      const { author_name } = request.body;
+      const { author_name, client_id } = request.body;
       // A teammate's reply is signed with their own name and avatar. The shared team token has no
       // person behind it: its replies record the built-in actor and may still name who wrote them.
       if (author_name !== undefined && actor.id !== SERVICE_TEAMMATE_ID) {
@@ -143,12 +155,16 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
           'body.author_name',
         );
       }
-      return store.reply(
-        request.params.app_id,
-        request.params.conversation_id,
-        request.body.body,
-        { ...authorOf(actor), ...(author_name !== undefined ? { name: author_name } : {}) },
-        now(),
+      return storedOnce(
+        await store.reply(
+          request.params.app_id,
+          request.params.conversation_id,
+          request.body.body,
+          { ...authorOf(actor), ...(author_name !== undefined ? { name: author_name } : {}) },
+          now(),
+          client_id,
+        ),
+        'reply',
       );
     },
   );
@@ -207,12 +223,16 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
     '/conversations/:conversation_id/notes',
     { schema: { params: ConversationParams, body: NoteBody } },
     async (request) =>
-      store.addNote(
-        request.params.app_id,
-        request.params.conversation_id,
-        request.body.body,
-        authorOf(actorOf(request)),
-        now(),
+      storedOnce(
+        await store.addNote(
+          request.params.app_id,
+          request.params.conversation_id,
+          request.body.body,
+          authorOf(actorOf(request)),
+          now(),
+          request.body.client_id,
+        ),
+        'note',
       ),
   );
 

@@ -153,9 +153,9 @@ async function addMessage(
   trx: Db,
   publish: Publish,
   conversation: ConversationRow,
-  author: { kind: 'person' } | { kind: 'team'; teammate: TeamAuthor },
+  /** Each side's client id is its own: a visitor's and a teammate's never name each other's messages. */
+  author: { kind: 'person'; clientId: string } | { kind: 'team'; teammate: TeamAuthor; clientId: string | null },
   body: string,
-  clientId: string | null,
   now: number,
 ): Promise<Message> {
   const teammate = author.kind === 'team' ? author.teammate : undefined;
@@ -169,7 +169,8 @@ async function addMessage(
     author_avatar_url: teammate?.avatar_url ?? null,
     body,
     created_at: now,
-    client_id: clientId,
+    client_id: author.kind === 'person' ? author.clientId : null,
+    team_client_id: author.kind === 'team' ? author.clientId : null,
   };
   const { seq: _seq, ...values } = row;
   await trx.insertInto('messages').values(values).execute();
@@ -247,8 +248,19 @@ export interface ConversationStore {
     now: number,
   ): Promise<Message>;
   markRead(session: SessionRecord, conversationId: string, now: number): Promise<number>;
-  /** A teammate's reply: signed with their name and avatar as they are now. */
-  reply(appId: string, conversationId: string, body: string, author: TeamAuthor, now: number): Promise<Message>;
+  /**
+   * A teammate's reply: signed with their name and avatar as they are now. With a `clientId`, a
+   * retry (same conversation, same author, same client id) answers the reply already stored and
+   * writes nothing; `client_id_reused` when that stored reply has another body.
+   */
+  reply(
+    appId: string,
+    conversationId: string,
+    body: string,
+    author: TeamAuthor,
+    now: number,
+    clientId?: string,
+  ): Promise<Message | 'client_id_reused'>;
 }
 
 export function conversationStore(db: Kysely<Database>, transaction: RunTransaction): ConversationStore {
@@ -311,7 +323,7 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
         await trx.insertInto('conversations').values(row).execute();
         const [{ unread: _unread, ...created }] = (await teamSummary(trx, [row], undefined)) as [TeamConversation];
         await recordTeamEvent(trx, publish, row.app_id, { type: 'conversation.created', conversation: created }, now);
-        const message = await addMessage(trx, publish, row, { kind: 'person' }, body, clientId, now);
+        const message = await addMessage(trx, publish, row, { kind: 'person', clientId }, body, now);
         const stored = await trx
           .selectFrom('conversations')
           .selectAll()
@@ -331,7 +343,7 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
           .where('client_id', '=', clientId)
           .executeTakeFirst();
         if (earlier) return toMessage(earlier);
-        return addMessage(trx, publish, conversation, { kind: 'person' }, body, clientId, now);
+        return addMessage(trx, publish, conversation, { kind: 'person', clientId }, body, now);
       }),
 
     markRead: (asked, conversationId, now) =>
@@ -356,10 +368,28 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
         return unreadOf(trx, session.person_id);
       }),
 
-    reply: (appId, conversationId, body, author, now) =>
+    reply: (appId, conversationId, body, author, now, clientId) =>
       transaction(async (trx, publish) => {
         const conversation = await teamConversationRow(trx, appId, conversationId);
-        return addMessage(trx, publish, conversation, { kind: 'team', teammate: author }, body, null, now);
+        if (clientId !== undefined) {
+          // Keyed by author too: another teammate's client id never names this one's reply.
+          const earlier = await trx
+            .selectFrom('messages')
+            .selectAll()
+            .where('conversation_id', '=', conversation.id)
+            .where('author_id', '=', author.id)
+            .where('team_client_id', '=', clientId)
+            .executeTakeFirst();
+          if (earlier) return earlier.body === body ? toMessage(earlier) : ('client_id_reused' as const);
+        }
+        return addMessage(
+          trx,
+          publish,
+          conversation,
+          { kind: 'team', teammate: author, clientId: clientId ?? null },
+          body,
+          now,
+        );
       }),
   };
 }

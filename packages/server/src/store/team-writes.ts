@@ -38,7 +38,18 @@ export interface TeamWrites {
     teammateId: string,
     now: number,
   ): Promise<TeamConversation | 'not_assignable'>;
-  addNote(appId: string, conversationId: string, body: string, author: TeamAuthor, now: number): Promise<Note>;
+  /**
+   * With a `clientId`, a retry (same conversation, same author, same client id) answers the note
+   * already stored and writes nothing; `client_id_reused` when that stored note has another body.
+   */
+  addNote(
+    appId: string,
+    conversationId: string,
+    body: string,
+    author: TeamAuthor,
+    now: number,
+    clientId?: string,
+  ): Promise<Note | 'client_id_reused'>;
   markTeamRead(appId: string, conversationId: string, teammateId: string, now: number): Promise<TeamConversation>;
   /**
    * Wakes every conversation whose snooze has ended (of one app, or all): state `open`, and a
@@ -145,9 +156,20 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
         return teamView(trx, await reread(trx, conversation.id), teammateId);
       }),
 
-    addNote: (appId, conversationId, body, author, now) =>
+    addNote: (appId, conversationId, body, author, now, clientId) =>
       transaction(async (trx, publish) => {
         const conversation = await teamConversationRow(trx, appId, conversationId);
+        if (clientId !== undefined) {
+          // Keyed by author too: another teammate's client id never names this one's note.
+          const earlier = await trx
+            .selectFrom('conversation_notes')
+            .selectAll()
+            .where('conversation_id', '=', conversation.id)
+            .where('author_id', '=', author.id)
+            .where('client_id', '=', clientId)
+            .executeTakeFirst();
+          if (earlier) return earlier.body === body ? toNote(earlier) : ('client_id_reused' as const);
+        }
         const row = {
           id: randomUUID(),
           app_id: appId,
@@ -157,6 +179,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
           author_avatar_url: author.avatar_url ?? null,
           body,
           created_at: now,
+          client_id: clientId ?? null,
         };
         await trx.insertInto('conversation_notes').values(row).execute();
         // The team's clock only: updated_at is the visitor's, and a note must leave no trace there.
