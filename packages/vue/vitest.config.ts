@@ -7,6 +7,9 @@ export default defineProject({
   test: {
     name: 'vue',
     environment: 'happy-dom',
+    // The shared adapter suite's longer cases render dozens of replies from core's in-memory
+    // server: on a loaded 2-core machine one took 5.3 s, past vitest's default 5 s.
+    testTimeout: 20_000,
     include: ['test/**/*.test.ts'],
   },
 });
