@@ -209,7 +209,12 @@ async function addMessage(
     trx,
     publish,
     conversation.app_id,
-    { type: 'message', conversation_id: conversation.id, message },
+    {
+      type: 'message',
+      conversation_id: conversation.id,
+      message,
+      ...(author.kind === 'team' && author.clientId !== null ? { client_id: author.clientId } : {}),
+    },
     now,
   );
   if (reopens) {

@@ -185,7 +185,18 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
         // The team's clock only: updated_at is the visitor's, and a note must leave no trace there.
         await trx.updateTable('conversations').set({ activity_at: now }).where('id', '=', conversation.id).execute();
         const note = toNote({ ...row, seq: 0 });
-        await recordTeamEvent(trx, publish, appId, { type: 'note', conversation_id: conversation.id, note }, now);
+        await recordTeamEvent(
+          trx,
+          publish,
+          appId,
+          {
+            type: 'note',
+            conversation_id: conversation.id,
+            note,
+            ...(clientId !== undefined ? { client_id: clientId } : {}),
+          },
+          now,
+        );
         await recordTeamRead(trx, conversation.id, author.id, now);
         return note;
       }),
