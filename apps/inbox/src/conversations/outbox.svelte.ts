@@ -53,6 +53,15 @@ export class Outbox {
     return this.#deliver(localId);
   }
 
+  /**
+   * The team stream brought the entry a send of ours stored (its event names our client id): that
+   * send is done, even when its own answer was lost on the way.
+   */
+  landed(clientId: string): void {
+    if (this.items.some((item) => item.clientId === clientId))
+      this.items = this.items.filter((item) => item.clientId !== clientId);
+  }
+
   /** Removes a failed send and hands back its words (to put them in the composer again). */
   takeBack(localId: string): Outgoing | undefined {
     const item = this.items.find((known) => known.localId === localId);
