@@ -24,6 +24,11 @@ export function clock(ms: number): string {
   return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
 }
 
+/** When a snoozed conversation wakes, in local time: `Mon 09:00` (the week's day is enough: a preset is at most a week on). */
+export function wakeTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
 /**
  * Up to two characters for an avatar: the first letter or digit of the first and of the last word
  * (`Ada Lovelace` → `AL`); words with neither are skipped, so markup or punctuation never becomes an
