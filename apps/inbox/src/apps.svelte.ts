@@ -1,7 +1,8 @@
 // The app the teammate last worked in, kept across visits: the inbox opens on it.
 const KEY = 'confab.inbox.last-app';
 
-function read(): string | undefined {
+/** The app remembered in this browser, read now (a sign this browser has been signed in). */
+export function rememberedAppId(): string | undefined {
   try {
     return localStorage.getItem(KEY) ?? undefined;
   } catch {
@@ -10,7 +11,7 @@ function read(): string | undefined {
 }
 
 class LastApp {
-  id = $state<string | undefined>(typeof localStorage === 'undefined' ? undefined : read());
+  id = $state<string | undefined>(typeof localStorage === 'undefined' ? undefined : rememberedAppId());
 
   remember(appId: string): void {
     this.id = appId;

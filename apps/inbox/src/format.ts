@@ -24,12 +24,25 @@ export function clock(ms: number): string {
   return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
 }
 
-/** Up to two letters for an avatar: the first of the first and of the last word (`Ada Lovelace` → `AL`); `?` for none. */
+/** When a snoozed conversation wakes, in local time: `Mon 09:00` (the week's day is enough: a preset is at most a week on). */
+export function wakeTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+/**
+ * Up to two characters for an avatar: the first letter or digit of the first and of the last word
+ * (`Ada Lovelace` → `AL`); words with neither are skipped, so markup or punctuation never becomes an
+ * initial (`<script>alert(1)</script>` → `S`); `?` when no word has one.
+ */
 export function initials(name: string | null | undefined): string {
-  const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return '?';
-  const first = Array.from(words[0]!)[0] ?? '';
-  const last = words.length > 1 ? (Array.from(words[words.length - 1]!)[0] ?? '') : '';
+  const firsts = (name ?? '')
+    .normalize('NFC')
+    .split(/\s+/)
+    .map((word) => word.match(/[\p{L}\p{N}]/u)?.[0])
+    .filter((first): first is string => first !== undefined);
+  if (firsts.length === 0) return '?';
+  const first = firsts[0]!;
+  const last = firsts.length > 1 ? firsts[firsts.length - 1]! : '';
   return (first + last).toUpperCase();
 }
 

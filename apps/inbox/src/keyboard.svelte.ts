@@ -2,6 +2,8 @@
 // `?` sheet lists whatever is registered now. One keydown listener for all of them; keys typed
 // into a field belong to the field unless a shortcut says otherwise.
 
+import { untrack } from 'svelte';
+
 export interface Shortcut {
   /** `j`, `?`, `Enter`, `/`, or with modifiers: `ctrl+k`, `mod+Enter` (mod: ⌘ on Apple, Ctrl elsewhere). */
   keys: string;
@@ -65,11 +67,16 @@ class KeyboardRegistry {
 
   add(shortcut: Shortcut): () => void {
     const entry = { ...shortcut };
-    this.shortcuts = [...this.shortcuts, entry];
+    // Untracked: screens register from an $effect, which must not come to depend on the list it
+    // writes (it would re-run, remove and add again, forever).
+    untrack(() => {
+      this.shortcuts = [...this.shortcuts, entry];
+    });
     this.#listen();
-    return () => {
-      this.shortcuts = this.shortcuts.filter((registered) => registered !== entry);
-    };
+    return () =>
+      untrack(() => {
+        this.shortcuts = this.shortcuts.filter((registered) => registered !== entry);
+      });
   }
 
   /** The shortcut a key event runs, if any: the newest registration wins (the open screen over the shell). */

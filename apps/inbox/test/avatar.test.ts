@@ -46,9 +46,17 @@ describe('Avatar', () => {
     expect(target.textContent).toBe('AT');
   });
 
-  it('writes a name full of markup as text', () => {
+  it('writes a name full of markup as text, its initials from its letters only', () => {
     const target = render({ name: '<b>x</b> <script>y</script>' });
     expect(target.querySelector('b, script')).toBeNull();
-    expect(target.textContent).toBe('<<');
+    expect(target.textContent).toBe('BS');
+    unmount(mounted!);
+    document.body.innerHTML = '';
+    mounted = undefined;
+    expect(render({ name: '<script>alert(1)</script>' }).textContent).toBe('S');
+    unmount(mounted!);
+    document.body.innerHTML = '';
+    mounted = undefined;
+    expect(render({ name: '<<< !!!' }).textContent).toBe('?');
   });
 });

@@ -30,12 +30,26 @@ describe('initials', () => {
     expect(initials('cher')).toBe('C');
     expect(initials('Émile Zola')).toBe('ÉZ');
   });
-  it('keeps a character outside the BMP whole, and answers ? for no name', () => {
-    expect(initials('😀 Smile')).toBe('😀S');
+  it('keeps a letter outside the BMP whole, and answers ? for no name', () => {
+    expect(initials('𠀋 Smith')).toBe('𠀋S');
     expect(initials('')).toBe('?');
     expect(initials('   ')).toBe('?');
     expect(initials(undefined)).toBe('?');
     expect(initials(null)).toBe('?');
+  });
+  it('takes letters and digits only: markup, punctuation and emoji are never an initial', () => {
+    expect(initials('<script>alert(1)</script>')).toBe('S');
+    expect(initials('<b>x</b> <i>y</i>')).toBe('BI');
+    expect(initials('"Ada" (Lovelace)')).toBe('AL');
+    expect(initials('😀 Smile')).toBe('S');
+    expect(initials('Ada 😀')).toBe('A');
+    expect(initials('<<< >>> !!!')).toBe('?');
+    expect(initials('42 Ltd')).toBe('4L');
+    expect(initials('Иван Петров')).toBe('ИП');
+    expect(initials('山田 太郎')).toBe('山太');
+  });
+  it('reads a letter written with a combining accent as one letter', () => {
+    expect(initials('E\u0301mile Zola')).toBe('ÉZ');
   });
 });
 

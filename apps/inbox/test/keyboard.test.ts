@@ -3,6 +3,7 @@ import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyboard, shortcut } from '../src/keyboard.svelte';
 import ShortcutSheet from '../src/ui/ShortcutSheet.svelte';
+import RegistersInEffect from './RegistersInEffect.svelte';
 
 const removals: Array<() => void> = [];
 let mounted: ReturnType<typeof mount> | undefined;
@@ -97,6 +98,30 @@ describe('shortcut', () => {
     }
     expect(warnings).toHaveLength(1);
     expect(String(warnings[0]![0])).toMatch(/^\[Confab\]/);
+  });
+});
+
+describe('registering from an $effect', () => {
+  it('runs the effect once: the registry it writes is not one of its dependencies', () => {
+    let runs = 0;
+    const ran: string[] = [];
+    const target = document.createElement('div');
+    document.body.append(target);
+    mounted = mount(RegistersInEffect, {
+      target,
+      props: { keys: 'g', onRun: () => runs++, onKey: () => ran.push('g') },
+    });
+    flushSync();
+    // A later registration elsewhere does not re-run it either.
+    register({ keys: 'h', description: 'Help', run: () => {} });
+    flushSync();
+    expect(runs).toBe(1);
+    expect(keyboard.shortcuts.filter((entry) => entry.keys === 'g')).toHaveLength(1);
+    press('g');
+    expect(ran).toEqual(['g']);
+    unmount(mounted);
+    mounted = undefined;
+    expect(keyboard.shortcuts.filter((entry) => entry.keys === 'g')).toHaveLength(0);
   });
 });
 

@@ -7,6 +7,13 @@ import type { TeamConversation, TeamStreamEvent, ThreadEntry } from './types';
 /** How long a typing notice stays without a new one (the messenger sends one every 3 s). */
 export const TYPING_SHOWN_MS = 5_000;
 
+/**
+ * A visitor's typing notice heard this soon after their message is the message's own, overtaken
+ * on the way (typing and messages travel apart: no order between them is promised). Dropping a
+ * fresh one costs little: the messenger repeats it while its visitor types.
+ */
+export const TYPING_OVERTAKEN_MS = 1_000;
+
 export interface Typist {
   key: string;
   name?: string;
@@ -31,6 +38,8 @@ export class ConversationThread {
   });
 
   #pending: TeamStreamEvent[] | undefined;
+  /** When the visitor's latest message was heard (this.now()). */
+  #visitorWroteAt: number | undefined;
 
   constructor(
     private readonly api: ConversationsApi,
@@ -90,10 +99,15 @@ export class ConversationThread {
     switch (event.type) {
       case 'message':
         this.add({ kind: 'message', ...event.message });
-        if (event.message.author === 'person') this.#stopTyping('person');
+        // What they were typing has arrived: their typing line goes at once.
+        if (event.message.author === 'person') {
+          this.#visitorWroteAt = this.now();
+          this.#stopTyping('person');
+        }
         break;
       case 'note':
         this.add({ kind: 'note', ...event.note });
+        this.#stopTyping(`teammate:${event.note.author_id}`);
         break;
       case 'state':
         if (this.conversation) {
@@ -111,8 +125,10 @@ export class ConversationThread {
         if (event.reader === 'person') this.visitorReadAt = Math.max(this.visitorReadAt ?? 0, event.read_at);
         break;
       case 'typing':
-        if (event.author === 'person') this.#typing('person', undefined);
-        else if (event.teammate_id !== this.me) this.#typing(`teammate:${event.teammate_id}`, event.author_name);
+        if (event.author === 'person') {
+          if (this.#visitorWroteAt === undefined || this.now() - this.#visitorWroteAt >= TYPING_OVERTAKEN_MS)
+            this.#typing('person', undefined);
+        } else if (event.teammate_id !== this.me) this.#typing(`teammate:${event.teammate_id}`, event.author_name);
         break;
     }
   }

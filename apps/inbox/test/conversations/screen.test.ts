@@ -119,6 +119,20 @@ describe('the conversations screen', () => {
     expect((window as unknown as { hacked?: number }).hacked).toBeUndefined();
   });
 
+  it('shows the visitor typing, and the line goes in the same moment their message shows', async () => {
+    const visitor = await addVisitor(real, 'Typing Tom');
+    const id = await visitor.start('Hello');
+    await start(`/inbox/acme/conversations/${id}`);
+    await waitFor(() => entries().includes('message:Hello'), 'the thread');
+    const typingLine = () => document.querySelector('[data-testid="typing"]');
+    await visitor.typing(id);
+    await waitFor(() => typingLine(), 'the typing line');
+    expect(typingLine()?.textContent).toBe('Typing Tom is typing…');
+    await visitor.write(id, 'Here is my order number');
+    await waitFor(() => entries().includes('message:Here is my order number'), "the visitor's message");
+    expect(typingLine()).toBeNull();
+  });
+
   it('keeps a draft per conversation across a reload, and writes a note in note mode', async () => {
     const visitor = await addVisitor(real, 'Drafty');
     const id = await visitor.start('Question');

@@ -2,7 +2,7 @@
 // The thread store against a real server: messages and notes in the server's order, what the
 // team's own writes add, the visitor's "seen" and typing, all from the team stream.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConversationThread, TYPING_SHOWN_MS } from '../../src/conversations/thread.svelte';
+import { ConversationThread, TYPING_OVERTAKEN_MS, TYPING_SHOWN_MS } from '../../src/conversations/thread.svelte';
 import { addTeammate, addVisitor, openStream, type RealServer, realServer, type Teammate } from './real-server';
 
 let real: RealServer;
@@ -99,6 +99,54 @@ describe('ConversationThread', () => {
     expect(bobThread.typists).toEqual([]);
     annStream.close();
     bobStream.close();
+  });
+
+  it("drops the visitor's typing line when their message arrives, and a typing notice it overtook does not bring it back", async () => {
+    const visitor = await addVisitor(real, 'Racer');
+    const id = await visitor.start('First');
+    const clock = Date.now();
+    let now = clock;
+    const thread = new ConversationThread(ann.api, id, ann.id, () => now);
+    const stream = await openStream(real, ann.token);
+    stream.subscribe((event) => thread.apply(event));
+    await thread.load();
+    const typingEvents = () => stream.events.filter((event) => event.type === 'typing' && event.conversation_id === id);
+
+    await visitor.typing(id);
+    await stream.next(() => typingEvents().length === 1);
+    expect(thread.typists.map((typist) => typist.key)).toEqual(['person']);
+    await visitor.write(id, 'Second');
+    await stream.next((event) => event.type === 'message' && event.message.body === 'Second');
+    expect(thread.typists).toEqual([]);
+
+    // The notice sent as they pressed Enter, heard after the message (here sent after it, on the
+    // same clock tick): the line stays gone.
+    await visitor.typing(id);
+    await stream.next(() => typingEvents().length === 2);
+    expect(thread.typists).toEqual([]);
+
+    // Typing again later is shown again.
+    now = clock + TYPING_OVERTAKEN_MS;
+    await visitor.typing(id);
+    await stream.next(() => typingEvents().length === 3);
+    expect(thread.typists.map((typist) => typist.key)).toEqual(['person']);
+    stream.close();
+  });
+
+  it("drops a teammate's typing line when their note arrives", async () => {
+    const visitor = await addVisitor(real, 'Noted');
+    const id = await visitor.start('Hello');
+    const thread = new ConversationThread(ann.api, id, ann.id);
+    const stream = await openStream(real, ann.token);
+    stream.subscribe((event) => thread.apply(event));
+    await thread.load();
+    await bob.api.typing(id);
+    await stream.next((event) => event.type === 'typing' && event.conversation_id === id);
+    expect(thread.typists.map((typist) => typist.key)).toEqual([`teammate:${bob.id}`]);
+    const note = await bob.api.note(id, 'Checked the order');
+    await stream.next((event) => event.type === 'note' && event.note.id === note.id);
+    expect(thread.typists).toEqual([]);
+    stream.close();
   });
 
   it('knows the visitor had seen the last reply when the thread opens', async () => {
