@@ -234,6 +234,11 @@ async function load(browser: Browser, bench: Bench, variant: Variant, probe: str
   try {
     await context.addCookies([{ ...bench.cookie, url: bench.server.url }]);
     await context.addInitScript({ content: probe });
+    // A returning teammate: the inbox remembers their last app, and with it asks for that app's
+    // list beside /me (first-page.ts). Same for both variants; the baseline page ignores it.
+    await context.addInitScript({
+      content: `try { localStorage.setItem('confab.inbox.last-app', ${JSON.stringify(APP_ID)}); } catch {}`,
+    });
     const page = await context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning')
