@@ -24,10 +24,11 @@ export type TeamEventBody =
   /** A visitor started a conversation; its first message follows as a `message` event. */
   | { type: 'conversation.created'; conversation: TeamEventConversation }
   /**
-   * A message of the person or of the team. `client_id`: the one the teammate's request carried,
-   * so their inbox knows a send whose answer it lost has landed (never on a visitor's stream).
+   * A message of the person or of the team. A team reply names its teammate (`teammate_id`: their
+   * typing line ends) and the `client_id` their request carried, so their inbox knows a send
+   * whose answer it lost has landed (neither is ever on a visitor's stream).
    */
-  | { type: 'message'; conversation_id: string; message: Message; client_id?: string }
+  | { type: 'message'; conversation_id: string; message: Message; teammate_id?: string; client_id?: string }
   | { type: 'note'; conversation_id: string; note: TeamEventNote; client_id?: string }
   /** `teammate_id`: who changed it; absent when the change was the visitor's or the clock's (a snooze that woke). */
   | {

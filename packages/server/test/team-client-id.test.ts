@@ -141,7 +141,7 @@ describe('a retried reply', () => {
 });
 
 describe('the team stream', () => {
-  it("names a team reply's or note's client_id, so the sender's inbox knows a send whose answer it lost has landed; the visitor's stream never does", async () => {
+  it("names a team reply's teammate and a reply's or note's client_id, so the sender's inbox knows a send whose answer it lost has landed; the visitor's stream never does", async () => {
     const { visitor, id } = await startConversation();
     await reply(ann.token, id, { body: 'Landed', client_id: 'r-landed' });
     await note(ann.token, id, { body: 'Noted', client_id: 'n-landed' });
@@ -151,17 +151,18 @@ describe('the team stream', () => {
         .map((row) => JSON.parse(row.payload))
         .filter((event) => event.conversation_id === id && (event.type === 'message' || event.type === 'note')),
     );
-    expect(events.map((event) => [event.type, event.client_id])).toEqual([
-      ['message', undefined],
-      ['message', 'r-landed'],
-      ['note', 'n-landed'],
-      ['message', undefined],
+    expect(events.map((event) => [event.type, event.teammate_id, event.client_id])).toEqual([
+      ['message', undefined, undefined],
+      ['message', ann.id, 'r-landed'],
+      ['note', undefined, 'n-landed'],
+      ['message', bob.id, undefined],
     ]);
     const visitorEvents = await withDatabase(server, (db) =>
       db.selectFrom('realtime_events').select('payload').where('person_id', '=', visitor.person.id).execute(),
     );
     expect(visitorEvents.length).toBeGreaterThan(0);
     expect(JSON.stringify(visitorEvents)).not.toContain('r-landed');
+    expect(JSON.stringify(visitorEvents)).not.toContain('teammate_id');
   });
 });
 

@@ -103,7 +103,7 @@ export class ConversationThread {
         if (event.message.author === 'person') {
           this.#visitorWroteAt = this.now();
           this.#stopTyping('person');
-        }
+        } else if (event.teammate_id) this.#stopTyping(`teammate:${event.teammate_id}`);
         break;
       case 'note':
         this.add({ kind: 'note', ...event.note });

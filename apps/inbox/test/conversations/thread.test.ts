@@ -149,6 +149,22 @@ describe('ConversationThread', () => {
     stream.close();
   });
 
+  it("drops a teammate's typing line when their reply arrives", async () => {
+    const visitor = await addVisitor(real, 'Replied');
+    const id = await visitor.start('Hello');
+    const thread = new ConversationThread(ann.api, id, ann.id);
+    const stream = await openStream(real, ann.token);
+    stream.subscribe((event) => thread.apply(event));
+    await thread.load();
+    await bob.api.typing(id);
+    await stream.next((event) => event.type === 'typing' && event.conversation_id === id);
+    expect(thread.typists.map((typist) => typist.key)).toEqual([`teammate:${bob.id}`]);
+    const reply = await bob.api.reply(id, 'Your order left today');
+    await stream.next((event) => event.type === 'message' && event.message.id === reply.id);
+    expect(thread.typists).toEqual([]);
+    stream.close();
+  });
+
   it('knows the visitor had seen the last reply when the thread opens', async () => {
     const visitor = await addVisitor(real, 'Seen');
     const id = await visitor.start('Question');

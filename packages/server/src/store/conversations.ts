@@ -213,6 +213,7 @@ async function addMessage(
       type: 'message',
       conversation_id: conversation.id,
       message,
+      ...(teammate ? { teammate_id: teammate.id } : {}),
       ...(author.kind === 'team' && author.clientId !== null ? { client_id: author.clientId } : {}),
     },
     now,
