@@ -1,30 +1,15 @@
 // The app choice against the real server: an admin of every app is offered the apps that hold
 // contacts (GET /api/v1/apps); a teammate of one app goes straight to it.
-import { flushSync, mount, unmount } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
-import App from '../src/App.svelte';
-import { navigate, route } from '../src/router.svelte';
-import { session } from '../src/session.svelte';
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import { route } from '../src/router.svelte';
 import { type, waitFor } from './dom';
-import { addTeammate, openPage, streamAs, visitorWrites } from './real-server';
-
-let app: ReturnType<typeof mount> | undefined;
-afterEach(async () => {
-  if (app) unmount(app);
-  app = undefined;
-  document.body.innerHTML = '';
-  if (session.status === 'signed-in') await session.signOut().catch(() => {});
-  localStorage.clear();
-});
+import { openInbox } from './mount-inbox';
+import { addTeammate, streamAs, visitorWrites } from './real-server';
 
 async function signInAt(path: string, teammate: { email: string; password: string }) {
   await streamAs(teammate);
-  openPage(path);
-  navigate(path, { replace: true });
-  const target = document.createElement('div');
-  document.body.append(target);
-  app = mount(App, { target });
-  flushSync();
+  openInbox(path);
   const form = await waitFor(() => document.querySelector<HTMLFormElement>('form.auth-card'), 'the login form');
   type(form.querySelector<HTMLInputElement>('#login-email')!, teammate.email);
   type(form.querySelector<HTMLInputElement>('#login-password')!, teammate.password);

@@ -1,31 +1,12 @@
 // The shell against a real server: signed out every route is the login page and nothing is
 // fetched; the login form signs in through the API, the nav shows the teammate, and signing out
 // ends the session on the server.
-import { flushSync, mount, unmount } from 'svelte';
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import App from '../src/App.svelte';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { navigate, route } from '../src/router.svelte';
 import { session } from '../src/session.svelte';
 import { byText, type, waitFor } from './dom';
-import { addTeammate, deactivate, openPage, streamAs } from './real-server';
-
-let app: ReturnType<typeof mount> | undefined;
-afterEach(async () => {
-  if (app) unmount(app);
-  app = undefined;
-  document.body.innerHTML = '';
-  if (session.status === 'signed-in') await session.signOut().catch(() => {});
-  localStorage.clear();
-});
-
-function start(path: string) {
-  openPage(path);
-  navigate(path, { replace: true });
-  const target = document.createElement('div');
-  document.body.append(target);
-  app = mount(App, { target });
-  flushSync();
-}
+import { closeInbox, openInbox } from './mount-inbox';
+import { addTeammate, deactivate, streamAs } from './real-server';
 
 async function signIn(email: string, password: string) {
   const form = await waitFor(() => document.querySelector<HTMLFormElement>('form.auth-card'), 'the login form');
@@ -47,13 +28,11 @@ describe('the login page', () => {
       window.fetch = pageFetch;
     });
     for (const path of ['/inbox/', '/inbox/acme', '/inbox/settings', '/inbox/admin/teammates']) {
-      start(path);
+      openInbox(path);
       await waitFor(() => byText('h1', 'Sign in to Confab'), `the login page at ${path}`);
       expect(document.querySelector('main#main')).toBeNull();
       expect(document.querySelector('nav')).toBeNull();
-      unmount(app!);
-      app = undefined;
-      document.body.innerHTML = '';
+      closeInbox();
     }
     expect(new Set(asked)).toEqual(new Set(['GET /api/v1/me']));
   });
@@ -61,7 +40,7 @@ describe('the login page', () => {
   it('goes back to the login page when the session ends on the server (a 401 on any call)', async () => {
     const alan = await addTeammate({ role: 'agent', name: 'Alan Ended' });
     await streamAs(alan);
-    start('/inbox/login');
+    openInbox('/inbox/login');
     await signIn(alan.email, alan.password);
     await waitFor(() => byText('.nav', 'Alan Ended'), 'the signed-in nav');
     await deactivate(alan.id);
@@ -74,7 +53,7 @@ describe('the login page', () => {
 
   it('shows the server refusing a wrong password, and stays signed out', async () => {
     const ada = await addTeammate({ role: 'admin' });
-    start('/inbox/login');
+    openInbox('/inbox/login');
     await signIn(ada.email, 'not-the-password-at-all');
     const alert = await waitFor(() => document.querySelector('[role="alert"]'), 'the error');
     expect(alert.textContent).toContain('do not match');
@@ -84,7 +63,7 @@ describe('the login page', () => {
   it('signs in through the API, lands on the route asked for, and signs out on the server', async () => {
     const ada = await addTeammate({ role: 'admin', name: 'Ada Lovelace' });
     await streamAs(ada);
-    start('/inbox/acme/conversations/c-1');
+    openInbox('/inbox/acme/conversations/c-1');
     await signIn(ada.email, ada.password);
     await waitFor(
       () => document.querySelector('section.list-pane[aria-label="Conversations"]'),
@@ -106,7 +85,7 @@ describe('the login page', () => {
 
   it('shows an agent no admin links, and "not allowed" on an admin route', async () => {
     const alan = await addTeammate({ role: 'agent', apps: ['acme'] });
-    start('/inbox/admin/teammates');
+    openInbox('/inbox/admin/teammates');
     await signIn(alan.email, alan.password);
     await waitFor(() => byText('h1', 'Not allowed'), 'the refusal');
     expect(byText('.nav a', 'Teammates')).toBeUndefined();

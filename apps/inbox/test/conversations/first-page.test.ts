@@ -2,20 +2,18 @@
 // app's URL in a browser that has signed in before (it remembers an app): the two requests overlap,
 // the list shows only once /me has said who is signed in, and signed out nothing but the login page
 // shows. A browser that never signed in asks for /me alone (test/login.test.ts).
-import { flushSync, mount, unmount } from 'svelte';
-import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import App from '../../src/App.svelte';
+import { flushSync } from 'svelte';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { useEventSourceFactory } from '../../src/api/team-stream';
-import { navigate } from '../../src/router.svelte';
 import { session } from '../../src/session.svelte';
 import { byText, waitFor } from '../dom';
+import { openInbox } from '../mount-inbox';
 import { NodeEventSource } from '../node-event-source';
 import { openPage } from '../real-server';
 import { addTeammate, addVisitor, type RealServer, realServer, type Teammate } from './real-server';
 
 let real: RealServer;
 let ann: Teammate;
-let app: ReturnType<typeof mount> | undefined;
 
 beforeAll(async () => {
   real = realServer();
@@ -24,14 +22,6 @@ beforeAll(async () => {
     (url) =>
       new NodeEventSource(`${real.url}${url}`, { authorization: `Bearer ${ann.token}` }) as unknown as EventSource,
   );
-});
-
-afterEach(async () => {
-  if (app) unmount(app);
-  app = undefined;
-  document.body.innerHTML = '';
-  if (session.status === 'signed-in') await session.signOut().catch(() => {});
-  localStorage.clear();
 });
 
 /** Every request the page makes and every answer it gets, in order (passed on unchanged). */
@@ -59,15 +49,6 @@ async function cookieOnly(): Promise<void> {
   session.status = 'unknown';
 }
 
-function mountAt(path: string) {
-  openPage(path);
-  navigate(path, { replace: true });
-  const target = document.createElement('div');
-  document.body.append(target);
-  app = mount(App, { target });
-  flushSync();
-}
-
 const LIST = 'GET /api/v1/apps/acme/conversations';
 const ME = 'GET /api/v1/me';
 
@@ -79,7 +60,7 @@ describe('the first page of the list', () => {
     await cookieOnly();
     localStorage.setItem('confab.inbox.last-app', 'acme');
     const seen = watchRequests();
-    mountAt('/inbox/acme');
+    openInbox('/inbox/acme');
     await waitFor(() => document.querySelector(`a[data-conversation-id="${id}"]`), 'the conversation in the list');
     const asked = seen.filter((entry) => entry.startsWith('ask '));
     expect(asked.filter((entry) => entry === `ask ${LIST}`)).toHaveLength(1);
@@ -92,7 +73,7 @@ describe('the first page of the list', () => {
     await visitor.start('Nobody may see this');
     localStorage.setItem('confab.inbox.last-app', 'acme');
     const seen = watchRequests();
-    mountAt('/inbox/acme');
+    openInbox('/inbox/acme');
     await waitFor(() => byText('h1', 'Sign in to Confab'), 'the login page');
     await waitFor(() => seen.includes(`answer ${LIST} 401`), "the list's refusal");
     flushSync();
@@ -107,7 +88,7 @@ describe('the first page of the list', () => {
     await cookieOnly();
     localStorage.setItem('confab.inbox.last-app', 'acme');
     const seen = watchRequests();
-    mountAt('/inbox/settings');
+    openInbox('/inbox/settings');
     await waitFor(() => byText('h1', 'Settings'), 'the settings');
     expect(seen.filter((entry) => entry.includes('/conversations'))).toEqual([]);
   });

@@ -1,14 +1,12 @@
 // The conversations screen in the inbox, signed in against the real server: the list, opening a
 // conversation (read for this teammate), the thread with notes set apart, the composer (Enter
-// sends, Shift+Enter does not; a Retry after a lost answer stores once), live events from another
+// sends, Shift+Enter does not; a send whose answer was lost is shown once), live events from another
 // teammate and the visitor, the keyboard.
-import { flushSync, mount, unmount } from 'svelte';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import App from '../../src/App.svelte';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useEventSourceFactory } from '../../src/api/team-stream';
-import { navigate } from '../../src/router.svelte';
 import { session } from '../../src/session.svelte';
 import { byText, type, waitFor } from '../dom';
+import { openInbox, remountInbox } from '../mount-inbox';
 import { NodeEventSource } from '../node-event-source';
 import { openPage } from '../real-server';
 import {
@@ -24,7 +22,6 @@ import {
 let real: RealServer;
 let ann: Teammate;
 let bob: Teammate;
-let app: ReturnType<typeof mount> | undefined;
 
 beforeAll(async () => {
   real = realServer();
@@ -37,22 +34,11 @@ beforeAll(async () => {
   );
 });
 
-afterEach(async () => {
-  if (app) unmount(app);
-  app = undefined;
-  document.body.innerHTML = '';
-  if (session.status === 'signed-in') await session.signOut().catch(() => {});
-  localStorage.clear();
-});
-
+/** Ann signed in (her session cookie in the page), then the inbox opened at `path`. */
 async function start(path: string) {
   openPage(path);
-  navigate(path, { replace: true });
   await session.signIn(ann.email, ann.password);
-  const target = document.createElement('div');
-  document.body.append(target);
-  app = mount(App, { target });
-  flushSync();
+  openInbox(path);
 }
 
 const row = (id: string) => document.querySelector<HTMLAnchorElement>(`a[data-conversation-id="${id}"]`);
@@ -139,13 +125,7 @@ describe('the conversations screen', () => {
     await start(`/inbox/acme/conversations/${id}`);
     const textarea = await waitFor(() => document.querySelector<HTMLTextAreaElement>('textarea'), 'the composer');
     type(textarea, 'half a thought');
-    unmount(app!);
-    app = undefined;
-    document.body.innerHTML = '';
-    const target = document.createElement('div');
-    document.body.append(target);
-    app = mount(App, { target });
-    flushSync();
+    remountInbox();
     const again = await waitFor(() => document.querySelector<HTMLTextAreaElement>('textarea'), 'the composer again');
     await waitFor(() => again.value === 'half a thought', 'the draft back');
 
