@@ -1,4 +1,22 @@
-// The app the teammate last worked in, kept across visits: the inbox opens on it.
+// The apps a teammate can open, and the one they last worked in, kept across visits: the inbox
+// opens on it.
+import type { Teammate } from '@confab/server';
+import { api } from './api/client';
+
+/** Whether the teammate reaches every app (`*`), not a list of them. */
+export const reachesEveryApp = (teammate: Teammate | null | undefined): boolean =>
+  teammate?.apps.includes('*') ?? false;
+
+/**
+ * The apps a teammate can open: their own list, or for one who reaches every app the apps that
+ * hold contacts (GET /api/v1/apps; rejects when that fails).
+ */
+export async function openableApps(teammate: Teammate | null | undefined): Promise<string[]> {
+  if (!reachesEveryApp(teammate)) return (teammate?.apps ?? []).filter((app) => app !== '*');
+  const { apps } = await api<{ apps: { id: string }[] }>('GET', '/api/v1/apps');
+  return apps.map((app) => app.id);
+}
+
 const KEY = 'confab.inbox.last-app';
 
 /** The app remembered in this browser, read now (a sign this browser has been signed in). */

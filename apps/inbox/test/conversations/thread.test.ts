@@ -133,8 +133,8 @@ describe('ConversationThread', () => {
     stream.close();
   });
 
-  it("drops a teammate's typing line when their note arrives", async () => {
-    const visitor = await addVisitor(real, 'Noted');
+  it.each(['note', 'reply'] as const)("drops a teammate's typing line when their %s arrives", async (kind) => {
+    const visitor = await addVisitor(real, kind === 'note' ? 'Noted' : 'Replied');
     const id = await visitor.start('Hello');
     const thread = new ConversationThread(ann.api, id, ann.id);
     const stream = await openStream(real, ann.token);
@@ -143,24 +143,13 @@ describe('ConversationThread', () => {
     await bob.api.typing(id);
     await stream.next((event) => event.type === 'typing' && event.conversation_id === id);
     expect(thread.typists.map((typist) => typist.key)).toEqual([`teammate:${bob.id}`]);
-    const note = await bob.api.note(id, 'Checked the order');
-    await stream.next((event) => event.type === 'note' && event.note.id === note.id);
-    expect(thread.typists).toEqual([]);
-    stream.close();
-  });
-
-  it("drops a teammate's typing line when their reply arrives", async () => {
-    const visitor = await addVisitor(real, 'Replied');
-    const id = await visitor.start('Hello');
-    const thread = new ConversationThread(ann.api, id, ann.id);
-    const stream = await openStream(real, ann.token);
-    stream.subscribe((event) => thread.apply(event));
-    await thread.load();
-    await bob.api.typing(id);
-    await stream.next((event) => event.type === 'typing' && event.conversation_id === id);
-    expect(thread.typists.map((typist) => typist.key)).toEqual([`teammate:${bob.id}`]);
-    const reply = await bob.api.reply(id, 'Your order left today');
-    await stream.next((event) => event.type === 'message' && event.message.id === reply.id);
+    if (kind === 'note') {
+      const note = await bob.api.note(id, 'Checked the order');
+      await stream.next((event) => event.type === 'note' && event.note.id === note.id);
+    } else {
+      const reply = await bob.api.reply(id, 'Your order left today');
+      await stream.next((event) => event.type === 'message' && event.message.id === reply.id);
+    }
     expect(thread.typists).toEqual([]);
     stream.close();
   });

@@ -23,6 +23,7 @@ import {
 } from '../schemas';
 import type { ConversationFilter, StateChange } from '../store';
 import { SERVICE_TEAMMATE_ID } from '../store';
+import { reaches } from '../store/teammates';
 import { actorOf, authorOf, requireAdmin } from '../team-actor';
 import { teamAuth } from '../team-auth';
 
@@ -248,7 +249,7 @@ export async function teamRoutes(app: FastifyInstance, context: ServerContext) {
     return {
       teammates: teammates
         .filter((teammate) => teammate.deactivated_at === undefined)
-        .filter((teammate) => teammate.apps.includes('*') || teammate.apps.includes(app_id))
+        .filter((teammate) => reaches(teammate.apps, app_id))
         .map(({ id, name, avatar_url }) => ({ id, name, ...(avatar_url !== undefined ? { avatar_url } : {}) })),
     };
   });
