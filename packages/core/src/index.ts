@@ -3,7 +3,7 @@
 // shapes and limits in @confab/core/protocol, the test doubles in @confab/core/testing.
 
 export type { CommandName, HookCallbacks, HookName, IntercomApi, SpaceName, Unsubscribe } from './commands/commands';
-export { COMMAND_NAMES, formatProblem, parseCommand } from './commands/commands';
+export { COMMAND_NAMES, formatProblem, HOOKS, parseCommand } from './commands/commands';
 export type { Alignment, IntercomSettings, LauncherSettings, NormalizedSettings } from './commands/settings';
 export { defaultLauncherSettings, MIN_LAUNCHER_PADDING, parseSettings } from './commands/settings';
 export { backoffDelay, DEFAULT_BACKOFF } from './delivery/backoff';
