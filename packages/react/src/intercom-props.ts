@@ -17,8 +17,8 @@ export interface IntercomCompanyProps {
   customAttributes?: Record<string, unknown>;
 }
 
-/** react-use-intercom's `IntercomProps`, plus any of Intercom's own settings. */
-export interface IntercomProps extends Omit<IntercomSettings, 'avatar' | 'company' | 'companies'> {
+/** react-use-intercom's `IntercomProps`; any other key is one of Intercom's own settings (`user_id`) or a custom attribute. */
+export interface IntercomProps {
   email?: string;
   userId?: string;
   createdAt?: string | number;
@@ -50,6 +50,7 @@ export interface IntercomProps extends Omit<IntercomSettings, 'avatar' | 'compan
   backgroundColor?: string;
   linkColor?: string;
   themeMode?: 'light' | 'dark' | 'system';
+  [setting: string]: unknown;
 }
 
 const RENAMED: Record<string, string> = {
