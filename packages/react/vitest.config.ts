@@ -7,6 +7,8 @@ export default defineProject({
   test: {
     name: 'react',
     environment: 'happy-dom',
+    // The React major this run means to test (react.test.tsx checks it is the one that loaded).
+    env: { CONFAB_REACT_MAJOR: '19' },
     // The shared adapter suite's longer cases render dozens of replies (see the vue project).
     testTimeout: 20_000,
     include: ['test/**/*.test.{ts,tsx}'],

@@ -2,10 +2,14 @@
 
 import { CHAT_ICON_PATH } from '@confab/core';
 import { adoptStylesheetAt, createPanelBehaviour, launcherCustomProperties } from '@confab/core/browser';
-import { type CSSProperties, type ReactNode, useLayoutEffect, useRef, useState } from 'react';
+import { type CSSProperties, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { reactProps as p } from './react-props';
 import { useMessengerView } from './use-intercom';
 import { PanelContent, type RenderMessage } from './views';
+
+// A layout effect in the page (after the DOM changed, before paint); none on a server, where
+// React 18 warns about layout effects and neither would run.
+const useBrowserLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect;
 
 /** What a `renderLauncher` prop is given: the launcher's content is the app's (the button, its label and badge stay). */
 export interface LauncherRenderProps {
@@ -38,11 +42,11 @@ export function ConfabMessenger({ renderLauncher, renderMessage }: ConfabMesseng
     measured.current = view;
     behaviour.beforeUpdate(view);
   }
-  useLayoutEffect(() => {
+  useBrowserLayoutEffect(() => {
     if (view) behaviour.afterUpdate(view);
   }, [behaviour, view]);
   // The stylesheet goes where the root is drawn: the document, or a shadow root.
-  useLayoutEffect(() => (root ? adoptStylesheetAt(root) : undefined), [root]);
+  useBrowserLayoutEffect(() => (root ? adoptStylesheetAt(root) : undefined), [root]);
 
   if (!view) return null;
   return (

@@ -1,6 +1,6 @@
 import { createTestWorld } from '@confab/adapter-suite';
 import { clearPage } from '@confab/adapter-suite/page';
-import { StrictMode, useEffect } from 'react';
+import { StrictMode, useEffect, version } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfabMessenger, ConfabProvider, type ConfabProviderProps, type UseIntercom, useIntercom } from '../src';
@@ -45,6 +45,10 @@ function start(
   };
   return { ...world, latest, element, settle, api: () => latest.api! };
 }
+
+it('runs on the React major this test run is for (React 19, and React 18 in the react-18 project)', () => {
+  expect(version.split('.')[0]).toBe(process.env.CONFAB_REACT_MAJOR);
+});
 
 describe('<ConfabProvider> and useIntercom()', () => {
   it('boots from a component effect before the provider has started (the call waits), with react-use-intercom’s camelCase props', async () => {
