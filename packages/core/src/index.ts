@@ -44,5 +44,6 @@ export { connect } from './view/connect';
 export type { Catalogue } from './view/i18n';
 export { catalogueFor, catalogues } from './view/i18n';
 export { initialsOf, messageTime } from './view/message-meta';
+export { type MessageParts, messageParts } from './view/message-parts';
 export type { TextSegment } from './view/text-segments';
 export { MESSAGE_LINK_REL, textSegments } from './view/text-segments';

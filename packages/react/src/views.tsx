@@ -1,17 +1,9 @@
-import { type MessengerView, type ThreadMessage, textSegments } from '@confab/core';
+import { type MessageParts, type MessengerView, messageParts, type ThreadMessage } from '@confab/core';
 import type { ReactNode } from 'react';
 import { reactProps as p } from './react-props';
 
 /** What a `renderMessage` prop is given for one message: the message, who wrote it, its body as text and link segments, when, and "seen". */
-export interface MessageRenderProps {
-  message: ThreadMessage;
-  author: string;
-  segments: ReturnType<typeof textSegments>;
-  /** When it was written, short, in the messenger's language. */
-  time: string;
-  /** The person's last message, read by the team. */
-  seen: boolean;
-}
+export type MessageRenderProps = MessageParts;
 
 export type RenderMessage = (props: MessageRenderProps) => ReactNode;
 
@@ -110,13 +102,7 @@ function MessageItem({
   message: ThreadMessage;
   renderMessage: RenderMessage | undefined;
 }) {
-  const props: MessageRenderProps = {
-    message,
-    author: view.authorOf(message),
-    segments: textSegments(message.body),
-    time: view.timeOf(message),
-    seen: view.seenMessageId === message.id,
-  };
+  const props = messageParts(view, message);
   const avatar = view.avatarOf(message);
   return (
     <li {...p(view.getMessageProps(message))}>
