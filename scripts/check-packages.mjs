@@ -14,6 +14,7 @@ const PACKAGES = {
   // confab.js is the script for a <script> tag, not a module with types.
   dom: ['--exclude-entrypoints', 'confab.js'],
   vue: [],
+  react: [],
   // svelte-package ships ESM only, with .svelte files whose types Svelte's tooling resolves.
   svelte: ['--ignore-rules', 'cjs-resolves-to-esm', 'internal-resolution-error'],
   server: [],

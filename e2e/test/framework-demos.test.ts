@@ -1,4 +1,4 @@
-// The Vue and Svelte demo pages (apps/demo/vue, apps/demo/svelte) in real Chromium against the
+// The Vue, Svelte and React demo pages (apps/demo/vue, apps/demo/svelte, apps/demo/react) in real Chromium against the
 // demo's real server: bundled as `pnpm start` bundles them, served by the demo, talking to it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,7 @@ const part = (page: Page, name: string) => page.locator(`[data-scope="confab"][d
 describe.each([
   { page: 'vue', url: () => demo.vueUrl, text: 'Hello from the Vue demo' },
   { page: 'svelte', url: () => demo.svelteUrl, text: 'Hello from the Svelte demo' },
+  { page: 'react', url: () => demo.reactUrl, text: 'Hello from the React demo' },
 ])('the $page demo page', ({ page: name, url, text }) => {
   it('boots on load, sends from its composer, and shows a team reply live, then the badge and the hook while closed', async () => {
     context = await browser.newContext({ viewport: { width: 1100, height: 800 } });

@@ -56,6 +56,8 @@ export interface RunningDemo {
   vueUrl: string;
   /** The same, as a Svelte app with @confab/svelte. */
   svelteUrl: string;
+  /** The same, as a React app with @confab/react. */
+  reactUrl: string;
   /** The inbox, where the team answers: sign in as `admin`. */
   inboxUrl: string;
   /** The demo's admin (demo-admin.ts): made on the first start, its password kept beside the database. */
@@ -105,7 +107,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     clientApps: { inbox: resolve(options.inboxDir ?? builtInboxFolder()) },
     // The pages, the widget's script (/confab.js from packages/dom/dist, and nothing else of that
     // build: its source maps, module bundles and type declarations), the bundled framework pages
-    // (/vue/app.js, /svelte/app.js).
+    // (/vue/app.js, /svelte/app.js, /react/app.js).
     staticRoots: [{ root: publicDir }, { root: widgetDir, files: [WIDGET_FILE] }, { root: pagesBuildDir }],
   });
   const widgetFile = join(widgetDir, WIDGET_FILE);
@@ -122,6 +124,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     siteUrl: `${server.url}/`,
     vueUrl: `${server.url}/vue.html`,
     svelteUrl: `${server.url}/svelte.html`,
+    reactUrl: `${server.url}/react.html`,
     inboxUrl: `${server.url}/inbox/`,
     admin,
     apiBase: server.url,

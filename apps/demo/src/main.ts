@@ -110,6 +110,7 @@ async function main() {
     `  Site (the visitor's side)    ${demo.siteUrl}`,
     `  The same in a Vue app        ${demo.vueUrl}`,
     `  The same in a Svelte app     ${demo.svelteUrl}`,
+    `  The same in a React app      ${demo.reactUrl}`,
     `  Inbox (reply from here)      ${demo.inboxUrl}`,
     ...signIn,
     `  API base                     ${demo.apiBase}`,

@@ -3,7 +3,7 @@
 // shapes and limits in @confab/core/protocol, the test doubles in @confab/core/testing.
 
 export type { CommandName, HookCallbacks, HookName, IntercomApi, SpaceName, Unsubscribe } from './commands/commands';
-export { COMMAND_NAMES, formatProblem, parseCommand } from './commands/commands';
+export { COMMAND_NAMES, formatProblem, HOOKS, parseCommand } from './commands/commands';
 export type { Alignment, IntercomSettings, LauncherSettings, NormalizedSettings } from './commands/settings';
 export { defaultLauncherSettings, MIN_LAUNCHER_PADDING, parseSettings } from './commands/settings';
 export { backoffDelay, DEFAULT_BACKOFF } from './delivery/backoff';
@@ -44,5 +44,6 @@ export { connect } from './view/connect';
 export type { Catalogue } from './view/i18n';
 export { catalogueFor, catalogues } from './view/i18n';
 export { initialsOf, messageTime } from './view/message-meta';
+export { type MessageParts, messageParts } from './view/message-parts';
 export type { TextSegment } from './view/text-segments';
 export { MESSAGE_LINK_REL, textSegments } from './view/text-segments';

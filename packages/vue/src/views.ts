@@ -1,16 +1,8 @@
-import { type MessengerView, type ThreadMessage, textSegments } from '@confab/core';
+import { type MessageParts, type MessengerView, messageParts, type ThreadMessage } from '@confab/core';
 import { h, type Slot, type VNode } from 'vue';
 
 /** Slot props for one message: the message, who wrote it, its body as text and link segments, when, and "seen". */
-export interface MessageSlotProps {
-  message: ThreadMessage;
-  author: string;
-  segments: ReturnType<typeof textSegments>;
-  /** When it was written, short, in the messenger's language. */
-  time: string;
-  /** The person's last message, read by the team. */
-  seen: boolean;
-}
+export type MessageSlotProps = MessageParts;
 
 /** The panel's content for the current view: markup over core's getters (the DOM adapter's views, in Vue). */
 export function renderView(view: MessengerView, messageSlot: Slot | undefined): Array<VNode | null> {
@@ -79,13 +71,7 @@ export function renderView(view: MessengerView, messageSlot: Slot | undefined): 
 }
 
 function messageItem(view: MessengerView, message: ThreadMessage, messageSlot: Slot | undefined): VNode {
-  const props: MessageSlotProps = {
-    message,
-    author: view.authorOf(message),
-    segments: textSegments(message.body),
-    time: view.timeOf(message),
-    seen: view.seenMessageId === message.id,
-  };
+  const props = messageParts(view, message);
   const avatar = view.avatarOf(message);
   return h('li', { key: message.id, ...view.getMessageProps(message) }, [
     ...(messageSlot
