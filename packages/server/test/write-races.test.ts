@@ -171,6 +171,32 @@ describe('people: a lead logging in while its session writes', () => {
     }
   });
 
+  it("moves what the lead's browser opens meanwhile, and that browser then boots as a new lead", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const user = await store.boot(bootRequest({ identity: { user_id: `device-${round}` } }), NOW);
+      const browser = bootRequest();
+      const first = await store.boot(browser, NOW);
+      const session = await sessionOf(first.token);
+      const [, ...boots] = await together<{ person: { id: string } }>((i) =>
+        i === 0
+          ? store.update(session, { identity: { user_id: `device-${round}` }, attributes: {} }, NOW)
+          : store.boot({ ...browser, page: { url: `https://shop.example/${i}` } }, NOW),
+      );
+      for (const table of ['events', 'conversations', 'page_views', 'sessions', 'realtime_events'] as const) {
+        const orphans = await db
+          .selectFrom(table)
+          .select('person_id')
+          .where('person_id', '=', first.person.id)
+          .execute();
+        expect(orphans, table).toEqual([]);
+      }
+      // Before the login: the lead, whose pages are the user's now; after it: a new lead.
+      const after = new Set(boots.map((b) => b.person.id).filter((id) => id !== first.person.id));
+      expect(after.has(user.person.id)).toBe(false);
+      expect(after.size).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('keeps every custom attribute that updates at once set on one person', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const visitor = await lead();
@@ -314,6 +340,29 @@ describe('conversations: decisions on what another write just changed', () => {
         .map((row) => JSON.parse(row.payload) as { type: string })
         .filter((event) => event.type === 'seen');
       expect(seen).toHaveLength(1);
+    }
+  });
+});
+
+describe("the visitor's unread count", () => {
+  it('is the total in the newest event when replies to many conversations arrive at once', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const visitor = await lead();
+      const ids: string[] = [];
+      for (let i = 0; i < ATTEMPTS / 2; i++) ids.push(await conversationOf(visitor.session));
+      await together<unknown>((i) =>
+        i % 2 === 0
+          ? store.reply(APP, ids[i >> 1]!, `answer ${i}`, AUTHOR, NOW)
+          : store.postMessage(visitor.session, ids[i >> 1]!, `more ${i}`, `more-${i}`, NOW),
+      );
+      const events = await db
+        .selectFrom('realtime_events')
+        .select('payload')
+        .where('person_id', '=', visitor.id)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .execute();
+      expect((JSON.parse(events[0]!.payload) as { unread_count: number }).unread_count).toBe(ATTEMPTS / 2);
     }
   });
 });

@@ -22,6 +22,15 @@ export async function unreadOf(trx: Db, personId: string): Promise<number> {
   return Number(row?.total ?? 0);
 }
 
+/**
+ * A person's unread count is a sum over their conversations: a write that changes one of them
+ * and announces the sum locks the person (after the conversation, locks.ts), so two such writes
+ * on two conversations announce it one after the other, the second with both counted.
+ */
+async function lockUnreadOf(trx: Db, personId: string): Promise<void> {
+  await locking(trx, trx.selectFrom('people').select('id').where('id', '=', personId), 'noKeyUpdate').execute();
+}
+
 async function lastMessages(trx: Db, conversationIds: string[]): Promise<Map<string, Message>> {
   if (conversationIds.length === 0) return new Map();
   const rows = await trx
@@ -177,6 +186,7 @@ async function addMessage(
   now: number,
 ): Promise<Message> {
   const teammate = author.kind === 'team' ? author.teammate : undefined;
+  await lockUnreadOf(trx, conversation.person_id);
   const row: MessageRow = {
     seq: 0,
     id: randomUUID(),
@@ -376,6 +386,7 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
         const session = await currentSession(trx, asked, now, 'share');
         const conversation = await ownConversation(trx, session, conversationId, 'update');
         if (Number(conversation.person_unread) > 0) {
+          await lockUnreadOf(trx, session.person_id);
           await trx.updateTable('conversations').set({ person_unread: 0 }).where('id', '=', conversation.id).execute();
           const unread = await unreadOf(trx, session.person_id);
           await recordRealtime(

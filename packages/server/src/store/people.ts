@@ -185,6 +185,9 @@ async function identify(
     // (sessions.ts), so once they are the user's, no write of the lead is under way and every row
     // it wrote is there to be moved below; a write that comes after acts for the user.
     await trx.updateTable('sessions').set({ person_id: existing.id }).where('person_id', '=', proven.id).execute();
+    // Its conversations before the lead itself: a write on one locks the conversation, then its
+    // person (conversations.ts, lockUnreadOf).
+    await trx.updateTable('conversations').set({ person_id: existing.id }).where('person_id', '=', proven.id).execute();
     const lead = await lockedPerson(trx, proven.id);
     if (!lead) return undefined;
     // The lead's open streams hear of it, and follow their session to the user.
@@ -195,7 +198,9 @@ async function identify(
       .where('person_id', '=', lead.id)
       .where('id', 'in', (eb) => eb.selectFrom('events').select('id').where('person_id', '=', existing.id))
       .execute();
-    for (const table of ['conversations', 'events', 'page_views', 'realtime_events'] as const) {
+    // Sessions again: a boot that found the lead by its device alone held the lead, not a session,
+    // and may have opened one since.
+    for (const table of ['sessions', 'events', 'page_views', 'realtime_events'] as const) {
       await trx.updateTable(table).set({ person_id: existing.id }).where('person_id', '=', lead.id).execute();
     }
     const attributes = mergeAttributes(
