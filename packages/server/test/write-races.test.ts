@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BootRequest } from '@confab/core/protocol';
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrations';
 import { isPostgresUrl, openPostgres } from '../src/db/postgres';
 import type { Database } from '../src/db/schema';
 import { openSqlite } from '../src/db/sqlite';
+import { DEFAULT_RATE_LIMITS, memoryRateLimiters, postgresRateLimiters } from '../src/rate-limits';
 import { createStore, type SessionRecord, type Store } from '../src/store';
 import { documentTerms } from '../src/store/search-terms';
 import { BACKEND, testDatabase } from './backend';
@@ -26,17 +28,18 @@ const AUTHOR = { id: 'teammate-1', name: 'Tess' };
 
 let store: Store;
 let db: Kysely<Database>;
+let pool: pg.Pool | undefined;
 let close: () => Promise<void>;
 
 beforeEach(async () => {
   const folder = mkdtempSync(join(tmpdir(), 'confab-races-'));
   const database = await testDatabase(folder);
   // A pool as large as a round, so every write of a round holds a connection of its own.
-  const opened = isPostgresUrl(database.db)
-    ? openPostgres(database.db, { max: ATTEMPTS + 5 })
-    : openSqlite(database.db);
+  const postgres = isPostgresUrl(database.db) ? openPostgres(database.db, { max: ATTEMPTS + 5 }) : undefined;
+  const opened = postgres ?? openSqlite(database.db);
   await migrate(opened.db, BACKEND);
   db = opened.db;
+  pool = postgres?.pool;
   // No beginWrite: nothing serializes the writes but what the store itself locks.
   store = createStore(db, () => {});
   close = async () => {
@@ -437,6 +440,20 @@ describe('search index', () => {
       for (const row of rows)
         expect(terms.get(row.id), row.name ?? '').toBe(documentTerms(row.name, row.email, row.user_id));
       expect(await db.selectFrom('search_pending').selectAll().execute()).toEqual([]);
+    }
+  });
+});
+
+describe('rate limits', () => {
+  it('let through exactly the allowance when requests of one key arrive at once', async () => {
+    const limits = { ...DEFAULT_RATE_LIMITS, perIp: 10 };
+    // One atomic upsert per request on PostgreSQL (rate-limiter-flexible's): no read then write.
+    const limiters = pool ? postgresRateLimiters(limits, pool) : memoryRateLimiters(limits);
+    for (let round = 0; round < ROUNDS; round++) {
+      const results = await Promise.allSettled(
+        Array.from({ length: ATTEMPTS }, () => limiters.perIp.consume(`10.0.0.${round}`)),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     }
   });
 });

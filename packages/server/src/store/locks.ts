@@ -3,6 +3,13 @@
 // decision hangs on, or it decides on what another write is changing. SQLite runs one write at a
 // time, so there is nothing to lock there, and FOR UPDATE is not its SQL: each lock here is a
 // no-op on SQLite.
+//
+// Every write takes its locks in one order, so no two writes wait for each other in a circle
+// (PostgreSQL would abort one of them): an identity's keys (lockKeys), then sessions
+// (sessions.ts, currentSession), then a conversation, then its person (conversations.ts,
+// lockUnreadOf). A lead's login (people.ts, identify) locks the user it joins after the lead's
+// sessions and before the lead's conversations and the lead: no write holds one of those and
+// waits for that user.
 import { type Kysely, PostgresAdapter, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Db } from './rows';
