@@ -85,6 +85,14 @@ async function conversationOf(session: SessionRecord, clientId = `start-${Math.r
   return (await store.startConversation(session, 'hello', clientId, NOW)).conversation.id;
 }
 
+/** A lead with `count` conversations of theirs. */
+async function leadWithConversations(count: number) {
+  const visitor = await lead();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push(await conversationOf(visitor.session));
+  return { visitor, ids };
+}
+
 async function teamEvents(conversationId: string) {
   const rows = await db.selectFrom('team_events').select(['id', 'payload']).orderBy('id').execute();
   return rows
@@ -295,9 +303,7 @@ describe('conversations: a client id is stored once', () => {
 describe('conversations: decisions on what another write just changed', () => {
   it("a visitor's message that lands after the team closes the conversation reopens it", async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const visitor = await lead();
-      const ids: string[] = [];
-      for (let i = 0; i < ATTEMPTS / 2; i++) ids.push(await conversationOf(visitor.session));
+      const { visitor, ids } = await leadWithConversations(ATTEMPTS / 2);
       await together<unknown>((i) =>
         i % 2 === 0
           ? store.postMessage(visitor.session, ids[i >> 1]!, 'still there?', `late-${i}`, NOW)
@@ -350,9 +356,7 @@ describe('conversations: decisions on what another write just changed', () => {
 describe("the visitor's unread count", () => {
   it('is the total in the newest event when replies to many conversations arrive at once', async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const visitor = await lead();
-      const ids: string[] = [];
-      for (let i = 0; i < ATTEMPTS / 2; i++) ids.push(await conversationOf(visitor.session));
+      const { visitor, ids } = await leadWithConversations(ATTEMPTS / 2);
       await together<unknown>((i) =>
         i % 2 === 0
           ? store.reply(APP, ids[i >> 1]!, `answer ${i}`, AUTHOR, NOW)
