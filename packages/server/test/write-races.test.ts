@@ -448,6 +448,60 @@ describe('search index', () => {
   });
 });
 
+describe('a burst of every kind of write', () => {
+  it('on a few people and conversations fails only as a one-at-a-time run could', async () => {
+    const created = await store.createTeammate(
+      { email: 'mixed@example.com', name: 'M', role: 'agent', apps: ['*'] },
+      NOW,
+    );
+    const agent = { id: created!.teammate.id, name: 'M' };
+    const refused: string[] = [];
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      const userId = `mixed-${round}`;
+      const user = await store.boot(bootRequest({ identity: { user_id: userId } }), NOW);
+      const userSession = await sessionOf(user.token);
+      const leads = await Promise.all(
+        Array.from({ length: 3 }, async () => {
+          const browser = bootRequest();
+          const booted = await store.boot(browser, NOW);
+          const session = await sessionOf(booted.token);
+          const ids = [await conversationOf(session), await conversationOf(session)];
+          return { browser, token: booted.token, session, ids };
+        }),
+      );
+      const writes = Array.from({ length: ATTEMPTS + 10 }, (_, i) => {
+        const { browser, token, session, ids } = leads[i % 3]!;
+        const id = ids[(i >> 2) % 2]!;
+        const kinds = [
+          () => store.update(session, { attributes: { custom_attributes: { [`k${i}`]: i } } }, NOW),
+          () => store.trackEvents(session, [{ id: `e${i}`, name: 'clicked', created_at: NOW }], NOW),
+          () => store.postMessage(session, id, 'more', `m${i}`, NOW),
+          () => store.reply(APP, id, 'answer', agent, NOW + i, `r${i}`),
+          () => store.setState(APP, id, { state: i % 2 ? 'closed' : 'open' }, agent.id, NOW + i),
+          () => store.assign(APP, id, i % 2 ? agent.id : null, agent.id, NOW + i),
+          () => store.markRead(session, id, NOW),
+          () => store.markTeamRead(APP, id, agent.id, NOW + i),
+          // Logins: into the existing user, or as a new one, through the session or the device.
+          () =>
+            store.update(
+              session,
+              { identity: { user_id: i % 2 ? userId : `new-${round}-${i % 3}` }, attributes: {} },
+              NOW,
+            ),
+          () => store.boot({ ...browser, identity: { user_id: userId } }, NOW),
+          () => store.boot({ ...browser, session_token: token }, NOW),
+          () => store.update(userSession, { attributes: { custom_attributes: { [`u${i}`]: i } } }, NOW),
+        ];
+        return kinds[(i * 7 + round) % kinds.length]!;
+      });
+      const results = await Promise.allSettled(writes.map((write) => write()));
+      for (const r of results) if (r.status === 'rejected') refused.push(String(r.reason));
+    }
+    // A session a login ended, or one that is a user now and names another: answers a serial run gives too.
+    expect(refused.filter((reason) => !/^(SessionEndedError|IdentityConflictError)/.test(reason))).toEqual([]);
+  });
+});
+
 describe('rate limits', () => {
   it('let through exactly the allowance when requests of one key arrive at once', async () => {
     const limits = { ...DEFAULT_RATE_LIMITS, perIp: 10 };
