@@ -208,6 +208,22 @@ describe('people: a lead logging in while its session writes', () => {
     }
   });
 
+  it('logs in through one of its sessions when two log in as two users at once; the other has ended', async () => {
+    for (let round = 0; round < ROUNDS * 3; round++) {
+      const browser = bootRequest();
+      const tokens = [(await store.boot(browser, NOW)).token, (await store.boot(browser, NOW)).token];
+      const sessions = await Promise.all(tokens.map(sessionOf));
+      const results = await Promise.allSettled(
+        sessions.map((session, i) =>
+          store.update(session, { identity: { user_id: `two-${round}-${i}` }, attributes: {} }, NOW),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+      expect(refused).toEqual([expect.stringMatching(/^SessionEndedError/)]);
+    }
+  });
+
   it('keeps every custom attribute that updates at once set on one person', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const visitor = await lead();

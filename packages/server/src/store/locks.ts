@@ -6,7 +6,8 @@
 //
 // Every write takes its locks in one order, so no two writes wait for each other in a circle
 // (PostgreSQL would abort one of them): an identity's keys (lockKeys), then sessions
-// (sessions.ts, currentSession), then a conversation, then its person (conversations.ts,
+// (sessions.ts: one, currentSession; or, for a lead's login, all of the lead's in token order,
+// lockLeadSessions), then a conversation, then its person (conversations.ts,
 // lockUnreadOf). A lead's login (people.ts, identify) locks the user it joins after the lead's
 // sessions and before the lead's conversations and the lead: no write holds one of those and
 // waits for that user.

@@ -16,7 +16,7 @@ import { IdentityConflictError, LimitError, NotFoundError } from '../domain-erro
 import { conversationsOf, unreadOf } from './conversations';
 import { locking, lockKeys } from './locks';
 import { type Db, type EmailTrust, hashToken, parse, type SessionRecord, toPerson } from './rows';
-import { currentSession, endOtherLeadSessions, openSession } from './sessions';
+import { currentSession, endOtherLeadSessions, lockLeadSessions, openSession } from './sessions';
 import type { Publish, RunTransaction } from './transaction';
 
 /** Custom attributes one person (and one company) may hold; a call sends at most 100 (schemas.ts). */
@@ -123,6 +123,7 @@ async function provenLead(
   const deviceHash = hashToken(request.device_id);
   if (request.session_token) {
     const tokenHash = hashToken(request.session_token);
+    if (identified) await lockLeadSessions(trx, tokenHash);
     // Only a live session: a logged-out or expired token opens nobody's conversations. Locked as
     // currentSession locks it (sessions.ts): a login moves it, so one that logs in locks it whole.
     const previous = await locking(
@@ -342,7 +343,10 @@ export function peopleStore(transaction: RunTransaction): PeopleStore {
     update: (asked, request, now, emailTrust = 'unchecked') =>
       transaction(async (trx, publish) => {
         const identity = request.identity;
-        if (identity?.user_id !== undefined) await lockKeys(trx, identityKeys(asked.app_id, identity));
+        if (identity?.user_id !== undefined) {
+          await lockKeys(trx, identityKeys(asked.app_id, identity));
+          await lockLeadSessions(trx, asked.token_hash);
+        }
         // Locked whole: a login through it moves it (sessions.ts).
         const session = await currentSession(trx, asked, now, 'update');
         let person = await personById(trx, session.person_id);

@@ -4,7 +4,7 @@ import { SESSION_LIFETIME_MS } from '@confab/core/protocol';
 import type { Kysely } from 'kysely';
 import type { Database, PersonRow } from '../db/schema';
 import { SessionEndedError } from '../domain-errors';
-import { locking, type RowLock } from './locks';
+import { isPostgres, locking, type RowLock } from './locks';
 import { type Db, hashToken, type SessionRecord } from './rows';
 import type { Publish, RunTransaction } from './transaction';
 
@@ -69,6 +69,30 @@ export async function currentSession(
 }
 
 /**
+ * A login of a lead ends and moves every session of the lead: it locks them all first, in one
+ * order (by token hash), before any of them alone, so two logins of one lead through two of its
+ * sessions wait for each other in turn, not in a circle. `tokenHash` names one of them; a user's
+ * sessions are left alone.
+ */
+export async function lockLeadSessions(trx: Db, tokenHash: string): Promise<void> {
+  if (!isPostgres(trx)) return;
+  await trx
+    .selectFrom('sessions')
+    .select('token_hash')
+    .where('person_id', '=', (eb) =>
+      eb
+        .selectFrom('sessions as named')
+        .innerJoin('people', 'people.id', 'named.person_id')
+        .select('named.person_id')
+        .where('named.token_hash', '=', tokenHash)
+        .where('people.role', '=', 'lead'),
+    )
+    .orderBy('token_hash')
+    .forUpdate()
+    .execute();
+}
+
+/**
  * A lead is logging in: every session of it ends but the one making the login (`keep`, a token
  * hash; none at a boot that proved the lead by its device), so a session opened elsewhere as the
  * lead never reads the user's history. Their open streams hear of it and close.
@@ -80,6 +104,12 @@ export async function endOtherLeadSessions(
   keep: string | undefined,
   now: number,
 ): Promise<void> {
+  // In lockLeadSessions' order: a login the lead's device alone proved has locked none yet.
+  await locking(
+    trx,
+    trx.selectFrom('sessions').select('token_hash').where('person_id', '=', lead.id).orderBy('token_hash'),
+    'update',
+  ).execute();
   let query = trx
     .updateTable('sessions')
     .set({ revoked_at: now })
