@@ -519,6 +519,23 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0015_search_pending_held': {
+      // PostgreSQL runs writes side by side: a write that changes a searched row whose pending
+      // mark is already there (a backlog row that another transaction is indexing) now takes that
+      // mark's row lock instead of passing it by, so it waits for that indexing to commit, then
+      // marks and indexes the row itself (store/search.ts). Passed by, the row was indexed as it
+      // was before the write. SQLite runs one write at a time: nothing changes there.
+      async up(db: Kysely<any>) {
+        if (dialect !== 'postgres') return;
+        await sql`CREATE OR REPLACE FUNCTION search_mark_pending() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            INSERT INTO search_pending (kind, source_id)
+              VALUES (TG_ARGV[0], CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)
+              ON CONFLICT (kind, source_id) DO UPDATE SET kind = EXCLUDED.kind;
+            RETURN NULL;
+          END $$`.execute(db);
+      },
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import type { ConversationSummary, ConversationThread, Message } from '@confab/c
 import type { Kysely } from 'kysely';
 import type { ConversationRow, Database, MessageRow } from '../db/schema';
 import { NotFoundError } from '../domain-errors';
+import { locking } from './locks';
 import { recordRealtime } from './realtime-outbox';
 import { type Db, type SessionRecord, type TeamAuthor, type TeamConversation, toMessage } from './rows';
 import { currentSession } from './sessions';
@@ -19,6 +20,15 @@ export async function unreadOf(trx: Db, personId: string): Promise<number> {
     .where('person_id', '=', personId)
     .executeTakeFirst();
   return Number(row?.total ?? 0);
+}
+
+/**
+ * A person's unread count is a sum over their conversations: a write that changes one of them
+ * and announces the sum locks the person (after the conversation, locks.ts), so two such writes
+ * on two conversations announce it one after the other, the second with both counted.
+ */
+async function lockUnreadOf(trx: Db, personId: string): Promise<void> {
+  await locking(trx, trx.selectFrom('people').select('id').where('id', '=', personId), 'noKeyUpdate').execute();
 }
 
 async function lastMessages(trx: Db, conversationIds: string[]): Promise<Map<string, Message>> {
@@ -73,20 +83,37 @@ export async function conversationsOf(trx: Db, personId: string): Promise<Conver
   return summaries(trx, rows);
 }
 
-async function ownConversation(trx: Db, session: SessionRecord, conversationId: string): Promise<ConversationRow> {
-  const row = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
+/**
+ * A conversation of the session's person. A write locks it (locks.ts) before it decides on it
+ * (a client id stored once, whether a message reopens it, what is unread): a second write of the
+ * same conversation waits, then decides on what the first one wrote.
+ */
+async function ownConversation(
+  trx: Db,
+  session: SessionRecord,
+  conversationId: string,
+  lock?: 'update',
+): Promise<ConversationRow> {
+  const query = trx.selectFrom('conversations').selectAll().where('id', '=', conversationId);
+  const row = await (lock ? locking(trx, query, lock) : query).executeTakeFirst();
   // Someone else's conversation is indistinguishable from none at all.
   if (!row || row.person_id !== session.person_id) throw new NotFoundError(`conversation ${conversationId}`);
   return row;
 }
 
-export async function teamConversationRow(trx: Db, appId: string, conversationId: string): Promise<ConversationRow> {
-  const row = await trx
+/** A conversation of the app; locked as ownConversation locks it when a write will decide on it. */
+export async function teamConversationRow(
+  trx: Db,
+  appId: string,
+  conversationId: string,
+  lock?: 'update',
+): Promise<ConversationRow> {
+  const query = trx
     .selectFrom('conversations')
     .selectAll()
     .where('id', '=', conversationId)
-    .where('app_id', '=', appId)
-    .executeTakeFirst();
+    .where('app_id', '=', appId);
+  const row = await (lock ? locking(trx, query, lock) : query).executeTakeFirst();
   if (!row) throw new NotFoundError(`conversation ${conversationId}`);
   return row;
 }
@@ -159,6 +186,7 @@ async function addMessage(
   now: number,
 ): Promise<Message> {
   const teammate = author.kind === 'team' ? author.teammate : undefined;
+  await lockUnreadOf(trx, conversation.person_id);
   const row: MessageRow = {
     seq: 0,
     id: randomUUID(),
@@ -288,7 +316,8 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
 
     startConversation: (asked, body, clientId, now) =>
       transaction(async (trx, publish) => {
-        const session = await currentSession(trx, asked, now);
+        // Locked whole: a retried start through the same session waits, then finds this one's.
+        const session = await currentSession(trx, asked, now, 'update');
         // A retried start (same client id) returns the conversation it already made. Only starts
         // count: a later message elsewhere may reuse the id without hijacking a new conversation.
         const earlier = await trx
@@ -340,8 +369,8 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
 
     postMessage: (asked, conversationId, body, clientId, now) =>
       transaction(async (trx, publish) => {
-        const session = await currentSession(trx, asked, now);
-        const conversation = await ownConversation(trx, session, conversationId);
+        const session = await currentSession(trx, asked, now, 'share');
+        const conversation = await ownConversation(trx, session, conversationId, 'update');
         const earlier = await trx
           .selectFrom('messages')
           .selectAll()
@@ -354,9 +383,10 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
 
     markRead: (asked, conversationId, now) =>
       transaction(async (trx, publish) => {
-        const session = await currentSession(trx, asked, now);
-        const conversation = await ownConversation(trx, session, conversationId);
+        const session = await currentSession(trx, asked, now, 'share');
+        const conversation = await ownConversation(trx, session, conversationId, 'update');
         if (Number(conversation.person_unread) > 0) {
+          await lockUnreadOf(trx, session.person_id);
           await trx.updateTable('conversations').set({ person_unread: 0 }).where('id', '=', conversation.id).execute();
           const unread = await unreadOf(trx, session.person_id);
           await recordRealtime(
@@ -376,7 +406,7 @@ export function conversationStore(db: Kysely<Database>, transaction: RunTransact
 
     reply: (appId, conversationId, body, author, now, clientId) =>
       transaction(async (trx, publish) => {
-        const conversation = await teamConversationRow(trx, appId, conversationId);
+        const conversation = await teamConversationRow(trx, appId, conversationId, 'update');
         if (clientId !== undefined) {
           // Keyed by author too: another teammate's client id never names this one's reply.
           const earlier = await trx

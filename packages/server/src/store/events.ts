@@ -12,7 +12,7 @@ export function eventStore(transaction: RunTransaction): EventStore {
   return {
     trackEvents: (asked, events, now) =>
       transaction(async (trx) => {
-        const session = await currentSession(trx, asked, now);
+        const session = await currentSession(trx, asked, now, 'share');
         // Deduplicated per person (migration 0007's unique key): another person's event with the
         // same id is theirs, not this one; a retry, or an id repeated in a batch, is stored once.
         await trx

@@ -14,8 +14,9 @@ import { mergeAttributes } from '@confab/core/protocol';
 import type { PersonRow } from '../db/schema';
 import { IdentityConflictError, LimitError, NotFoundError } from '../domain-errors';
 import { conversationsOf, unreadOf } from './conversations';
+import { locking, lockKeys } from './locks';
 import { type Db, type EmailTrust, hashToken, parse, type SessionRecord, toPerson } from './rows';
-import { currentSession, endOtherLeadSessions, openSession } from './sessions';
+import { currentSession, endOtherLeadSessions, lockLeadSessions, openSession } from './sessions';
 import type { Publish, RunTransaction } from './transaction';
 
 /** Custom attributes one person (and one company) may hold; a call sends at most 100 (schemas.ts). */
@@ -33,6 +34,32 @@ export async function personById(trx: Db, id: string): Promise<PersonRow> {
   const row = await trx.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError('contact');
   return row;
+}
+
+/**
+ * The person as it is now, locked until the write commits (locks.ts): their attributes, email and
+ * role are read to be merged into and written back, and no other write changes them meanwhile.
+ * Undefined when they are gone (a lead that another login merged into its user).
+ */
+async function lockedPerson(trx: Db, id: string): Promise<PersonRow | undefined> {
+  return locking(trx, trx.selectFrom('people').selectAll().where('id', '=', id), 'noKeyUpdate').executeTakeFirst();
+}
+
+/**
+ * What a boot or a login may make that no row holds yet: the user its user_id or email names, or
+ * a browser's first lead. Locked first (locks.ts), so two requests naming one of them run one
+ * after the other and the second finds what the first made.
+ */
+function identityKeys(
+  appId: string,
+  identity: Identity,
+  browser?: { visitor_id: string; device_id: string },
+): string[] {
+  return [
+    ...(identity.user_id !== undefined ? [JSON.stringify(['user_id', appId, identity.user_id])] : []),
+    ...(identity.email !== undefined ? [JSON.stringify(['email', appId, identity.email])] : []),
+    ...(browser ? [JSON.stringify(['browser', appId, browser.visitor_id, hashToken(browser.device_id)])] : []),
+  ];
 }
 
 /**
@@ -90,20 +117,26 @@ async function provenLead(
   trx: Db,
   request: BootRequest,
   now: number,
+  identified: boolean,
 ): Promise<{ lead: PersonRow; tokenHash?: string } | undefined> {
   const appId = request.app_id;
   const deviceHash = hashToken(request.device_id);
   if (request.session_token) {
     const tokenHash = hashToken(request.session_token);
-    // Only a live session: a logged-out or expired token opens nobody's conversations.
-    const previous = await trx
-      .selectFrom('sessions')
-      .select('person_id')
-      .where('token_hash', '=', tokenHash)
-      .where('app_id', '=', appId)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    if (identified) await lockLeadSessions(trx, tokenHash);
+    // Only a live session: a logged-out or expired token opens nobody's conversations. Locked as
+    // currentSession locks it (sessions.ts): a login moves it, so one that logs in locks it whole.
+    const previous = await locking(
+      trx,
+      trx
+        .selectFrom('sessions')
+        .select('person_id')
+        .where('token_hash', '=', tokenHash)
+        .where('app_id', '=', appId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now),
+      identified ? 'update' : 'share',
+    ).executeTakeFirst();
     const lead = previous
       ? await trx
           .selectFrom('people')
@@ -113,8 +146,9 @@ async function provenLead(
           .executeTakeFirst()
       : undefined;
     if (lead) {
-      // A lead from before devices were bound is bound to the browser that still holds its session.
-      if (lead.device_hash === null) {
+      // A lead from before devices were bound is bound to the browser that still holds its session
+      // (a login makes it a user, or merges it away: no device resumes it as a lead then).
+      if (lead.device_hash === null && !identified) {
         await trx.updateTable('people').set({ device_hash: deviceHash }).where('id', '=', lead.id).execute();
         return { lead: { ...lead, device_hash: deviceHash }, tokenHash };
       }
@@ -132,17 +166,31 @@ async function provenLead(
   return lead ? { lead } : undefined;
 }
 
-/** A lead who identifies becomes the user, or joins the existing one with everything they have. */
+/**
+ * A lead who identifies becomes the user, or joins the existing one with everything they have;
+ * undefined when the lead is gone (another login of it, on another device, merged it first).
+ * The caller has locked the identity's keys and ended the lead's other sessions.
+ */
 async function identify(
   trx: Db,
   publish: Publish,
-  lead: PersonRow,
+  proven: PersonRow,
   identity: Identity,
   emailTrust: EmailTrust,
   now: number,
-): Promise<PersonRow> {
-  const existing = await findUser(trx, lead.app_id, identity, emailTrust);
-  if (existing && existing.id !== lead.id) {
+): Promise<PersonRow | undefined> {
+  const found = await findUser(trx, proven.app_id, identity, emailTrust);
+  const existing = found && found.id !== proven.id ? await lockedPerson(trx, found.id) : undefined;
+  if (existing) {
+    // The lead's sessions first: every write of the lead holds its session until it commits
+    // (sessions.ts), so once they are the user's, no write of the lead is under way and every row
+    // it wrote is there to be moved below; a write that comes after acts for the user.
+    await trx.updateTable('sessions').set({ person_id: existing.id }).where('person_id', '=', proven.id).execute();
+    // Its conversations before the lead itself: a write on one locks the conversation, then its
+    // person (conversations.ts, lockUnreadOf).
+    await trx.updateTable('conversations').set({ person_id: existing.id }).where('person_id', '=', proven.id).execute();
+    const lead = await lockedPerson(trx, proven.id);
+    if (!lead) return undefined;
     // The lead's open streams hear of it, and follow their session to the user.
     publish(lead.app_id, lead.id);
     // An event both hold (the same client id, sent before and after the login) is kept once.
@@ -151,7 +199,9 @@ async function identify(
       .where('person_id', '=', lead.id)
       .where('id', 'in', (eb) => eb.selectFrom('events').select('id').where('person_id', '=', existing.id))
       .execute();
-    for (const table of ['conversations', 'events', 'page_views', 'sessions', 'realtime_events'] as const) {
+    // Sessions again: a boot that found the lead by its device alone held the lead, not a session,
+    // and may have opened one since.
+    for (const table of ['sessions', 'events', 'page_views', 'realtime_events'] as const) {
       await trx.updateTable(table).set({ person_id: existing.id }).where('person_id', '=', lead.id).execute();
     }
     const attributes = mergeAttributes(
@@ -166,12 +216,13 @@ async function identify(
     await trx.deleteFrom('people').where('id', '=', lead.id).execute();
     return personById(trx, existing.id);
   }
+  if (!(await lockedPerson(trx, proven.id))) return undefined;
   await trx
     .updateTable('people')
     .set({ role: 'user', ...(identity.user_id !== undefined ? { user_id: identity.user_id } : {}), updated_at: now })
-    .where('id', '=', lead.id)
+    .where('id', '=', proven.id)
     .execute();
-  return personById(trx, lead.id);
+  return personById(trx, proven.id);
 }
 
 async function applyAttributes(
@@ -236,15 +287,24 @@ export function peopleStore(transaction: RunTransaction): PeopleStore {
       transaction(async (trx, publish) => {
         const appId = request.app_id;
         const identified = request.identity.user_id !== undefined || request.identity.email !== undefined;
-        const proven = await provenLead(trx, request, now);
+        await lockKeys(trx, identityKeys(appId, request.identity, identified ? undefined : request));
         let person: PersonRow | undefined;
-        if (!identified) {
-          person = proven?.lead;
-        } else if (proven) {
-          await endOtherLeadSessions(trx, publish, proven.lead, proven.tokenHash, now);
-          person = await identify(trx, publish, proven.lead, request.identity, emailTrust, now);
-        } else {
-          person = await findUser(trx, appId, request.identity, emailTrust);
+        // Until the person found is locked as found: a lead another login merged away meanwhile is
+        // looked for again, as if this boot had come after that login.
+        for (let found = false; !found; ) {
+          const proven = await provenLead(trx, request, now, identified);
+          if (!identified) {
+            person = proven && (await lockedPerson(trx, proven.lead.id));
+            found = !proven || person !== undefined;
+          } else if (proven) {
+            await endOtherLeadSessions(trx, publish, proven.lead, proven.tokenHash, now);
+            person = await identify(trx, publish, proven.lead, request.identity, emailTrust, now);
+            found = person !== undefined;
+          } else {
+            const user = await findUser(trx, appId, request.identity, emailTrust);
+            person = user && (await lockedPerson(trx, user.id));
+            found = !user || person !== undefined;
+          }
         }
         if (!person) {
           const id = randomUUID();
@@ -282,18 +342,28 @@ export function peopleStore(transaction: RunTransaction): PeopleStore {
 
     update: (asked, request, now, emailTrust = 'unchecked') =>
       transaction(async (trx, publish) => {
-        const session = await currentSession(trx, asked, now);
-        let person = await personById(trx, session.person_id);
         const identity = request.identity;
+        if (identity?.user_id !== undefined) {
+          await lockKeys(trx, identityKeys(asked.app_id, identity));
+          await lockLeadSessions(trx, asked.token_hash);
+        }
+        // Locked whole: a login through it moves it (sessions.ts).
+        const session = await currentSession(trx, asked, now, 'update');
+        let person = await personById(trx, session.person_id);
         if (identity?.user_id !== undefined && person.user_id !== null && identity.user_id !== person.user_id) {
           throw new IdentityConflictError(
             `this session is user ${JSON.stringify(person.user_id)}; an update cannot name user ${JSON.stringify(identity.user_id)}: shut down, then boot as them`,
           );
         }
         // A lead becomes a user by a user_id only: an email alone is a lead telling us how to reach them.
+        // Its other sessions end before the lead is locked: every write locks a session before a person.
         if (identity?.user_id !== undefined && person.role === 'lead') {
           await endOtherLeadSessions(trx, publish, person, session.token_hash, now);
-          person = await identify(trx, publish, person, identity, emailTrust, now);
+          // The lead cannot be gone: a login elsewhere would have moved this session, which is held.
+          person =
+            (await identify(trx, publish, person, identity, emailTrust, now)) ?? (await personById(trx, person.id));
+        } else {
+          person = (await lockedPerson(trx, person.id)) ?? (await personById(trx, person.id));
         }
         person = await recordEmail(trx, person, identity?.email, emailTrust);
         person = await applyAttributes(trx, person, request.attributes, request.page, now);

@@ -10,9 +10,10 @@
 // because the triggers catch every write that touches the text, present and future, whoever
 // makes it.
 import type { Kysely } from 'kysely';
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { ConversationRow, Database } from '../db/schema';
 import { teamSummary } from './conversations';
+import { isPostgres } from './locks';
 import type { TeamConversation } from './rows';
 import {
   documentTerms,
@@ -42,11 +43,6 @@ const INDEX_BATCH = 500;
  * (terms are letters and digits: no term of any text is ever this).
  */
 const CONTACT_MARKER = '⁂contact';
-
-// biome-ignore lint/suspicious/noExplicitAny: the migration that creates the tables calls this with its untyped handle too.
-function isPostgres(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
 
 interface WantedDocument {
   app_id: string;
@@ -96,13 +92,23 @@ async function wantedDocuments(
   return wanted;
 }
 
-/** Brings search_documents (and SQLite's FTS5 table) in line with what search_pending names, and empties it. */
+/**
+ * Brings search_documents (and SQLite's FTS5 table) in line with what search_pending names, and empties it.
+ *
+ * On PostgreSQL, where writes run side by side, a pending row is indexed by the one transaction
+ * that holds it: its own trigger's row, which no other transaction sees, or a committed one (a
+ * migration's backlog) that it locks here, skipping those another holds. A write that changes a
+ * source while another transaction holds its committed pending row waits for that one to commit
+ * (migration 0015's trigger), then marks and indexes it itself. So no two transactions ever
+ * index one source at once.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: also run by migration 0010, on its untyped handle.
 export async function indexPendingSearchDocuments(handle: Kysely<any>): Promise<void> {
   const db = handle as Kysely<Database>;
   const sqlite = !isPostgres(db);
   for (;;) {
-    const pending = await db.selectFrom('search_pending').select(['kind', 'source_id']).limit(INDEX_BATCH).execute();
+    const query = db.selectFrom('search_pending').select(['kind', 'source_id']).limit(INDEX_BATCH);
+    const pending = await (sqlite ? query : query.forUpdate().skipLocked()).execute();
     if (pending.length === 0) return;
     for (const [, kind] of SEARCHED_SOURCES) {
       const sourceIds = pending.filter((row) => row.kind === kind).map((row) => row.source_id);
@@ -308,8 +314,8 @@ export function searchStore(db: Kysely<Database>, transaction: RunTransaction): 
 
   return {
     async indexPendingSearch() {
-      // An empty write: the runner indexes what is pending before it commits, under the same lock
-      // as every write, so two processes starting at once do not index the same rows.
+      // An empty write: the runner indexes what is pending before it commits; two processes
+      // starting at once each index what the other has not locked (indexPendingSearchDocuments).
       await transaction(async () => {});
     },
     async searchConversations(appId, query, filters, page, teammateId) {

@@ -4,6 +4,7 @@ import { SESSION_LIFETIME_MS } from '@confab/core/protocol';
 import type { Kysely } from 'kysely';
 import type { Database, PersonRow } from '../db/schema';
 import { SessionEndedError } from '../domain-errors';
+import { isPostgres, locking, type RowLock } from './locks';
 import { type Db, hashToken, type SessionRecord } from './rows';
 import type { Publish, RunTransaction } from './transaction';
 
@@ -43,15 +44,52 @@ export async function openSession(
  * before its body arrived: meanwhile a lead may have logged in as an existing user (its session
  * now names the user and the lead is gone), or the session may have ended. Writing with the
  * stale person would fail or land on a deleted row.
+ *
+ * Locked until the write commits (locks.ts), so it keeps naming that person: a lead's login,
+ * which moves the lead's sessions to the user before it moves anything else, waits for a write
+ * that holds one, or the write waits and reads the user. `update` where the write decides on it
+ * alone (one start per client id), `share` otherwise.
  */
-export async function currentSession(trx: Db, session: SessionRecord, now: number): Promise<SessionRecord> {
-  const row = await trx
-    .selectFrom('sessions')
-    .select(['person_id', 'revoked_at', 'expires_at'])
-    .where('token_hash', '=', session.token_hash)
-    .executeTakeFirst();
+export async function currentSession(
+  trx: Db,
+  session: SessionRecord,
+  now: number,
+  lock: Exclude<RowLock, 'noKeyUpdate'>,
+): Promise<SessionRecord> {
+  const row = await locking(
+    trx,
+    trx
+      .selectFrom('sessions')
+      .select(['person_id', 'revoked_at', 'expires_at'])
+      .where('token_hash', '=', session.token_hash),
+    lock,
+  ).executeTakeFirst();
   if (!row || row.revoked_at !== null || Number(row.expires_at) <= now) throw new SessionEndedError();
   return row.person_id === session.person_id ? session : { ...session, person_id: row.person_id };
+}
+
+/**
+ * A login of a lead ends and moves every session of the lead: it locks them all first, in one
+ * order (by token hash), before any of them alone, so two logins of one lead through two of its
+ * sessions wait for each other in turn, not in a circle. `tokenHash` names one of them; a user's
+ * sessions are left alone.
+ */
+export async function lockLeadSessions(trx: Db, tokenHash: string): Promise<void> {
+  if (!isPostgres(trx)) return;
+  await trx
+    .selectFrom('sessions')
+    .select('token_hash')
+    .where('person_id', '=', (eb) =>
+      eb
+        .selectFrom('sessions as named')
+        .innerJoin('people', 'people.id', 'named.person_id')
+        .select('named.person_id')
+        .where('named.token_hash', '=', tokenHash)
+        .where('people.role', '=', 'lead'),
+    )
+    .orderBy('token_hash')
+    .forUpdate()
+    .execute();
 }
 
 /**
@@ -66,6 +104,12 @@ export async function endOtherLeadSessions(
   keep: string | undefined,
   now: number,
 ): Promise<void> {
+  // In lockLeadSessions' order: a login the lead's device alone proved has locked none yet.
+  await locking(
+    trx,
+    trx.selectFrom('sessions').select('token_hash').where('person_id', '=', lead.id).orderBy('token_hash'),
+    'update',
+  ).execute();
   let query = trx
     .updateTable('sessions')
     .set({ revoked_at: now })

@@ -2,10 +2,13 @@
 // closed), its assignee, internal notes and each teammate's read time. Each records the teammate
 // who made it, moves the conversation's activity_at (the team's clock) and announces itself on the
 // team stream; only what the visitor can see (closed or not) reaches the visitor's stream.
+// Each locks the conversation before it reads it (conversations.ts, teamConversationRow): two
+// writes of one conversation decide one after the other, each on what the other wrote.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ConversationRow, Database } from '../db/schema';
 import { lastMessageOf, recordTeamRead, teamConversationRow, teamSummary, toSummary } from './conversations';
+import { locking } from './locks';
 import { recordRealtime } from './realtime-outbox';
 import { type Db, type Note, type TeamAuthor, type TeamConversation, toNote } from './rows';
 import { recordTeamEvent } from './team-outbox';
@@ -64,17 +67,20 @@ async function reread(trx: Db, id: string): Promise<ConversationRow> {
   return trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-/** An active teammate, a person (not the team token's service teammate), who reaches the app. */
+/**
+ * An active teammate, a person (not the team token's service teammate), who reaches the app; held
+ * so until the assignment commits (a deactivation or a change of apps meanwhile waits for it).
+ */
 async function assignable(trx: Db, appId: string, teammateId: string): Promise<boolean> {
-  const row = await trx
+  const query = trx
     .selectFrom('teammates')
     .innerJoin('teammate_apps', 'teammate_apps.teammate_id', 'teammates.id')
     .select('teammates.id')
     .where('teammates.id', '=', teammateId)
     .where('teammates.service', '=', 0)
     .where('teammates.deactivated_at', 'is', null)
-    .where('teammate_apps.app_id', 'in', [appId, ALL_APPS])
-    .executeTakeFirst();
+    .where('teammate_apps.app_id', 'in', [appId, ALL_APPS]);
+  const row = await locking(trx, query, 'share').executeTakeFirst();
   return row !== undefined;
 }
 
@@ -86,7 +92,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
   return {
     setState: (appId, conversationId, change, teammateId, now) =>
       transaction(async (trx, publish) => {
-        const conversation = await teamConversationRow(trx, appId, conversationId);
+        const conversation = await teamConversationRow(trx, appId, conversationId, 'update');
         const snoozedUntil = change.state === 'snoozed' ? change.snoozed_until : null;
         const unchanged =
           conversation.state === change.state &&
@@ -137,7 +143,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
 
     assign: (appId, conversationId, assigneeId, teammateId, now) =>
       transaction(async (trx, publish) => {
-        const conversation = await teamConversationRow(trx, appId, conversationId);
+        const conversation = await teamConversationRow(trx, appId, conversationId, 'update');
         if (assigneeId !== null && !(await assignable(trx, appId, assigneeId))) return 'not_assignable' as const;
         if (conversation.assignee_id === assigneeId) return teamView(trx, conversation, teammateId);
         await trx
@@ -158,7 +164,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
 
     addNote: (appId, conversationId, body, author, now, clientId) =>
       transaction(async (trx, publish) => {
-        const conversation = await teamConversationRow(trx, appId, conversationId);
+        const conversation = await teamConversationRow(trx, appId, conversationId, 'update');
         if (clientId !== undefined) {
           // Keyed by author too: another teammate's client id never names this one's note.
           const earlier = await trx
@@ -203,7 +209,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
 
     markTeamRead: (appId, conversationId, teammateId, now) =>
       transaction(async (trx, publish) => {
-        const conversation = await teamConversationRow(trx, appId, conversationId);
+        const conversation = await teamConversationRow(trx, appId, conversationId, 'update');
         await recordTeamRead(trx, conversation.id, teammateId, now);
         const seen = await recordSeenByTeam(trx, publish, conversation, now);
         await recordTeamEvent(

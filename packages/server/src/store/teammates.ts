@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiTokensTable, Database, TeammateRole, TeammateRow } from '../db/schema';
+import { locking } from './locks';
 import { type Db, hashToken } from './rows';
 import type { RunTransaction } from './transaction';
 
@@ -242,10 +243,9 @@ export function teammateStore(db: Kysely<Database>, transaction: RunTransaction)
     createTeammate: (input, now) =>
       transaction(async (trx) => {
         const email = normalizeEmail(input.email);
-        const taken = await trx.selectFrom('teammates').select('id').where('email', '=', email).executeTakeFirst();
-        if (taken) return null;
         const id = randomUUID();
-        await trx
+        // The email's unique key decides: of two invites at once, one inserts and the other finds it taken.
+        const inserted = await trx
           .insertInto('teammates')
           .values({
             id,
@@ -258,7 +258,10 @@ export function teammateStore(db: Kysely<Database>, transaction: RunTransaction)
             updated_at: now,
             deactivated_at: null,
           })
-          .execute();
+          .onConflict((oc) => oc.column('email').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) return null;
         await setApps(trx, id, input.apps);
         const link = await newPasswordLink(trx, id, now);
         return { teammate: (await teammateById(trx, id))!, link };
@@ -298,12 +301,12 @@ export function teammateStore(db: Kysely<Database>, transaction: RunTransaction)
 
     updateTeammate: (id, changes, now) =>
       transaction(async (trx) => {
-        const row = await trx
-          .selectFrom('teammates')
-          .select('id')
-          .where('id', '=', id)
-          .where('service', '=', 0)
-          .executeTakeFirst();
+        // Locked (locks.ts): two changes of one teammate's apps at once leave one set, not both.
+        const row = await locking(
+          trx,
+          trx.selectFrom('teammates').select('id').where('id', '=', id).where('service', '=', 0),
+          'update',
+        ).executeTakeFirst();
         if (!row) return null;
         await trx
           .updateTable('teammates')
@@ -359,13 +362,17 @@ export function teammateStore(db: Kysely<Database>, transaction: RunTransaction)
 
     createPasswordLink: (teammateId, now) =>
       transaction(async (trx) => {
-        const row = await trx
-          .selectFrom('teammates')
-          .select('id')
-          .where('id', '=', teammateId)
-          .where('service', '=', 0)
-          .where('deactivated_at', 'is', null)
-          .executeTakeFirst();
+        // Locked: two links made at once leave one live, and a deactivation meanwhile leaves none.
+        const row = await locking(
+          trx,
+          trx
+            .selectFrom('teammates')
+            .select('id')
+            .where('id', '=', teammateId)
+            .where('service', '=', 0)
+            .where('deactivated_at', 'is', null),
+          'update',
+        ).executeTakeFirst();
         return row ? newPasswordLink(trx, teammateId, now) : null;
       }),
 
