@@ -166,6 +166,14 @@ describe.skipIf(BACKEND !== 'sqlite')('group commit (SQLite)', () => {
       .all()
       .map((row) => (row as { body: string }).body);
     expect(bodies).toEqual(['before', 'after']);
+    // Both indexed for search in the same commit, nothing left pending.
+    const indexed = bed.reader
+      .prepare(
+        `SELECT terms FROM search_documents WHERE kind = 'message' AND terms IN ('before', 'after') ORDER BY terms`,
+      )
+      .all();
+    expect(indexed).toEqual([{ terms: 'after' }, { terms: 'before' }]);
+    expect(bed.reader.prepare(`SELECT count(*) AS n FROM search_pending`).get()).toEqual({ n: 0 });
   });
 });
 

@@ -4,7 +4,8 @@
 // free, every queued write (up to a bound) runs in one transaction, each inside a SAVEPOINT of its
 // own: a write that throws is rolled back to it and fails alone, its neighbours still commit.
 // Each write is acknowledged, and its news published, only once the commit holding it returned,
-// so durability is what it was. Writes queued while a batch runs make the next one.
+// so durability is what it was. Writes queued while a batch runs make the next one. The search
+// index is brought up to date once per batch, before its commit: should that fail, the batch does.
 //
 // A batch holds the one connection throughout: a write's work must await nothing but the
 // database (hash a password before the write, not inside it), or every queued write waits too.
@@ -58,6 +59,9 @@ export function groupCommitRunner(db: Kysely<Database>, onPublish: PublishHook, 
     try {
       await db.transaction().execute(async (trx) => {
         for (const write of batch) outcomes.push(await runInSavepoint(trx, write));
+        // The search index is never behind a committed write (store/search.ts). Once for the
+        // batch: a handful of statements instead of a handful per write, and one FTS5 segment.
+        await indexPendingSearchDocuments(trx);
       });
     } catch (error) {
       // The commit failed, or the transaction could not go on: nothing of the batch was written.
@@ -79,8 +83,6 @@ export function groupCommitRunner(db: Kysely<Database>, onPublish: PublishHook, 
     await sql`SAVEPOINT confab_write`.execute(trx);
     try {
       const value = await write.work(trx, write.news.publish);
-      // The search index is never behind a committed write (store/search.ts).
-      await indexPendingSearchDocuments(trx);
       await sql`RELEASE confab_write`.execute(trx);
       return { ok: true, value };
     } catch (error) {
