@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import { createSseParser, readSseStream } from '@confab/core';
 import type { BootRequest } from '@confab/core/protocol';
 import SQLite from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrations';
+import type { Database } from '../src/db/schema';
 import { openSqlite } from '../src/db/sqlite';
 import { LimitError, NotFoundError } from '../src/domain-errors';
 import { createStore, DEFAULT_MAX_BATCH, type Store, type TeamAuthor } from '../src/store';
+import { groupCommitRunner } from '../src/store/group-commit';
 import { BACKEND } from './backend';
 import { boot, call, messenger, startTestServer, TEAM_TOKEN, type TestServer, team } from './server-harness';
 
@@ -20,6 +23,8 @@ const NOW = Date.UTC(2026, 11, 4);
 
 interface Bed {
   store: Store;
+  /** The store's connection. */
+  db: Kysely<Database>;
   /** A connection of its own: it sees only what was committed. */
   reader: SQLite.Database;
   /** What each commit made durable, in order (GroupCommitOptions.onCommit). */
@@ -47,6 +52,7 @@ async function openBed(): Promise<Bed> {
   );
   return {
     store,
+    db,
     reader,
     commits,
     news,
@@ -174,6 +180,41 @@ describe.skipIf(BACKEND !== 'sqlite')('group commit (SQLite)', () => {
       .all();
     expect(indexed).toEqual([{ terms: 'after' }, { terms: 'before' }]);
     expect(bed.reader.prepare(`SELECT count(*) AS n FROM search_pending`).get()).toEqual({ n: 0 });
+  });
+
+  it('a commit that fails fails every write of its batch: nothing written, nothing announced', async () => {
+    const heard: string[] = [];
+    const transaction = groupCommitRunner(bed.db, (_appId, personId) => heard.push(personId), {
+      onTeamPublish: (appId) => heard.push(appId),
+      groupCommit: { onCommit: (writes) => bed.commits.push(writes) },
+    });
+    bed.commits.length = 0;
+    const settled = await Promise.allSettled([
+      transaction(async (trx, publish) => {
+        await trx.insertInto('team_events').values({ app_id: 'acme', payload: '{}', created_at: NOW }).execute();
+        publish.team('acme');
+        return 'fine on its own';
+      }),
+      transaction(async (trx) => {
+        // A message of a conversation that does not exist, its foreign key checked only at COMMIT.
+        await sql`PRAGMA defer_foreign_keys = ON`.execute(trx);
+        await trx
+          .insertInto('messages')
+          .values({ id: 'orphan', conversation_id: 'no-such-conversation', author: 'team', body: 'x', created_at: NOW })
+          .execute();
+        return 'fails at commit';
+      }),
+    ]);
+
+    expect(settled.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    for (const outcome of settled) expect(String((outcome as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(bed.commits).toEqual([]);
+    expect(heard).toEqual([]);
+    expect(bed.reader.prepare(`SELECT count(*) AS n FROM team_events`).get()).toEqual({ n: 0 });
+    expect(bed.reader.prepare(`SELECT count(*) AS n FROM messages`).get()).toEqual({ n: 0 });
+    // The connection is usable again: the next write commits.
+    expect(await transaction(async () => 'next')).toBe('next');
+    expect(bed.commits).toEqual([1]);
   });
 });
 
