@@ -49,9 +49,12 @@ export function groupCommitRunner(db: Kysely<Database>, onPublish: PublishHook, 
   }
 
   async function runNextBatch() {
-    await commitBatch(queue.splice(0, maxBatch));
-    scheduled = false;
-    if (queue.length > 0) schedule();
+    try {
+      await commitBatch(queue.splice(0, maxBatch));
+    } finally {
+      scheduled = false;
+      if (queue.length > 0) schedule();
+    }
   }
 
   async function commitBatch(batch: QueuedWrite[]): Promise<void> {
@@ -71,12 +74,12 @@ export function groupCommitRunner(db: Kysely<Database>, onPublish: PublishHook, 
       });
       return;
     }
-    options.groupCommit?.onCommit?.(outcomes.filter((outcome) => outcome.ok).length);
     batch.forEach((write, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) write.resolve(outcome.value);
       else write.reject(outcome.error);
     });
+    options.groupCommit?.onCommit?.(outcomes.filter((outcome) => outcome.ok).length);
   }
 
   async function runInSavepoint(trx: Transaction<Database>, write: QueuedWrite): Promise<Outcome> {
