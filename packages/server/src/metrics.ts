@@ -6,14 +6,18 @@ import { requireBearerToken } from './auth';
 
 export interface ServerMetrics {
   registry: Registry;
-  /** Runs one write transaction, counted while it runs or waits for the write lock, its time observed (StoreOptions.measureWrite). */
+  /** Runs one write, counted while it runs or waits (for the write lock, or queued for a group commit), its time observed (StoreOptions.measureWrite). */
   measureWrite<T>(write: () => Promise<T>): Promise<T>;
+  /** One SQLite commit made `writes` writes durable together (group commit, StoreOptions.groupCommit). */
+  observeCommit(writes: number): void;
   /** A gauge read when scraped. */
   watch(name: string, help: string, read: () => number): void;
 }
 
 /** Seconds: a SQLite commit with synchronous=FULL is a few ms; past a second, something waits. */
 const WRITE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Writes per commit, up to group commit's bound (DEFAULT_MAX_BATCH). */
+const COMMIT_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
 export function createMetrics(): ServerMetrics {
   const registry = new Registry();
@@ -21,18 +25,25 @@ export function createMetrics(): ServerMetrics {
   collectDefaultMetrics({ register: registry });
   const writeSeconds = new Histogram({
     name: 'confab_write_duration_seconds',
-    help: 'Time of a write transaction, from its start (waiting for the write lock included) to its durable commit or failure',
+    help: 'Time of a write, from its start (waiting for the write lock, or in the group commit queue, included) to its durable commit or failure',
     labelNames: ['outcome'],
     buckets: WRITE_BUCKETS,
     registers: [registry],
   });
   const writesInFlight = new Gauge({
     name: 'confab_writes_in_flight',
-    help: 'Write transactions running or queued for the database (the write lock, the connection)',
+    help: 'Writes running or queued for the database (the write lock, the connection, the group commit queue)',
+    registers: [registry],
+  });
+  const commitWrites = new Histogram({
+    name: 'confab_commit_writes',
+    help: 'Writes made durable by one SQLite commit (group commit: the writes that arrive together share a transaction and its disk sync)',
+    buckets: COMMIT_BUCKETS,
     registers: [registry],
   });
   return {
     registry,
+    observeCommit: (writes) => commitWrites.observe(writes),
     async measureWrite(write) {
       const stop = writeSeconds.startTimer();
       writesInFlight.inc();

@@ -90,6 +90,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     );
   } else {
     ({ db, close: closeDb } = openSqlite(config.db));
+    // The writes that arrive together share one transaction and its disk sync (store/group-commit.ts).
+    storeOptions = { groupCommit: metrics ? { onCommit: (writes) => metrics.observeCommit(writes) } : {} };
     dialect = 'sqlite';
     await migrate(db, 'sqlite');
     hub = createLocalRealtimeHub();

@@ -1,6 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema';
+import { cacheStatements } from './statement-cache';
 
 /**
  * Opens (and creates) the SQLite file. WAL lets the stream's reads run beside writes;
@@ -13,6 +14,6 @@ export function openSqlite(path: string): { db: Kysely<Database>; close: () => P
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }) });
   return { db, close: () => db.destroy() };
 }

@@ -206,7 +206,7 @@ async function addMessage(
   // conversation, so the team's "open" list is where it is seen (as in Intercom and Chatwoot). A
   // team reply reopens a closed one and leaves a snooze alone (the teammate chose when to look again).
   const reopens = author.kind === 'person' ? conversation.state !== 'open' : conversation.state === 'closed';
-  await trx
+  const updated = await trx
     .updateTable('conversations')
     .set((eb) => ({
       updated_at: now,
@@ -217,13 +217,9 @@ async function addMessage(
       ...(author.kind === 'team' ? { person_unread: eb('person_unread', '+', 1) } : {}),
     }))
     .where('id', '=', conversation.id)
-    .execute();
-  const message = toMessage(row);
-  const updated = await trx
-    .selectFrom('conversations')
-    .selectAll()
-    .where('id', '=', conversation.id)
+    .returningAll()
     .executeTakeFirstOrThrow();
+  const message = toMessage(row);
   const unread = await unreadOf(trx, conversation.person_id);
   await recordRealtime(
     trx,

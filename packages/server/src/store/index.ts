@@ -1,10 +1,12 @@
 // The server's storage: every read and write the routes need, as one interface, composed of one
 // part per concern. Written once with Kysely so SQLite (embedded) and PostgreSQL (scale-out) run
-// the same queries. Each write is one transaction (transaction.ts).
+// the same queries. Each write is one transaction (transaction.ts), or on SQLite shares one with
+// the writes that arrive beside it (group-commit.ts).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { type ConversationStore, conversationStore } from './conversations';
 import { type EventStore, eventStore } from './events';
+import { groupCommitRunner } from './group-commit';
 import { type PeopleStore, peopleStore } from './people';
 import { type RealtimeOutbox, realtimeOutbox } from './realtime-outbox';
 import { type SavedReplyStore, savedReplyStore } from './saved-replies';
@@ -17,6 +19,7 @@ import { type TeammateStore, teammateStore } from './teammates';
 import { type PublishHook, type StoreOptions, transactionRunner } from './transaction';
 import { type TypingStore, typingStore } from './typing';
 
+export { DEFAULT_MAX_BATCH } from './group-commit';
 export { CUSTOM_ATTRIBUTES_MAX } from './people';
 export type {
   Contact,
@@ -44,7 +47,7 @@ export type {
   TeammateStore,
 } from './teammates';
 export { ALL_APPS, reaches, SERVICE_TEAMMATE_ID, TEAMMATE_SESSION_MAX_MS } from './teammates';
-export type { PublishHook, StoreOptions, TeamPublishHook } from './transaction';
+export type { GroupCommitOptions, PublishHook, StoreOptions, TeamPublishHook } from './transaction';
 
 export interface Store
   extends PeopleStore,
@@ -64,7 +67,9 @@ export interface Store
 }
 
 export function createStore(db: Kysely<Database>, onPublish: PublishHook, options: StoreOptions = {}): Store {
-  const transaction = transactionRunner(db, onPublish, options);
+  const transaction = options.groupCommit
+    ? groupCommitRunner(db, onPublish, options)
+    : transactionRunner(db, onPublish, options);
   return {
     ...peopleStore(transaction),
     ...sessionStore(db, transaction),

@@ -1,4 +1,6 @@
 // One operation, one transaction: acknowledged only once committed, and a failure writes nothing.
+// SQLite's writes share transactions instead (group-commit.ts), each still acknowledged only once
+// committed, and a failure still writes nothing of its own.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import { indexPendingSearchDocuments } from './search';
@@ -31,38 +33,72 @@ export interface StoreOptions {
   announceTeam?: (trx: Transaction<Database>, appId: string) => Promise<void>;
   /** Without `announceTeam`: called after the commit for each app with new team events. */
   onTeamPublish?: TeamPublishHook;
-  /** Runs each write transaction, from its start to its commit or failure (the metrics time and count them). */
+  /**
+   * Runs each write, from its start (with `groupCommit`: from when it is queued) to its commit or
+   * failure (the metrics time and count them).
+   */
   measureWrite?: <T>(write: () => Promise<T>) => Promise<T>;
+  /**
+   * SQLite: writes that arrive together share one transaction and one disk sync (group-commit.ts).
+   * Not with `beginWrite`, `announce` or `announceTeam` (PostgreSQL's).
+   */
+  groupCommit?: GroupCommitOptions;
+}
+
+export interface GroupCommitOptions {
+  /** The most writes one transaction takes (DEFAULT_MAX_BATCH). */
+  maxBatch?: number;
+  /** After each commit: how many writes it made durable (the metrics count them). */
+  onCommit?: (writes: number) => void;
 }
 
 export type RunTransaction = <T>(work: (trx: Transaction<Database>, publish: Publish) => Promise<T>) => Promise<T>;
+
+/** What one write announces once it commits: the people and the apps whose streams should read. */
+export interface News {
+  /** Handed to the write's work, which marks what it wrote. */
+  publish: Publish;
+  /** Person id → app id. */
+  people: Map<string, string>;
+  apps: Set<string>;
+}
+
+export function collectNews(): News {
+  const people = new Map<string, string>();
+  const apps = new Set<string>();
+  const publish: Publish = Object.assign(
+    (appId: string, personId: string) => {
+      people.set(personId, appId);
+    },
+    { team: (appId: string) => void apps.add(appId) },
+  );
+  return { publish, people, apps };
+}
+
+/** After the commit: the hooks hear of what `announce`/`announceTeam` did not already announce inside it. */
+export function deliverNews(news: News, onPublish: PublishHook, options: StoreOptions): void {
+  if (!options.announce) for (const [personId, appId] of news.people) onPublish(appId, personId);
+  if (!options.announceTeam) for (const appId of news.apps) options.onTeamPublish?.(appId);
+}
 
 export function transactionRunner(db: Kysely<Database>, onPublish: PublishHook, options: StoreOptions): RunTransaction {
   // Realtime events are written inside the transaction that causes them; subscribers hear of
   // them only after the commit, so a stream never announces what could still roll back.
   return async function transaction<T>(work: (trx: Transaction<Database>, publish: Publish) => Promise<T>): Promise<T> {
-    const touched = new Map<string, string>();
-    const teams = new Set<string>();
+    const news = collectNews();
     const { announce, announceTeam } = options;
-    const publish: Publish = Object.assign(
-      (appId: string, personId: string) => {
-        touched.set(personId, appId);
-      },
-      { team: (appId: string) => void teams.add(appId) },
-    );
     const write = () =>
       db.transaction().execute(async (trx) => {
         await options.beginWrite?.(trx);
-        const value = await work(trx, publish);
+        const value = await work(trx, news.publish);
         // The search index is never behind a committed write (store/search.ts).
         await indexPendingSearchDocuments(trx);
-        if (announce) for (const [personId, appId] of touched) await announce(trx, appId, personId);
-        if (announceTeam) for (const appId of teams) await announceTeam(trx, appId);
+        if (announce) for (const [personId, appId] of news.people) await announce(trx, appId, personId);
+        if (announceTeam) for (const appId of news.apps) await announceTeam(trx, appId);
         return value;
       });
     const result = await (options.measureWrite ? options.measureWrite(write) : write());
-    if (!announce) for (const [personId, appId] of touched) onPublish(appId, personId);
-    if (!announceTeam) for (const appId of teams) options.onTeamPublish?.(appId);
+    deliverNews(news, onPublish, options);
     return result;
   };
 }
