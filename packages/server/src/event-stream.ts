@@ -1,15 +1,21 @@
 // What the visitor's stream and the team's stream share: Server-Sent Events of stored events read
-// from the database by id after news from the hub (resumable by Last-Event-ID), ephemeral events
+// from the database in order after news from the hub, and again shortly while some are held
+// (store/stream-position.ts); resumable by Last-Event-ID; ephemeral events
 // written as they come (no id: never replayed), counted against the stream caps, paced by a client
 // that reads slowly and cut when it stalls, kept alive, and ended with a retry hint on shutdown.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { ServerContext } from './context';
 import { ApiError } from './errors';
+import type { StreamPage, StreamPosition } from './store/stream-position';
 import type { OpenStream } from './stream-caps';
 
 const KEEP_ALIVE_MS = 15_000;
 const REPLAY_PAGE = 500;
+/** A read that found events held behind a running transaction reads again after this, doubling... */
+const HELD_RETRY_FIRST_MS = 4;
+/** ...up to this. */
+const HELD_RETRY_MAX_MS = 100;
 
 export const EVENT_STREAM_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -67,8 +73,8 @@ function drained(raw: NodeJS.WritableStream & { writableLength: number }, ms: nu
 export interface EventStreamSpec {
   /** What the stream caps count it under: a session's token hash, or a teammate's key. */
   capsKey: string;
-  /** The id the first read starts after. */
-  cursor: number;
+  /** Where the first read starts after. */
+  cursor: StreamPosition;
   /** Epoch ms when the stream ends by itself (its session expires), if ever. */
   endsAt?: number;
   /** Subscribes to the hub: news of stored events, and ephemeral events. Returns the unsubscribe. */
@@ -78,8 +84,8 @@ export interface EventStreamSpec {
    * (whom it follows changed), `read` goes on.
    */
   beforeRead?(): Promise<'read' | 'end' | 'relisten'>;
-  /** Stored events after an id, oldest first. */
-  read(afterId: number, limit: number): Promise<Array<{ id: string; type: string }>>;
+  /** Stored events after a position, oldest first. */
+  read(after: StreamPosition, limit: number): Promise<StreamPage<{ id: string; type: string }>>;
 }
 
 /** Takes over the reply and serves the stream until the client leaves or the server ends it. */
@@ -107,6 +113,8 @@ export function serveEventStream(
   let closed = false;
   let pumping = false;
   let again = false;
+  let heldRetry: NodeJS.Timeout | undefined;
+  let heldDelay = HELD_RETRY_FIRST_MS;
   // One reader at a time per stream: news that arrives while reading triggers one more read.
   async function pump() {
     if (pumping) {
@@ -114,6 +122,9 @@ export function serveEventStream(
       return;
     }
     pumping = true;
+    clearTimeout(heldRetry);
+    heldRetry = undefined;
+    let held = false;
     try {
       do {
         again = false;
@@ -128,11 +139,12 @@ export function serveEventStream(
           stopListening = spec.listen(() => void pump(), writeEphemeral);
         }
         for (;;) {
-          const events = await spec.read(cursor, REPLAY_PAGE);
+          const page = await spec.read(cursor, REPLAY_PAGE);
           if (closed) return;
+          const { events } = page;
+          held = page.held;
           for (const event of events) {
             raw.write(frameOf(event));
-            cursor = Number(event.id);
             if (raw.writableNeedDrain && context.streams.buffered(capsKey) > context.streamBufferLimit) {
               const buffered = raw.writableLength;
               if (!(await drained(raw, context.streamStallMs))) {
@@ -143,15 +155,23 @@ export function serveEventStream(
               if (closed) return;
             }
           }
+          cursor = page.next;
           if (events.length < REPLAY_PAGE) break;
         }
       } while (again && !closed);
     } catch (error) {
       request.log.error({ err: error }, 'stream read failed');
       raw.destroy();
+      return;
     } finally {
       pumping = false;
     }
+    // Held events are committed, and their news has come and gone: nobody announces them again
+    // when the older transaction ends, so the stream looks again soon, less often while it lasts.
+    if (held && !closed) {
+      heldRetry = setTimeout(() => void pump(), heldDelay);
+      heldDelay = Math.min(heldDelay * 2, HELD_RETRY_MAX_MS);
+    } else heldDelay = HELD_RETRY_FIRST_MS;
   }
 
   // Typing lasts a moment: a client that is not reading what it was sent misses it rather than
@@ -196,6 +216,7 @@ export function serveEventStream(
     stopListening();
     clearInterval(keepAlive);
     clearTimeout(expiry);
+    clearTimeout(heldRetry);
     context.streams.remove(open);
   });
   void pump();
