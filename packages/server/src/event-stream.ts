@@ -1,6 +1,6 @@
 // What the visitor's stream and the team's stream share: Server-Sent Events of stored events read
-// from the database in order after news from the hub, and again shortly while some are held
-// (store/stream-position.ts); resumable by Last-Event-ID; ephemeral events
+// from the database in order after news from the hub, and again once events held behind a running
+// transaction can be read (store/stream-position.ts); resumable by Last-Event-ID; ephemeral events
 // written as they come (no id: never replayed), counted against the stream caps, paced by a client
 // that reads slowly and cut when it stalls, kept alive, and ended with a retry hint on shutdown.
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,10 +12,6 @@ import type { OpenStream } from './stream-caps';
 
 const KEEP_ALIVE_MS = 15_000;
 const REPLAY_PAGE = 500;
-/** A read that found events held behind a running transaction reads again after this, doubling... */
-const HELD_RETRY_FIRST_MS = 4;
-/** ...up to this. */
-const HELD_RETRY_MAX_MS = 100;
 
 export const EVENT_STREAM_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -113,8 +109,6 @@ export function serveEventStream(
   let closed = false;
   let pumping = false;
   let again = false;
-  let heldRetry: NodeJS.Timeout | undefined;
-  let heldDelay = HELD_RETRY_FIRST_MS;
   // One reader at a time per stream: news that arrives while reading triggers one more read.
   async function pump() {
     if (pumping) {
@@ -122,9 +116,7 @@ export function serveEventStream(
       return;
     }
     pumping = true;
-    clearTimeout(heldRetry);
-    heldRetry = undefined;
-    let held = false;
+    let held: Promise<void> | undefined;
     try {
       do {
         again = false;
@@ -166,12 +158,11 @@ export function serveEventStream(
     } finally {
       pumping = false;
     }
-    // Held events are committed, and their news has come and gone: nobody announces them again
-    // when the older transaction ends, so the stream looks again soon, less often while it lasts.
-    if (held && !closed) {
-      heldRetry = setTimeout(() => void pump(), heldDelay);
-      heldDelay = Math.min(heldDelay * 2, HELD_RETRY_MAX_MS);
-    } else heldDelay = HELD_RETRY_FIRST_MS;
+    // Held events are committed, and their news has come and gone: the stream reads again once
+    // the older transaction has ended.
+    held?.then(() => {
+      if (!closed) void pump();
+    });
   }
 
   // Typing lasts a moment: a client that is not reading what it was sent misses it rather than
@@ -216,7 +207,6 @@ export function serveEventStream(
     stopListening();
     clearInterval(keepAlive);
     clearTimeout(expiry);
-    clearTimeout(heldRetry);
     context.streams.remove(open);
   });
   void pump();

@@ -60,12 +60,12 @@ export function createTeamFeeds(hub: RealtimeHub, store: Pick<Store, 'teamEvents
         const started = store.teamEventsAfter(appId, after, limit);
         reading = started;
         feed.reads.set(key, started);
-        // A failed read is not shared with later readers, nor one that found events held: the
-        // streams read again to see them, with no news in between (event-stream.ts).
+        // A failed read is not shared with later readers; one that found events held is shared
+        // until they can be read, when the streams read again with no news in between.
         const forget = () => {
           if (feed.reads.get(key) === started) feed.reads.delete(key);
         };
-        started.then((page) => page.held && forget(), forget);
+        started.then((page) => page.held?.then(forget), forget);
       }
       return reading;
     },

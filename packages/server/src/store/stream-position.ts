@@ -5,9 +5,11 @@
 // visible after a larger one was read: its rows carry the writing transaction's id (migration
 // 0014), and a read returns only rows below its snapshot's xmin (the fence: every transaction
 // below it has ended, so no row will ever appear before what the read returned), in (tx, id)
-// order. A committed row at or above the fence is held: the stream reads again shortly.
+// order. A committed row at or above the fence is held: the stream reads again once the fence
+// has passed it (fence-watch.ts).
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { Database } from '../db/schema';
+import { FENCE, fencePassed } from './fence-watch';
 
 export interface StreamPosition {
   /** The writing transaction's id (PostgreSQL's xid8); 0 on SQLite and for rows older than migration 0014. */
@@ -22,10 +24,10 @@ export interface StreamPage<Event> {
   /** Where the next read starts: after the last event, or where this one started. */
   next: StreamPosition;
   /**
-   * Committed rows after `next` that are not readable yet, because an older transaction is still
-   * running: nobody announces them again when it ends, so the stream has to read again soon.
+   * Present when committed rows after `next` are not readable yet, because an older transaction
+   * is still running: nobody announces them again when it ends. Resolves once they can be read.
    */
-  held: boolean;
+  held?: Promise<void>;
 }
 
 export type OutboxTable = 'realtime_events' | 'team_events';
@@ -33,9 +35,6 @@ export type OutboxTable = 'realtime_events' | 'team_events';
 function isPostgres(db: Kysely<Database>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
-
-/** The fence: every transaction below the xmin of the statement's snapshot has ended. */
-const FENCE = sql`pg_snapshot_xmin(pg_current_snapshot())`;
 
 /** The rows of one person (or app) after a position, oldest first, as payload and id. */
 export async function readOutbox(
@@ -51,7 +50,7 @@ export async function readOutbox(
       WHERE ${sql.ref(owner.column)} = ${owner.value} AND id > ${after.id}
       ORDER BY id LIMIT ${limit}`.execute(db);
     const last = rows.at(-1);
-    return { events: rows, next: last ? { tx: 0, id: Number(last.id) } : after, held: false };
+    return { events: rows, next: last ? { tx: 0, id: Number(last.id) } : after };
   }
   // The rows above the fence come along in the same index scan: the first of them ends the page and
   // says it is held, so "held?" costs no second query.
@@ -62,7 +61,8 @@ export async function readOutbox(
   const firstHeld = rows.findIndex((row) => !row.final);
   const events = firstHeld === -1 ? rows : rows.slice(0, firstHeld);
   const last = events.at(-1);
-  return { events, next: last ? { tx: Number(last.tx), id: Number(last.id) } : after, held: firstHeld !== -1 };
+  const next = last ? { tx: Number(last.tx), id: Number(last.id) } : after;
+  return firstHeld === -1 ? { events, next } : { events, next, held: fencePassed(db, Number(rows[firstHeld]!.tx)) };
 }
 
 /**
