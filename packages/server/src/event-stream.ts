@@ -1,11 +1,13 @@
 // What the visitor's stream and the team's stream share: Server-Sent Events of stored events read
-// from the database by id after news from the hub (resumable by Last-Event-ID), ephemeral events
+// from the database in order after news from the hub, and again once events held behind a running
+// transaction can be read (store/stream-position.ts); resumable by Last-Event-ID; ephemeral events
 // written as they come (no id: never replayed), counted against the stream caps, paced by a client
 // that reads slowly and cut when it stalls, kept alive, and ended with a retry hint on shutdown.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { ServerContext } from './context';
 import { ApiError } from './errors';
+import type { StreamPage, StreamPosition } from './store/stream-position';
 import type { OpenStream } from './stream-caps';
 
 const KEEP_ALIVE_MS = 15_000;
@@ -67,8 +69,8 @@ function drained(raw: NodeJS.WritableStream & { writableLength: number }, ms: nu
 export interface EventStreamSpec {
   /** What the stream caps count it under: a session's token hash, or a teammate's key. */
   capsKey: string;
-  /** The id the first read starts after. */
-  cursor: number;
+  /** Where the first read starts after. */
+  cursor: StreamPosition;
   /** Epoch ms when the stream ends by itself (its session expires), if ever. */
   endsAt?: number;
   /** Subscribes to the hub: news of stored events, and ephemeral events. Returns the unsubscribe. */
@@ -78,8 +80,8 @@ export interface EventStreamSpec {
    * (whom it follows changed), `read` goes on.
    */
   beforeRead?(): Promise<'read' | 'end' | 'relisten'>;
-  /** Stored events after an id, oldest first. */
-  read(afterId: number, limit: number): Promise<Array<{ id: string; type: string }>>;
+  /** Stored events after a position, oldest first. */
+  read(after: StreamPosition, limit: number): Promise<StreamPage<{ id: string; type: string }>>;
 }
 
 /** Takes over the reply and serves the stream until the client leaves or the server ends it. */
@@ -114,6 +116,7 @@ export function serveEventStream(
       return;
     }
     pumping = true;
+    let held: Promise<void> | undefined;
     try {
       do {
         again = false;
@@ -128,11 +131,12 @@ export function serveEventStream(
           stopListening = spec.listen(() => void pump(), writeEphemeral);
         }
         for (;;) {
-          const events = await spec.read(cursor, REPLAY_PAGE);
+          const page = await spec.read(cursor, REPLAY_PAGE);
           if (closed) return;
+          const { events } = page;
+          held = page.held;
           for (const event of events) {
             raw.write(frameOf(event));
-            cursor = Number(event.id);
             if (raw.writableNeedDrain && context.streams.buffered(capsKey) > context.streamBufferLimit) {
               const buffered = raw.writableLength;
               if (!(await drained(raw, context.streamStallMs))) {
@@ -143,15 +147,22 @@ export function serveEventStream(
               if (closed) return;
             }
           }
+          cursor = page.next;
           if (events.length < REPLAY_PAGE) break;
         }
       } while (again && !closed);
     } catch (error) {
       request.log.error({ err: error }, 'stream read failed');
       raw.destroy();
+      return;
     } finally {
       pumping = false;
     }
+    // Held events are committed, and their news has come and gone: the stream reads again once
+    // the older transaction has ended.
+    held?.then(() => {
+      if (!closed) void pump();
+    });
   }
 
   // Typing lasts a moment: a client that is not reading what it was sent misses it rather than

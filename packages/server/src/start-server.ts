@@ -1,7 +1,7 @@
 // Starts a Confab server: database opened and migrated, the app built (build-app.ts) and listening;
 // and closes it gracefully.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { buildServer } from './build-app';
 import { type ClientApps, type ServedClientApps, serveClientApps } from './client-apps';
 import type { ServerConfig } from './config';
@@ -32,12 +32,6 @@ export interface StartOptions {
   /** Routes of the embedding app, added before the server listens (the demo's stand-in for a site's backend). */
   routes?: (app: FastifyInstance) => void | Promise<void>;
 }
-
-/** Any number fixed for Confab: the advisory lock every process's write transactions take (StoreOptions). */
-const WRITE_LOCK = 7_263_001;
-const serializeWrites = async (trx: Transaction<Database>) => {
-  await sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
-};
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -72,8 +66,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       throw error;
     }
     rateLimiters = postgresRateLimiters(config.rateLimits, postgres.pool);
+    // Writes run side by side and commit in any order; streams read in commit order all the same
+    // (store/stream-position.ts).
     storeOptions = {
-      beginWrite: serializeWrites,
       announce: announceInTransaction,
       announceTeam: announceTeamInTransaction,
     };

@@ -3,18 +3,19 @@
 // event-stream.ts) serves all the streams at the same place, instead of one per teammate.
 import type { RealtimeHub } from './realtime';
 import type { Store } from './store';
+import type { StreamPage, StreamPosition } from './store/stream-position';
 import type { TeamEvent, TeamTypingEvent } from './team-events';
 
 interface Feed {
   listeners: Set<{ onNews: () => void; onEphemeral: (event: TeamTypingEvent) => void }>;
   /** Reads under way since the last news, by where they start: a read that begins after news never joins one from before it. */
-  reads: Map<string, Promise<TeamEvent[]>>;
+  reads: Map<string, Promise<StreamPage<TeamEvent>>>;
   stop: () => void;
 }
 
 export interface TeamFeeds {
   listen(appId: string, onNews: () => void, onEphemeral: (event: TeamTypingEvent) => void): () => void;
-  read(appId: string, afterId: number, limit: number): Promise<TeamEvent[]>;
+  read(appId: string, after: StreamPosition, limit: number): Promise<StreamPage<TeamEvent>>;
 }
 
 export function createTeamFeeds(hub: RealtimeHub, store: Pick<Store, 'teamEventsAfter'>): TeamFeeds {
@@ -50,18 +51,21 @@ export function createTeamFeeds(hub: RealtimeHub, store: Pick<Store, 'teamEvents
       };
     },
 
-    read(appId, afterId, limit) {
+    read(appId, after, limit) {
       const feed = feeds.get(appId);
-      if (!feed) return store.teamEventsAfter(appId, afterId, limit);
-      const key = `${afterId}:${limit}`;
+      if (!feed) return store.teamEventsAfter(appId, after, limit);
+      const key = `${after.tx}:${after.id}:${limit}`;
       let reading = feed.reads.get(key);
       if (!reading) {
-        reading = store.teamEventsAfter(appId, afterId, limit);
-        feed.reads.set(key, reading);
-        // A failed read is not shared with later readers.
-        reading.catch(() => {
-          if (feed.reads.get(key) === reading) feed.reads.delete(key);
-        });
+        const started = store.teamEventsAfter(appId, after, limit);
+        reading = started;
+        feed.reads.set(key, started);
+        // A failed read is not shared with later readers; one that found events held is shared
+        // until they can be read, when the streams read again with no news in between.
+        const forget = () => {
+          if (feed.reads.get(key) === started) feed.reads.delete(key);
+        };
+        started.then((page) => page.held?.then(forget), forget);
       }
       return reading;
     },

@@ -11,6 +11,7 @@ import type { Database } from '../src/db/schema';
 import { openSqlite } from '../src/db/sqlite';
 import { BACKEND, testDatabase } from './backend';
 import { boot, call, messenger, TEAM_TOKEN, team, testConfig } from './server-harness';
+import { openRawStream, received, type SseBlock } from './sse-blocks';
 
 /**
  * A database migrated up to `migration` and filled by `seed`, then upgraded by a server starting
@@ -492,6 +493,88 @@ describe('migrations', () => {
         const found = await call(server, 'GET', `${team()}/search?q=quixotic`, { token: TEAM_TOKEN });
         expect(found.status).toBe(200);
         expect(found.body.results.map((r: { conversation: { id: string } }) => r.conversation.id)).toEqual(['conv-x']);
+      },
+    );
+  });
+
+  it('0014: a session and the Last-Event-IDs from before the upgrade resume in order: what came after them, then what is new', async () => {
+    await upgradeFrom(
+      '0013_team_client_ids',
+      async (db) => {
+        await db
+          .insertInto('people')
+          .values({
+            id: 'p-old',
+            app_id: 'acme',
+            role: 'lead',
+            visitor_id: 'v-old',
+            attributes: '{}',
+            created_at: 1,
+            updated_at: 1,
+          })
+          .execute();
+        await db
+          .insertInto('conversations')
+          .values({
+            id: 'conv-old',
+            app_id: 'acme',
+            person_id: 'p-old',
+            state: 'open',
+            created_at: 1,
+            updated_at: 1,
+            person_unread: 0,
+          })
+          .execute();
+        const unread = (count: number) => JSON.stringify({ type: 'unread', unread_count: count });
+        for (const count of [1, 2, 3]) {
+          await db
+            .insertInto('realtime_events')
+            .values({ app_id: 'acme', person_id: 'p-old', payload: unread(count), created_at: 1 })
+            .execute();
+          await db
+            .insertInto('team_events')
+            .values({
+              app_id: 'acme',
+              payload: JSON.stringify({ type: 'read', conversation_id: 'conv-old', read_at: count, reader: 'person' }),
+              created_at: 1,
+            })
+            .execute();
+        }
+        // Made when event 2 was the newest: its fresh stream starts after it.
+        await db
+          .insertInto('sessions')
+          .values({
+            token_hash: hashToken('token-old'),
+            app_id: 'acme',
+            person_id: 'p-old',
+            created_at: 1,
+            expires_at: Date.now() + 3_600_000,
+            stream_from: 2,
+          })
+          .execute();
+      },
+      async (server) => {
+        const visitor = { authorization: 'Bearer token-old' };
+        const fresh = await openRawStream(`${server.url}${messenger()}/stream`, visitor);
+        const resumed = await openRawStream(`${server.url}${messenger()}/stream`, { ...visitor, 'last-event-id': '1' });
+        const teamResumed = await openRawStream(`${server.url}${team()}/stream`, {
+          authorization: `Bearer ${TEAM_TOKEN}`,
+          'last-event-id': '2',
+        });
+        try {
+          const reply = await call(server, 'POST', `${team()}/conversations/conv-old/reply`, {
+            token: TEAM_TOKEN,
+            body: { body: 'after the upgrade' },
+          });
+          expect(reply.status).toBe(200);
+          const kinds = (blocks: SseBlock[]) =>
+            blocks.map((block) => (block.event === 'message' ? block.data.message.body : `${block.event} ${block.id}`));
+          expect(kinds(await received(fresh, 2))).toEqual(['unread 3', 'after the upgrade']);
+          expect(kinds(await received(resumed, 3))).toEqual(['unread 2', 'unread 3', 'after the upgrade']);
+          expect(kinds(await received(teamResumed, 2))).toEqual(['read 3', 'after the upgrade']);
+        } finally {
+          for (const stream of [fresh, resumed, teamResumed]) stream.close();
+        }
       },
     );
   });

@@ -519,6 +519,37 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0014_outbox_transaction_order': {
+      // PostgreSQL's writes commit in any order, so a stream cannot read its outbox by id alone: a
+      // smaller id may commit after a larger one was read. Each row gets the id of the transaction
+      // that wrote it, and a stream reads in (tx, id) order below its snapshot's xmin
+      // (store/stream-position.ts). Rows written before are older than any new transaction: tx 0.
+      // A session's fresh stream starts at a position, so sessions get its tx (0 on SQLite, whose
+      // single writer commits ids in order).
+      async up(db: Kysely<any>) {
+        await db.schema
+          .alterTable('sessions')
+          .addColumn('stream_from_tx', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        if (dialect !== 'postgres') return;
+        for (const [table, owner, oldIndex] of [
+          ['realtime_events', 'person_id', 'realtime_events_person'],
+          ['team_events', 'app_id', 'team_events_app'],
+        ] as const) {
+          // A constant default first: existing rows get 0 without a rewrite of the table.
+          await db.schema
+            .alterTable(table)
+            .addColumn('tx', sql`xid8`, (c) => c.notNull().defaultTo(sql`'0'`))
+            .execute();
+          await db.schema
+            .alterTable(table)
+            .alterColumn('tx', (c) => c.setDefault(sql`pg_current_xact_id()`))
+            .execute();
+          await db.schema.createIndex(`${table}_order`).on(table).columns([owner, 'tx', 'id']).execute();
+          await db.schema.dropIndex(oldIndex).execute();
+        }
+      },
+    },
     '0015_search_pending_held': {
       // PostgreSQL runs writes side by side: a write that changes a searched row whose pending
       // mark is already there (a backlog row that another transaction is indexing) now takes that

@@ -32,8 +32,10 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
-  /** The realtime event id a fresh stream of this session starts after. */
+  /** The position a fresh stream of this session starts after (store/stream-position.ts): the row id... */
   stream_from: Generated<number>;
+  /** ...after the writing transaction's id (PostgreSQL; 0 on SQLite and for sessions older than migration 0014). */
+  stream_from_tx: Generated<number>;
 }
 
 export interface EventsTable {
@@ -103,8 +105,12 @@ export interface MessagesTable {
   team_client_id: string | null;
 }
 
+/**
+ * A person's realtime events. On PostgreSQL each row also has `tx` (xid8, migration 0014), the
+ * writing transaction's id, read with SQL of its own (store/stream-position.ts); as team_events.
+ */
 export interface RealtimeEventsTable {
-  /** The stream's event id: increasing, so `Last-Event-ID` resumes with `id > ?`. */
+  /** The SSE id a client resumes from with `Last-Event-ID`; a stream reads in (tx, id) order. */
   id: Generated<number>;
   app_id: string;
   person_id: string;

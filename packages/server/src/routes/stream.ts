@@ -24,11 +24,12 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
       // Fastify's automatic HEAD of this GET: the headers only, as a stream would never end.
       if (request.method === 'HEAD') return reply.headers(EVENT_STREAM_HEADERS).send();
 
-      // A first connection starts where the session did, so nothing sent since boot is missed. An id
-      // past the newest in the database (a reset database, another server's id) would wait forever
-      // for ids above it: such a client starts where its session did too and drops what it has seen.
-      let cursor = session.stream_from;
-      if (resume !== undefined && Number(resume) <= (await store.latestRealtimeId())) cursor = Number(resume);
+      // A first connection starts where the session did, so nothing sent since boot is missed. A
+      // resumed one starts after the event it names. An id that is no event in the database (a reset
+      // database, another server's id) has no place in the order: such a client starts where its
+      // session did too and drops what it has seen.
+      const resumed = resume === undefined ? undefined : await store.realtimePosition(Number(resume));
+      const cursor = resumed ?? session.stream_from;
       let personId = session.person_id;
       const appId = request.params.app_id;
 
@@ -38,7 +39,8 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
         endsAt: session.expires_at,
         listen: (onNews, onEphemeral) => hub.listen(personId, onNews, onEphemeral),
         // The session may have ended (logout) or moved to another person (a lead who logged in as
-        // an existing user): the stream ends, or follows it.
+        // an existing user): the stream ends, or follows it from where it is (a position orders
+        // every person's events alike, and the lead's events moved to the user keep theirs).
         async beforeRead() {
           const current = await store.session(appId, token, now());
           if (!current) return 'end';
@@ -46,7 +48,7 @@ export async function streamRoutes(app: FastifyInstance, context: ServerContext)
           personId = current.person_id;
           return 'relisten';
         },
-        read: (afterId, limit) => store.realtimeAfter(personId, afterId, limit),
+        read: (after, limit) => store.realtimeAfter(personId, after, limit),
       });
     });
 }

@@ -34,9 +34,10 @@ export async function teamStreamRoutes(app: FastifyInstance, context: ServerCont
       const appId = request.params.app_id;
       const teammate = request.teammate;
 
-      // A first connection starts now; an id past the newest (a reset database) starts now too.
-      const latest = await store.latestTeamEventId();
-      const cursor = resume !== undefined && Number(resume) <= latest ? Number(resume) : latest;
+      // A first connection starts now; an id that is no event in the database (a reset database)
+      // starts now too.
+      const resumed = resume === undefined ? undefined : await store.teamEventPosition(Number(resume));
+      const cursor = resumed ?? (await store.teamStreamStart());
       // A teammate's streams count together against the per-session cap; the shared --team-token
       // stands for any number of people and scripts, so each of its streams counts alone (the
       // address's cap still holds).
@@ -54,7 +55,7 @@ export async function teamStreamRoutes(app: FastifyInstance, context: ServerCont
           const credentials = await authenticate(context, request).catch(() => undefined);
           return credentials?.reaches(appId) ? 'read' : 'end';
         },
-        read: (afterId, limit) => feeds.read(appId, afterId, limit),
+        read: (after, limit) => feeds.read(appId, after, limit),
       });
     });
 }

@@ -3,6 +3,7 @@ import type { RealtimeEvent } from '@confab/core/protocol';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Db, RealtimeEventBody } from './rows';
+import { positionOf, readOutbox, type StreamPage, type StreamPosition } from './stream-position';
 import type { Publish } from './transaction';
 
 export async function recordRealtime(
@@ -21,33 +22,24 @@ export async function recordRealtime(
 }
 
 export interface RealtimeOutbox {
-  /** Realtime events of a person after an id, oldest first. */
-  realtimeAfter(personId: string, afterId: number, limit: number): Promise<RealtimeEvent[]>;
-  /** The newest realtime event id of a person, or of the whole database without one (0 when none). */
-  latestRealtimeId(personId?: string): Promise<number>;
+  /** A person's realtime events after a position, oldest first (store/stream-position.ts). */
+  realtimeAfter(personId: string, after: StreamPosition, limit: number): Promise<StreamPage<RealtimeEvent>>;
+  /** The position of a realtime event, to resume after it (Last-Event-ID); undefined when there is none by that id. */
+  realtimePosition(id: number): Promise<StreamPosition | undefined>;
 }
 
 export function realtimeOutbox(db: Kysely<Database>): RealtimeOutbox {
   return {
-    async realtimeAfter(personId, afterId, limit) {
-      const rows = await db
-        .selectFrom('realtime_events')
-        .selectAll()
-        .where('person_id', '=', personId)
-        .where('id', '>', afterId)
-        .orderBy('id')
-        .limit(limit)
-        .execute();
-      return rows.map(
-        (row) => ({ ...(JSON.parse(row.payload) as RealtimeEventBody), id: String(row.id) }) as RealtimeEvent,
-      );
+    async realtimeAfter(personId, after, limit) {
+      const page = await readOutbox(db, 'realtime_events', { column: 'person_id', value: personId }, after, limit);
+      return {
+        ...page,
+        events: page.events.map(
+          (row) => ({ ...(JSON.parse(row.payload) as RealtimeEventBody), id: String(row.id) }) as RealtimeEvent,
+        ),
+      };
     },
 
-    async latestRealtimeId(personId) {
-      let query = db.selectFrom('realtime_events').select((eb) => eb.fn.max('id').as('id'));
-      if (personId !== undefined) query = query.where('person_id', '=', personId);
-      const row = await query.executeTakeFirst();
-      return Number(row?.id ?? 0);
-    },
+    realtimePosition: (id) => positionOf(db, 'realtime_events', id),
   };
 }

@@ -10,6 +10,7 @@ import type {
 } from '@confab/core/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, MessageRow, NoteRow, PersonRow, SavedReplyRow } from '../db/schema';
+import type { StreamPosition } from './stream-position';
 
 /** The database, or the transaction an operation runs in. */
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -110,8 +111,8 @@ export interface SessionRecord {
   app_id: string;
   person_id: string;
   expires_at: number;
-  /** The realtime event id a fresh stream of this session starts after. */
-  stream_from: number;
+  /** The position a fresh stream of this session starts after (stream-position.ts). */
+  stream_from: StreamPosition;
 }
 
 export function hashToken(token: string): string {

@@ -6,12 +6,13 @@ import type { Database, PersonRow } from '../db/schema';
 import { SessionEndedError } from '../domain-errors';
 import { isPostgres, locking, type RowLock } from './locks';
 import { type Db, hashToken, type SessionRecord } from './rows';
+import { streamStart } from './stream-position';
 import type { Publish, RunTransaction } from './transaction';
 
 /** A shut-down lead's device_hash: no sha-256 in hex equals it, so no device resumes that lead. */
 export const LEAD_DEVICE_REVOKED = 'revoked';
 
-/** A new session of a person; its streams start after the newest realtime event there is now. */
+/** A new session of a person; its fresh streams start where nothing committed from now on is missed (stream-position.ts). */
 export async function openSession(
   trx: Db,
   appId: string,
@@ -20,10 +21,7 @@ export async function openSession(
 ): Promise<{ token: string; expires_at: number }> {
   const token = randomBytes(32).toString('base64url');
   const expires_at = now + SESSION_LIFETIME_MS;
-  const newest = await trx
-    .selectFrom('realtime_events')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .executeTakeFirst();
+  const start = await streamStart(trx, 'realtime_events');
   await trx
     .insertInto('sessions')
     .values({
@@ -33,7 +31,8 @@ export async function openSession(
       created_at: now,
       expires_at,
       revoked_at: null,
-      stream_from: Number(newest?.id ?? 0),
+      stream_from: start.id,
+      stream_from_tx: start.tx,
     })
     .execute();
   return { token, expires_at };
@@ -139,7 +138,7 @@ export function sessionStore(db: Kysely<Database>, transaction: RunTransaction):
         app_id: row.app_id,
         person_id: row.person_id,
         expires_at: Number(row.expires_at),
-        stream_from: Number(row.stream_from),
+        stream_from: { tx: Number(row.stream_from_tx), id: Number(row.stream_from) },
       };
     },
 

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { TeamEvent, TeamEventBody } from '../team-events';
 import type { Db } from './rows';
+import { positionOf, readOutbox, type StreamPage, type StreamPosition, streamStart } from './stream-position';
 import type { Publish } from './transaction';
 
 export async function recordTeamEvent(
@@ -21,32 +22,28 @@ export async function recordTeamEvent(
 }
 
 export interface TeamOutbox {
-  /** An app's team events after an id, oldest first. */
-  teamEventsAfter(appId: string, afterId: number, limit: number): Promise<TeamEvent[]>;
-  /** The newest team event id of the whole database (0 when none): where a fresh team stream starts. */
-  latestTeamEventId(): Promise<number>;
+  /** An app's team events after a position, oldest first (store/stream-position.ts). */
+  teamEventsAfter(appId: string, after: StreamPosition, limit: number): Promise<StreamPage<TeamEvent>>;
+  /** The position of a team event, to resume after it (Last-Event-ID); undefined when there is none by that id. */
+  teamEventPosition(id: number): Promise<StreamPosition | undefined>;
+  /** Where a fresh team stream starts: nothing committed from now on is missed. */
+  teamStreamStart(): Promise<StreamPosition>;
 }
 
 export function teamOutbox(db: Kysely<Database>): TeamOutbox {
   return {
-    async teamEventsAfter(appId, afterId, limit) {
-      const rows = await db
-        .selectFrom('team_events')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .where('id', '>', afterId)
-        .orderBy('id')
-        .limit(limit)
-        .execute();
-      return rows.map((row) => ({ ...(JSON.parse(row.payload) as TeamEventBody), id: String(row.id) }) as TeamEvent);
+    async teamEventsAfter(appId, after, limit) {
+      const page = await readOutbox(db, 'team_events', { column: 'app_id', value: appId }, after, limit);
+      return {
+        ...page,
+        events: page.events.map(
+          (row) => ({ ...(JSON.parse(row.payload) as TeamEventBody), id: String(row.id) }) as TeamEvent,
+        ),
+      };
     },
 
-    async latestTeamEventId() {
-      const row = await db
-        .selectFrom('team_events')
-        .select((eb) => eb.fn.max('id').as('id'))
-        .executeTakeFirst();
-      return Number(row?.id ?? 0);
-    },
+    teamEventPosition: (id) => positionOf(db, 'team_events', id),
+
+    teamStreamStart: () => streamStart(db, 'team_events'),
   };
 }
