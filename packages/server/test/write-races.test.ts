@@ -40,7 +40,7 @@ beforeEach(async () => {
   await migrate(opened.db, BACKEND);
   db = opened.db;
   pool = postgres?.pool;
-  // No beginWrite: nothing serializes the writes but what the store itself locks.
+  // Nothing serializes the writes but what the store itself locks.
   store = createStore(db, () => {});
   close = async () => {
     await opened.close();

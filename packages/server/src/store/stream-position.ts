@@ -7,9 +7,10 @@
 // below it has ended, so no row will ever appear before what the read returned), in (tx, id)
 // order. A committed row at or above the fence is held: the stream reads again once the fence
 // has passed it (fence-watch.ts).
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { FENCE, fencePassed } from './fence-watch';
+import { isPostgres } from './locks';
 
 export interface StreamPosition {
   /** The writing transaction's id (PostgreSQL's xid8); 0 on SQLite and for rows older than migration 0014. */
@@ -31,10 +32,6 @@ export interface StreamPage<Event> {
 }
 
 export type OutboxTable = 'realtime_events' | 'team_events';
-
-function isPostgres(db: Kysely<Database>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
 
 /** The rows of one person (or app) after a position, oldest first, as payload and id. */
 export async function readOutbox(

@@ -17,13 +17,6 @@ export type Publish = PublishHook & { team: TeamPublishHook };
 
 export interface StoreOptions {
   /**
-   * Runs first in every write transaction. On PostgreSQL it takes one transaction-scoped lock, so
-   * writes commit one at a time, as SQLite's do: realtime event ids then become visible in
-   * increasing order (a stream that has read id n never later finds a smaller one committed),
-   * and no two processes race to create the same person.
-   */
-  beginWrite?: (trx: Transaction<Database>) => Promise<void>;
-  /**
    * Announces a person's new realtime events inside the transaction that wrote them, instead of
    * calling the publish hook after the commit: PostgreSQL's NOTIFY is delivered exactly at commit,
    * to every process (this one included), and never for a transaction that rolled back.
@@ -40,7 +33,7 @@ export interface StoreOptions {
   measureWrite?: <T>(write: () => Promise<T>) => Promise<T>;
   /**
    * SQLite: writes that arrive together share one transaction and one disk sync (group-commit.ts).
-   * Not with `beginWrite`, `announce` or `announceTeam` (PostgreSQL's).
+   * Not with `announce` or `announceTeam` (PostgreSQL's).
    */
   groupCommit?: GroupCommitOptions;
 }
@@ -81,15 +74,34 @@ export function deliverNews(news: News, onPublish: PublishHook, options: StoreOp
   if (!options.announceTeam) for (const appId of news.apps) options.onTeamPublish?.(appId);
 }
 
+/** How often a write PostgreSQL aborted as a deadlock or a serialization failure runs again. */
+const ABORTED_WRITE_ATTEMPTS = 3;
+/** PostgreSQL's SQLSTATEs for a transaction it rolled back whole, that may succeed when run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
+const isRetryable = (error: unknown) =>
+  typeof error === 'object' && error !== null && RETRYABLE.has((error as { code?: unknown }).code as string);
+
 export function transactionRunner(db: Kysely<Database>, onPublish: PublishHook, options: StoreOptions): RunTransaction {
   // Realtime events are written inside the transaction that causes them; subscribers hear of
   // them only after the commit, so a stream never announces what could still roll back.
   return async function transaction<T>(work: (trx: Transaction<Database>, publish: Publish) => Promise<T>): Promise<T> {
+    // Writes run side by side on PostgreSQL, each locking what it decides on in one order
+    // (locks.ts); should two still wait on each other, PostgreSQL rolls one back whole: it runs again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(work);
+      } catch (error) {
+        if (attempt >= ABORTED_WRITE_ATTEMPTS || !isRetryable(error)) throw error;
+      }
+    }
+  };
+
+  async function once<T>(work: (trx: Transaction<Database>, publish: Publish) => Promise<T>): Promise<T> {
     const news = collectNews();
     const { announce, announceTeam } = options;
     const write = () =>
       db.transaction().execute(async (trx) => {
-        await options.beginWrite?.(trx);
         const value = await work(trx, news.publish);
         // The search index is never behind a committed write (store/search.ts).
         await indexPendingSearchDocuments(trx);
@@ -100,5 +112,5 @@ export function transactionRunner(db: Kysely<Database>, onPublish: PublishHook, 
     const result = await (options.measureWrite ? options.measureWrite(write) : write());
     deliverNews(news, onPublish, options);
     return result;
-  };
+  }
 }
