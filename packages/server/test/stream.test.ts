@@ -130,6 +130,27 @@ describe('the realtime stream', () => {
     expect(events.map((e) => (e.data.type === 'message' ? e.data.message.body : ''))).toEqual(['Hello', 'for A']);
   });
 
+  it("a Last-Event-ID naming another person's event resumes from that place in the order and brings nothing of theirs", async () => {
+    const a = await boot(server);
+    const b = await boot(server);
+    const aConversation = await conversationOf(a.session.token);
+    const bConversation = await conversationOf(b.session.token);
+    const reply = (conversation: string, body: string) =>
+      call(server, 'POST', `${team()}/conversations/${conversation}/reply`, { token: TEAM_TOKEN, body: { body } });
+    await reply(bConversation, 'for B, before');
+    const bEvents = await readEvents(b.session.token, 2, '0');
+    expect(bEvents.map((e) => (e.data.type === 'message' ? e.data.message.body : ''))).toEqual([
+      'Hello',
+      'for B, before',
+    ]);
+    await reply(bConversation, 'for B, after');
+    await reply(aConversation, 'for A');
+    // A names B's event, as an attacker who learned or guessed its id would: what A hears first is
+    // its own reply, not B's later one, nor anything of B's before it.
+    const [first] = await readEvents(a.session.token, 1, bEvents[1]!.id);
+    expect(first!.data).toMatchObject({ type: 'message', message: { conversation_id: aConversation, body: 'for A' } });
+  });
+
   it("a lead who logs in as an existing user: the open stream follows the session to the user's conversations", async () => {
     const user = await boot(server, { identity: { user_id: `known-${Date.now()}` } });
     const usersConversation = await conversationOf(user.session.token);

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { nameStatements } from './prepared-statements';
 import type { Database } from './schema';
 
 /** Is this `--db` / DATABASE_URL a PostgreSQL connection string (else: a SQLite file)? */
@@ -28,6 +29,7 @@ export function openPostgres(
   });
   // An idle client that loses its server (a restart) must not crash the process: the pool drops it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Each query text is parsed once per connection (prepared-statements.ts).
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: nameStatements(pool).pool }) });
   return { db, pool, close: () => db.destroy() };
 }

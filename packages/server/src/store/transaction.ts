@@ -2,6 +2,7 @@
 // SQLite's writes share transactions instead (group-commit.ts), each still acknowledged only once
 // committed, and a failure still writes nothing of its own.
 import type { Kysely, Transaction } from 'kysely';
+import { isStalePlan } from '../db/prepared-statements';
 import type { Database } from '../db/schema';
 import { indexPendingSearchDocuments } from './search';
 
@@ -79,8 +80,11 @@ const ABORTED_WRITE_ATTEMPTS = 3;
 /** PostgreSQL's SQLSTATEs for a transaction it rolled back whole, that may succeed when run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 
+// A prepared statement whose columns a migration changed fails once, then is prepared anew
+// (db/prepared-statements.ts): the write runs again.
 const isRetryable = (error: unknown) =>
-  typeof error === 'object' && error !== null && RETRYABLE.has((error as { code?: unknown }).code as string);
+  (typeof error === 'object' && error !== null && RETRYABLE.has((error as { code?: unknown }).code as string)) ||
+  isStalePlan(error);
 
 export function transactionRunner(db: Kysely<Database>, onPublish: PublishHook, options: StoreOptions): RunTransaction {
   // Realtime events are written inside the transaction that causes them; subscribers hear of
