@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { Database } from './db/schema';
 import type { EphemeralTarget, RealtimeHub } from './realtime';
 import { createLocalRealtimeHub } from './realtime';
+import type { AnnouncedNews } from './store/transaction';
 
 export const REALTIME_CHANNEL = 'confab_realtime';
 export const TEAM_CHANNEL = 'confab_team';
@@ -17,18 +18,26 @@ export const EPHEMERAL_CHANNEL = 'confab_ephemeral';
 export const NOTIFY_PAYLOAD_MAX_BYTES = 7_999;
 const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** The news of a commit, sent from inside its transaction (StoreOptions.announce): delivered at commit. */
-export async function announceInTransaction(
-  trx: Transaction<Database>,
-  appId: string,
-  personId: string,
-): Promise<void> {
-  await sql`SELECT pg_notify(${REALTIME_CHANNEL}, ${JSON.stringify([appId, personId])})`.execute(trx);
-}
-
-/** An app's new team events, announced from inside the transaction that wrote them (StoreOptions.announceTeam). */
-export async function announceTeamInTransaction(trx: Transaction<Database>, appId: string): Promise<void> {
-  await sql`SELECT pg_notify(${TEAM_CHANNEL}, ${appId})`.execute(trx);
+/**
+ * The news of a commit, sent from inside its transaction (StoreOptions.announce): delivered at
+ * commit. One statement for every person and app the write touched: each is a round trip, inside
+ * a transaction that holds its locks until it commits.
+ */
+export async function announceInTransaction(trx: Transaction<Database>, news: AnnouncedNews): Promise<void> {
+  const channels: string[] = [];
+  const payloads: string[] = [];
+  for (const [personId, appId] of news.people) {
+    channels.push(REALTIME_CHANNEL);
+    payloads.push(JSON.stringify([appId, personId]));
+  }
+  for (const appId of news.apps) {
+    channels.push(TEAM_CHANNEL);
+    payloads.push(appId);
+  }
+  if (channels.length === 0) return;
+  await sql`SELECT pg_notify(news.channel, news.payload) FROM unnest(${channels}::text[], ${payloads}::text[]) AS news(channel, payload)`.execute(
+    trx,
+  );
 }
 
 /**

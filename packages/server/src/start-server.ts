@@ -12,7 +12,7 @@ import type { Database } from './db/schema';
 import { openSqlite } from './db/sqlite';
 import type { ReadinessCheck } from './health';
 import { createMetrics } from './metrics';
-import { announceInTransaction, announceTeamInTransaction, createPostgresRealtimeHub } from './postgres-realtime';
+import { announceInTransaction, createPostgresRealtimeHub } from './postgres-realtime';
 import { postgresRateLimiters, type RateLimiters } from './rate-limits';
 import { createLocalRealtimeHub, type RealtimeHub } from './realtime';
 import { type StaticRoot, serveStatic } from './static-files';
@@ -68,10 +68,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     rateLimiters = postgresRateLimiters(config.rateLimits, postgres.pool);
     // Writes run side by side and commit in any order; streams read in commit order all the same
     // (store/stream-position.ts).
-    storeOptions = {
-      announce: announceInTransaction,
-      announceTeam: announceTeamInTransaction,
-    };
+    storeOptions = { announce: announceInTransaction };
     dialect = 'postgres';
     metrics?.watch(
       'confab_db_pool_waiting',

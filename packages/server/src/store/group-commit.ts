@@ -35,8 +35,7 @@ interface QueuedWrite {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export function groupCommitRunner(db: Kysely<Database>, onPublish: PublishHook, options: StoreOptions): RunTransaction {
-  if (options.announce || options.announceTeam)
-    throw new Error('group commit is for SQLite: announce and announceTeam are PostgreSQL’s');
+  if (options.announce) throw new Error('group commit is for SQLite: announce is PostgreSQL’s');
   const maxBatch = options.groupCommit?.maxBatch ?? DEFAULT_MAX_BATCH;
   const queue: QueuedWrite[] = [];
   let scheduled = false;

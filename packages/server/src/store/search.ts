@@ -146,6 +146,8 @@ export async function indexPendingSearchDocuments(handle: Kysely<any>): Promise<
       }
       await db.deleteFrom('search_pending').where('kind', '=', kind).where('source_id', 'in', sourceIds).execute();
     }
+    // A page short of the limit was the last: what another transaction holds is its own to index.
+    if (pending.length < INDEX_BATCH) return;
   }
 }
 

@@ -18,14 +18,12 @@ export type Publish = PublishHook & { team: TeamPublishHook };
 
 export interface StoreOptions {
   /**
-   * Announces a person's new realtime events inside the transaction that wrote them, instead of
-   * calling the publish hook after the commit: PostgreSQL's NOTIFY is delivered exactly at commit,
-   * to every process (this one included), and never for a transaction that rolled back.
+   * Announces a write's news inside the transaction that wrote it, instead of calling the publish
+   * hooks after the commit: PostgreSQL's NOTIFY is delivered exactly at commit, to every process
+   * (this one included), and never for a transaction that rolled back.
    */
-  announce?: (trx: Transaction<Database>, appId: string, personId: string) => Promise<void>;
-  /** As `announce`, for an app's new team events. */
-  announceTeam?: (trx: Transaction<Database>, appId: string) => Promise<void>;
-  /** Without `announceTeam`: called after the commit for each app with new team events. */
+  announce?: (trx: Transaction<Database>, news: AnnouncedNews) => Promise<void>;
+  /** Without `announce`: called after the commit for each app with new team events. */
   onTeamPublish?: TeamPublishHook;
   /**
    * Runs each write, from its start (with `groupCommit`: from when it is queued) to its commit or
@@ -34,7 +32,7 @@ export interface StoreOptions {
   measureWrite?: <T>(write: () => Promise<T>) => Promise<T>;
   /**
    * SQLite: writes that arrive together share one transaction and one disk sync (group-commit.ts).
-   * Not with `announce` or `announceTeam` (PostgreSQL's).
+   * Not with `announce` (PostgreSQL's).
    */
   groupCommit?: GroupCommitOptions;
 }
@@ -48,13 +46,17 @@ export interface GroupCommitOptions {
 
 export type RunTransaction = <T>(work: (trx: Transaction<Database>, publish: Publish) => Promise<T>) => Promise<T>;
 
-/** What one write announces once it commits: the people and the apps whose streams should read. */
-export interface News {
-  /** Handed to the write's work, which marks what it wrote. */
-  publish: Publish;
+/** The people and the apps whose streams should read once a write commits. */
+export interface AnnouncedNews {
   /** Person id → app id. */
   people: Map<string, string>;
   apps: Set<string>;
+}
+
+/** What one write announces once it commits. */
+export interface News extends AnnouncedNews {
+  /** Handed to the write's work, which marks what it wrote. */
+  publish: Publish;
 }
 
 export function collectNews(): News {
@@ -69,10 +71,11 @@ export function collectNews(): News {
   return { publish, people, apps };
 }
 
-/** After the commit: the hooks hear of what `announce`/`announceTeam` did not already announce inside it. */
+/** After the commit: the hooks hear of what `announce` did not already announce inside it. */
 export function deliverNews(news: News, onPublish: PublishHook, options: StoreOptions): void {
-  if (!options.announce) for (const [personId, appId] of news.people) onPublish(appId, personId);
-  if (!options.announceTeam) for (const appId of news.apps) options.onTeamPublish?.(appId);
+  if (options.announce) return;
+  for (const [personId, appId] of news.people) onPublish(appId, personId);
+  for (const appId of news.apps) options.onTeamPublish?.(appId);
 }
 
 /** How often a write PostgreSQL aborted as a deadlock or a serialization failure runs again. */
@@ -103,14 +106,13 @@ export function transactionRunner(db: Kysely<Database>, onPublish: PublishHook, 
 
   async function once<T>(work: (trx: Transaction<Database>, publish: Publish) => Promise<T>): Promise<T> {
     const news = collectNews();
-    const { announce, announceTeam } = options;
+    const { announce } = options;
     const write = () =>
       db.transaction().execute(async (trx) => {
         const value = await work(trx, news.publish);
         // The search index is never behind a committed write (store/search.ts).
         await indexPendingSearchDocuments(trx);
-        if (announce) for (const [personId, appId] of news.people) await announce(trx, appId, personId);
-        if (announceTeam) for (const appId of news.apps) await announceTeam(trx, appId);
+        if (announce) await announce(trx, news);
         return value;
       });
     const result = await (options.measureWrite ? options.measureWrite(write) : write());
