@@ -107,48 +107,103 @@ export async function indexPendingSearchDocuments(handle: Kysely<any>): Promise<
   const db = handle as Kysely<Database>;
   const sqlite = !isPostgres(db);
   for (;;) {
-    const query = db.selectFrom('search_pending').select(['kind', 'source_id']).limit(INDEX_BATCH);
-    const pending = await (sqlite ? query : query.forUpdate().skipLocked()).execute();
+    const pending = await claimPending(db, sqlite);
     if (pending.length === 0) return;
     for (const [, kind] of SEARCHED_SOURCES) {
       const sourceIds = pending.filter((row) => row.kind === kind).map((row) => row.source_id);
       if (sourceIds.length === 0) continue;
       const wanted = await wantedDocuments(db, kind, sourceIds);
-      const existing = await db
-        .selectFrom('search_documents')
-        .select(['id', 'source_id', 'terms', 'app_id'])
-        .where('kind', '=', kind)
-        .where('source_id', 'in', sourceIds)
-        .execute();
-      const unchanged = new Set<string>();
-      const stale: number[] = [];
-      for (const row of existing) {
-        const want = wanted.get(row.source_id);
-        if (want && want.terms === row.terms && want.app_id === row.app_id) unchanged.add(row.source_id);
-        else stale.push(row.id);
-      }
-      if (stale.length > 0) {
-        if (sqlite) await sql`DELETE FROM search_index WHERE rowid IN (${sql.join(stale)})`.execute(db);
-        await db.deleteFrom('search_documents').where('id', 'in', stale).execute();
-      }
-      const fresh = [...wanted].filter(([sourceId]) => !unchanged.has(sourceId));
-      if (fresh.length > 0) {
-        const inserted = await db
-          .insertInto('search_documents')
-          .values(fresh.map(([source_id, document]) => ({ kind, source_id, ...document })))
-          .returning(['id', 'terms'])
-          .execute();
-        const marker = kind === 'contact' ? `${CONTACT_MARKER} ` : '';
-        if (sqlite)
-          await sql`INSERT INTO search_index (rowid, terms) VALUES ${sql.join(
-            inserted.map((row) => sql`(${row.id}, ${marker + row.terms})`),
-          )}`.execute(db);
-      }
-      await db.deleteFrom('search_pending').where('kind', '=', kind).where('source_id', 'in', sourceIds).execute();
+      await (sqlite ? replaceSqliteDocuments : upsertPostgresDocuments)(db, kind, sourceIds, wanted);
     }
     // A page short of the limit was the last: what another transaction holds is its own to index.
     if (pending.length < INDEX_BATCH) return;
   }
+}
+
+/**
+ * Takes a page of search_pending off the table, in one statement: its rows are this
+ * transaction's to index (on PostgreSQL locked, skipping those another transaction holds), and a
+ * rollback puts them back.
+ */
+async function claimPending(db: Kysely<Database>, sqlite: boolean): Promise<{ kind: string; source_id: string }[]> {
+  const lock = sqlite ? sql`` : sql` FOR UPDATE SKIP LOCKED`;
+  const { rows } = await sql<{ kind: string; source_id: string }>`
+    DELETE FROM search_pending WHERE (kind, source_id) IN (
+      SELECT kind, source_id FROM search_pending LIMIT ${INDEX_BATCH}${lock}
+    ) RETURNING kind, source_id`.execute(db);
+  return rows;
+}
+
+type Documents = Map<string, WantedDocument>;
+
+/** SQLite: the FTS5 row of each document is keyed by its id, so a changed document is a new row. */
+async function replaceSqliteDocuments(
+  db: Kysely<Database>,
+  kind: DocumentKind,
+  sourceIds: string[],
+  wanted: Documents,
+) {
+  const existing = await db
+    .selectFrom('search_documents')
+    .select(['id', 'source_id', 'terms', 'app_id'])
+    .where('kind', '=', kind)
+    .where('source_id', 'in', sourceIds)
+    .execute();
+  const unchanged = new Set<string>();
+  const stale: number[] = [];
+  for (const row of existing) {
+    const want = wanted.get(row.source_id);
+    if (want && want.terms === row.terms && want.app_id === row.app_id) unchanged.add(row.source_id);
+    else stale.push(row.id);
+  }
+  if (stale.length > 0) {
+    await sql`DELETE FROM search_index WHERE rowid IN (${sql.join(stale)})`.execute(db);
+    await db.deleteFrom('search_documents').where('id', 'in', stale).execute();
+  }
+  const fresh = [...wanted].filter(([sourceId]) => !unchanged.has(sourceId));
+  if (fresh.length === 0) return;
+  const inserted = await db
+    .insertInto('search_documents')
+    .values(fresh.map(([source_id, document]) => ({ kind, source_id, ...document })))
+    .returning(['id', 'terms'])
+    .execute();
+  const marker = kind === 'contact' ? `${CONTACT_MARKER} ` : '';
+  await sql`INSERT INTO search_index (rowid, terms) VALUES ${sql.join(
+    inserted.map((row) => sql`(${row.id}, ${marker + row.terms})`),
+  )}`.execute(db);
+}
+
+/**
+ * PostgreSQL: the terms' vector is a column of the document, so one upsert writes what changed
+ * and leaves an unchanged document alone; what is no longer wanted (a deleted source, or one with
+ * no terms left) is deleted.
+ */
+async function upsertPostgresDocuments(
+  db: Kysely<Database>,
+  kind: DocumentKind,
+  sourceIds: string[],
+  wanted: Documents,
+) {
+  const gone = sourceIds.filter((sourceId) => !wanted.has(sourceId));
+  if (gone.length > 0)
+    await db.deleteFrom('search_documents').where('kind', '=', kind).where('source_id', 'in', gone).execute();
+  if (wanted.size === 0) return;
+  await db
+    .insertInto('search_documents')
+    .values([...wanted].map(([source_id, document]) => ({ kind, source_id, ...document })))
+    .onConflict((oc) =>
+      oc
+        .columns(['kind', 'source_id'])
+        .doUpdateSet((eb) => ({
+          app_id: eb.ref('excluded.app_id'),
+          conversation_id: eb.ref('excluded.conversation_id'),
+          terms: eb.ref('excluded.terms'),
+        }))
+        .where(
+          sql<boolean>`(search_documents.app_id, search_documents.conversation_id, search_documents.terms) IS DISTINCT FROM (excluded.app_id, excluded.conversation_id, excluded.terms)`,
+        ),
+    )
+    .execute();
 }
 
 /** Where a page of results starts: after this conversation, in the team's order (activity_at, newest first). */
