@@ -30,15 +30,26 @@ export type TeamEventBody =
    */
   | { type: 'message'; conversation_id: string; message: Message; teammate_id?: string; client_id?: string }
   | { type: 'note'; conversation_id: string; note: TeamEventNote; client_id?: string }
-  /** `teammate_id`: who changed it; absent when the change was the visitor's or the clock's (a snooze that woke). */
+  /**
+   * `teammate_id`: who changed it; absent when the change was the visitor's or the clock's (a snooze
+   * that woke). `activity_at`: the conversation's activity_at after the change (its time), as on
+   * assignments: an answer older than it is older than the change.
+   */
   | {
       type: 'state';
       conversation_id: string;
       state: ConversationStateName;
       snoozed_until?: number | null;
       teammate_id?: string;
+      activity_at: number;
     }
-  | { type: 'assignment'; conversation_id: string; assignee_id: string | null; teammate_id?: string }
+  | {
+      type: 'assignment';
+      conversation_id: string;
+      assignee_id: string | null;
+      teammate_id?: string;
+      activity_at: number;
+    }
   /**
    * Someone read the conversation up to `read_at` (epoch ms): the visitor (`reader: 'person'`, they
    * saw the team's messages: "seen") or a teammate (`reader: 'teammate'`, with `teammate_id`).

@@ -1,7 +1,7 @@
 // The conversation list of one filter: pages read from the server by cursor, kept current by the
 // team stream's events. A new filter is a new list.
 import type { ConversationsApi, ListQuery } from './conversations-api';
-import { appendPage, applyEvent, type ListContext, upsert } from './list-model';
+import { appendPage, applyEvent, isCurrent, type ListContext, upsert } from './list-model';
 import type { TeamConversation, TeamStreamEvent } from './types';
 
 export const LIST_PAGE_SIZE = 50;
@@ -79,8 +79,12 @@ export class ConversationList {
     if (change.refetch) void this.refetch(change.refetch);
   }
 
-  /** Puts a conversation the inbox just changed (an action's answer) in its place. */
+  /**
+   * Puts a conversation the inbox just changed (an action's answer) in its place, unless the list
+   * already shows something newer of it.
+   */
   put(conversation: TeamConversation): void {
+    if (!isCurrent(conversation, this.find(conversation.id))) return;
     this.items = upsert(this.items, conversation, this.#context);
   }
 

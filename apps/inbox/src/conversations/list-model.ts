@@ -30,6 +30,15 @@ export function comesBefore(a: TeamConversation, b: TeamConversation): boolean {
   return a.id > b.id;
 }
 
+/**
+ * Whether an answer about a conversation (an action's, a refetch's) may replace what is shown:
+ * activity_at moves with every message, note, assignment and state change, so an answer older
+ * than what the stream and later answers brought meanwhile would undo a newer change.
+ */
+export function isCurrent(incoming: TeamConversation, known: TeamConversation | undefined): boolean {
+  return known === undefined || incoming.activity_at >= known.activity_at;
+}
+
 /** Puts the conversation where it belongs (or takes it out when it no longer matches). */
 export function upsert(
   items: TeamConversation[],
@@ -89,13 +98,14 @@ export function applyEvent(items: TeamConversation[], event: TeamStreamEvent, co
     }
     case 'state':
     case 'assignment': {
-      // The event has no time: show the change now, then read the conversation for its new activity.
+      // Shown now, then read again for who made the change and when (assigned_by, state_changed_at).
       const current = items.find((item) => item.id === event.conversation_id);
       if (!current) return { items, refetch: event.conversation_id };
+      const moved = { ...current, activity_at: Math.max(current.activity_at, event.activity_at) };
       const changed: TeamConversation =
         event.type === 'state'
-          ? withState(current, event.state, event.snoozed_until ?? undefined)
-          : { ...current, assignee_id: event.assignee_id };
+          ? withState(moved, event.state, event.snoozed_until ?? undefined)
+          : { ...moved, assignee_id: event.assignee_id };
       if (!matchesQuery(changed, context.query, context.me)) return { items: upsert(items, changed, context) };
       return { items: replace(items, current.id, () => changed), refetch: event.conversation_id };
     }

@@ -2,6 +2,7 @@
 // has seen the team's last message, and who is typing. Kept current by the team stream.
 import { messageOf } from './conversation-list.svelte';
 import type { ConversationsApi } from './conversations-api';
+import { isCurrent } from './list-model';
 import type { TeamConversation, TeamStreamEvent, ThreadEntry } from './types';
 
 /** How long a typing notice stays without a new one (the messenger sends one every 3 s). */
@@ -86,8 +87,10 @@ export class ConversationThread {
     this.entries = [...this.entries.slice(0, index + 1), entry, ...this.entries.slice(index + 1)];
   }
 
+  /** An answer about this conversation; one older than what the thread shows changes nothing. */
   update(conversation: TeamConversation): void {
-    if (conversation.id === this.conversationId) this.conversation = conversation;
+    if (conversation.id !== this.conversationId || !isCurrent(conversation, this.conversation)) return;
+    this.conversation = conversation;
   }
 
   apply(event: TeamStreamEvent): void {
@@ -112,14 +115,20 @@ export class ConversationThread {
       case 'state':
         if (this.conversation) {
           const { snoozed_until: _previous, ...rest } = this.conversation;
+          const activity_at = Math.max(rest.activity_at, event.activity_at);
           this.conversation =
             event.state === 'snoozed' && typeof event.snoozed_until === 'number'
-              ? { ...rest, state: event.state, snoozed_until: event.snoozed_until }
-              : { ...rest, state: event.state };
+              ? { ...rest, activity_at, state: event.state, snoozed_until: event.snoozed_until }
+              : { ...rest, activity_at, state: event.state };
         }
         break;
       case 'assignment':
-        if (this.conversation) this.conversation = { ...this.conversation, assignee_id: event.assignee_id };
+        if (this.conversation)
+          this.conversation = {
+            ...this.conversation,
+            activity_at: Math.max(this.conversation.activity_at, event.activity_at),
+            assignee_id: event.assignee_id,
+          };
         break;
       case 'read':
         if (event.reader === 'person') this.visitorReadAt = Math.max(this.visitorReadAt ?? 0, event.read_at);

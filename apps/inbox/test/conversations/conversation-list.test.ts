@@ -108,6 +108,28 @@ describe('ConversationList', () => {
     bobStream.close();
   });
 
+  it("an action's answer that arrives after a newer change changes nothing: the list keeps the newer", async () => {
+    const annStream = await openStream(real, ann.token);
+    const list = new ConversationList(ann.api, { assignee: 'all' }, ann.id);
+    await list.load();
+    annStream.subscribe((event) => list.apply(event));
+    const visitor = await addVisitor(real, 'Racer');
+    const id = await visitor.start('Who takes this?');
+    await annStream.next((event) => event.type === 'message' && event.conversation_id === id);
+    // Ann takes it; her answer is held up on the way back (kept here, put later).
+    const annsAnswer = await ann.api.assign(id, ann.id);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Meanwhile Bob closes it, and the stream brings that first.
+    await bob.api.setState(id, 'closed');
+    await annStream.next((event) => event.type === 'state' && event.conversation_id === id && event.state === 'closed');
+    await list.settled();
+    expect(list.find(id)).toMatchObject({ state: 'closed', assignee_id: ann.id });
+    list.put(annsAnswer);
+    expect(list.find(id)).toMatchObject({ state: 'closed', assignee_id: ann.id });
+    expect(list.find(id)!.activity_at).toBeGreaterThan(annsAnswer.activity_at);
+    annStream.close();
+  });
+
   it('marks a conversation read for the teammate who read or answered it, and only for them', async () => {
     const annStream = await openStream(real, ann.token);
     const bobStream = await openStream(real, bob.token);

@@ -154,6 +154,23 @@ describe('ConversationThread', () => {
     stream.close();
   });
 
+  it("an action's answer older than a change the stream brought changes nothing", async () => {
+    const annStream = await openStream(real, ann.token);
+    const visitor = await addVisitor(real, 'Late answer');
+    const id = await visitor.start('Anyone?');
+    const thread = new ConversationThread(ann.api, id, ann.id);
+    await thread.load();
+    annStream.subscribe((event) => thread.apply(event));
+    const annsAnswer = await ann.api.assign(id, ann.id);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await bob.api.setState(id, 'closed');
+    await annStream.next((event) => event.type === 'state' && event.conversation_id === id && event.state === 'closed');
+    expect(thread.conversation).toMatchObject({ state: 'closed', assignee_id: ann.id });
+    thread.update(annsAnswer);
+    expect(thread.conversation).toMatchObject({ state: 'closed', assignee_id: ann.id });
+    annStream.close();
+  });
+
   it('knows the visitor had seen the last reply when the thread opens', async () => {
     const visitor = await addVisitor(real, 'Seen');
     const id = await visitor.start('Question');

@@ -253,6 +253,7 @@ async function addMessage(
         state: 'open',
         snoozed_until: null,
         ...(teammate ? { teammate_id: teammate.id } : {}),
+        activity_at: now,
       },
       now,
     );

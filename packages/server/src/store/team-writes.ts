@@ -134,6 +134,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
             state: change.state,
             snoozed_until: snoozedUntil,
             teammate_id: teammateId,
+            activity_at: now,
           },
           now,
         );
@@ -155,7 +156,13 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
           trx,
           publish,
           appId,
-          { type: 'assignment', conversation_id: conversation.id, assignee_id: assigneeId, teammate_id: teammateId },
+          {
+            type: 'assignment',
+            conversation_id: conversation.id,
+            assignee_id: assigneeId,
+            teammate_id: teammateId,
+            activity_at: now,
+          },
           now,
         );
         await recordTeamRead(trx, conversation.id, teammateId, now);
@@ -253,7 +260,7 @@ export function teamWrites(db: Kysely<Database>, transaction: RunTransaction): T
             trx,
             publish,
             app_id,
-            { type: 'state', conversation_id: id, state: 'open', snoozed_until: null },
+            { type: 'state', conversation_id: id, state: 'open', snoozed_until: null, activity_at: now },
             now,
           );
           return 1;
