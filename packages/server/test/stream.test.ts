@@ -174,6 +174,29 @@ describe('the realtime stream', () => {
     });
   });
 
+  it('a session revoked where no news tells of it (straight in the database) ends its stream at its next read, with nothing read', async () => {
+    const visitor = await boot(server);
+    const id = await conversationOf(visitor.session.token);
+    const response = await fetch(`${server.url}${messenger()}/stream`, {
+      headers: { authorization: `Bearer ${visitor.session.token}` },
+    });
+    expect(response.status).toBe(200);
+    const text = response.text();
+    await withDatabase(server, (db) =>
+      db
+        .updateTable('sessions')
+        .set({ revoked_at: Date.now() })
+        .where('token_hash', '=', hashToken(visitor.session.token))
+        .execute(),
+    );
+    await call(server, 'POST', `${team()}/conversations/${id}/reply`, {
+      token: TEAM_TOKEN,
+      body: { body: 'not for a revoked session' },
+    });
+    // Resolves only when the server ends the stream.
+    expect(await text).not.toContain('not for a revoked session');
+  }, 10_000);
+
   it('logging out ends the open streams of that session', async () => {
     const visitor = await boot(server);
     const response = await fetch(`${server.url}${messenger()}/stream`, {
