@@ -101,11 +101,7 @@ export function applyEvent(items: TeamConversation[], event: TeamStreamEvent, co
       // Shown now, then read again for who made the change and when (assigned_by, state_changed_at).
       const current = items.find((item) => item.id === event.conversation_id);
       if (!current) return { items, refetch: event.conversation_id };
-      const moved = { ...current, activity_at: Math.max(current.activity_at, event.activity_at) };
-      const changed: TeamConversation =
-        event.type === 'state'
-          ? withState(moved, event.state, event.snoozed_until ?? undefined)
-          : { ...moved, assignee_id: event.assignee_id };
+      const changed = withChange(current, event);
       if (!matchesQuery(changed, context.query, context.me)) return { items: upsert(items, changed, context) };
       return { items: replace(items, current.id, () => changed), refetch: event.conversation_id };
     }
@@ -116,6 +112,17 @@ export function applyEvent(items: TeamConversation[], event: TeamStreamEvent, co
     default:
       return { items };
   }
+}
+
+/** A conversation as a state or assignment event leaves it (the list's row and the open thread alike). */
+export function withChange(
+  conversation: TeamConversation,
+  event: Extract<TeamStreamEvent, { type: 'state' | 'assignment' }>,
+): TeamConversation {
+  const moved = { ...conversation, activity_at: Math.max(conversation.activity_at, event.activity_at) };
+  return event.type === 'state'
+    ? withState(moved, event.state, event.snoozed_until ?? undefined)
+    : { ...moved, assignee_id: event.assignee_id };
 }
 
 function withState(

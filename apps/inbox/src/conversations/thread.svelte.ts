@@ -2,7 +2,7 @@
 // has seen the team's last message, and who is typing. Kept current by the team stream.
 import { messageOf } from './conversation-list.svelte';
 import type { ConversationsApi } from './conversations-api';
-import { isCurrent } from './list-model';
+import { isCurrent, withChange } from './list-model';
 import type { TeamConversation, TeamStreamEvent, ThreadEntry } from './types';
 
 /** How long a typing notice stays without a new one (the messenger sends one every 3 s). */
@@ -113,22 +113,8 @@ export class ConversationThread {
         this.#stopTyping(`teammate:${event.note.author_id}`);
         break;
       case 'state':
-        if (this.conversation) {
-          const { snoozed_until: _previous, ...rest } = this.conversation;
-          const activity_at = Math.max(rest.activity_at, event.activity_at);
-          this.conversation =
-            event.state === 'snoozed' && typeof event.snoozed_until === 'number'
-              ? { ...rest, activity_at, state: event.state, snoozed_until: event.snoozed_until }
-              : { ...rest, activity_at, state: event.state };
-        }
-        break;
       case 'assignment':
-        if (this.conversation)
-          this.conversation = {
-            ...this.conversation,
-            activity_at: Math.max(this.conversation.activity_at, event.activity_at),
-            assignee_id: event.assignee_id,
-          };
+        if (this.conversation) this.conversation = withChange(this.conversation, event);
         break;
       case 'read':
         if (event.reader === 'person') this.visitorReadAt = Math.max(this.visitorReadAt ?? 0, event.read_at);
